@@ -1,0 +1,162 @@
+using System.ComponentModel.DataAnnotations;
+using Polly;
+
+namespace Bulwark.CircuitBreaker;
+
+/// <summary>
+/// Options of the Bulwark circuit breaker, added with
+/// <c>AddBulwarkCircuitBreaker</c>.
+/// </summary>
+/// <typeparam name="TResult">The type of result the breaker sees.</typeparam>
+/// <remarks>
+/// <para><b>Adaptive mode.</b> Let <c>n</c> be the calls and <c>f</c> the handled failures in the sliding window,
+/// <c>p = f / n</c>, and <c>z</c> = <see cref="Z"/>. The window's failure rate is judged by the lower bound of its
+/// Wilson score interval:</para>
+/// <code>
+/// L = (p + z²/2n − z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)
+/// </code>
+/// <para>The baseline <c>b</c> is an exponentially weighted failure rate of the dependency's history, learned only
+/// while the breaker is closed: every completed bucket decays the running sums by
+/// <c>d = exp(−bucket / BaselineHorizon)</c>, so <c>F ← F·d + f_bucket</c>, <c>N ← N·d + n_bucket</c> and
+/// <c>b = F / N</c> (seeded with <see cref="InitialBaseline"/> weighted as <see cref="MinimumThroughput"/> calls).
+/// The threshold is <c>T = clamp(b · ThresholdMultiplier, MinThreshold, MaxThreshold)</c>, and the breaker opens when
+/// <c>n ≥ MinimumThroughput</c> and <c>L &gt; T</c>.</para>
+/// <para>Why few false opens on small samples: <c>L</c> is the smallest true failure rate consistent with what the
+/// window saw at confidence <c>z</c>. With 20 calls and z = 3 it takes 10 failures (50%) before <c>L</c> passes 0.2,
+/// while with 200 calls 57 failures (28.5%) suffice: the fewer the calls, the more evidence is demanded, so the noise of
+/// a quiet window cannot trip the breaker, whereas a plain ratio of 0.1 trips on 2 failures out of 20.
+/// A dependency that normally fails 15% of the time learns <c>b ≈ 0.15</c> and a threshold of 0.3, so its usual noise
+/// never opens the breaker, while a step to 60% does within a fraction of the window.</para>
+/// </remarks>
+public class BulwarkCircuitBreakerStrategyOptions<TResult> : ResilienceStrategyOptions
+{
+    /// <summary>Initializes a new instance of the <see cref="BulwarkCircuitBreakerStrategyOptions{TResult}"/> class.</summary>
+    public BulwarkCircuitBreakerStrategyOptions()
+    {
+        Name = CircuitBreakerConstants.DefaultName;
+    }
+
+    /// <summary>Gets or sets how the breaker decides to open.</summary>
+    /// <value>Defaults to <see cref="CircuitBreakerMode.Adaptive"/>.</value>
+    public CircuitBreakerMode Mode { get; set; } = CircuitBreakerConstants.DefaultMode;
+
+    /// <summary>Gets or sets the failures in a row that open the breaker in <see cref="CircuitBreakerMode.ConsecutiveFailures"/> mode.</summary>
+    /// <value>Defaults to 5. Range 1 to 1,000,000.</value>
+    [Range(1, 1_000_000)]
+    public int FailureThreshold { get; set; } = CircuitBreakerConstants.DefaultFailureThreshold;
+
+    /// <summary>Gets or sets the window failure ratio that opens the breaker in <see cref="CircuitBreakerMode.FailureRatio"/> mode.</summary>
+    /// <value>Defaults to 0.5. Range greater than 0 up to 1.</value>
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
+    public double FailureRatio { get; set; } = CircuitBreakerConstants.DefaultFailureRatio;
+
+    /// <summary>Gets or sets the calls the window must hold before a ratio or adaptive decision is made.</summary>
+    /// <value>Defaults to 20. Range 2 to 1,000,000.</value>
+    [Range(CircuitBreakerConstants.MinimumThroughputFloor, 1_000_000)]
+    public int MinimumThroughput { get; set; } = CircuitBreakerConstants.DefaultMinimumThroughput;
+
+    /// <summary>Gets or sets the length of the sliding window, divided into 10 buckets.</summary>
+    /// <value>Defaults to 10 seconds. Range 100 ms to 1 day.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan SamplingDuration { get; set; } = CircuitBreakerConstants.DefaultSamplingDuration;
+
+    /// <summary>Gets or sets how long the breaker stays open after its first trip.</summary>
+    /// <value>Defaults to 5 seconds. Range 10 ms to 1 day.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan BreakDuration { get; set; } = CircuitBreakerConstants.DefaultBreakDuration;
+
+    /// <summary>
+    /// Gets or sets the factor by which the break duration grows with each consecutive trip (a probe failing
+    /// reopens the breaker for <c>BreakDuration · factor^(trips−1)</c>); 1 keeps it constant.
+    /// </summary>
+    /// <value>Defaults to 2. Range 1 to 10.</value>
+    [Range(1.0, 10.0)]
+    public double BreakDurationGrowthFactor { get; set; } = CircuitBreakerConstants.DefaultBreakDurationGrowthFactor;
+
+    /// <summary>Gets or sets the cap on the break duration, whether grown by the factor or computed by <see cref="BreakDurationGenerator"/>.</summary>
+    /// <value>Defaults to 60 seconds. Range 10 ms to 1 day; must not be below <see cref="BreakDuration"/>.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan MaxBreakDuration { get; set; } = CircuitBreakerConstants.DefaultMaxBreakDuration;
+
+    /// <summary>
+    /// Gets or sets an optional function that computes the break duration from the trip count; its result is capped by
+    /// <see cref="MaxBreakDuration"/>. When <see langword="null"/>, <see cref="BreakDurationGrowthFactor"/> applies.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public Func<BreakDurationGeneratorArguments, TimeSpan>? BreakDurationGenerator { get; set; }
+
+    /// <summary>Gets or sets the number of concurrent probe calls allowed while half-open.</summary>
+    /// <value>Defaults to 1. Range 1 to 1,000.</value>
+    [Range(1, 1_000)]
+    public int HalfOpenMaxCalls { get; set; } = CircuitBreakerConstants.DefaultHalfOpenMaxCalls;
+
+    /// <summary>Gets or sets the consecutive probe successes that close a half-open breaker; any probe failure reopens it.</summary>
+    /// <value>Defaults to 2. Range 1 to 1,000.</value>
+    [Range(1, 1_000)]
+    public int SuccessThreshold { get; set; } = CircuitBreakerConstants.DefaultSuccessThreshold;
+
+    /// <summary>Gets or sets the duration above which a successful call counts as a failure; <see langword="null"/> disables slow-call counting.</summary>
+    /// <value>Defaults to <see langword="null"/>. Range 1 ms to 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan? SlowCallDuration { get; set; }
+
+    /// <summary>Gets or sets the confidence factor of the Wilson lower bound in <see cref="CircuitBreakerMode.Adaptive"/> mode.</summary>
+    /// <value>Defaults to 3 (about 99.9% one-sided). Range greater than 0 up to 10.</value>
+    [Range(0.0, 10.0, MinimumIsExclusive = true)]
+    public double Z { get; set; } = CircuitBreakerConstants.DefaultZ;
+
+    /// <summary>Gets or sets the lowest adaptive threshold, whatever the baseline.</summary>
+    /// <value>Defaults to 0.2. Range greater than 0 up to 1; must not exceed <see cref="MaxThreshold"/>.</value>
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
+    public double MinThreshold { get; set; } = CircuitBreakerConstants.DefaultMinThreshold;
+
+    /// <summary>Gets or sets the highest adaptive threshold, so a dependency that learned a high failure rate still trips.</summary>
+    /// <value>Defaults to 0.8. Range greater than 0 up to 1.</value>
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
+    public double MaxThreshold { get; set; } = CircuitBreakerConstants.DefaultMaxThreshold;
+
+    /// <summary>Gets or sets the factor applied to the learned baseline to obtain the adaptive threshold.</summary>
+    /// <value>Defaults to 2. Range 1 to 100.</value>
+    [Range(1.0, 100.0)]
+    public double ThresholdMultiplier { get; set; } = CircuitBreakerConstants.DefaultThresholdMultiplier;
+
+    /// <summary>Gets or sets the baseline failure rate assumed before any traffic is seen.</summary>
+    /// <value>Defaults to 0.05. Range 0 to 1.</value>
+    [Range(0.0, 1.0)]
+    public double InitialBaseline { get; set; } = CircuitBreakerConstants.DefaultInitialBaseline;
+
+    /// <summary>Gets or sets the time constant of the baseline's exponential decay: older history weighs <c>e</c> times less per horizon.</summary>
+    /// <value>Defaults to 10 minutes. Range 1 second to 7 days; should be much longer than <see cref="SamplingDuration"/>.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan BaselineHorizon { get; set; } = CircuitBreakerConstants.DefaultBaselineHorizon;
+
+    /// <summary>
+    /// Gets or sets the predicate that decides whether an outcome is a failure. Caller cancellation is never a failure,
+    /// whatever the predicate says.
+    /// </summary>
+    /// <value>Defaults to: any exception except <see cref="OperationCanceledException"/>.</value>
+    [Required]
+    public Func<BulwarkCircuitBreakerPredicateArguments<TResult>, ValueTask<bool>> ShouldHandle { get; set; } = DefaultShouldHandle;
+
+    /// <summary>Gets or sets the callback raised after the breaker opens (from closed or half-open).</summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public Func<CircuitTransitionArguments, ValueTask>? OnOpened { get; set; }
+
+    /// <summary>Gets or sets the callback raised after the breaker half-opens.</summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public Func<CircuitTransitionArguments, ValueTask>? OnHalfOpened { get; set; }
+
+    /// <summary>Gets or sets the callback raised after the breaker closes.</summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public Func<CircuitTransitionArguments, ValueTask>? OnClosed { get; set; }
+
+    /// <summary>
+    /// Gets or sets the handle through which the breaker is read, controlled, snapshotted and restored.
+    /// A handle binds to one breaker only.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public CircuitBreakerHandle? Handle { get; set; }
+
+    private static ValueTask<bool> DefaultShouldHandle(BulwarkCircuitBreakerPredicateArguments<TResult> args) =>
+        new(args.Outcome.Exception is not null and not OperationCanceledException);
+}

@@ -1,0 +1,86 @@
+using Bulwark.CircuitBreaker;
+using Bulwark.CircuitBreaker.Health;
+using Polly.CircuitBreaker;
+
+namespace Bulwark.Tests.CircuitBreaker;
+
+public class AdaptiveBreakerTests
+{
+    private static BreakerHarness Create() => new(new()
+    {
+        Mode = CircuitBreakerMode.Adaptive,
+        MinimumThroughput = 20,
+        SamplingDuration = TimeSpan.FromSeconds(2),
+    });
+
+    [Theory]
+    [InlineData(0, 20, 0.0)]
+    [InlineData(10, 20, 0.2209)]
+    [InlineData(57, 200, 0.2001)]
+    [InlineData(9, 20, 0.1879)]
+    [InlineData(100, 100, 0.9174)]
+    public void WilsonLowerBound_MatchesFormula(long failures, long total, double expected)
+    {
+        Assert.Equal(expected, WilsonScore.LowerBound(failures, total, 3), 3);
+    }
+
+    [Fact]
+    public void HalfFailures_OnSmallSample_JustOpens()
+    {
+        // 9 of 20: lower bound 0.188 < 0.2, closed; 10 of 20: 0.221 > 0.2, open.
+        var closed = Create();
+        var h = Create();
+        for (int i = 0; i < 10; i++)
+        {
+            h.Succeed();
+            closed.Succeed();
+        }
+
+        closed.Succeed();
+        for (int i = 0; i < 9; i++)
+        {
+            h.Fail();
+            closed.Fail();
+        }
+
+        Assert.Equal(CircuitState.Closed, closed.State);
+        Assert.Equal(CircuitState.Closed, h.State); // 19 calls: below MinimumThroughput
+        h.Fail();
+        Assert.Equal(CircuitState.Open, h.State);
+        Assert.Equal(CircuitTransitionReason.AdaptiveThresholdExceeded, h.Handle.GetHealth().LastTransitionReason);
+    }
+
+    [Fact]
+    public void Threshold_IsBaselineTimesMultiplier_Clamped()
+    {
+        var h = Create();
+        Assert.Equal(0.2, h.Handle.GetHealth().Threshold); // 0.05 × 2 clamped up to 0.2
+        Assert.Equal(0.05, h.Handle.GetHealth().Baseline);
+    }
+
+    [Fact]
+    public void Baseline_LearnsTheDependencysNormalRate()
+    {
+        // A dependency failing 30% of the time: 3 failures in each group of 10, spread over time. The threshold follows
+        // 2 × 0.3 = 0.6, so its normal noise never opens the breaker.
+        var h = Create();
+        for (int i = 0; i < 30_000; i++)
+        {
+            if (i % 10 < 3)
+            {
+                h.Fail();
+            }
+            else
+            {
+                h.Succeed();
+            }
+
+            h.Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        var health = h.Handle.GetHealth();
+        Assert.Equal(CircuitState.Closed, health.State);
+        Assert.InRange(health.Baseline!.Value, 0.28, 0.31);
+        Assert.InRange(health.Threshold!.Value, 0.56, 0.62);
+    }
+}
