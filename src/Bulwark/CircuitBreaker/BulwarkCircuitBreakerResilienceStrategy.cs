@@ -43,47 +43,50 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
 
     internal CircuitBreakerController Controller => _controller;
 
-    protected override async ValueTask<Outcome<TResult>> ExecuteCore<TState>(
+    protected override ValueTask<Outcome<TResult>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback,
         ResilienceContext context,
         TState state)
     {
         var permit = _controller.Enter();
-        if (permit.Transition is { } entered)
+        if (permit.Transition is not null)
         {
-            await RaiseAsync(entered, context).ConfigureAwait(context.ContinueOnCapturedContext);
+            return ExecuteAfterTransitionAsync(permit, callback, context, state);
         }
 
         if (permit.IsRejected)
         {
-            return Outcome.FromException<TResult>(CreateRejection(permit));
+            return new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(CreateRejection(permit)));
         }
 
+        // Fast path without an async state machine: callback and predicate that complete synchronously.
         long started = _slowCallTimestampTicks > 0 ? _time.GetTimestamp() : 0;
-        Outcome<TResult> outcome;
+        ValueTask<Outcome<TResult>> pending;
         try
         {
-            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            pending = callback(context, state);
         }
         catch (Exception e)
         {
-            // Polly callbacks return exceptions as outcomes; this only guards against a callback that throws anyway,
-            // so that a probe slot is never leaked.
-            outcome = Outcome.FromException<TResult>(e);
+            pending = new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(e));
         }
 
-        if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        if (!pending.IsCompletedSuccessfully)
         {
-            // The caller gave up: says nothing about the dependency.
-            _controller.OnIgnored(permit);
-            return outcome;
+            return AwaitCallbackAsync(permit, pending, context, started);
         }
 
-        bool failure;
+        var outcome = pending.Result;
+        if (IsCallerCancellation(outcome, context))
+        {
+            _controller.OnIgnored(permit);
+            return new ValueTask<Outcome<TResult>>(outcome);
+        }
+
+        ValueTask<bool> handled;
         try
         {
-            failure = await _shouldHandle(new BulwarkCircuitBreakerPredicateArguments<TResult>(context, outcome))
-                .ConfigureAwait(context.ContinueOnCapturedContext);
+            handled = _shouldHandle(new BulwarkCircuitBreakerPredicateArguments<TResult>(context, outcome));
         }
         catch
         {
@@ -91,18 +94,15 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
             throw;
         }
 
-        if (!failure && started != 0 && _time.GetTimestamp() - started >= _slowCallTimestampTicks)
+        if (!handled.IsCompletedSuccessfully)
         {
-            failure = true;
+            return AwaitPredicateAsync(permit, handled, outcome, context, started);
         }
 
-        var transition = failure ? _controller.OnFailure(permit) : _controller.OnSuccess(permit);
-        if (transition is { } changed)
-        {
-            await RaiseAsync(changed, context).ConfigureAwait(context.ContinueOnCapturedContext);
-        }
-
-        return outcome;
+        var transition = Record(permit, handled.Result, started);
+        return transition is null
+            ? new ValueTask<Outcome<TResult>>(outcome)
+            : RaiseThenReturnAsync(transition.Value, context, outcome);
     }
 
     /// <summary>Raises a transition that did not come from a call (manual control, restore).</summary>
@@ -122,6 +122,106 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    private static bool IsCallerCancellation(in Outcome<TResult> outcome, ResilienceContext context) =>
+        outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested;
+
+    private CircuitTransition? Record(in CircuitPermit permit, bool failure, long started)
+    {
+        if (!failure && started != 0 && _time.GetTimestamp() - started >= _slowCallTimestampTicks)
+        {
+            failure = true;
+        }
+
+        return failure ? _controller.OnFailure(permit) : _controller.OnSuccess(permit);
+    }
+
+    private async ValueTask<Outcome<TResult>> ExecuteAfterTransitionAsync<TState>(
+        CircuitPermit permit,
+        Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        await RaiseAsync(permit.Transition!.Value, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        if (permit.IsRejected)
+        {
+            return Outcome.FromException<TResult>(CreateRejection(permit));
+        }
+
+        long started = _slowCallTimestampTicks > 0 ? _time.GetTimestamp() : 0;
+        ValueTask<Outcome<TResult>> pending;
+        try
+        {
+            pending = callback(context, state);
+        }
+        catch (Exception e)
+        {
+            pending = new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(e));
+        }
+
+        return await AwaitCallbackAsync(permit, pending, context, started).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    private async ValueTask<Outcome<TResult>> AwaitCallbackAsync(CircuitPermit permit, ValueTask<Outcome<TResult>> pending, ResilienceContext context, long started)
+    {
+        Outcome<TResult> outcome;
+        try
+        {
+            outcome = await pending.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception e)
+        {
+            // Polly callbacks return exceptions as outcomes; this guards against one that throws anyway,
+            // so that a probe slot is never leaked.
+            outcome = Outcome.FromException<TResult>(e);
+        }
+
+        if (IsCallerCancellation(outcome, context))
+        {
+            _controller.OnIgnored(permit);
+            return outcome;
+        }
+
+        ValueTask<bool> handled;
+        try
+        {
+            handled = _shouldHandle(new BulwarkCircuitBreakerPredicateArguments<TResult>(context, outcome));
+        }
+        catch
+        {
+            _controller.OnIgnored(permit);
+            throw;
+        }
+
+        return await AwaitPredicateAsync(permit, handled, outcome, context, started).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    private async ValueTask<Outcome<TResult>> AwaitPredicateAsync(CircuitPermit permit, ValueTask<bool> handled, Outcome<TResult> outcome, ResilienceContext context, long started)
+    {
+        bool failure;
+        try
+        {
+            failure = await handled.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch
+        {
+            _controller.OnIgnored(permit);
+            throw;
+        }
+
+        if (Record(permit, failure, started) is { } transition)
+        {
+            await RaiseAsync(transition, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+
+        return outcome;
+    }
+
+    private async ValueTask<Outcome<TResult>> RaiseThenReturnAsync(CircuitTransition transition, ResilienceContext context, Outcome<TResult> outcome)
+    {
+        await RaiseAsync(transition, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        return outcome;
     }
 
     private Exception CreateRejection(in CircuitPermit permit)

@@ -34,7 +34,7 @@ internal sealed class CircuitBreakerController
     {
         _settings = settings;
         _time = timeProvider;
-        _window = new SlidingWindow(settings.SamplingDuration, CircuitBreakerConstants.WindowBuckets, timeProvider.TimestampFrequency);
+        _window = new SlidingWindow(settings.SamplingDuration, timeProvider.TimestampFrequency);
         _baseline = new AdaptiveBaseline(
             settings.SamplingDuration / CircuitBreakerConstants.WindowBuckets,
             settings.BaselineHorizon,

@@ -18,10 +18,10 @@ internal sealed class SlidingWindow
     private readonly Bucket[] _buckets;
     private readonly long _bucketTicks;
 
-    public SlidingWindow(TimeSpan samplingDuration, int buckets, long timestampFrequency)
+    public SlidingWindow(TimeSpan samplingDuration, long timestampFrequency)
     {
-        _buckets = new Bucket[buckets];
-        _bucketTicks = Math.Max(1, (long)(samplingDuration.TotalSeconds * timestampFrequency / buckets));
+        _buckets = new Bucket[CircuitBreakerConstants.WindowBuckets];
+        _bucketTicks = Math.Max(1, (long)(samplingDuration.TotalSeconds * timestampFrequency / CircuitBreakerConstants.WindowBuckets));
         Clear();
     }
 
@@ -32,7 +32,7 @@ internal sealed class SlidingWindow
     /// <summary>Records into the current bucket; returns <see langword="false"/> if the bucket must first be advanced.</summary>
     public bool TryRecord(long bucketId, bool failure)
     {
-        ref Bucket bucket = ref _buckets[bucketId % _buckets.Length];
+        ref Bucket bucket = ref _buckets[bucketId % CircuitBreakerConstants.WindowBuckets];
         if (Volatile.Read(ref bucket.Id) != bucketId)
         {
             return false;
@@ -45,7 +45,7 @@ internal sealed class SlidingWindow
     /// <summary>Makes <paramref name="bucketId"/> the current bucket. Caller holds the owner's lock.</summary>
     public void Advance(long bucketId)
     {
-        ref Bucket bucket = ref _buckets[bucketId % _buckets.Length];
+        ref Bucket bucket = ref _buckets[bucketId % CircuitBreakerConstants.WindowBuckets];
         if (Volatile.Read(ref bucket.Id) == bucketId)
         {
             return;
@@ -58,7 +58,7 @@ internal sealed class SlidingWindow
     /// <summary>Reads one bucket's counts if it still holds <paramref name="bucketId"/>.</summary>
     public WindowCounts Read(long bucketId)
     {
-        ref Bucket bucket = ref _buckets[bucketId % _buckets.Length];
+        ref Bucket bucket = ref _buckets[bucketId % CircuitBreakerConstants.WindowBuckets];
         if (Volatile.Read(ref bucket.Id) != bucketId)
         {
             return default;
