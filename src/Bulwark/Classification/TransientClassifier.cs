@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Polly;
 using Polly.Timeout;
@@ -10,7 +11,7 @@ namespace Bulwark.Classification;
 /// <remarks>
 /// <para>Transient by default:</para>
 /// <list type="bullet">
-/// <item><description>an <see cref="HttpResponseMessage"/> result with status 408, 429, 500, 502, 503 or 504 (configurable);</description></item>
+/// <item><description>an <see cref="HttpResponseMessage"/> or <see cref="HttpStatusCode"/> result with status 408, 429, 500, 502, 503 or 504 (configurable);</description></item>
 /// <item><description>Polly's <see cref="TimeoutRejectedException"/> and <see cref="TimeoutException"/>;</description></item>
 /// <item><description>an <see cref="OperationCanceledException"/> caused by a timeout (inner <see cref="TimeoutException"/>, as <see cref="HttpClient"/> throws) while the caller's token is not cancelled;</description></item>
 /// <item><description><see cref="HttpRequestException"/> with a transient status code or a connection-level
@@ -84,8 +85,8 @@ public sealed class TransientClassifier
         => exception is OperationCanceledException && callerToken.IsCancellationRequested;
 
     /// <summary>
-    /// Classifies an outcome: an exception by <see cref="IsTransientException"/>, an <see cref="HttpResponseMessage"/> result
-    /// by its status code; any other result is not transient.
+    /// Classifies an outcome: an exception by <see cref="IsTransientException"/>, an <see cref="HttpResponseMessage"/> or
+    /// <see cref="HttpStatusCode"/> result by its status code; any other result is not transient.
     /// </summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="outcome">The outcome of one attempt.</param>
@@ -98,7 +99,12 @@ public sealed class TransientClassifier
             return IsTransientException(exception, callerToken);
         }
 
-        return outcome.Result is HttpResponseMessage response && IsTransientStatusCode((int)response.StatusCode);
+        return outcome.Result switch
+        {
+            HttpResponseMessage response => IsTransientStatusCode((int)response.StatusCode),
+            HttpStatusCode status => IsTransientStatusCode((int)status),
+            _ => false,
+        };
     }
 
     /// <summary>

@@ -59,6 +59,7 @@ public class TransientClassifierTests
         Assert.Equal(expected, TransientClassifier.IsTransient(Outcome.FromResult(response), CancellationToken.None));
         Assert.Equal(expected, TransientClassifier.IsTransient(Outcome.FromResult<object>(response), CancellationToken.None));
         Assert.Equal(expected, TransientClassifier.Default.IsTransientStatusCode(statusCode));
+        Assert.Equal(expected, TransientClassifier.IsTransient(Outcome.FromResult((HttpStatusCode)statusCode), CancellationToken.None));
     }
 
     [Theory]
