@@ -1,0 +1,12 @@
+namespace Bulwark.Classification;
+
+/// <summary>
+/// Default values of <see cref="TransientClassifierOptions"/>.
+/// </summary>
+public static class TransientClassifierConstants
+{
+    /// <summary>
+    /// Gets the HTTP status codes transient by default: 408, 429, 500, 502, 503 and 504.
+    /// </summary>
+    public static IReadOnlyList<int> DefaultTransientStatusCodes { get; } = [408, 429, 500, 502, 503, 504];
+}
