@@ -114,6 +114,12 @@ public sealed class FailoverExecutor<TResult>
             var failover = outcome.Exception is ExecutionRejectedException
                 || ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, provider.Name, cancellationToken));
 
+            // The caller's cancellation is never the provider's fault, and never served by one: stop here.
+            if (cancellationToken.IsCancellationRequested && (failover || outcome.Exception is not null))
+            {
+                return await CancelledAsync(outcome, attempts, cancellationToken).ConfigureAwait(false);
+            }
+
             if (!failover)
             {
                 return new FailoverResult<TResult>(outcome, provider.Name, usedFallback: false, attempts);
@@ -157,13 +163,15 @@ public sealed class FailoverExecutor<TResult>
 
     private static async ValueTask<FailoverResult<TResult>> CancelledAsync(Outcome<TResult>? lastFailure, List<FailoverAttempt> attempts, CancellationToken cancellationToken)
     {
+        // The failed result is discarded; its exception is kept only if it already reports the cancellation.
         if (lastFailure is { } failure)
         {
             await DisposeResultAsync(failure).ConfigureAwait(false);
         }
 
+        var exception = lastFailure?.Exception as OperationCanceledException ?? new OperationCanceledException(cancellationToken);
         return new FailoverResult<TResult>(
-            Outcome.FromException<TResult>(new OperationCanceledException(cancellationToken)),
+            Outcome.FromException<TResult>(exception),
             provider: null,
             usedFallback: false,
             attempts);
