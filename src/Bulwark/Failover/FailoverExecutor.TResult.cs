@@ -48,10 +48,11 @@ public sealed class FailoverExecutor<TResult>
         ShouldFailover = options.ShouldFailover ?? throw new ArgumentException("FailoverOptions.ShouldFailover is required.", nameof(options));
         TimeProvider = options.TimeProvider ?? throw new ArgumentException("FailoverOptions.TimeProvider is required.", nameof(options));
         _fallback = options.Fallback;
+        Providers = Array.AsReadOnly(_providers);
     }
 
     /// <summary>Gets the providers, in the order they are tried.</summary>
-    public IReadOnlyList<FailoverProvider<TResult>> Providers => _providers;
+    public IReadOnlyList<FailoverProvider<TResult>> Providers { get; }
 
     internal Func<FailoverPredicateArguments<TResult>, bool> ShouldFailover { get; }
 
