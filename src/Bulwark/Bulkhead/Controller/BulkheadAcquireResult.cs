@@ -1,0 +1,9 @@
+namespace Bulwark.Bulkhead.Controller;
+
+internal enum BulkheadAcquireResult
+{
+    Acquired,
+    QueueFull,
+    WaitTimedOut,
+    Cancelled,
+}

@@ -1,0 +1,115 @@
+using Polly;
+
+namespace Bulwark.Failover.Execution;
+
+/// <summary>
+/// One provider's turn in a failover execution: wraps the user's callback so that every invocation by the provider's
+/// pipeline (each retry, each hedged attempt) is timed and recorded.
+/// </summary>
+internal sealed class ProviderRun<TResult, TState>
+{
+    private readonly FailoverExecutor<TResult> _executor;
+    private readonly Func<FailoverAttemptContext, TState, ValueTask<TResult>> _callback;
+    private readonly TState _state;
+    private readonly List<FailoverAttempt> _attempts;
+    private readonly CancellationToken _callerToken;
+    private readonly long _started;
+    private int _invocations;
+    private long _lastEnded;
+    private Exception? _lastException;
+
+    public ProviderRun(
+        FailoverExecutor<TResult> executor,
+        FailoverProvider<TResult> provider,
+        int providerIndex,
+        Func<FailoverAttemptContext, TState, ValueTask<TResult>> callback,
+        TState state,
+        List<FailoverAttempt> attempts,
+        CancellationToken callerToken)
+    {
+        _executor = executor;
+        Provider = provider;
+        ProviderIndex = providerIndex;
+        _callback = callback;
+        _state = state;
+        _attempts = attempts;
+        _callerToken = callerToken;
+        _started = executor.TimeProvider.GetTimestamp();
+        _lastEnded = _started;
+    }
+
+    public FailoverProvider<TResult> Provider { get; }
+
+    public int ProviderIndex { get; }
+
+    public async ValueTask<Outcome<TResult>> InvokeAsync(ResilienceContext context)
+    {
+        var attemptNumber = Interlocked.Increment(ref _invocations);
+        var timeProvider = _executor.TimeProvider;
+        var started = timeProvider.GetTimestamp();
+
+        Outcome<TResult> outcome;
+        try
+        {
+            var result = await _callback(
+                new FailoverAttemptContext(Provider.Name, ProviderIndex, attemptNumber, context.CancellationToken),
+                _state).ConfigureAwait(context.ContinueOnCapturedContext);
+            outcome = Outcome.FromResult(result);
+        }
+        catch (Exception exception)
+        {
+            outcome = Outcome.FromException<TResult>(exception);
+        }
+
+        var ended = timeProvider.GetTimestamp();
+        lock (_attempts)
+        {
+            _attempts.Add(Describe(outcome, attemptNumber, timeProvider.GetElapsedTime(started, ended)));
+            _lastEnded = ended;
+            _lastException = outcome.Exception;
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Records the pipeline's final outcome when the pipeline produced it itself (a rejection, or a timeout replacing
+    /// the callback's cancellation) rather than passing on the outcome of the last invocation.
+    /// </summary>
+    public void RecordPipelineOutcome(Outcome<TResult> outcome)
+    {
+        lock (_attempts)
+        {
+            if (outcome.Exception is null || ReferenceEquals(outcome.Exception, _lastException))
+            {
+                return;
+            }
+
+            var duration = _executor.TimeProvider.GetElapsedTime(_lastEnded);
+            _attempts.Add(Describe(outcome, _invocations + 1, duration));
+        }
+    }
+
+    private FailoverAttempt Describe(Outcome<TResult> outcome, int attemptNumber, TimeSpan duration)
+    {
+        FailoverAttemptKind kind;
+        if (outcome.Exception is { } exception)
+        {
+            kind = exception switch
+            {
+                OperationCanceledException when _callerToken.IsCancellationRequested => FailoverAttemptKind.Cancelled,
+                ExecutionRejectedException => FailoverAttemptKind.Rejected,
+                _ => FailoverAttemptKind.Failure,
+            };
+        }
+        else
+        {
+            kind = _executor.ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, Provider.Name, _callerToken))
+                ? FailoverAttemptKind.Failure
+                : FailoverAttemptKind.Success;
+        }
+
+        int? statusCode = outcome.Result is HttpResponseMessage response ? (int)response.StatusCode : null;
+        return new FailoverAttempt(Provider.Name, attemptNumber, kind, statusCode, outcome.Exception?.GetType().FullName, duration);
+    }
+}

@@ -1,0 +1,214 @@
+using Bulwark.Failover.Execution;
+using Polly;
+
+namespace Bulwark.Failover;
+
+/// <summary>
+/// Runs one operation over an ordered chain of providers, each guarded by its own pipeline, moving to the next
+/// provider when one fails, rejects or is unavailable.
+/// </summary>
+/// <typeparam name="TResult">The result type.</typeparam>
+/// <remarks>
+/// For each provider in order: a provider whose <see cref="FailoverProvider{TResult}.IsAvailable"/> is
+/// <see langword="false"/> is skipped; otherwise the callback runs through the provider's pipeline. Its final outcome
+/// is accepted unless it carries an <see cref="ExecutionRejectedException"/> or
+/// <see cref="FailoverOptions{TResult}.ShouldFailover"/> returns <see langword="true"/>, in which case a disposable
+/// failed result is disposed and the next provider is tried. When the caller's token is cancelled the chain stops at
+/// once and the outcome carries an <see cref="OperationCanceledException"/>. Failures and rejections are returned in
+/// <see cref="FailoverResult{TResult}.Outcome"/>, never thrown. The executor is thread-safe.
+/// </remarks>
+public sealed class FailoverExecutor<TResult>
+{
+    private readonly FailoverProvider<TResult>[] _providers;
+    private readonly Func<FailoverFallbackArguments<TResult>, ValueTask<TResult>>? _fallback;
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="FailoverExecutor{TResult}"/> class.
+    /// </summary>
+    /// <param name="providers">The providers, in the order they are tried. At least one is required.</param>
+    /// <param name="options">The options; <see langword="null"/> uses the defaults. Read once, here.</param>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="providers"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when there is no provider, a provider is <see langword="null"/>, or a required option is <see langword="null"/>.</exception>
+    public FailoverExecutor(IEnumerable<FailoverProvider<TResult>> providers, FailoverOptions<TResult>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        options ??= new FailoverOptions<TResult>();
+
+        _providers = [.. providers];
+        if (_providers.Length == 0)
+        {
+            throw new ArgumentException("At least one failover provider is required.", nameof(providers));
+        }
+
+        if (Array.IndexOf(_providers, null) >= 0)
+        {
+            throw new ArgumentException("Failover providers cannot be null.", nameof(providers));
+        }
+
+        ShouldFailover = options.ShouldFailover ?? throw new ArgumentException("FailoverOptions.ShouldFailover is required.", nameof(options));
+        TimeProvider = options.TimeProvider ?? throw new ArgumentException("FailoverOptions.TimeProvider is required.", nameof(options));
+        _fallback = options.Fallback;
+        Providers = Array.AsReadOnly(_providers);
+    }
+
+    /// <summary>Gets the providers, in the order they are tried.</summary>
+    public IReadOnlyList<FailoverProvider<TResult>> Providers { get; }
+
+    internal Func<FailoverPredicateArguments<TResult>, bool> ShouldFailover { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> through the provider chain.
+    /// </summary>
+    /// <param name="callback">The operation; it must observe <see cref="FailoverAttemptContext.CancellationToken"/>.</param>
+    /// <param name="cancellationToken">The caller's cancellation token.</param>
+    /// <returns>The outcome, who served it, and every attempt.</returns>
+    public ValueTask<FailoverResult<TResult>> ExecuteAsync(Func<FailoverAttemptContext, ValueTask<TResult>> callback, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return ExecuteAsync(static (context, cb) => cb(context), callback, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> through the provider chain, passing <paramref name="state"/> to avoid a closure.
+    /// </summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="callback">The operation; it must observe <see cref="FailoverAttemptContext.CancellationToken"/>.</param>
+    /// <param name="state">The state passed to <paramref name="callback"/>.</param>
+    /// <param name="cancellationToken">The caller's cancellation token.</param>
+    /// <returns>The outcome, who served it, and every attempt.</returns>
+    public async ValueTask<FailoverResult<TResult>> ExecuteAsync<TState>(
+        Func<FailoverAttemptContext, TState, ValueTask<TResult>> callback,
+        TState state,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+
+        var attempts = new List<FailoverAttempt>(_providers.Length);
+        Outcome<TResult>? lastFailure = null;
+
+        for (var index = 0; index < _providers.Length; index++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return await CancelledAsync(lastFailure, attempts, cancellationToken).ConfigureAwait(false);
+            }
+
+            var provider = _providers[index];
+            if (!provider.IsAvailable)
+            {
+                attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero));
+                continue;
+            }
+
+            if (lastFailure is { } previous)
+            {
+                await DisposeResultAsync(previous).ConfigureAwait(false);
+                lastFailure = null;
+            }
+
+            var run = new ProviderRun<TResult, TState>(this, provider, index, callback, state, attempts, cancellationToken);
+            var outcome = await ExecuteProviderAsync(run, cancellationToken).ConfigureAwait(false);
+            run.RecordPipelineOutcome(outcome);
+
+            var failover = outcome.Exception is ExecutionRejectedException
+                || ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, provider.Name, cancellationToken));
+
+            // The caller's cancellation is never the provider's fault, and never served by one: stop here.
+            if (cancellationToken.IsCancellationRequested && (failover || outcome.Exception is not null))
+            {
+                return await CancelledAsync(outcome, attempts, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!failover)
+            {
+                return new FailoverResult<TResult>(outcome, provider.Name, usedFallback: false, attempts);
+            }
+
+            lastFailure = outcome;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return await CancelledAsync(lastFailure, attempts, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_fallback is not null)
+        {
+            return await FallbackAsync(lastFailure, attempts, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new FailoverResult<TResult>(
+            lastFailure ?? Outcome.FromException<TResult>(new NoAvailableProviderException()),
+            provider: null,
+            usedFallback: false,
+            attempts);
+    }
+
+    private static async ValueTask<Outcome<TResult>> ExecuteProviderAsync<TState>(ProviderRun<TResult, TState> run, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await run.Provider.Pipeline.ExecuteOutcomeAsync(
+                static (ctx, r) => r.InvokeAsync(ctx),
+                context,
+                run).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static async ValueTask<FailoverResult<TResult>> CancelledAsync(Outcome<TResult>? lastFailure, List<FailoverAttempt> attempts, CancellationToken cancellationToken)
+    {
+        // The failed result is discarded; its exception is kept only if it already reports the cancellation.
+        if (lastFailure is { } failure)
+        {
+            await DisposeResultAsync(failure).ConfigureAwait(false);
+        }
+
+        var exception = lastFailure?.Exception as OperationCanceledException ?? new OperationCanceledException(cancellationToken);
+        return new FailoverResult<TResult>(
+            Outcome.FromException<TResult>(exception),
+            provider: null,
+            usedFallback: false,
+            attempts);
+    }
+
+    private async ValueTask<FailoverResult<TResult>> FallbackAsync(Outcome<TResult>? lastFailure, List<FailoverAttempt> attempts, CancellationToken cancellationToken)
+    {
+        Outcome<TResult> outcome;
+        try
+        {
+            var result = await _fallback!(new FailoverFallbackArguments<TResult>(lastFailure, attempts, cancellationToken)).ConfigureAwait(false);
+            outcome = Outcome.FromResult(result);
+        }
+        catch (Exception exception)
+        {
+            outcome = Outcome.FromException<TResult>(exception);
+        }
+
+        if (lastFailure is { } failure && !ReferenceEquals(failure.Result, outcome.Result))
+        {
+            await DisposeResultAsync(failure).ConfigureAwait(false);
+        }
+
+        return new FailoverResult<TResult>(outcome, provider: null, usedFallback: true, attempts);
+    }
+
+    private static async ValueTask DisposeResultAsync(Outcome<TResult> outcome)
+    {
+        switch (outcome.Result)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+namespace Bulwark.Failover;
+
+/// <summary>
+/// Options of a <see cref="FailoverExecutor{TResult}"/>.
+/// </summary>
+/// <typeparam name="TResult">The result type.</typeparam>
+public class FailoverOptions<TResult>
+{
+    /// <summary>
+    /// Gets or sets the predicate that decides whether a provider's final outcome (after its own pipeline's retries)
+    /// sends the execution on to the next provider. It is also used to label each attempt as success or failure.
+    /// </summary>
+    /// <remarks>
+    /// Whatever the predicate says, an outcome carrying a <see cref="Polly.ExecutionRejectedException"/> (open circuit,
+    /// bulkhead rejection, timeout) always moves on, and the caller's own cancellation always stops the chain.
+    /// </remarks>
+    /// <value>
+    /// The default fails over on any exception except an <see cref="OperationCanceledException"/> while the caller's
+    /// token is cancelled, and on an <see cref="HttpResponseMessage"/> with status 408, 429 or 500-599.
+    /// This property is required.
+    /// </value>
+    public Func<FailoverPredicateArguments<TResult>, bool> ShouldFailover { get; set; } = FailoverConstants.ShouldFailoverByDefault;
+
+    /// <summary>
+    /// Gets or sets the action that produces a result when every provider failed or was skipped.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: the last provider's failed outcome is returned instead, or a
+    /// <see cref="NoAvailableProviderException"/> if every provider was skipped.
+    /// </value>
+    public Func<FailoverFallbackArguments<TResult>, ValueTask<TResult>>? Fallback { get; set; }
+
+    /// <summary>
+    /// Gets or sets the time provider used to measure attempt durations.
+    /// </summary>
+    /// <value>
+    /// The default value is <see cref="TimeProvider.System"/>. This property is required.
+    /// </value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

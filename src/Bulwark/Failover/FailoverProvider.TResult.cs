@@ -1,0 +1,43 @@
+using Polly;
+
+namespace Bulwark.Failover;
+
+/// <summary>
+/// One provider in a failover chain: a name, the pipeline (breaker, bulkhead, retry, ...) that guards it, and an
+/// optional availability check.
+/// </summary>
+/// <typeparam name="TResult">The result type.</typeparam>
+public sealed class FailoverProvider<TResult>
+{
+    private readonly Func<bool>? _isAvailable;
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="FailoverProvider{TResult}"/> class.
+    /// </summary>
+    /// <param name="name">The provider's name, used in attempts and results.</param>
+    /// <param name="pipeline">The pipeline that guards calls to this provider.</param>
+    /// <param name="isAvailable">
+    /// Returns <see langword="false"/> when the provider should be skipped (for example, while its circuit is open);
+    /// <see langword="null"/> means always available. See also <see cref="FailoverProvider.Create{TResult}(string, ResiliencePipeline{TResult}, CircuitBreaker.CircuitBreakerHandle?)"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="name"/> is null, empty or white space.</exception>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="pipeline"/> is <see langword="null"/>.</exception>
+    public FailoverProvider(string name, ResiliencePipeline<TResult> pipeline, Func<bool>? isAvailable = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(pipeline);
+
+        Name = name;
+        Pipeline = pipeline;
+        _isAvailable = isAvailable;
+    }
+
+    /// <summary>Gets the provider's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the pipeline that guards calls to this provider.</summary>
+    public ResiliencePipeline<TResult> Pipeline { get; }
+
+    /// <summary>Gets a value indicating whether the provider should be tried now.</summary>
+    public bool IsAvailable => _isAvailable is null || _isAvailable();
+}
