@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Bulwark.Bulkhead;
 using Polly;
 
 namespace Bulwark.Benchmarks.Bulkhead;

@@ -1,7 +1,7 @@
 using Bulwark.Bulkhead.Controller;
-using Polly;
+using Bulwark.Bulkhead;
 
-namespace Bulwark.Bulkhead;
+namespace Polly;
 
 /// <summary>
 /// Adds the Bulwark bulkhead to a resilience pipeline builder.

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Bulwark.RetryBudget;
-using Polly;
+using Bulwark.Retry;
 
-namespace Bulwark.Retry;
+namespace Polly;
 
 /// <summary>
 /// Adds the Bulwark retry strategy to a resilience pipeline.
