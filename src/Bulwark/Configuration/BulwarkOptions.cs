@@ -1,0 +1,19 @@
+namespace Bulwark.Configuration;
+
+/// <summary>The <c>Bulwark</c> configuration section: named pipelines (and, in the gateway, providers and routes).</summary>
+public class BulwarkOptions
+{
+    /// <summary>The name of the pipeline that seed environment variables (RETRY_MAX_ATTEMPTS, ...) configure.</summary>
+    public const string DefaultPipelineName = "default";
+
+    /// <summary>Gets or sets the named pipelines, by case-insensitive name.</summary>
+    /// <value>Defaults to empty.</value>
+    public IDictionary<string, BulwarkPipelineOptions> Pipelines { get; set; } =
+        new Dictionary<string, BulwarkPipelineOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets errors found while reading configuration, reported by validation together with every other error.</summary>
+    internal List<string> ConfigurationErrors { get; } = [];
+
+    /// <summary>Gets warnings found while reading configuration (unknown keys).</summary>
+    internal List<string> ConfigurationWarnings { get; } = [];
+}
