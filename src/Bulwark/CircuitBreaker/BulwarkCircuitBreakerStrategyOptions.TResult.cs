@@ -17,10 +17,14 @@ namespace Bulwark.CircuitBreaker;
 /// </code>
 /// <para>The baseline <c>b</c> is an exponentially weighted failure rate of the dependency's history, learned only
 /// while the breaker is closed: every completed bucket decays the running sums by
-/// <c>d = exp(−bucket / BaselineHorizon)</c>, so <c>F ← F·d + f_bucket</c>, <c>N ← N·d + n_bucket</c> and
-/// <c>b = F / N</c> (seeded with <see cref="InitialBaseline"/> weighted as <see cref="MinimumThroughput"/> calls).
+/// <c>d = exp(−bucket / BaselineHorizon)</c>, so <c>F ← F·d + min(f_bucket, ⌈T·n_bucket⌉)</c>, <c>N ← N·d + n_bucket</c> and
+/// <c>b = F / N</c> (seeded with <see cref="InitialBaseline"/> weighted as 100 calls).
 /// The threshold is <c>T = clamp(b · ThresholdMultiplier, MinThreshold, MaxThreshold)</c>, and the breaker opens when
-/// <c>n ≥ MinimumThroughput</c> and <c>L &gt; T</c>.</para>
+/// <c>n ≥ MinimumThroughput</c> and <c>L &gt; T</c>, judged both over the whole window (a sustained rise) and over its two
+/// most recent buckets, a fifth of it (an abrupt outage, which need not first outweigh the healthy history the rest of the
+/// window holds). Each bucket's failures are capped at the current threshold before
+/// they are learned (winsorized), so an outage the window has not yet judged cannot teach the baseline that failing is
+/// normal, while a dependency whose normal rate really is higher is still learned, one threshold step at a time.</para>
 /// <para>Why few false opens on small samples: <c>L</c> is the smallest true failure rate consistent with what the
 /// window saw at confidence <c>z</c>. With 20 calls and z = 3 it takes 10 failures (50%) before <c>L</c> passes 0.2,
 /// while with 200 calls 57 failures (28.5%) suffice: the fewer the calls, the more evidence is demanded, so the noise of

@@ -39,6 +39,12 @@ internal static class CircuitBreakerConstants
 
     public static readonly TimeSpan DefaultBaselineHorizon = TimeSpan.FromMinutes(10);
 
+    /// <summary>How many calls the initial baseline counts as, so that a few early calls cannot swing it.</summary>
+    public const double BaselinePriorWeight = 100;
+
+    /// <summary>Buckets of the short window the adaptive mode also judges, to catch abrupt outages quickly.</summary>
+    public const int RecentBuckets = 2;
+
     /// <summary>Number of buckets the sampling window is divided into.</summary>
     public const int WindowBuckets = 10;
 

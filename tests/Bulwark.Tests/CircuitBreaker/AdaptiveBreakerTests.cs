@@ -83,4 +83,44 @@ public class AdaptiveBreakerTests
         Assert.InRange(health.Baseline!.Value, 0.28, 0.31);
         Assert.InRange(health.Threshold!.Value, 0.56, 0.62);
     }
+
+    [Theory]
+    [InlineData(60_000, 3_000, 0.03)] // 10 minutes of history, 30 s outage
+    [InlineData(1_000, 500, 0.10)] // a young breaker: 10 s of history, 5 s outage (uncapped it would drift by about +0.25)
+    public void Baseline_IsBarelyTaughtByAnOutage(int normalCalls, int outageCalls, double maxDrift)
+    {
+        // 15% normal, then total failure that the breaker may not act on (huge MinimumThroughput): each outage bucket
+        // counts at most at the threshold, so the learned baseline stays near 15% instead of drifting toward 100%.
+        var h = new BreakerHarness(new BulwarkCircuitBreakerStrategyOptions<int>
+        {
+            Mode = CircuitBreakerMode.Adaptive,
+            MinimumThroughput = 1_000_000,
+            SamplingDuration = TimeSpan.FromSeconds(2),
+            InitialBaseline = 0.15,
+        });
+        for (int i = 0; i < normalCalls; i++)
+        {
+            if (i % 20 < 3)
+            {
+                h.Fail();
+            }
+            else
+            {
+                h.Succeed();
+            }
+
+            h.Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        double before = h.Handle.GetHealth().Baseline!.Value;
+        for (int i = 0; i < outageCalls; i++)
+        {
+            h.Fail();
+            h.Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        double after = h.Handle.GetHealth().Baseline!.Value;
+        Assert.InRange(before, 0.14, 0.16);
+        Assert.InRange(after, before, before + maxDrift);
+    }
 }

@@ -25,7 +25,12 @@ public class CircuitBreakerConcurrencyTests
             {
             }
 
-            await Task.Yield();
+            // Hold the slot until the other probes are in too (bounded), so callers really contend.
+            for (int spin = 0; spin < 1_000 && Volatile.Read(ref running) < 3; spin++)
+            {
+                await Task.Yield();
+            }
+
             Interlocked.Decrement(ref running);
             Interlocked.Increment(ref executed);
             return Outcome.FromResult(state);
@@ -46,13 +51,15 @@ public class CircuitBreakerConcurrencyTests
 
         Assert.InRange(maxRunning, 1, 3);
         Assert.Equal(960, executed + rejected);
-        Assert.True(executed > 0 && rejected > 0, $"executed {executed}, rejected {rejected}");
+        Assert.True(executed > 0, $"executed {executed}, rejected {rejected}");
         Assert.Equal(CircuitState.HalfOpen, h.State);
 
-        // No slot leaked: three probes can still be in flight at once.
+        // No slot leaked: three probes can still be in flight at once, and while they are, concurrent callers are all rejected.
         var probes = Enumerable.Range(0, 3).Select(_ => h.Begin()).ToList();
         Assert.All(probes, p => Assert.False(p.Call.IsCompleted));
-        Assert.True(BreakerHarness.IsRejection(h.Succeed()));
+        var contenders = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            Enumerable.Range(0, 100).Count(_ => BreakerHarness.IsRejection(h.Succeed()))))).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(contenders, rejectedByThread => Assert.Equal(100, rejectedByThread));
         probes.ForEach(p => p.Gate.SetResult(Outcome.FromResult(1)));
         await Task.WhenAll(probes.Select(p => p.Call)).WaitAsync(TimeSpan.FromSeconds(10));
     }

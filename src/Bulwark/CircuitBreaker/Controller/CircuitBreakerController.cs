@@ -39,7 +39,7 @@ internal sealed class CircuitBreakerController
             settings.SamplingDuration / CircuitBreakerConstants.WindowBuckets,
             settings.BaselineHorizon,
             settings.InitialBaseline,
-            settings.MinimumThroughput);
+            CircuitBreakerConstants.BaselinePriorWeight);
         _stateEpoch = Pack(0, CircuitState.Closed);
     }
 
@@ -177,7 +177,7 @@ internal sealed class CircuitBreakerController
     {
         lock (_lock)
         {
-            _baseline.Set(_settings.InitialBaseline, _settings.MinimumThroughput);
+            _baseline.Set(_settings.InitialBaseline, CircuitBreakerConstants.BaselinePriorWeight);
             var transition = TransitionLocked(CircuitState.Closed, CircuitTransitionReason.ManualReset, TimeSpan.Zero, 0, null);
             _window.Clear();
             _lastBucketId = long.MinValue;
@@ -331,8 +331,12 @@ internal sealed class CircuitBreakerController
         {
             if (_lastBucketId != long.MinValue && _settings.Mode == CircuitBreakerMode.Adaptive && Unpack(_stateEpoch) == CircuitState.Closed)
             {
+                // Winsorized: a bucket counts at most at the current threshold, so the failures of an incident the
+                // window has not yet judged cannot teach the baseline that an outage is normal; a genuinely higher
+                // normal rate is still learned, one threshold step at a time.
                 var completed = _window.Read(_lastBucketId);
-                _baseline.Fold(completed, bucketId - _lastBucketId);
+                long cap = (long)Math.Ceiling(AdaptiveThreshold() * completed.Calls);
+                _baseline.Fold(completed with { Failures = Math.Min(completed.Failures, cap) }, bucketId - _lastBucketId);
             }
 
             _lastBucketId = bucketId;
@@ -363,16 +367,21 @@ internal sealed class CircuitBreakerController
 
     private CircuitTransition? EvaluateAdaptiveLocked()
     {
-        var counts = CurrentCounts();
-        if (counts.Calls < _settings.MinimumThroughput)
+        long bucketId = _window.BucketId(_time.GetTimestamp());
+        double threshold = AdaptiveThreshold();
+
+        // The whole window catches a sustained rise; its two most recent buckets catch an abrupt outage without
+        // waiting for it to outweigh the healthy history the rest of the window still holds.
+        var window = _window.Sum(bucketId);
+        if (window.Calls >= _settings.MinimumThroughput && WilsonScore.LowerBound(window.Failures, window.Calls, _settings.Z) > threshold)
         {
-            return null;
+            return OpenLocked(CircuitTransitionReason.AdaptiveThresholdExceeded, window.FailureRate, threshold);
         }
 
-        double threshold = AdaptiveThreshold();
-        if (WilsonScore.LowerBound(counts.Failures, counts.Calls, _settings.Z) > threshold)
+        var recent = _window.SumRecent(bucketId, CircuitBreakerConstants.RecentBuckets);
+        if (recent.Calls >= _settings.MinimumThroughput && WilsonScore.LowerBound(recent.Failures, recent.Calls, _settings.Z) > threshold)
         {
-            return OpenLocked(CircuitTransitionReason.AdaptiveThresholdExceeded, counts.FailureRate, threshold);
+            return OpenLocked(CircuitTransitionReason.AdaptiveThresholdExceeded, recent.FailureRate, threshold);
         }
 
         return null;

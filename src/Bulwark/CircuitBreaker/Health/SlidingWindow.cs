@@ -69,11 +69,14 @@ internal sealed class SlidingWindow
     }
 
     /// <summary>Sums the buckets inside the window that ends with <paramref name="currentBucketId"/>.</summary>
-    public WindowCounts Sum(long currentBucketId)
+    public WindowCounts Sum(long currentBucketId) => SumRecent(currentBucketId, _buckets.Length);
+
+    /// <summary>Sums the <paramref name="buckets"/> most recent buckets, ending with <paramref name="currentBucketId"/>.</summary>
+    public WindowCounts SumRecent(long currentBucketId, int buckets)
     {
         long calls = 0;
         long failures = 0;
-        long oldest = currentBucketId - _buckets.Length + 1;
+        long oldest = currentBucketId - buckets + 1;
         for (int i = 0; i < _buckets.Length; i++)
         {
             long id = Volatile.Read(ref _buckets[i].Id);
