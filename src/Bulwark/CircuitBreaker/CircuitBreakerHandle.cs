@@ -24,6 +24,13 @@ public sealed class CircuitBreakerHandle
     /// <summary>Gets the breaker's current state; <see cref="CircuitState.Closed"/> while unbound.</summary>
     public CircuitState State => _breaker?.Controller.State ?? CircuitState.Closed;
 
+    /// <summary>
+    /// Gets a value indicating whether a call made now would be let through: closed, open with its break elapsed (the call
+    /// would probe), or half-open with a free probe slot. Reading it changes nothing. <see langword="true"/> while unbound.
+    /// Failover uses it to skip a provider without starving its breaker of the probe that closes it.
+    /// </summary>
+    public bool IsCallPermitted => _breaker?.Controller.WouldPermit() ?? true;
+
     /// <summary>Reads the breaker's health: state, window counts, failure rate, threshold, baseline, last transition.</summary>
     /// <returns>A point-in-time reading.</returns>
     public CircuitBreakerHealth GetHealth() => Bound.Controller.GetHealth();

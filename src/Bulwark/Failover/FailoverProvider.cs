@@ -1,6 +1,6 @@
 using Bulwark.CircuitBreaker;
 using Polly;
-using Polly.CircuitBreaker;
+using Bulwark.Pipelines;
 
 namespace Bulwark.Failover;
 
@@ -10,8 +10,9 @@ namespace Bulwark.Failover;
 public static class FailoverProvider
 {
     /// <summary>
-    /// Creates a provider that is skipped while <paramref name="breaker"/> reports <see cref="CircuitState.Open"/> or
-    /// <see cref="CircuitState.Isolated"/>.
+    /// Creates a provider that is skipped while <paramref name="breaker"/> would reject a call: isolated, open with its break
+    /// still running, or half-open with every probe slot taken (<see cref="CircuitBreakerHandle.IsCallPermitted"/>).
+    /// An open breaker whose break has elapsed is tried, so that its probe can close it.
     /// </summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="name">The provider's name.</param>
@@ -19,5 +20,19 @@ public static class FailoverProvider
     /// <param name="breaker">The handle of the provider's breaker; <see langword="null"/> means always available.</param>
     /// <returns>The provider.</returns>
     public static FailoverProvider<TResult> Create<TResult>(string name, ResiliencePipeline<TResult> pipeline, CircuitBreakerHandle? breaker) =>
-        new(name, pipeline, breaker is null ? null : () => breaker.State is not (CircuitState.Open or CircuitState.Isolated));
+        new(name, pipeline, breaker is null ? null : () => breaker.IsCallPermitted);
+
+    /// <summary>
+    /// Creates a provider from an instance of a named pipeline, named after the instance and skipped while its breaker would
+    /// reject a call.
+    /// </summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="pipeline">The pipeline instance, normally one per provider (<see cref="IBulwarkPipelineProvider.GetPipeline(string, string)"/>).</param>
+    /// <returns>The provider.</returns>
+    public static FailoverProvider<TResult> Create<TResult>(BulwarkPipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var typed = new ResiliencePipelineBuilder<TResult>().AddPipeline(pipeline.Pipeline).Build();
+        return Create(pipeline.InstanceName, typed, pipeline.CircuitBreaker);
+    }
 }

@@ -49,6 +49,15 @@ internal sealed class CircuitBreakerController
 
     public CircuitState State => Unpack(Volatile.Read(ref _stateEpoch));
 
+    /// <summary>Tells, without changing state, whether a call made now would be let through (as a normal call or a probe).</summary>
+    public bool WouldPermit() => State switch
+    {
+        CircuitState.Closed => true,
+        CircuitState.Open => _time.GetUtcNow().UtcTicks >= Volatile.Read(ref _openUntilUtcTicks),
+        CircuitState.HalfOpen => Volatile.Read(ref _probesInFlight) < _settings.HalfOpenMaxCalls,
+        _ => false,
+    };
+
     /// <summary>Decides whether a call may run.</summary>
     public CircuitPermit Enter()
     {

@@ -1,0 +1,220 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Bulwark.Configuration;
+
+/// <summary>
+/// Reads a configuration section against the shape of an options type before binding, and lists every value that cannot be
+/// converted (the configuration binder stops at the first) and every key that matches no setting, with a suggestion.
+/// </summary>
+internal static class ConfigurationChecker
+{
+    public static void Check(IConfiguration section, Type type, string path, List<string> errors, List<string> warnings)
+    {
+        var properties = Settable(type);
+        foreach (var child in section.GetChildren())
+        {
+            string childPath = $"{path}:{child.Key}";
+            if (!properties.TryGetValue(child.Key, out var property))
+            {
+                warnings.Add(UnknownKey(childPath, child.Key, properties.Keys));
+                continue;
+            }
+
+            CheckValue(child, property.PropertyType, childPath, errors, warnings);
+        }
+    }
+
+    private static void CheckValue(IConfigurationSection section, Type type, string path, List<string> errors, List<string> warnings)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        bool hasChildren = section.GetChildren().Any();
+
+        if (typeof(Delegate).IsAssignableFrom(target) || target == typeof(Type))
+        {
+            errors.Add($"{path}: cannot be set from configuration; set it in code.");
+            return;
+        }
+
+        if (IsScalar(target))
+        {
+            if (hasChildren)
+            {
+                errors.Add($"{path}: expects a single value, not a section.");
+            }
+            else if (section.Value is { Length: > 0 } value && !TryConvert(value, target))
+            {
+                errors.Add($"{path}: '{value}' is not {Describe(target)}.");
+            }
+
+            return;
+        }
+
+        if (DictionaryValueType(target) is { } valueType)
+        {
+            foreach (var child in section.GetChildren())
+            {
+                CheckValue(child, valueType, $"{path}:{child.Key}", errors, warnings);
+            }
+
+            return;
+        }
+
+        if (ElementType(target) is { } elementType)
+        {
+            foreach (var child in section.GetChildren())
+            {
+                CheckValue(child, elementType, $"{path}:{child.Key}", errors, warnings);
+            }
+
+            return;
+        }
+
+        if (!hasChildren && section.Value is { Length: > 0 } scalar)
+        {
+            errors.Add($"{path}: expects a section of settings, not the value '{scalar}'.");
+            return;
+        }
+
+        Check(section, target, path, errors, warnings);
+    }
+
+    private static Dictionary<string, PropertyInfo> Settable(Type type)
+    {
+        var result = new Dictionary<string, PropertyInfo>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length == 0 && (property.SetMethod is { IsPublic: true } || ElementType(property.PropertyType) is not null || DictionaryValueType(property.PropertyType) is not null))
+            {
+                result.TryAdd(property.Name, property);
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsScalar(Type type) =>
+        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) ||
+        type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(Guid) || type == typeof(Uri);
+
+    private static Type? DictionaryValueType(Type type)
+    {
+        var dictionary = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IDictionary<,>)
+            ? type
+            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+        return dictionary?.GetGenericArguments()[0] == typeof(string) ? dictionary.GetGenericArguments()[1] : null;
+    }
+
+    private static Type? ElementType(Type type)
+    {
+        if (type == typeof(string) || !typeof(IEnumerable).IsAssignableFrom(type) || DictionaryValueType(type) is not null)
+        {
+            return null;
+        }
+
+        if (type.IsArray)
+        {
+            return type.GetElementType();
+        }
+
+        var enumerable = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>)
+            ? type
+            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
+        return enumerable?.GetGenericArguments()[0];
+    }
+
+    private static bool TryConvert(string value, Type type)
+    {
+        if (type.IsEnum)
+        {
+            return Enum.TryParse(type, value, ignoreCase: true, out var parsed) && Enum.IsDefined(type, parsed!) && !int.TryParse(value, out _);
+        }
+
+        try
+        {
+            TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException or OverflowException || e.InnerException is FormatException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string Describe(Type type)
+    {
+        if (type.IsEnum)
+        {
+            return $"a valid value; use one of {string.Join(", ", Enum.GetNames(type))}";
+        }
+
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.Boolean => "a boolean (true or false)",
+            TypeCode.Int32 or TypeCode.Int64 or TypeCode.Int16 or TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32 or TypeCode.UInt64 => "a whole number",
+            TypeCode.Double or TypeCode.Single or TypeCode.Decimal => "a number (use '.' as decimal separator)",
+            _ when type == typeof(TimeSpan) => "a duration; use [d.]hh:mm:ss[.fff], for example 00:00:02 or 00:00:00.250",
+            _ when type == typeof(Uri) => "a valid URL",
+            _ => $"a valid {type.Name}",
+        };
+    }
+
+    private static string UnknownKey(string path, string key, IEnumerable<string> known)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        int bestPrefix = -1;
+        foreach (var candidate in known)
+        {
+            string a = key.ToUpperInvariant();
+            string b = candidate.ToUpperInvariant();
+            int distance = Distance(a, b);
+            int prefix = a.AsSpan().CommonPrefixLength(b);
+            if (distance < bestDistance || (distance == bestDistance && prefix > bestPrefix))
+            {
+                (best, bestDistance, bestPrefix) = (candidate, distance, prefix);
+            }
+        }
+
+        // A typo or a singular/plural slip, not an unrelated word.
+        return best is not null && bestDistance <= Math.Max(3, key.Length / 3)
+            ? $"{path}: unknown setting, ignored; did you mean '{best}'?"
+            : $"{path}: unknown setting, ignored.";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    internal static string Format(object? value) => value switch
+    {
+        null => "null",
+        double d => d.ToString(CultureInfo.InvariantCulture),
+        TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}

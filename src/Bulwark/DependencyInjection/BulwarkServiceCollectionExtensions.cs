@@ -1,0 +1,54 @@
+using Bulwark.Configuration;
+using Bulwark.Pipelines;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Bulwark's named pipelines.</summary>
+public static class BulwarkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the named pipelines of a <c>Bulwark</c> configuration section (its <c>Pipelines</c> subsection, each with
+    /// optional <c>Retry</c>, <c>CircuitBreaker</c>, <c>Timeout</c>, <c>Bulkhead</c> and <c>Fallback</c>), plus the seed
+    /// environment variables (RETRY_MAX_ATTEMPTS, CIRCUIT_BREAKER_FAILURE_THRESHOLD, ...) mapped onto the <c>default</c> pipeline.
+    /// The options are validated when the host starts; every error is reported at once with its configuration path.
+    /// Resolve <see cref="IBulwarkPipelineProvider"/> to use them. Calling it again applies another section on top of the first.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="section">The <c>Bulwark</c> section, for example <c>configuration.GetSection("Bulwark")</c>.</param>
+    /// <returns>The same services, for chaining.</returns>
+    public static IServiceCollection AddBulwark(this IServiceCollection services, IConfiguration section) =>
+        services.AddBulwark(section, Environment.GetEnvironmentVariable);
+
+    /// <summary>Registers named pipelines configured in code, validated when the host starts.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>The same services, for chaining.</returns>
+    public static IServiceCollection AddBulwark(this IServiceCollection services, Action<BulwarkOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<BulwarkOptions>().Configure(configure).ValidateOnStart();
+        return AddCore(services, "Bulwark");
+    }
+
+    internal static IServiceCollection AddBulwark(this IServiceCollection services, IConfiguration section, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptions<BulwarkOptions>()
+            .Configure(options => BulwarkConfigurationReader.Read(section, options, environment))
+            .ValidateOnStart();
+        return AddCore(services, section is IConfigurationSection named ? named.Path : "Bulwark");
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services, string rootPath)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BulwarkOptions>>(new BulwarkOptionsValidator(rootPath)));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IBulwarkPipelineProvider, BulwarkPipelineProvider>();
+        return services;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Bulwark.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Telemetry;
+
+namespace Bulwark.Pipelines;
+
+/// <summary>Builds named pipeline instances on first use and caches them.</summary>
+internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
+{
+    private readonly BulwarkOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly TelemetryOptions? _telemetry;
+    private readonly ConcurrentDictionary<(string Name, string Instance), Lazy<BulwarkPipeline>> _instances = new(new KeyComparer());
+
+    public BulwarkPipelineProvider(IOptions<BulwarkOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _telemetry = loggerFactory is null ? null : new TelemetryOptions { LoggerFactory = loggerFactory };
+        if (loggerFactory is not null)
+        {
+            var logger = loggerFactory.CreateLogger("Bulwark.Configuration");
+            foreach (var warning in _options.ConfigurationWarnings)
+            {
+                Log.ConfigurationWarning(logger, warning);
+            }
+        }
+    }
+
+    public IReadOnlyCollection<string> PipelineNames => [.. _options.Pipelines.Keys];
+
+    public BulwarkPipeline GetPipeline(string name) => GetPipeline(name, name);
+
+    public BulwarkPipeline GetPipeline(string name, string instanceName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        if (!_options.Pipelines.TryGetValue(name, out var pipelineOptions) || pipelineOptions is null)
+        {
+            throw new KeyNotFoundException(
+                $"No Bulwark pipeline named '{name}' is configured. Configured pipelines: {string.Join(", ", _options.Pipelines.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        return _instances.GetOrAdd(
+            (name, instanceName),
+            static (key, state) => new Lazy<BulwarkPipeline>(() => BulwarkPipelineFactory.Create(key.Name, key.Instance, state.pipelineOptions, state.self._timeProvider, state.self._telemetry)),
+            (self: this, pipelineOptions)).Value;
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<(string Name, string Instance)>
+    {
+        public bool Equals((string Name, string Instance) x, (string Name, string Instance) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Name, y.Name) && StringComparer.OrdinalIgnoreCase.Equals(x.Instance, y.Instance);
+
+        public int GetHashCode((string Name, string Instance) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Name), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Instance));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
+        public static partial void ConfigurationWarning(ILogger logger, string warning);
+    }
+}

@@ -1,0 +1,63 @@
+using Bulwark.Failover;
+using Bulwark.Pipelines;
+using Bulwark.Tests.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Polly.CircuitBreaker;
+
+namespace Bulwark.Tests.Failover;
+
+public class FailoverWithBreakerTests
+{
+    private const string Config = """
+        { "Bulwark": { "Pipelines": { "provider": {
+            "Retry": { "MaxRetries": 1, "Backoff": "Constant", "Jitter": "None", "BaseDelay": "00:00:00" },
+            "CircuitBreaker": { "Mode": "ConsecutiveFailures", "FailureThreshold": 2, "BreakDuration": "00:00:05", "SuccessThreshold": 1 }
+        } } } }
+        """;
+
+    [Fact]
+    public async Task OpenBreaker_IsSkipped_ThenProbedOnceItsBreakElapses()
+    {
+        var time = new FakeTimeProvider();
+        using var services = ConfigurationFixture.Services(Config, configure: s => s.AddSingleton<TimeProvider>(time));
+        var pipelines = services.GetRequiredService<IBulwarkPipelineProvider>();
+        var primary = pipelines.GetPipeline("provider", "primary");
+        var secondary = pipelines.GetPipeline("provider", "secondary");
+        var chain = new FailoverExecutor<string>(
+            [FailoverProvider.Create<string>(primary), FailoverProvider.Create<string>(secondary)],
+            new FailoverOptions<string> { TimeProvider = time });
+        bool primaryUp = false;
+        var calls = new List<string>();
+
+        ValueTask<string> Call(FailoverAttemptContext attempt)
+        {
+            calls.Add(attempt.Provider);
+            return attempt.Provider == "primary" && !primaryUp
+                ? throw new HttpRequestException("refused", null, System.Net.HttpStatusCode.ServiceUnavailable)
+                : ValueTask.FromResult(attempt.Provider);
+        }
+
+        // Primary fails twice (its retry), its breaker opens, secondary serves.
+        var first = await chain.ExecuteAsync(Call);
+        Assert.Equal("secondary", first.Provider);
+        Assert.Equal(["primary", "primary", "secondary"], calls);
+        Assert.Equal(CircuitState.Open, primary.CircuitBreaker!.State);
+
+        // While open, primary is skipped without a call.
+        calls.Clear();
+        var second = await chain.ExecuteAsync(Call);
+        Assert.Equal("secondary", second.Provider);
+        Assert.Equal(["secondary"], calls);
+        Assert.Contains(second.Attempts, a => a.Provider == "primary" && a.Kind == FailoverAttemptKind.Skipped);
+
+        // Once the break elapses, primary (now healthy) gets the probe, which closes its breaker.
+        primaryUp = true;
+        time.Advance(TimeSpan.FromSeconds(5));
+        calls.Clear();
+        var third = await chain.ExecuteAsync(Call);
+        Assert.Equal("primary", third.Provider);
+        Assert.Equal(["primary"], calls);
+        Assert.Equal(CircuitState.Closed, primary.CircuitBreaker.State);
+    }
+}
