@@ -10,7 +10,6 @@ namespace Bulwark.Tests.Http;
 
 public class BulwarkResilienceHandlerTests
 {
-    private const string ClientName = "upstream";
     private static readonly TimeSpan Timeout = UpstreamServer.Timeout;
 
     [Fact]
@@ -23,16 +22,14 @@ public class BulwarkResilienceHandlerTests
             context.Response.StatusCode = attempt <= 2 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
             return Task.CompletedTask;
         });
-        var settings = new HttpPipelineSettings { MaxRetries = 3 };
-        await using var services = CreateServices(settings, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(new HttpPipelineSettings { MaxRetries = 3 }, upstream, b => b.AddBulwarkHandler("default"));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/items?page=2");
 
-        using var response = await client.SendAsync(request).WaitAsync(Timeout);
+        using var response = await harness.Client.SendAsync(request).WaitAsync(Timeout);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, upstream.Attempts);
-        Assert.Equal(2, settings.Retries.Count);
+        Assert.Equal(3, harness.Sent.Count);
         Assert.All(seen, s => Assert.Equal("GET /items?page=2", s));
         Assert.Same(request, response.RequestMessage);
     }
@@ -42,7 +39,7 @@ public class BulwarkResilienceHandlerTests
     {
         var body = RandomNumberGenerator.GetBytes(256 * 1024);
         var expectedHash = Convert.ToHexString(SHA256.HashData(body));
-        var seen = new ConcurrentQueue<(string Method, string Hash, long? Length, string? ContentType, string? Language, string? Trace)>();
+        var seen = new ConcurrentQueue<(string Method, string Hash, long Length, string? ContentType, string? Language, string? Trace)>();
         await using var upstream = await UpstreamServer.StartAsync(async (context, attempt) =>
         {
             using var buffer = new MemoryStream();
@@ -52,26 +49,21 @@ public class BulwarkResilienceHandlerTests
                 context.Request.ContentType, headers.ContentLanguage, headers["X-Trace"]));
             context.Response.StatusCode = attempt <= 2 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status201Created;
         });
-        var settings = new HttpPipelineSettings { MaxRetries = 3 };
-        var log = new ConcurrentQueue<(HttpRequestMessage Request, HttpResponseMessage? Response)>();
-        await using var services = CreateServices(settings, upstream, b => b
-            .AddBulwarkHandler("default")
-            .AddHttpMessageHandler(() => new RecordingHandler(log)));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(new HttpPipelineSettings { MaxRetries = 3 }, upstream, b => b.AddBulwarkHandler("default"));
         using var content = new StreamContent(new NonSeekableStream(body));
         content.Headers.ContentType = new("application/x-test");
         content.Headers.ContentLanguage.Add("fr");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = content };
         request.Headers.Add("X-Trace", "abc-123");
 
-        using var response = await client.SendAsync(request).WaitAsync(Timeout);
+        using var response = await harness.Client.SendAsync(request).WaitAsync(Timeout);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(3, seen.Count);
-        Assert.All(seen, s => Assert.Equal(("POST", expectedHash, (long?)body.Length, (string?)"application/x-test", (string?)"fr", (string?)"abc-123"), s));
+        Assert.All(seen, s => Assert.Equal(("POST", expectedHash, (long)body.Length, (string?)"application/x-test", (string?)"fr", (string?)"abc-123"), s));
 
         // The first attempt sent the caller's request; the retries sent clones, disposed once their attempt ended.
-        var attempts = log.ToArray();
+        var attempts = harness.Sent.ToArray();
         Assert.Equal(3, attempts.Length);
         Assert.Same(request, attempts[0].Request);
         Assert.All(attempts.Skip(1), a =>
@@ -96,15 +88,14 @@ public class BulwarkResilienceHandlerTests
             return context.Response.WriteAsync("bad input");
         });
         var settings = new HttpPipelineSettings { MaxRetries = 3, Fallback = new BulwarkFallbackOptions { StatusCode = 200, Body = "fallback" } };
-        await using var services = CreateServices(settings, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(settings, upstream, b => b.AddBulwarkHandler("default"));
 
-        using var response = await client.GetAsync("/").WaitAsync(Timeout);
+        using var response = await harness.Client.GetAsync("/").WaitAsync(Timeout);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("bad input", await response.Content.ReadAsStringAsync().WaitAsync(Timeout));
         Assert.Equal(1, upstream.Attempts);
-        Assert.Empty(settings.Retries);
+        Assert.Single(harness.Sent);
     }
 
     [Fact]
@@ -116,9 +107,8 @@ public class BulwarkResilienceHandlerTests
             return Task.CompletedTask;
         });
         var settings = new HttpPipelineSettings { MaxRetries = 2, BreakerFailureThreshold = 3 };
-        var provider = settings.CreateProvider();
-        await using var services = CreateServices(provider, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(settings, upstream, b => b.AddBulwarkHandler("default"));
+        var client = harness.Client;
 
         using (var response = await client.GetAsync("/").WaitAsync(Timeout))
         {
@@ -126,7 +116,7 @@ public class BulwarkResilienceHandlerTests
         }
 
         Assert.Equal(3, upstream.Attempts);
-        Assert.Equal(CircuitState.Open, provider.GetPipeline("default").CircuitBreaker!.State);
+        Assert.Equal(CircuitState.Open, harness.Pipelines.GetPipeline("default").CircuitBreaker!.State);
 
         for (var i = 0; i < 3; i++)
         {
@@ -134,6 +124,7 @@ public class BulwarkResilienceHandlerTests
         }
 
         Assert.Equal(3, upstream.Attempts);
+        Assert.Equal(3, harness.Sent.Count);
     }
 
     [Fact]
@@ -145,15 +136,10 @@ public class BulwarkResilienceHandlerTests
             return Task.CompletedTask;
         });
         var settings = new HttpPipelineSettings { MaxRetries = 0, BreakerFailureThreshold = 1 };
-        var provider = settings.CreateProvider();
-        var services = new ServiceCollection();
-        services.AddSingleton<Bulwark.Pipelines.IBulwarkPipelineProvider>(provider);
-        services.AddHttpClient("payments", c => c.BaseAddress = upstream.BaseAddress).AddBulwarkHandler("default", instanceName: "payments");
-        services.AddHttpClient("orders", c => c.BaseAddress = upstream.BaseAddress).AddBulwarkHandler("default");
-        await using var serviceProvider = services.BuildServiceProvider();
-        var factory = serviceProvider.GetRequiredService<IHttpClientFactory>();
-        var payments = factory.CreateClient("payments");
-        var orders = factory.CreateClient("orders");
+        await using var harness = HttpClientHarness.Create(settings, upstream, b => b.AddBulwarkHandler("default", instanceName: "payments"), services =>
+            services.AddHttpClient("orders", c => c.BaseAddress = upstream.BaseAddress).AddBulwarkHandler("default"));
+        var payments = harness.Client;
+        var orders = harness.CreateClient("orders");
 
         using (var failed = await payments.GetAsync("/payments").WaitAsync(Timeout))
         {
@@ -165,8 +151,8 @@ public class BulwarkResilienceHandlerTests
 
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(2, upstream.Attempts);
-        Assert.Equal(CircuitState.Open, provider.GetPipeline("default", "payments").CircuitBreaker!.State);
-        Assert.Equal(CircuitState.Closed, provider.GetPipeline("default").CircuitBreaker!.State);
+        Assert.Equal(CircuitState.Open, harness.Pipelines.GetPipeline("default", "payments").CircuitBreaker!.State);
+        Assert.Equal(CircuitState.Closed, harness.Pipelines.GetPipeline("default").CircuitBreaker!.State);
     }
 
     [Fact]
@@ -178,21 +164,18 @@ public class BulwarkResilienceHandlerTests
             return context.Response.WriteAsync("down");
         });
         var fallback = new BulwarkFallbackOptions { StatusCode = 200, ContentType = "application/json", Body = "{\"fallback\":true}" };
-        var settings = new HttpPipelineSettings { MaxRetries = 1, Fallback = fallback };
-        var log = new ConcurrentQueue<(HttpRequestMessage Request, HttpResponseMessage? Response)>();
-        await using var services = CreateServices(settings, upstream, b => b
-            .AddBulwarkHandler("default")
-            .AddHttpMessageHandler(() => new RecordingHandler(log)));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(new HttpPipelineSettings { MaxRetries = 1, Fallback = fallback }, upstream, b => b.AddBulwarkHandler("default"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
 
-        using var response = await client.GetAsync("/").WaitAsync(Timeout);
+        using var response = await harness.Client.SendAsync(request).WaitAsync(Timeout);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("{\"fallback\":true}", await response.Content.ReadAsStringAsync().WaitAsync(Timeout));
+        Assert.Same(request, response.RequestMessage);
         Assert.Equal(2, upstream.Attempts);
-        Assert.Equal(2, log.Count);
-        foreach (var (_, failed) in log)
+        Assert.Equal(2, harness.Sent.Count);
+        foreach (var (_, failed) in harness.Sent)
         {
             await Assert.ThrowsAsync<ObjectDisposedException>(() => failed!.Content.ReadAsStringAsync().WaitAsync(Timeout));
         }
@@ -207,14 +190,14 @@ public class BulwarkResilienceHandlerTests
             return Task.CompletedTask;
         });
         var settings = new HttpPipelineSettings { MaxRetries = 1, Fallback = new BulwarkFallbackOptions { StatusCode = 503, Body = "{}" } };
-        await using var services = CreateServices(settings, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(settings, upstream, b => b.AddBulwarkHandler("default"));
 
-        using var response = await client.GetAsync("/").WaitAsync(Timeout);
+        using var response = await harness.Client.GetAsync("/").WaitAsync(Timeout);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("{}", await response.Content.ReadAsStringAsync().WaitAsync(Timeout));
-        Assert.Single(settings.Retries);
+        Assert.Equal(2, harness.Sent.Count);
+        Assert.All(harness.Sent, a => Assert.Null(a.Response));
     }
 
     [Fact]
@@ -225,12 +208,10 @@ public class BulwarkResilienceHandlerTests
             context.Abort();
             return Task.CompletedTask;
         });
-        var settings = new HttpPipelineSettings { MaxRetries = 1 };
-        await using var services = CreateServices(settings, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(new HttpPipelineSettings { MaxRetries = 1 }, upstream, b => b.AddBulwarkHandler("default"));
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/").WaitAsync(Timeout));
-        Assert.Single(settings.Retries);
+        await Assert.ThrowsAsync<HttpRequestException>(() => harness.Client.GetAsync("/").WaitAsync(Timeout));
+        Assert.Equal(2, harness.Sent.Count);
     }
 
     [Fact]
@@ -245,15 +226,14 @@ public class BulwarkResilienceHandlerTests
 
             return Task.CompletedTask;
         });
-        var settings = new HttpPipelineSettings { MaxRetries = 2 };
-        await using var services = CreateServices(settings, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(new HttpPipelineSettings { MaxRetries = 2 }, upstream, b => b.AddBulwarkHandler("default"));
 
-        using var response = await client.GetAsync("/").WaitAsync(Timeout);
+        using var response = await harness.Client.GetAsync("/").WaitAsync(Timeout);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, upstream.Attempts);
-        Assert.Single(settings.Retries);
+        Assert.Equal(2, harness.Sent.Count);
+        Assert.Null(harness.Sent.First().Response);
     }
 
     [Fact]
@@ -269,12 +249,11 @@ public class BulwarkResilienceHandlerTests
             }
         });
         var settings = new HttpPipelineSettings { MaxRetries = 1, AttemptTimeout = TimeSpan.FromSeconds(2) };
-        await using var services = CreateServices(settings, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(settings, upstream, b => b.AddBulwarkHandler("default"));
 
-        var send = client.GetAsync("/");
+        var send = harness.Client.GetAsync("/");
         await upstream.WaitForAttemptsAsync(1);
-        settings.Time.Advance(TimeSpan.FromSeconds(2));
+        harness.Time.Advance(TimeSpan.FromSeconds(2));
         using var response = await send.WaitAsync(Timeout);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -287,17 +266,16 @@ public class BulwarkResilienceHandlerTests
     {
         await using var upstream = await UpstreamServer.StartAsync((context, _) => HangUntilAbortedAsync(context));
         var settings = new HttpPipelineSettings { MaxRetries = 3, Fallback = new BulwarkFallbackOptions { StatusCode = 200 } };
-        await using var services = CreateServices(settings, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(settings, upstream, b => b.AddBulwarkHandler("default"));
         using var cts = new CancellationTokenSource();
 
-        var send = client.GetAsync("/", cts.Token);
+        var send = harness.Client.GetAsync("/", cts.Token);
         await upstream.WaitForAttemptsAsync(1);
         await cts.CancelAsync();
 
         var exception = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send.WaitAsync(Timeout));
         Assert.Equal(cts.Token, exception.CancellationToken);
-        Assert.Empty(settings.Retries);
+        Assert.Single(harness.Sent);
         Assert.Equal(1, upstream.Attempts);
     }
 
@@ -305,10 +283,10 @@ public class BulwarkResilienceHandlerTests
     public async Task SendAsync_RetryAfter_NextAttemptWaitsForTheFakeClock()
     {
         var arrivals = new ConcurrentDictionary<int, DateTimeOffset>();
-        var settings = new HttpPipelineSettings { MaxRetries = 1 };
+        HttpClientHarness? harness = null;
         await using var upstream = await UpstreamServer.StartAsync((context, attempt) =>
         {
-            arrivals[attempt] = settings.Time.GetUtcNow();
+            arrivals[attempt] = harness!.Time.GetUtcNow();
             if (attempt == 1)
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -317,55 +295,50 @@ public class BulwarkResilienceHandlerTests
 
             return Task.CompletedTask;
         });
-        await using var services = CreateServices(settings, upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var _ = harness = HttpClientHarness.Create(new HttpPipelineSettings { MaxRetries = 1 }, upstream, b => b.AddBulwarkHandler("default"));
 
-        var send = client.GetAsync("/");
+        var send = harness.Client.GetAsync("/");
         await upstream.WaitForAttemptsAsync(1);
 
-        // The retry waits on the fake clock: move it in small steps until the second attempt arrives.
+        // Backoff is zero, so only Retry-After holds the retry back: move the fake clock in small steps until it arrives.
         var deadline = DateTime.UtcNow + Timeout;
         while (!await upstream.WaitForAttemptsAsync(2, TimeSpan.FromMilliseconds(20)))
         {
             Assert.True(DateTime.UtcNow < deadline, "The retry never reached the server.");
-            settings.Time.Advance(TimeSpan.FromMilliseconds(50));
+            harness.Time.Advance(TimeSpan.FromMilliseconds(50));
         }
 
         using var response = await send.WaitAsync(Timeout);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal((0, TimeSpan.FromSeconds(1), true), Assert.Single(settings.Retries));
-        Assert.True(arrivals[2] - arrivals[1] >= TimeSpan.FromSeconds(1), $"Second attempt came {arrivals[2] - arrivals[1]} after the first.");
+        Assert.True(arrivals[2] - arrivals[1] >= TimeSpan.FromSeconds(1), $"The retry came {arrivals[2] - arrivals[1]} after the 429.");
     }
 
     [Fact]
     public async Task CreateClient_UnknownPipeline_Throws()
     {
-        var settings = new HttpPipelineSettings();
-        var services = new ServiceCollection();
-        services.AddSingleton<Bulwark.Pipelines.IBulwarkPipelineProvider>(settings.CreateProvider());
-        services.AddHttpClient(ClientName).AddBulwarkHandler("missing");
-        await using var serviceProvider = services.BuildServiceProvider();
+        await using var upstream = await UpstreamServer.StartAsync((_, _) => Task.CompletedTask);
+        await using var harness = HttpClientHarness.Create(new HttpPipelineSettings(), upstream, b => b.AddBulwarkHandler("missing"));
 
-        Assert.Throws<KeyNotFoundException>(() => serviceProvider.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName));
+        var error = Assert.Throws<KeyNotFoundException>(() => harness.Client);
+        Assert.Contains("'missing'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Send_Synchronous_ThrowsNotSupported()
     {
         await using var upstream = await UpstreamServer.StartAsync((_, _) => Task.CompletedTask);
-        await using var services = CreateServices(new HttpPipelineSettings(), upstream, b => b.AddBulwarkHandler("default"));
-        var client = CreateClient(services);
+        await using var harness = HttpClientHarness.Create(new HttpPipelineSettings(), upstream, b => b.AddBulwarkHandler("default"));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
 
-        Assert.Throws<NotSupportedException>(() => client.Send(request));
+        Assert.Throws<NotSupportedException>(() => harness.Client.Send(request));
         Assert.Equal(0, upstream.Attempts);
     }
 
     [Fact]
     public void AddBulwarkHandler_InvalidArguments_Throw()
     {
-        var builder = new ServiceCollection().AddHttpClient(ClientName);
+        var builder = new ServiceCollection().AddHttpClient(HttpClientHarness.ClientName);
 
         Assert.Throws<ArgumentNullException>(() => ((IHttpClientBuilder)null!).AddBulwarkHandler("default"));
         Assert.Throws<ArgumentException>(() => builder.AddBulwarkHandler(" "));
@@ -383,18 +356,4 @@ public class BulwarkResilienceHandlerTests
         {
         }
     }
-
-    private static ServiceProvider CreateServices(HttpPipelineSettings settings, UpstreamServer upstream, Action<IHttpClientBuilder> configure) =>
-        CreateServices(settings.CreateProvider(), upstream, configure);
-
-    private static ServiceProvider CreateServices(TestPipelineProvider provider, UpstreamServer upstream, Action<IHttpClientBuilder> configure)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<Bulwark.Pipelines.IBulwarkPipelineProvider>(provider);
-        configure(services.AddHttpClient(ClientName, c => c.BaseAddress = upstream.BaseAddress));
-        return services.BuildServiceProvider();
-    }
-
-    private static HttpClient CreateClient(ServiceProvider services) =>
-        services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
 }

@@ -1,24 +1,15 @@
-using System.Collections.Concurrent;
-using Bulwark.CircuitBreaker;
-using Bulwark.Classification;
+using System.Globalization;
 using Bulwark.Configuration;
-using Bulwark.Pipelines;
-using Bulwark.Retry;
-using Microsoft.Extensions.Time.Testing;
-using Polly;
+using Microsoft.Extensions.Configuration;
 
 namespace Bulwark.Tests.Http;
 
-/// <summary>Builds HTTP pipelines the way configuration does: retry → circuit breaker → attempt timeout, on a fake clock.</summary>
+/// <summary>The <c>Bulwark:Pipelines:default</c> configuration of a test: retry without backoff, optional breaker, attempt timeout and fallback.</summary>
 internal sealed class HttpPipelineSettings
 {
     public const string PipelineName = "default";
 
-    public FakeTimeProvider Time { get; } = new();
-
     public int MaxRetries { get; init; } = 2;
-
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     public int? BreakerFailureThreshold { get; init; }
 
@@ -26,46 +17,37 @@ internal sealed class HttpPipelineSettings
 
     public BulwarkFallbackOptions? Fallback { get; init; }
 
-    /// <summary>Gets the retries the pipelines decided, across instances.</summary>
-    public ConcurrentQueue<(int Attempt, TimeSpan Delay, bool IsRetryAfter)> Retries { get; } = new();
-
-    public TestPipelineProvider CreateProvider() => new(PipelineName, Build);
-
-    private BulwarkPipeline Build(string instanceName)
+    public IConfigurationSection ToConfiguration()
     {
-        var builder = new ResiliencePipelineBuilder { Name = PipelineName, InstanceName = instanceName, TimeProvider = Time };
-        builder.AddBulwarkRetry(new BulwarkRetryStrategyOptions
+        const string Prefix = "Bulwark:Pipelines:" + PipelineName + ":";
+        var values = new Dictionary<string, string?>
         {
-            MaxRetries = MaxRetries,
-            BaseDelay = TimeSpan.Zero,
-            MaxDelay = TimeSpan.Zero,
-            MaxRetryAfter = MaxRetryAfter,
-            OnRetry = args =>
-            {
-                Retries.Enqueue((args.AttemptNumber, args.RetryDelay, args.IsRetryAfter));
-                return default;
-            },
-        });
+            // No backoff: any wait a test sees comes from Retry-After.
+            [Prefix + "Retry:MaxRetries"] = MaxRetries.ToString(CultureInfo.InvariantCulture),
+            [Prefix + "Retry:BaseDelay"] = "00:00:00",
+            [Prefix + "Retry:MaxDelay"] = "00:00:00",
+            [Prefix + "Retry:Jitter"] = "None",
+        };
 
-        CircuitBreakerHandle? handle = null;
         if (BreakerFailureThreshold is { } threshold)
         {
-            handle = new CircuitBreakerHandle();
-            builder.AddBulwarkCircuitBreaker(new BulwarkCircuitBreakerStrategyOptions
-            {
-                Mode = CircuitBreakerMode.ConsecutiveFailures,
-                FailureThreshold = threshold,
-                BreakDuration = TimeSpan.FromMinutes(1),
-                Handle = handle,
-                ShouldHandle = static args => new ValueTask<bool>(TransientClassifier.IsTransient(args.Outcome, args.Context.CancellationToken)),
-            });
+            values[Prefix + "CircuitBreaker:Mode"] = "ConsecutiveFailures";
+            values[Prefix + "CircuitBreaker:FailureThreshold"] = threshold.ToString(CultureInfo.InvariantCulture);
+            values[Prefix + "CircuitBreaker:BreakDuration"] = "00:01:00";
         }
 
-        if (AttemptTimeout is { } timeout)
+        if (AttemptTimeout is { } attempt)
         {
-            builder.AddTimeout(timeout);
+            values[Prefix + "Timeout:Attempt"] = attempt.ToString("c", CultureInfo.InvariantCulture);
         }
 
-        return new BulwarkPipeline(PipelineName, instanceName, builder.Build(), handle, bulkhead: null, TransientClassifier.Default, Fallback);
+        if (Fallback is { } fallback)
+        {
+            values[Prefix + "Fallback:StatusCode"] = fallback.StatusCode.ToString(CultureInfo.InvariantCulture);
+            values[Prefix + "Fallback:ContentType"] = fallback.ContentType;
+            values[Prefix + "Fallback:Body"] = fallback.Body;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("Bulwark");
     }
 }
