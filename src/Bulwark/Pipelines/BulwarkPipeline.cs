@@ -1,6 +1,7 @@
 using Bulwark.Bulkhead;
 using Bulwark.CircuitBreaker;
 using Bulwark.Classification;
+using Bulwark.Configuration;
 using Polly;
 
 namespace Bulwark.Pipelines;
@@ -27,7 +28,8 @@ public sealed class BulwarkPipeline
         ResiliencePipeline pipeline,
         CircuitBreakerHandle? circuitBreaker,
         BulkheadHandle? bulkhead,
-        TransientClassifier classifier)
+        TransientClassifier classifier,
+        BulwarkFallbackOptions? fallback = null)
     {
         Name = name;
         InstanceName = instanceName;
@@ -35,6 +37,7 @@ public sealed class BulwarkPipeline
         CircuitBreaker = circuitBreaker;
         Bulkhead = bulkhead;
         Classifier = classifier;
+        Fallback = fallback;
     }
 
     /// <summary>Gets the pipeline's configured name.</summary>
@@ -54,6 +57,12 @@ public sealed class BulwarkPipeline
 
     /// <summary>Gets the classifier the pipeline's strategies use to tell transient failures.</summary>
     public TransientClassifier Classifier { get; }
+
+    /// <summary>
+    /// Gets the static response that HTTP callers (the <c>AddBulwarkHandler</c> HttpClient handler) return when every
+    /// attempt failed, or <see langword="null"/> when the pipeline has no fallback.
+    /// </summary>
+    public BulwarkFallbackOptions? Fallback { get; }
 
     /// <summary>Runs <paramref name="action"/> through the pipeline; a final failure is thrown.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>

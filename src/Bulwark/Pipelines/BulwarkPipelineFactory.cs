@@ -71,7 +71,7 @@ internal static class BulwarkPipelineFactory
             builder.AddTimeout(attempt);
         }
 
-        return new BulwarkPipeline(name, instanceName, builder.Build(), breakerHandle, bulkheadHandle, classifier);
+        return new BulwarkPipeline(name, instanceName, builder.Build(), breakerHandle, bulkheadHandle, classifier, options.Fallback);
     }
 
     /// <summary>Copies settable public properties, so each instance gets its own options (and handles) from one template.</summary>
