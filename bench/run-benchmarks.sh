@@ -54,6 +54,11 @@ echo "Reports ($mode run) in $artifacts/results:"
 printf '  %s\n' "${reports[@]##*/}"
 
 if [[ "$mode" == full ]]; then
-    cp "${reports[@]}" "$bench_dir/results/"
+    # Committed reports are named by class alone (BulkheadBenchmarks-report-github.md), without the namespace.
+    for report in "${reports[@]}"; do
+        name="${report##*/}"
+        class="${name%-report-github.md}"
+        cp "$report" "$bench_dir/results/${class##*.}-report-github.md"
+    done
     echo "Copied to $bench_dir/results/"
 fi
