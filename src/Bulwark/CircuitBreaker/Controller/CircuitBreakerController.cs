@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bulwark.CircuitBreaker.Health;
 using Polly.CircuitBreaker;
 
@@ -280,7 +281,7 @@ internal sealed class CircuitBreakerController
 
         lock (_lock)
         {
-            CircuitTransition? transition = null;
+            StrongBox<CircuitTransition>? transition = null;
             state = Unpack(_stateEpoch);
             if (state == CircuitState.Open)
             {
@@ -290,7 +291,9 @@ internal sealed class CircuitBreakerController
                     return new CircuitPermit(PermitKind.RejectedOpen, _stateEpoch, new TimeSpan(_openUntilUtcTicks - nowTicks), null);
                 }
 
-                transition = TransitionLocked(CircuitState.HalfOpen, CircuitTransitionReason.BreakDurationElapsed, TimeSpan.Zero, 0, null);
+                transition = TransitionLocked(CircuitState.HalfOpen, CircuitTransitionReason.BreakDurationElapsed, TimeSpan.Zero, 0, null) is { } halfOpened
+                    ? new StrongBox<CircuitTransition>(halfOpened)
+                    : null;
                 state = CircuitState.HalfOpen;
             }
 
@@ -304,7 +307,7 @@ internal sealed class CircuitBreakerController
         }
     }
 
-    private CircuitPermit TakeProbeLocked(CircuitTransition? transition)
+    private CircuitPermit TakeProbeLocked(StrongBox<CircuitTransition>? transition)
     {
         _probesInFlight++;
         return new CircuitPermit(PermitKind.Probe, _stateEpoch, TimeSpan.Zero, transition);

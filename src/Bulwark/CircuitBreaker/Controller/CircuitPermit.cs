@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Bulwark.CircuitBreaker.Controller;
 
 /// <summary>What the breaker decided about one call before it runs.</summary>
@@ -23,7 +25,8 @@ internal enum PermitKind
 /// The breaker's answer to one call. <see cref="StateEpoch"/> ties the call's outcome to the state it started in, so an
 /// outcome that arrives after the breaker moved on is ignored rather than counted against the new state.
 /// </summary>
-internal readonly record struct CircuitPermit(PermitKind Kind, long StateEpoch, TimeSpan RetryAfter, CircuitTransition? Transition)
+/// <remarks>A transition made on entry is rare, so it travels boxed: the permit stays small on the hot path.</remarks>
+internal readonly record struct CircuitPermit(PermitKind Kind, long StateEpoch, TimeSpan RetryAfter, StrongBox<CircuitTransition>? Transition)
 {
     public bool IsRejected => Kind >= PermitKind.RejectedOpen;
 }
