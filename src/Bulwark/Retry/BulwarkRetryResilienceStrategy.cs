@@ -51,9 +51,8 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
         ResilienceContext context,
         TState state)
     {
-        _budget?.RecordCall();
-
         var start = _timeProvider.GetTimestamp();
+        _budget?.RecordCall(start);
         var attempt = InvokeSafe(callback, context, state);
         if (!attempt.IsCompletedSuccessfully)
         {
