@@ -78,10 +78,29 @@ public sealed class FailoverExecutor<TResult>
     /// <param name="state">The state passed to <paramref name="callback"/>.</param>
     /// <param name="cancellationToken">The caller's cancellation token.</param>
     /// <returns>The outcome, who served it, and every attempt.</returns>
+    public ValueTask<FailoverResult<TResult>> ExecuteAsync<TState>(
+        Func<FailoverAttemptContext, TState, ValueTask<TResult>> callback,
+        TState state,
+        CancellationToken cancellationToken = default) =>
+        ExecuteAsync(callback, state, replayable: true, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> through the provider chain. When <paramref name="replayable"/> is
+    /// <see langword="false"/> (a non-idempotent write), the operation is retried or moved to the next provider only after
+    /// failures that certainly never reached a provider (<see cref="Classification.RequestDelivery"/>); each provider's
+    /// pipeline sees <see cref="BulwarkResilienceProperties.Replayable"/> set accordingly.
+    /// </summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="callback">The operation; it must observe <see cref="FailoverAttemptContext.CancellationToken"/>.</param>
+    /// <param name="state">The state passed to <paramref name="callback"/>.</param>
+    /// <param name="replayable">Whether the operation may be sent again after it may have reached a provider.</param>
+    /// <param name="cancellationToken">The caller's cancellation token.</param>
+    /// <returns>The outcome, who served it, and every attempt.</returns>
     public async ValueTask<FailoverResult<TResult>> ExecuteAsync<TState>(
         Func<FailoverAttemptContext, TState, ValueTask<TResult>> callback,
         TState state,
-        CancellationToken cancellationToken = default)
+        bool replayable,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
 
@@ -109,11 +128,13 @@ public sealed class FailoverExecutor<TResult>
             }
 
             var run = new ProviderRun<TResult, TState>(this, provider, index, callback, state, attempts, cancellationToken);
-            var outcome = await ExecuteProviderAsync(run, cancellationToken).ConfigureAwait(false);
+            var outcome = await ExecuteProviderAsync(run, replayable, cancellationToken).ConfigureAwait(false);
             run.RecordPipelineOutcome(outcome);
 
-            var failover = outcome.Exception is ExecutionRejectedException
-                || ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, provider.Name, cancellationToken));
+            // A write that may have reached this provider is not sent to another one.
+            var failover = (outcome.Exception is ExecutionRejectedException
+                    || ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, provider.Name, cancellationToken)))
+                && (replayable || !Classification.RequestDelivery.MayHaveReachedDependency(outcome));
 
             // The caller's cancellation is never the provider's fault, and never served by one: stop here.
             if (cancellationToken.IsCancellationRequested && (failover || outcome.Exception is not null))
@@ -146,9 +167,14 @@ public sealed class FailoverExecutor<TResult>
             attempts);
     }
 
-    private static async ValueTask<Outcome<TResult>> ExecuteProviderAsync<TState>(ProviderRun<TResult, TState> run, CancellationToken cancellationToken)
+    private static async ValueTask<Outcome<TResult>> ExecuteProviderAsync<TState>(ProviderRun<TResult, TState> run, bool replayable, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        if (!replayable)
+        {
+            context.Properties.Set(BulwarkResilienceProperties.Replayable, false);
+        }
+
         try
         {
             return await run.Provider.Pipeline.ExecuteOutcomeAsync(

@@ -165,6 +165,12 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
                 return outcome;
             }
 
+            // A non-replayable operation is sent again only when it certainly never reached the dependency.
+            if (!BulwarkResilienceProperties.IsReplayable(context) && RequestDelivery.MayHaveReachedDependency(outcome))
+            {
+                return outcome;
+            }
+
             if (_budget is not null && !_budget.TryAcquireRetry())
             {
                 _telemetry.Report(BudgetExhaustedEvent, context, outcome, new OnRetryBudgetExhaustedArguments(attemptNumber));

@@ -61,3 +61,45 @@ public class FailoverWithBreakerTests
         Assert.Equal(CircuitState.Closed, primary.CircuitBreaker.State);
     }
 }
+
+public class FailoverNonReplayableTests
+{
+    [Theory]
+    [InlineData(true, new[] { "a", "b" })] // replayable: fails over
+    [InlineData(false, new[] { "a" })] // a 503 reached provider a: a write is not sent to b
+    public async Task NonReplayable_DoesNotFailOver_AfterADeliveredFailure(bool replayable, string[] expected)
+    {
+        var chain = new FailoverExecutor<int>(
+            [new FailoverProvider<int>("a", Polly.ResiliencePipeline<int>.Empty), new FailoverProvider<int>("b", Polly.ResiliencePipeline<int>.Empty)]);
+        var calls = new List<string>();
+        var result = await chain.ExecuteAsync(
+            static (attempt, calls) =>
+            {
+                calls.Add(attempt.Provider);
+                return attempt.Provider == "a"
+                    ? throw new HttpRequestException("unavailable", null, System.Net.HttpStatusCode.ServiceUnavailable)
+                    : ValueTask.FromResult(1);
+            },
+            calls,
+            replayable,
+            CancellationToken.None);
+        Assert.Equal(expected, calls);
+        Assert.Equal(replayable ? "b" : "a", result.Provider);
+    }
+
+    [Fact]
+    public async Task NonReplayable_FailsOver_WhenTheConnectionWasRefused()
+    {
+        var chain = new FailoverExecutor<int>(
+            [new FailoverProvider<int>("a", Polly.ResiliencePipeline<int>.Empty), new FailoverProvider<int>("b", Polly.ResiliencePipeline<int>.Empty)]);
+        var result = await chain.ExecuteAsync(
+            static (attempt, _) => attempt.Provider == "a"
+                ? throw new HttpRequestException(HttpRequestError.ConnectionError, "refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused))
+                : ValueTask.FromResult(2),
+            0,
+            replayable: false,
+            CancellationToken.None);
+        Assert.Equal("b", result.Provider);
+        Assert.Equal(2, result.Outcome.Result);
+    }
+}
