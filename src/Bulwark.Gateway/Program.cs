@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using Bulwark.Gateway.Cli;
+
+return await GatewayCli.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -9,7 +9,7 @@ internal static class BulwarkConfigurationReader
     {
         string path = section is IConfigurationSection named ? named.Path : "Bulwark";
         int before = options.ConfigurationErrors.Count;
-        ConfigurationChecker.Check(section, typeof(BulwarkOptions), path, options.ConfigurationErrors, options.ConfigurationWarnings);
+        ConfigurationChecker.Check(section, options.GetType(), path, options.ConfigurationErrors, options.ConfigurationWarnings);
         if (options.ConfigurationErrors.Count == before)
         {
             section.Bind(options);

@@ -44,6 +44,23 @@ public static class BulwarkServiceCollectionExtensions
         return AddCore(services, section is IConfigurationSection named ? named.Path : "Bulwark");
     }
 
+    /// <summary>
+    /// Registers options derived from <see cref="BulwarkOptions"/> (the gateway's, which add providers and routes), read
+    /// from <paramref name="section"/> with the same checks; <see cref="IOptions{BulwarkOptions}"/> resolves to them. The
+    /// caller registers the validator of <typeparamref name="TOptions"/>.
+    /// </summary>
+    internal static OptionsBuilder<TOptions> AddBulwarkOptions<TOptions>(this IServiceCollection services, IConfiguration section, Func<string, string?> environment)
+        where TOptions : BulwarkOptions
+    {
+        var builder = services.AddOptions<TOptions>()
+            .Configure(options => BulwarkConfigurationReader.Read(section, options, environment))
+            .ValidateOnStart();
+        services.TryAddSingleton<IOptions<BulwarkOptions>>(sp => Options.Options.Create<BulwarkOptions>(sp.GetRequiredService<IOptions<TOptions>>().Value));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IBulwarkPipelineProvider, BulwarkPipelineProvider>();
+        return builder;
+    }
+
     private static IServiceCollection AddCore(IServiceCollection services, string rootPath)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BulwarkOptions>>(new BulwarkOptionsValidator(rootPath)));

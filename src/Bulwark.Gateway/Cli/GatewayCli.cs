@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Bulwark.Gateway.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Gateway.Cli;
+
+/// <summary>The <c>bulwark</c> command line: <c>serve</c> and <c>demo</c>.</summary>
+internal static class GatewayCli
+{
+    public const int ConfigurationError = 2;
+
+    public static RootCommand Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "The gateway's JSON configuration file.", Required = true };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen, separated by ';'.",
+            DefaultValueFactory = _ => "http://127.0.0.1:8080",
+        };
+        var serve = new Command("serve", "Run the gateway.") { config, urls };
+        serve.SetAction((parse, cancellation) => ServeAsync(parse.GetValue(config)!, parse.GetValue(urls)!, cancellation));
+
+        var demo = new Command("demo", "Start the gateway and misbehaving sample providers on loopback, drive a bounded workload, and print what Bulwark changed.");
+        demo.SetAction((_, cancellation) => Demo.DemoCommand.RunAsync(Console.Out, cancellation));
+
+        return new RootCommand("Bulwark gateway: retries, circuit breakers, bulkheads, timeouts and failover in front of your providers.")
+        {
+            serve,
+            demo,
+        };
+    }
+
+    private static async Task<int> ServeAsync(FileInfo config, string urls, CancellationToken cancellation)
+    {
+        if (!config.Exists)
+        {
+            await Console.Error.WriteLineAsync($"bulwark: the configuration file '{config.FullName}' does not exist.").ConfigureAwait(false);
+            return ConfigurationError;
+        }
+
+        WebApplication app;
+        try
+        {
+            app = GatewayHost.Build(new GatewayHostSettings(config.FullName, null, urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync($"bulwark: the configuration has {e.Failures.Count()} error(s); the gateway did not start:").ConfigureAwait(false);
+            foreach (var failure in e.Failures)
+            {
+                await Console.Error.WriteLineAsync("  - " + failure).ConfigureAwait(false);
+            }
+
+            return ConfigurationError;
+        }
+        catch (InvalidDataException e)
+        {
+            await Console.Error.WriteLineAsync($"bulwark: the configuration file '{config.FullName}' is not valid JSON: {e.InnerException?.Message ?? e.Message}").ConfigureAwait(false);
+            return ConfigurationError;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            await app.RunAsync(cancellation).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+}

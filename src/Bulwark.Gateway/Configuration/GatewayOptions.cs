@@ -1,0 +1,23 @@
+using Bulwark.Configuration;
+
+namespace Bulwark.Gateway.Configuration;
+
+/// <summary>The gateway's <c>Bulwark</c> section: the engine's named pipelines plus providers and routes.</summary>
+public sealed class GatewayOptions : BulwarkOptions
+{
+    /// <summary>Gets or sets the providers, by case-insensitive name.</summary>
+    /// <value>Defaults to empty.</value>
+    public IDictionary<string, GatewayProviderOptions> Providers { get; set; } =
+        new Dictionary<string, GatewayProviderOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets or sets the routes. Only requests matching a route are forwarded; everything else is 404.</summary>
+    /// <value>Defaults to empty.</value>
+    public IList<GatewayRouteOptions> Routes { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets the largest request body buffered so that every attempt and failover can re-send it. A larger body, or
+    /// one of unknown length, streams once, without retry; the response says so in <c>X-Bulwark-Retry</c>.
+    /// </summary>
+    /// <value>Defaults to 1 MiB (1,048,576). Range 0 to 104,857,600 (100 MiB).</value>
+    public long MaxBufferedBodyBytes { get; set; } = GatewayConstants.DefaultMaxBufferedBodyBytes;
+}

@@ -1,0 +1,159 @@
+using Bulwark.Configuration;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Gateway.Configuration;
+
+/// <summary>
+/// Validates everything the gateway needs before it starts, listing every error with its configuration path:
+/// the engine's pipelines, then providers (URLs, pipeline references, header sources) and routes (templates, provider
+/// references, duplicates).
+/// </summary>
+internal sealed class GatewayOptionsValidator(Func<string, string?> environment) : IValidateOptions<GatewayOptions>
+{
+    private const string Root = "Bulwark";
+
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>(options.ConfigurationErrors);
+        errors.AddRange(BulwarkOptionsValidator.ValidatePipelines(options, Root));
+        ValidateProviders(options, errors);
+        ValidateRoutes(options, errors);
+
+        if (options.MaxBufferedBodyBytes is < 0 or > GatewayConstants.MaxMaxBufferedBodyBytes)
+        {
+            errors.Add($"{Root}:MaxBufferedBodyBytes: {options.MaxBufferedBodyBytes} is out of range; allowed 0 to {GatewayConstants.MaxMaxBufferedBodyBytes}.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateProviders(GatewayOptions options, List<string> errors)
+    {
+        foreach (var (providerName, provider) in options.Providers)
+        {
+            string path = $"{Root}:Providers:{providerName}";
+            if (provider is null)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(provider.BaseUrl))
+            {
+                errors.Add($"{path}:BaseUrl: is required, for example http://127.0.0.1:9001.");
+            }
+            else if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"{path}:BaseUrl: '{provider.BaseUrl}' is not an absolute http or https URL.");
+            }
+            else if (!string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment) || !string.IsNullOrEmpty(url.UserInfo))
+            {
+                errors.Add($"{path}:BaseUrl: '{provider.BaseUrl}' must not carry a query, fragment or credentials; put secrets in Headers with FromEnvironment.");
+            }
+
+            if (!options.Pipelines.ContainsKey(provider.Pipeline ?? string.Empty))
+            {
+                string known = options.Pipelines.Count == 0 ? "none is configured" : "configured: " + string.Join(", ", options.Pipelines.Keys.Order(StringComparer.Ordinal));
+                errors.Add($"{path}:Pipeline: no pipeline named '{provider.Pipeline}' ({known}).");
+            }
+
+            foreach (var (headerName, header) in provider.Headers)
+            {
+                string headerPath = $"{path}:Headers:{headerName}";
+                if (header is null)
+                {
+                    continue;
+                }
+
+                if (string.IsNullOrWhiteSpace(headerName) || headerName.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c)))
+                {
+                    errors.Add($"{headerPath}: '{headerName}' is not a valid header name.");
+                }
+
+                if ((header.FromEnvironment is null) == (header.Value is null))
+                {
+                    errors.Add($"{headerPath}: set exactly one of FromEnvironment (for secrets) and Value.");
+                }
+                else if (header.FromEnvironment is { } variable && string.IsNullOrEmpty(environment(variable)))
+                {
+                    errors.Add($"{headerPath}:FromEnvironment: the environment variable {variable} is not set.");
+                }
+
+                if (!header.Format.Contains("{0}", StringComparison.Ordinal))
+                {
+                    errors.Add($"{headerPath}:Format: '{header.Format}' must contain the placeholder {{0}}.");
+                }
+            }
+        }
+    }
+
+    private static void ValidateRoutes(GatewayOptions options, List<string> errors)
+    {
+        if (options.Routes.Count == 0)
+        {
+            errors.Add($"{Root}:Routes: no route is configured, so nothing would be forwarded; add one such as {{ \"Path\": \"/api/{{**rest}}\", \"Providers\": [ \"primary\" ] }}.");
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < options.Routes.Count; i++)
+        {
+            var route = options.Routes[i];
+            string path = $"{Root}:Routes:{i}";
+            if (route is null)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(route.Path) || !route.Path.StartsWith('/'))
+            {
+                errors.Add($"{path}:Path: '{route.Path}' must start with '/', for example /api/{{**rest}}.");
+            }
+            else
+            {
+                try
+                {
+                    RoutePatternFactory.Parse(route.Path);
+                }
+                catch (RoutePatternException e)
+                {
+                    errors.Add($"{path}:Path: '{route.Path}' is not a valid route template: {e.Message}");
+                }
+
+                string key = string.Join(' ', route.Methods.Select(m => m.ToUpperInvariant()).Order(StringComparer.Ordinal)) + " " + route.Path.TrimEnd('/');
+                if (seen.TryGetValue(key, out int first))
+                {
+                    errors.Add($"{path}:Path: '{route.Path}' duplicates Routes:{first}.");
+                }
+                else
+                {
+                    seen[key] = i;
+                }
+            }
+
+            if (route.Providers.Count == 0)
+            {
+                errors.Add($"{path}:Providers: list at least one provider.");
+            }
+
+            for (int p = 0; p < route.Providers.Count; p++)
+            {
+                if (!options.Providers.ContainsKey(route.Providers[p] ?? string.Empty))
+                {
+                    string known = options.Providers.Count == 0 ? "none is configured" : "configured: " + string.Join(", ", options.Providers.Keys.Order(StringComparer.Ordinal));
+                    errors.Add($"{path}:Providers:{p}: no provider named '{route.Providers[p]}' ({known}).");
+                }
+            }
+
+            if (route.Providers.Distinct(StringComparer.OrdinalIgnoreCase).Count() != route.Providers.Count)
+            {
+                errors.Add($"{path}:Providers: a provider is listed twice.");
+            }
+
+            if (route.Timeout < TimeSpan.FromMilliseconds(1) || route.Timeout > TimeSpan.FromDays(1))
+            {
+                errors.Add($"{path}:Timeout: {route.Timeout:c} is out of range; allowed 00:00:00.001 to 1.00:00:00.");
+            }
+        }
+    }
+}

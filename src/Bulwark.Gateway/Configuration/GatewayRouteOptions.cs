@@ -1,0 +1,29 @@
+namespace Bulwark.Gateway.Configuration;
+
+/// <summary>One route: the paths it matches and the ordered providers it fails over between.</summary>
+public sealed class GatewayRouteOptions
+{
+    /// <summary>Gets or sets the ASP.NET Core route template, for example <c>/api/{**rest}</c>.</summary>
+    /// <value>Required; starts with <c>/</c>; unique among routes.</value>
+    public string? Path { get; set; }
+
+    /// <summary>Gets or sets the providers, in failover order.</summary>
+    /// <value>Required: at least one configured provider.</value>
+    public IList<string> Providers { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every request on this route may be sent more than once, whatever its
+    /// method. Otherwise POST and PATCH are retried or failed over only when they carry an <c>Idempotency-Key</c> header
+    /// or when the failure happened before the request reached the provider.
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
+    public bool Idempotent { get; set; }
+
+    /// <summary>Gets or sets the HTTP methods the route accepts; empty accepts all.</summary>
+    /// <value>Defaults to all methods.</value>
+    public IList<string> Methods { get; set; } = [];
+
+    /// <summary>Gets or sets the one total timeout over the whole chain: every provider, attempt and backoff.</summary>
+    /// <value>Defaults to 30 seconds. Range 1 ms to 1 day.</value>
+    public TimeSpan Timeout { get; set; } = GatewayConstants.DefaultRouteTimeout;
+}

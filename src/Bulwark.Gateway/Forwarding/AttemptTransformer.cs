@@ -1,0 +1,85 @@
+using System.Globalization;
+using Bulwark.Classification;
+using Bulwark.Gateway.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bulwark.Gateway.Forwarding;
+
+/// <summary>
+/// Shapes one attempt: the request toward the provider (its headers, correlation, no client-supplied routing headers),
+/// and the response back — holding back a transient status so that the attempt can be retried or failed over.
+/// </summary>
+internal sealed class AttemptTransformer : HttpTransformer
+{
+    private static readonly string[] ClientRoutingHeaders = ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "Forwarded", "X-Real-IP"];
+
+    private readonly ForwardingRequest _request;
+    private readonly GatewayProvider _provider;
+    private readonly TimeProvider _timeProvider;
+
+    public AttemptTransformer(ForwardingRequest request, GatewayProvider provider, TimeProvider timeProvider)
+    {
+        _request = request;
+        _provider = provider;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Gets the transient status held back, if any.</summary>
+    public int? HeldBackStatus { get; private set; }
+
+    /// <summary>Gets the provider's Retry-After for a held-back status.</summary>
+    public TimeSpan? RetryAfter { get; private set; }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+
+        // The destination is the provider's BaseUrl, always; the provider gets its own Host, and nothing the client
+        // sent about forwarding is trusted.
+        proxyRequest.Headers.Host = null;
+        foreach (var header in ClientRoutingHeaders)
+        {
+            proxyRequest.Headers.Remove(header);
+        }
+
+        if (httpContext.Connection.RemoteIpAddress is { } client)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", client.ToString());
+        }
+
+        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
+        proxyRequest.Headers.Remove(GatewayConstants.CorrelationHeader);
+        proxyRequest.Headers.TryAddWithoutValidation(GatewayConstants.CorrelationHeader, _request.CorrelationId);
+        foreach (var (name, value) in _provider.Headers)
+        {
+            proxyRequest.Headers.Remove(name);
+            if (!proxyRequest.Headers.TryAddWithoutValidation(name, value))
+            {
+                proxyRequest.Content?.Headers.Remove(name);
+                proxyRequest.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is not null && _provider.Pipeline.Classifier.IsTransientStatusCode((int)proxyResponse.StatusCode))
+        {
+            HeldBackStatus = (int)proxyResponse.StatusCode;
+            RetryAfter = RetryAfterParser.TryGetRetryAfter(proxyResponse, _timeProvider.GetUtcNow(), out var delay) ? delay : null;
+            return false;
+        }
+
+        bool proxy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        var headers = httpContext.Response.Headers;
+        headers[GatewayConstants.ProviderHeader] = _provider.Name;
+        headers[GatewayConstants.AttemptsHeader] = _request.Attempts.ToString(CultureInfo.InvariantCulture);
+        headers[GatewayConstants.CorrelationHeader] = _request.CorrelationId;
+        if (_request.BodyStreamed)
+        {
+            headers[GatewayConstants.RetryHeader] = ForwardingHandler.StreamedBodyNotice;
+        }
+
+        return proxy;
+    }
+}

@@ -1,0 +1,220 @@
+using Bulwark.Classification;
+using Bulwark.Failover;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Problems;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bulwark.Gateway.Forwarding;
+
+/// <summary>
+/// Forwards one client request along its route's provider chain: buffers a replayable body, runs each attempt through
+/// the provider's pipeline with YARP's forwarder, streams the first acceptable response back, and answers
+/// problem+json when every provider failed.
+/// </summary>
+internal sealed partial class ForwardingHandler
+{
+    public const string StreamedBodyNotice = "off; the request body was too large to buffer (or of unknown length), so it was sent once and never retried";
+
+    private const int MaxCorrelationIdLength = 128;
+
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
+
+    private readonly IHttpForwarder _forwarder;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly GatewayRouteTable _routes;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<ForwardingHandler> _logger;
+
+    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, GatewayRouteTable routes, TimeProvider timeProvider, ILogger<ForwardingHandler> logger)
+    {
+        _forwarder = forwarder;
+        _invoker = client.Invoker;
+        _routes = routes;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context, GatewayRoute route)
+    {
+        string correlationId = CorrelationIdOf(context.Request);
+        context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
+
+        var (buffered, streamed) = await PrepareBodyAsync(context).ConfigureAwait(false);
+        bool replayable = !streamed && (route.Idempotent || IsIdempotent(context.Request.Method) || context.Request.Headers.ContainsKey(GatewayConstants.IdempotencyKeyHeader));
+        var request = new ForwardingRequest(context, route, correlationId, replayable, buffered, streamed);
+
+        using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
+        var result = await route.Chain.ExecuteAsync(AttemptAsync, (Handler: this, Request: request), replayable, linked.Token).ConfigureAwait(false);
+
+        if (result.Outcome.Result is { } forwarded)
+        {
+            if (forwarded.Broken)
+            {
+                // The body stream failed after the response started: the client must see a failure, never a clean end.
+                Log.StreamBroken(_logger, result.Provider!, correlationId);
+                context.Abort();
+            }
+
+            return;
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            Log.ClientGone(_logger, correlationId);
+            return;
+        }
+
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        var problem = GatewayProblem.ForFailure(request, result, deadline.IsCancellationRequested, _timeProvider);
+        Log.RequestFailed(_logger, context.Request.Method, route.Path, problem.Status, result.Attempts.Count, correlationId);
+        await problem.WriteAsync(context, request.Attempts).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<ForwardedResponse> AttemptAsync(FailoverAttemptContext attempt, (ForwardingHandler Handler, ForwardingRequest Request) state)
+    {
+        var (handler, request) = state;
+        var context = request.Context;
+        var provider = request.Route.Providers[attempt.ProviderIndex];
+
+        if (request.BodyStreamed && request.BodyConsumed)
+        {
+            throw new UpstreamRequestException(ForwarderError.RequestBodyDestination, HttpRequestError.Unknown, reachedProvider: true, inner: null);
+        }
+
+        if (request.BodyBuffered)
+        {
+            context.Request.Body.Position = 0;
+        }
+
+        ResetResponse(context);
+        request.Attempts++;
+        var transformer = new AttemptTransformer(request, provider, handler._timeProvider);
+        var error = await handler._forwarder.SendAsync(context, provider.BaseUrl, handler._invoker, RequestConfig, transformer, attempt.CancellationToken).ConfigureAwait(false);
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+
+        if (transformer.HeldBackStatus is { } status)
+        {
+            ResetResponse(context);
+            request.BodyConsumed = true;
+            throw new UpstreamResponseException(status, transformer.RetryAfter);
+        }
+
+        if (error == ForwarderError.None)
+        {
+            return new ForwardedResponse(context.Response.StatusCode, Broken: false);
+        }
+
+        if (context.Response.HasStarted)
+        {
+            return new ForwardedResponse(context.Response.StatusCode, Broken: true);
+        }
+
+        ResetResponse(context);
+        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient)
+        {
+            throw new OperationCanceledException("The client went away.", exception, context.RequestAborted);
+        }
+
+        if (attempt.CancellationToken.IsCancellationRequested)
+        {
+            // A timeout (the attempt's, or the route's): Polly turns its own into a TimeoutRejectedException.
+            throw new OperationCanceledException("The attempt was cancelled.", exception, attempt.CancellationToken);
+        }
+
+        var (requestError, reached) = Classify(error, exception);
+        if (reached)
+        {
+            request.BodyConsumed = true;
+        }
+
+        throw new UpstreamRequestException(error, requestError, reached, exception);
+    }
+
+    private static (HttpRequestError Error, bool Reached) Classify(ForwarderError error, Exception? exception)
+    {
+        if (error is ForwarderError.RequestCreation or ForwarderError.NoAvailableDestinations)
+        {
+            return (HttpRequestError.Unknown, false);
+        }
+
+        if (exception is HttpRequestException http)
+        {
+            return (http.HttpRequestError == HttpRequestError.Unknown && error == ForwarderError.RequestTimedOut ? HttpRequestError.Unknown : http.HttpRequestError, RequestDelivery.MayHaveReachedDependency(http));
+        }
+
+        return (error == ForwarderError.Request ? HttpRequestError.ConnectionError : HttpRequestError.Unknown, true);
+    }
+
+    private async ValueTask<(bool Buffered, bool Streamed)> PrepareBodyAsync(HttpContext context)
+    {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return (false, false);
+        }
+
+        long limit = _routes.MaxBufferedBodyBytes;
+        if (context.Request.ContentLength is { } length && length <= limit)
+        {
+            context.Request.EnableBuffering(bufferThreshold: (int)Math.Min(length, 64 * 1024), bufferLimit: limit);
+            await context.Request.Body.DrainAsync(context.RequestAborted).ConfigureAwait(false);
+            context.Request.Body.Position = 0;
+            return (true, false);
+        }
+
+        return (false, true);
+    }
+
+    private static void ResetResponse(HttpContext context)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var correlationId = context.Response.Headers[GatewayConstants.CorrelationHeader];
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.Headers.Clear();
+        context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
+        if (context.Features.Get<IHttpResponseFeature>() is { } response)
+        {
+            response.ReasonPhrase = null;
+        }
+
+        context.Features.Set<IForwarderErrorFeature>(null);
+    }
+
+    private static bool IsIdempotent(string method) =>
+        HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ||
+        HttpMethods.IsPut(method) || HttpMethods.IsDelete(method) || HttpMethods.IsTrace(method);
+
+    private static string CorrelationIdOf(HttpRequest request)
+    {
+        string? given = request.Headers[GatewayConstants.CorrelationHeader];
+        if (!string.IsNullOrEmpty(given) && given.Length <= MaxCorrelationIdLength && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+        {
+            return given;
+        }
+
+        return Guid.NewGuid().ToString("N");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Method} {Route} failed with {Status} after {Attempts} attempt(s); correlation id {CorrelationId}")]
+        public static partial void RequestFailed(ILogger logger, string method, string route, int status, int attempts, string correlationId);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "The response stream from {Provider} broke after it had started; the client connection was aborted; correlation id {CorrelationId}")]
+        public static partial void StreamBroken(ILogger logger, string provider, string correlationId);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "The client went away; correlation id {CorrelationId}")]
+        public static partial void ClientGone(ILogger logger, string correlationId);
+    }
+}

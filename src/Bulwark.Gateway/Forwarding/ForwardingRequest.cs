@@ -1,0 +1,36 @@
+namespace Bulwark.Gateway.Forwarding;
+
+/// <summary>Everything one client request carries through its attempts.</summary>
+internal sealed class ForwardingRequest
+{
+    public ForwardingRequest(HttpContext context, GatewayRoute route, string correlationId, bool replayable, bool bodyBuffered, bool bodyStreamed)
+    {
+        Context = context;
+        Route = route;
+        CorrelationId = correlationId;
+        Replayable = replayable;
+        BodyBuffered = bodyBuffered;
+        BodyStreamed = bodyStreamed;
+    }
+
+    public HttpContext Context { get; }
+
+    public GatewayRoute Route { get; }
+
+    public string CorrelationId { get; }
+
+    /// <summary>Gets a value indicating whether the request may be sent again after it may have reached a provider.</summary>
+    public bool Replayable { get; }
+
+    /// <summary>Gets a value indicating whether the body was buffered and can be re-sent from the start.</summary>
+    public bool BodyBuffered { get; }
+
+    /// <summary>Gets a value indicating whether the body is too large (or of unknown length) to buffer and streams once.</summary>
+    public bool BodyStreamed { get; }
+
+    /// <summary>Gets or sets the number of attempts sent so far.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a streamed body has been (even partly) read by an attempt.</summary>
+    public bool BodyConsumed { get; set; }
+}

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Net;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bulwark.Gateway.Forwarding;
+
+/// <summary>The one <see cref="HttpMessageInvoker"/> every attempt to every provider shares, set up as YARP recommends for forwarding.</summary>
+internal sealed class GatewayHttpClient : IDisposable
+{
+    public GatewayHttpClient()
+    {
+        Invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+        });
+    }
+
+    public HttpMessageInvoker Invoker { get; }
+
+    public void Dispose() => Invoker.Dispose();
+}

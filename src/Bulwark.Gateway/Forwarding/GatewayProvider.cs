@@ -1,0 +1,29 @@
+using Bulwark.Failover;
+using Bulwark.Pipelines;
+
+namespace Bulwark.Gateway.Forwarding;
+
+/// <summary>A configured provider at run time: its address, its own pipeline instance, and its resolved headers.</summary>
+internal sealed class GatewayProvider
+{
+    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        Name = name;
+        BaseUrl = baseUrl.TrimEnd('/');
+        Pipeline = pipeline;
+        Headers = headers;
+        Failover = FailoverProvider.Create<ForwardedResponse>(pipeline);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Gets the destination prefix, without a trailing slash: the request path is appended as-is.</summary>
+    public string BaseUrl { get; }
+
+    public BulwarkPipeline Pipeline { get; }
+
+    /// <summary>Gets the headers added toward this provider. Values may be secrets: never log them.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    public FailoverProvider<ForwardedResponse> Failover { get; }
+}

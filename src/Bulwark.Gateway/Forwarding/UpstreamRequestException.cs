@@ -1,0 +1,26 @@
+using Bulwark.Classification;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bulwark.Gateway.Forwarding;
+
+/// <summary>An attempt that failed without a usable response: connection refused or reset, timeout, protocol error.</summary>
+internal sealed class UpstreamRequestException : HttpRequestException, IRequestDeliveryInfo
+{
+    public UpstreamRequestException(ForwarderError error, HttpRequestError requestError, bool reachedProvider, Exception? inner)
+        : base(requestError, Describe(error, requestError), inner)
+    {
+        Error = error;
+        MayHaveReachedDependency = reachedProvider;
+    }
+
+    public ForwarderError Error { get; }
+
+    public bool MayHaveReachedDependency { get; }
+
+    private static string Describe(ForwarderError error, HttpRequestError requestError) => requestError switch
+    {
+        HttpRequestError.ConnectionError => "The provider could not be reached (connection refused or reset).",
+        HttpRequestError.ResponseEnded => "The provider closed the connection before answering.",
+        _ => $"The request to the provider failed ({error}).",
+    };
+}

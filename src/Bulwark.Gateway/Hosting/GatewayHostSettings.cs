@@ -1,0 +1,20 @@
+namespace Bulwark.Gateway.Hosting;
+
+/// <summary>How to build a gateway: where its configuration comes from and where it listens.</summary>
+/// <param name="ConfigPath">A JSON configuration file, or <see langword="null"/>.</param>
+/// <param name="ConfigJson">JSON configuration text (tests, the demo), or <see langword="null"/>.</param>
+/// <param name="Urls">The addresses to listen on.</param>
+internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJson, IReadOnlyList<string> Urls)
+{
+    /// <summary>Gets the environment the gateway reads: <c>Bulwark__...</c> overrides, header secrets, seed variables.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>Gets a value indicating whether environment variables override the file (<c>Bulwark__Section__Key</c>).</summary>
+    public bool EnvironmentOverrides { get; init; } = true;
+
+    /// <summary>Gets the clock, or <see langword="null"/> for the system clock.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>Gets the minimum log level of the console.</summary>
+    public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.Json;
+using Bulwark.Classification;
+using Bulwark.Failover;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Forwarding;
+using Polly.Timeout;
+
+namespace Bulwark.Gateway.Problems;
+
+/// <summary>
+/// An RFC 9457 <c>application/problem+json</c> answer: a title and a detail a user understands, whether to retry and
+/// when, the correlation id, and every attempt. Never a stack trace, never an upstream's internals.
+/// </summary>
+internal sealed class GatewayProblem
+{
+    private const string TypePrefix = "urn:bulwark:problem:";
+
+    private GatewayProblem(int status, string type, string title, string detail, bool retryable, TimeSpan? retryAfter, string correlationId, IReadOnlyList<FailoverAttempt> attempts)
+    {
+        Status = status;
+        Type = type;
+        Title = title;
+        Detail = detail;
+        Retryable = retryable;
+        RetryAfter = retryAfter;
+        CorrelationId = correlationId;
+        Attempts = attempts;
+    }
+
+    public int Status { get; }
+
+    public string Type { get; }
+
+    public string Title { get; }
+
+    public string Detail { get; }
+
+    public bool Retryable { get; }
+
+    public TimeSpan? RetryAfter { get; }
+
+    public string CorrelationId { get; }
+
+    public IReadOnlyList<FailoverAttempt> Attempts { get; }
+
+    public static GatewayProblem NotFound(HttpContext context, string correlationId) => new(
+        StatusCodes.Status404NotFound,
+        "no-route",
+        "No route",
+        $"No route matches {context.Request.Method} {context.Request.Path}. The gateway forwards only the routes it is configured with.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    public static GatewayProblem Internal(HttpContext context) => new(
+        StatusCodes.Status500InternalServerError,
+        "internal",
+        "Internal error",
+        "The gateway failed to handle the request. The error was logged; retry later.",
+        retryable: true,
+        retryAfter: null,
+        context.Response.Headers[GatewayConstants.CorrelationHeader].FirstOrDefault() ?? Guid.NewGuid().ToString("N"),
+        []);
+
+    public static GatewayProblem ForFailure(ForwardingRequest request, FailoverResult<ForwardedResponse> result, bool deadlineExpired, TimeProvider timeProvider)
+    {
+        var attempts = result.Attempts;
+        var last = result.Outcome.Exception;
+        bool noneSent = attempts.All(a => a.Kind is FailoverAttemptKind.Skipped or FailoverAttemptKind.Rejected);
+        bool mayHaveBeenProcessed = !noneSent && last is not null && RequestDelivery.MayHaveReachedDependency(last);
+        bool retryable = request.Replayable || !mayHaveBeenProcessed;
+        string unsafeNote = !request.Replayable && mayHaveBeenProcessed
+            ? " The request may have been processed, so it was not repeated; send it with an Idempotency-Key header to let the gateway retry it safely."
+            : string.Empty;
+
+        if (deadlineExpired)
+        {
+            return new(
+                StatusCodes.Status504GatewayTimeout,
+                "timeout",
+                "Gateway timeout",
+                $"No provider answered within the route's timeout of {request.Route.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s." + unsafeNote,
+                retryable,
+                null,
+                request.CorrelationId,
+                attempts);
+        }
+
+        if (noneSent)
+        {
+            return new(
+                StatusCodes.Status503ServiceUnavailable,
+                "providers-unavailable",
+                "Providers unavailable",
+                "Every provider of this route is refusing calls for now (its circuit breaker is open or it is at capacity), so the request was not sent. Retry after the indicated delay.",
+                retryable: true,
+                EarliestRecovery(request.Route, timeProvider),
+                request.CorrelationId,
+                attempts);
+        }
+
+        if (last is TimeoutRejectedException)
+        {
+            return new(
+                StatusCodes.Status504GatewayTimeout,
+                "timeout",
+                "Gateway timeout",
+                "The providers did not answer in time." + unsafeNote,
+                retryable,
+                null,
+                request.CorrelationId,
+                attempts);
+        }
+
+        int sent = attempts.Count(a => a.Kind is not (FailoverAttemptKind.Skipped or FailoverAttemptKind.Rejected));
+        return new(
+            StatusCodes.Status502BadGateway,
+            "providers-failed",
+            "Providers failed",
+            $"The request failed at every provider of this route ({sent} attempt{(sent == 1 ? string.Empty : "s")}); see attempts." + unsafeNote,
+            retryable,
+            last is IRetryAfterProvider { RetryAfter: { } hint } ? hint : null,
+            request.CorrelationId,
+            attempts);
+    }
+
+    public async Task WriteAsync(HttpContext context, int attemptsSent)
+    {
+        var response = context.Response;
+        response.StatusCode = Status;
+        response.ContentType = "application/problem+json";
+        response.Headers[GatewayConstants.CorrelationHeader] = CorrelationId;
+        response.Headers[GatewayConstants.AttemptsHeader] = attemptsSent.ToString(CultureInfo.InvariantCulture);
+        response.Headers.CacheControl = "no-store";
+        if (RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+        }
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", TypePrefix + Type);
+            json.WriteString("title", Title);
+            json.WriteNumber("status", Status);
+            json.WriteString("detail", Detail);
+            json.WriteBoolean("retryable", Retryable);
+            if (RetryAfter is { } hint)
+            {
+                json.WriteNumber("retryAfterSeconds", RetryAfterSeconds(hint));
+            }
+            else
+            {
+                json.WriteNull("retryAfterSeconds");
+            }
+
+            json.WriteString("correlationId", CorrelationId);
+            json.WriteStartArray("attempts");
+            foreach (var attempt in Attempts)
+            {
+                json.WriteStartObject();
+                json.WriteString("provider", attempt.Provider);
+                json.WriteNumber("attempt", attempt.AttemptNumber);
+                json.WriteString("outcome", Describe(attempt));
+                if (attempt.StatusCode is { } status)
+                {
+                    json.WriteNumber("status", status);
+                }
+
+                json.WriteNumber("durationMs", Math.Round(attempt.Duration.TotalMilliseconds, 1));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        response.ContentLength = buffer.Length;
+        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static int RetryAfterSeconds(TimeSpan delay) => (int)Math.Max(1, Math.Ceiling(delay.TotalSeconds));
+
+    /// <summary>A short, safe description: what happened, never an exception message from upstream.</summary>
+    private static string Describe(FailoverAttempt attempt) => attempt.Kind switch
+    {
+        FailoverAttemptKind.Success => "success",
+        FailoverAttemptKind.Skipped => "skipped: circuit open",
+        FailoverAttemptKind.Cancelled => "cancelled",
+        FailoverAttemptKind.Rejected => attempt.ExceptionType switch
+        {
+            { } t when t.Contains("Bulkhead", StringComparison.Ordinal) => "rejected: at capacity",
+            { } t when t.Contains("Isolated", StringComparison.Ordinal) => "rejected: isolated",
+            { } t when t.Contains("Timeout", StringComparison.Ordinal) => "timeout",
+            _ => "rejected: circuit open",
+        },
+        _ => attempt.ExceptionType switch
+        {
+            { } t when t.EndsWith(nameof(UpstreamResponseException), StringComparison.Ordinal) => "failed: transient status",
+            { } t when t.Contains("Timeout", StringComparison.Ordinal) => "timeout",
+            { } t when t.EndsWith(nameof(UpstreamRequestException), StringComparison.Ordinal) => "failed: connection error",
+            _ => "failed",
+        },
+    };
+
+    private static TimeSpan? EarliestRecovery(GatewayRoute route, TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetUtcNow();
+        TimeSpan? earliest = null;
+        foreach (var provider in route.Providers)
+        {
+            var until = provider.Pipeline.CircuitBreaker?.GetHealth().OpenUntil;
+            var wait = until is { } u && u > now ? u - now : TimeSpan.FromSeconds(1);
+            earliest = earliest is { } e && e < wait ? e : wait;
+        }
+
+        return earliest ?? TimeSpan.FromSeconds(1);
+    }
+}

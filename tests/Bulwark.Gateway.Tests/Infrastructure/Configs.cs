@@ -1,0 +1,31 @@
+namespace Bulwark.Gateway.Tests.Infrastructure;
+
+/// <summary>Gateway configurations for tests: no delays between retries unless a test asks for them.</summary>
+internal static class Configs
+{
+    public static string TwoProviders(Uri primary, Uri secondary, string? pipeline = null, string? routeExtra = null) => $$"""
+        {
+          "Bulwark": {
+            "Pipelines": {
+              "default": {{pipeline ?? FastPipeline}}
+            },
+            "Providers": {
+              "primary":   { "BaseUrl": "{{primary.ToString().TrimEnd('/')}}" },
+              "secondary": { "BaseUrl": "{{secondary.ToString().TrimEnd('/')}}" }
+            },
+            "Routes": [
+              { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ] {{routeExtra}} }
+            ]
+          }
+        }
+        """;
+
+    public const string FastPipeline = """
+        {
+          "Retry": { "MaxRetries": 2, "Backoff": "Constant", "Jitter": "None", "BaseDelay": "00:00:00", "MaxRetryAfter": "00:00:00.050" },
+          "CircuitBreaker": { "Mode": "ConsecutiveFailures", "FailureThreshold": 5, "BreakDuration": "00:00:30" },
+          "Timeout": { "Attempt": "00:00:05", "Total": "00:00:20" },
+          "Bulkhead": { "MaxConcurrency": 50, "QueueLimit": 50 }
+        }
+        """;
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bulwark.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 (port 0) standing in for a provider. Its behaviour is a delegate the test can
+/// swap at any time; every request it receives is counted and recorded.
+/// </summary>
+internal sealed class Upstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private Upstream(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public List<RecordedRequest> Received { get; } = [];
+
+    /// <summary>Gets or sets what the provider does; defaults to 200 with a small JSON body.</summary>
+    public Func<HttpContext, int, Task> Behaviour { get; set; } = Ok;
+
+    public static Task Ok(HttpContext context, int n) => context.Response.WriteAsJsonAsync(new { ok = true, n });
+
+    public static async Task<Upstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var upstream = new Upstream(app);
+        app.Run(async context =>
+        {
+            int n = Interlocked.Increment(ref upstream._requests);
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            lock (upstream.Received)
+            {
+                upstream.Received.Add(new RecordedRequest(
+                    context.Request.Method,
+                    context.Request.Path + context.Request.QueryString,
+                    context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                    body.ToArray()));
+            }
+
+            await upstream.Behaviour(context, n);
+        });
+        await app.StartAsync();
+        upstream.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return upstream;
+    }
+
+    public RecordedRequest[] Snapshot()
+    {
+        lock (Received)
+        {
+            return [.. Received];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+internal sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body);
