@@ -36,7 +36,9 @@ internal static class GatewayHost
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // Polly reports every retry as a warning; the gateway logs failed requests itself, so keep only its errors
+        // (breaker openings, bulkhead rejections).
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
 
         var services = builder.Services;
         if (settings.TimeProvider is { } time)
@@ -44,7 +46,7 @@ internal static class GatewayHost
             services.AddSingleton(time);
         }
 
-        services.AddBulwarkOptions<GatewayOptions>(builder.Configuration.GetSection("Bulwark"), settings.Environment);
+        services.AddBulwarkOptions<GatewayOptions>(builder.Configuration.GetSection("Bulwark"), settings.Environment, GatewayDefaults.Pipeline);
         services.AddSingleton<IValidateOptions<GatewayOptions>>(new GatewayOptionsValidator(settings.Environment));
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
         services.AddHttpForwarder();

@@ -49,11 +49,15 @@ public static class BulwarkServiceCollectionExtensions
     /// from <paramref name="section"/> with the same checks; <see cref="IOptions{BulwarkOptions}"/> resolves to them. The
     /// caller registers the validator of <typeparamref name="TOptions"/>.
     /// </summary>
-    internal static OptionsBuilder<TOptions> AddBulwarkOptions<TOptions>(this IServiceCollection services, IConfiguration section, Func<string, string?> environment)
+    internal static OptionsBuilder<TOptions> AddBulwarkOptions<TOptions>(
+        this IServiceCollection services,
+        IConfiguration section,
+        Func<string, string?> environment,
+        Func<BulwarkPipelineOptions>? defaultPipeline = null)
         where TOptions : BulwarkOptions
     {
         var builder = services.AddOptions<TOptions>()
-            .Configure(options => BulwarkConfigurationReader.Read(section, options, environment))
+            .Configure(options => BulwarkConfigurationReader.Read(section, options, environment, defaultPipeline))
             .ValidateOnStart();
         services.TryAddSingleton<IOptions<BulwarkOptions>>(sp => Options.Options.Create<BulwarkOptions>(sp.GetRequiredService<IOptions<TOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);

@@ -1,0 +1,45 @@
+using Bulwark.Gateway.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Bulwark.GatewayFigures;
+
+/// <summary>The gateway with its default pipeline (no pipeline configured), in front of two providers.</summary>
+internal sealed class FigureGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FigureGateway(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<FigureGateway> StartAsync(Uri primary, Uri secondary)
+    {
+        string json = $$"""
+            {
+              "Bulwark": {
+                "Providers": {
+                  "primary":   { "BaseUrl": "{{primary.ToString().TrimEnd('/')}}" },
+                  "secondary": { "BaseUrl": "{{secondary.ToString().TrimEnd('/')}}" }
+                },
+                "Routes": [ { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ] } ]
+              }
+            }
+            """;
+        var app = GatewayHost.Build(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
+        {
+            EnvironmentOverrides = false,
+            Environment = _ => null,
+            MinimumLogLevel = LogLevel.Error,
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new FigureGateway(app, new Uri(address));
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
