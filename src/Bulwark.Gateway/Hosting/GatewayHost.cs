@@ -34,11 +34,14 @@ internal static class GatewayHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-        // Polly reports every retry as a warning; the gateway logs failed requests itself, so keep only its errors
-        // (breaker openings, bulkhead rejections).
-        builder.Logging.AddFilter("Polly", LogLevel.Error);
+        var quiet = settings.MinimumLogLevel > LogLevel.Error ? settings.MinimumLogLevel : LogLevel.Error;
+        builder.Logging.AddFilter("Microsoft", settings.MinimumLogLevel > LogLevel.Warning ? settings.MinimumLogLevel : LogLevel.Warning);
+
+        // YARP reports each failed attempt, and Polly each retry, as a warning; failing attempts are what the gateway
+        // exists to absorb, and it logs the requests that still fail itself. Keep their errors only (breaker openings,
+        // bulkhead rejections).
+        builder.Logging.AddFilter("Yarp", quiet);
+        builder.Logging.AddFilter("Polly", quiet);
 
         var services = builder.Services;
         if (settings.TimeProvider is { } time)
