@@ -61,15 +61,7 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
 
         // Fast path without an async state machine: callback and predicate that complete synchronously.
         long started = _slowCallTimestampTicks > 0 ? _time.GetTimestamp() : 0;
-        ValueTask<Outcome<TResult>> pending;
-        try
-        {
-            pending = callback(context, state);
-        }
-        catch (Exception e)
-        {
-            pending = new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(e));
-        }
+        var pending = InvokeSafely(callback, context, state);
 
         if (!pending.IsCompletedSuccessfully)
         {
@@ -124,6 +116,19 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
         }
     }
 
+    /// <summary>Polly callbacks return exceptions as outcomes; one that throws anyway must not leak a probe slot.</summary>
+    private static ValueTask<Outcome<TResult>> InvokeSafely<TState>(Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback, ResilienceContext context, TState state)
+    {
+        try
+        {
+            return callback(context, state);
+        }
+        catch (Exception e)
+        {
+            return new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(e));
+        }
+    }
+
     private static bool IsCallerCancellation(in Outcome<TResult> outcome, ResilienceContext context) =>
         outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested;
 
@@ -150,15 +155,7 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
         }
 
         long started = _slowCallTimestampTicks > 0 ? _time.GetTimestamp() : 0;
-        ValueTask<Outcome<TResult>> pending;
-        try
-        {
-            pending = callback(context, state);
-        }
-        catch (Exception e)
-        {
-            pending = new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(e));
-        }
+        var pending = InvokeSafely(callback, context, state);
 
         return await AwaitCallbackAsync(permit, pending, context, started).ConfigureAwait(context.ContinueOnCapturedContext);
     }
