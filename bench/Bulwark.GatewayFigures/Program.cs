@@ -1,6 +1,6 @@
 // Measures the gateway's README figures on loopback: the share of requests that succeed through the gateway's default
 // pipeline when both providers fail 15% of requests, and when one of two is dead; and the latency the gateway adds
-// over calling a provider directly at a modest load. Bounded: a fixed number of requests per scenario.
+// over calling a provider directly at a modest load, beside a plain YARP forwarder's. Bounded: a fixed number of requests per scenario.
 //
 //   dotnet run -c Release --project bench/Bulwark.GatewayFigures [-- --requests 50000]
 using System.Diagnostics;
@@ -42,8 +42,10 @@ Console.WriteLine();
 Console.WriteLine("| Path (healthy provider, 4 concurrent clients) | Requests | p50 | p99 |");
 Console.WriteLine("|---|--:|--:|--:|");
 Console.WriteLine($"| direct | {latency.Requests:N0} | {latency.DirectP50:0.000} ms | {latency.DirectP99:0.000} ms |");
-Console.WriteLine($"| through the gateway | {latency.Requests:N0} | {latency.GatewayP50:0.000} ms | {latency.GatewayP99:0.000} ms |");
-Console.WriteLine($"| added by the gateway | | {latency.GatewayP50 - latency.DirectP50:0.000} ms | {latency.GatewayP99 - latency.DirectP99:0.000} ms |");
+Console.WriteLine($"| plain YARP forwarder (no resilience) | {latency.Requests:N0} | {latency.YarpP50:0.000} ms | {latency.YarpP99:0.000} ms |");
+Console.WriteLine($"| Bulwark gateway (default pipeline) | {latency.Requests:N0} | {latency.GatewayP50:0.000} ms | {latency.GatewayP99:0.000} ms |");
+Console.WriteLine($"| added by Bulwark vs direct | | {latency.GatewayP50 - latency.DirectP50:0.000} ms | {latency.GatewayP99 - latency.DirectP99:0.000} ms |");
+Console.WriteLine($"| added by plain YARP vs direct | | {latency.YarpP50 - latency.DirectP50:0.000} ms | {latency.YarpP99 - latency.DirectP99:0.000} ms |");
 return 0;
 
 static async Task<ScenarioResult> MeasureAsync(string name, Uri first, Uri second, int count)
@@ -81,23 +83,36 @@ static async Task<ScenarioResult> MeasureAsync(string name, Uri first, Uri secon
 static async Task<LatencyResult> LatencyAsync(Uri provider, Uri secondary, int count)
 {
     await using var gateway = await FigureGateway.StartAsync(provider, secondary);
+    await using var yarp = await PlainForwarder.StartAsync(provider);
     using var direct = NewClient(provider);
     using var through = NewClient(gateway.BaseAddress);
+    using var plain = NewClient(yarp.BaseAddress);
     var directTimes = new List<double>(count);
     var gatewayTimes = new List<double>(count);
+    var yarpTimes = new List<double>(count);
 
-    // Warm both paths, then alternate batches so both see the same machine state.
+    // Warm every path, then alternate batches so all see the same machine state.
     await RunAsync(direct, 500, null);
     await RunAsync(through, 500, null);
+    await RunAsync(plain, 500, null);
     for (int batch = 0; batch < 10; batch++)
     {
         await RunAsync(direct, count / 10, directTimes);
         await RunAsync(through, count / 10, gatewayTimes);
+        await RunAsync(plain, count / 10, yarpTimes);
     }
 
     directTimes.Sort();
     gatewayTimes.Sort();
-    return new LatencyResult(directTimes.Count, Percentile(directTimes, 0.50), Percentile(directTimes, 0.99), Percentile(gatewayTimes, 0.50), Percentile(gatewayTimes, 0.99));
+    yarpTimes.Sort();
+    return new LatencyResult(
+        directTimes.Count,
+        Percentile(directTimes, 0.50),
+        Percentile(directTimes, 0.99),
+        Percentile(gatewayTimes, 0.50),
+        Percentile(gatewayTimes, 0.99),
+        Percentile(yarpTimes, 0.50),
+        Percentile(yarpTimes, 0.99));
 
     static async Task RunAsync(HttpClient client, int n, List<double>? times)
     {
@@ -141,4 +156,4 @@ static int ClosedPort()
 
 internal sealed record ScenarioResult(string Name, int Requests, int Succeeded, long UpstreamCalls);
 
-internal sealed record LatencyResult(int Requests, double DirectP50, double DirectP99, double GatewayP50, double GatewayP99);
+internal sealed record LatencyResult(int Requests, double DirectP50, double DirectP99, double GatewayP50, double GatewayP99, double YarpP50, double YarpP99);
