@@ -34,9 +34,12 @@ internal static class GatewayHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+        // Framework categories say at most warnings; a higher minimum (the demo's) quiets them too.
+        var frameworkLevel = settings.MinimumLogLevel > LogLevel.Warning ? settings.MinimumLogLevel : LogLevel.Warning;
+        builder.Logging.AddFilter("Microsoft", frameworkLevel);
+        builder.Logging.AddFilter("Yarp", frameworkLevel);
+        builder.Logging.AddFilter("Polly", frameworkLevel);
 
         var services = builder.Services;
         if (settings.TimeProvider is { } time)
