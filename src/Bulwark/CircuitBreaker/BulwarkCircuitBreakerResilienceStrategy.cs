@@ -1,3 +1,4 @@
+using Bulwark.Classification;
 using Bulwark.CircuitBreaker.Controller;
 using Polly;
 using Polly.CircuitBreaker;
@@ -69,7 +70,7 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
         }
 
         var outcome = pending.Result;
-        if (IsCallerCancellation(outcome, context))
+        if (IsIgnored(outcome, context))
         {
             _controller.OnIgnored(permit);
             return new ValueTask<Outcome<TResult>>(outcome);
@@ -129,8 +130,16 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
         }
     }
 
-    private static bool IsCallerCancellation(in Outcome<TResult> outcome, ResilienceContext context) =>
-        outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested;
+    /// <summary>
+    /// Outcomes that say nothing about the dependency: the caller's cancellation, and a rejection by a strategy inside the
+    /// breaker (a bulkhead at capacity) — the call never reached the dependency, so it is neither a failure nor a success.
+    /// </summary>
+    private static bool IsIgnored(in Outcome<TResult> outcome, ResilienceContext context) => outcome.Exception switch
+    {
+        OperationCanceledException => context.CancellationToken.IsCancellationRequested,
+        ExecutionRejectedException rejection => !RequestDelivery.MayHaveReachedDependency(rejection),
+        _ => false,
+    };
 
     private CircuitTransition? Record(in CircuitPermit permit, bool failure, long started)
     {
@@ -148,7 +157,17 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
         ResilienceContext context,
         TState state)
     {
-        await RaiseAsync(permit.Transition!.Value, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        try
+        {
+            await RaiseAsync(permit.Transition!.Value, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch
+        {
+            // A throwing OnHalfOpened (or StateChanged handler) must not keep the probe slot taken for ever.
+            _controller.OnIgnored(permit);
+            throw;
+        }
+
         if (permit.IsRejected)
         {
             return Outcome.FromException<TResult>(CreateRejection(permit));
@@ -174,7 +193,7 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
             outcome = Outcome.FromException<TResult>(e);
         }
 
-        if (IsCallerCancellation(outcome, context))
+        if (IsIgnored(outcome, context))
         {
             _controller.OnIgnored(permit);
             return outcome;

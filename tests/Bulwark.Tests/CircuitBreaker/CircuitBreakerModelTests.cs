@@ -171,6 +171,7 @@ internal sealed class ReferenceBreaker(BulwarkCircuitBreakerStrategyOptions<int>
     private int _probes;
     private int _probeSuccesses;
     private DateTimeOffset _openUntil;
+    private DateTimeOffset _halfOpenSince;
 
     public CircuitState State { get; private set; } = CircuitState.Closed;
 
@@ -187,6 +188,15 @@ internal sealed class ReferenceBreaker(BulwarkCircuitBreakerStrategyOptions<int>
         if (State == CircuitState.Open && time.GetUtcNow() >= _openUntil)
         {
             Transition(CircuitState.HalfOpen);
+        }
+
+        // Probes that have been out for a whole break duration no longer hold their slots.
+        if (State == CircuitState.HalfOpen && _probes >= options.HalfOpenMaxCalls && time.GetUtcNow() - _halfOpenSince >= options.BreakDuration)
+        {
+            _epoch++;
+            _probes = 0;
+            _probeSuccesses = 0;
+            _halfOpenSince = time.GetUtcNow();
         }
 
         switch (State)
@@ -261,6 +271,12 @@ internal sealed class ReferenceBreaker(BulwarkCircuitBreakerStrategyOptions<int>
         {
             Transition(CircuitState.Closed);
         }
+        else
+        {
+            // Closing a closed breaker changes no state but clears its window.
+            _window.Clear();
+            ConsecutiveFailures = 0;
+        }
     }
 
     private void Open()
@@ -274,6 +290,7 @@ internal sealed class ReferenceBreaker(BulwarkCircuitBreakerStrategyOptions<int>
     private void Transition(CircuitState to)
     {
         State = to;
+        _halfOpenSince = time.GetUtcNow();
         _epoch++;
         _probes = 0;
         _probeSuccesses = 0;

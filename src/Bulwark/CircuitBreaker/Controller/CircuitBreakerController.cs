@@ -25,6 +25,7 @@ internal sealed class CircuitBreakerController
     private int _consecutiveFailures;
     private long _lastBucketId = long.MinValue;
     private long _openUntilUtcTicks;
+    private long _halfOpenSinceUtcTicks;
     private int _probesInFlight;
     private int _probeSuccesses;
     private int _tripCount;
@@ -55,7 +56,7 @@ internal sealed class CircuitBreakerController
     {
         CircuitState.Closed => true,
         CircuitState.Open => _time.GetUtcNow().UtcTicks >= Volatile.Read(ref _openUntilUtcTicks),
-        CircuitState.HalfOpen => Volatile.Read(ref _probesInFlight) < _settings.HalfOpenMaxCalls,
+        CircuitState.HalfOpen => Volatile.Read(ref _probesInFlight) < _settings.HalfOpenMaxCalls || ProbesExpired(_time.GetUtcNow().UtcTicks),
         _ => false,
     };
 
@@ -170,7 +171,16 @@ internal sealed class CircuitBreakerController
     {
         lock (_lock)
         {
-            return TransitionLocked(CircuitState.Closed, CircuitTransitionReason.ManualClose, TimeSpan.Zero, 0, null);
+            var transition = TransitionLocked(CircuitState.Closed, CircuitTransitionReason.ManualClose, TimeSpan.Zero, 0, null);
+            if (transition is null)
+            {
+                // Already closed: no transition to report, but the window is still cleared, as documented.
+                _window.Clear();
+                _lastBucketId = long.MinValue;
+                Interlocked.Exchange(ref _consecutiveFailures, 0);
+            }
+
+            return transition;
         }
     }
 
@@ -237,6 +247,21 @@ internal sealed class CircuitBreakerController
     public CircuitTransition? Restore(CircuitBreakerSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        if (!double.IsFinite(snapshot.BaselineFailureRate) || snapshot.BaselineFailureRate is < 0 or > 1)
+        {
+            throw new ArgumentException($"The snapshot's BaselineFailureRate ({snapshot.BaselineFailureRate}) must be a number from 0 to 1.", nameof(snapshot));
+        }
+
+        if (!double.IsFinite(snapshot.BaselineWeight) || snapshot.BaselineWeight < 0)
+        {
+            throw new ArgumentException($"The snapshot's BaselineWeight ({snapshot.BaselineWeight}) must be a finite number of at least 0.", nameof(snapshot));
+        }
+
+        if (snapshot.TripCount < 0 || !Enum.IsDefined(snapshot.State))
+        {
+            throw new ArgumentException("The snapshot's TripCount must be at least 0 and its State a defined CircuitState.", nameof(snapshot));
+        }
+
         lock (_lock)
         {
             _baseline.Set(snapshot.BaselineFailureRate, snapshot.BaselineWeight);
@@ -247,10 +272,8 @@ internal sealed class CircuitBreakerController
                 case CircuitState.HalfOpen:
                     var latest = now + _settings.MaxBreakDuration;
                     var until = snapshot.State == CircuitState.Open && snapshot.OpenUntil is { } u ? (u < latest ? u : latest) : now;
-                    var transition = TransitionLocked(CircuitState.Open, CircuitTransitionReason.Restored, until > now ? until - now : TimeSpan.Zero, 0, null);
-                    _openUntilUtcTicks = until.UtcTicks;
                     _tripCount = Math.Max(1, snapshot.TripCount);
-                    return transition;
+                    return TransitionLocked(CircuitState.Open, CircuitTransitionReason.Restored, until > now ? until - now : TimeSpan.Zero, 0, null);
                 case CircuitState.Isolated:
                     return TransitionLocked(CircuitState.Isolated, CircuitTransitionReason.Restored, TimeSpan.Zero, 0, null);
                 default:
@@ -297,14 +320,39 @@ internal sealed class CircuitBreakerController
                 state = CircuitState.HalfOpen;
             }
 
+            if (state == CircuitState.HalfOpen && _probesInFlight >= _settings.HalfOpenMaxCalls && ProbesExpired(_time.GetUtcNow().UtcTicks))
+            {
+                // The probes in flight have taken a whole break duration: let new ones through, and ignore the old
+                // ones' outcomes (new epoch), so a probe that never completes cannot wedge the breaker.
+                RestartHalfOpenLocked();
+            }
+
             return state switch
             {
                 CircuitState.Closed => new CircuitPermit(PermitKind.Normal, _stateEpoch, TimeSpan.Zero, transition),
                 CircuitState.Isolated => new CircuitPermit(PermitKind.RejectedIsolated, _stateEpoch, TimeSpan.Zero, transition),
                 _ when _probesInFlight < _settings.HalfOpenMaxCalls => TakeProbeLocked(transition),
-                _ => new CircuitPermit(PermitKind.RejectedHalfOpen, _stateEpoch, _settings.BreakDuration, transition),
+                _ => new CircuitPermit(PermitKind.RejectedHalfOpen, _stateEpoch, ProbeWindowRemaining(), transition),
             };
         }
+    }
+
+    private bool ProbesExpired(long nowUtcTicks) =>
+        nowUtcTicks - Volatile.Read(ref _halfOpenSinceUtcTicks) >= _settings.BreakDuration.Ticks;
+
+    private TimeSpan ProbeWindowRemaining()
+    {
+        long remaining = _halfOpenSinceUtcTicks + _settings.BreakDuration.Ticks - _time.GetUtcNow().UtcTicks;
+        return new TimeSpan(Math.Max(0, remaining));
+    }
+
+    private void RestartHalfOpenLocked()
+    {
+        long epoch = (_stateEpoch >>> 32) + 1;
+        _probesInFlight = 0;
+        _probeSuccesses = 0;
+        _halfOpenSinceUtcTicks = _time.GetUtcNow().UtcTicks;
+        Volatile.Write(ref _stateEpoch, Pack(epoch, CircuitState.HalfOpen));
     }
 
     private CircuitPermit TakeProbeLocked(StrongBox<CircuitTransition>? transition)
@@ -394,23 +442,25 @@ internal sealed class CircuitBreakerController
     {
         int trips = _tripCount + 1;
         var duration = BreakDurationFor(trips, failureRate);
-        var transition = TransitionLocked(CircuitState.Open, reason, duration, failureRate, threshold);
         _tripCount = trips;
-        _openUntilUtcTicks = (_lastTransitionAt!.Value + duration).UtcTicks;
-        return transition;
+        return TransitionLocked(CircuitState.Open, reason, duration, failureRate, threshold);
     }
 
     private TimeSpan BreakDurationFor(int trips, double failureRate)
     {
         TimeSpan duration;
+        double seconds = _settings.BreakDuration.TotalSeconds * Math.Pow(_settings.BreakDurationGrowthFactor, Math.Min(trips - 1, 64));
+        duration = seconds >= _settings.MaxBreakDuration.TotalSeconds ? _settings.MaxBreakDuration : TimeSpan.FromSeconds(seconds);
         if (_settings.BreakDurationGenerator is { } generator)
         {
-            duration = generator(new BreakDurationGeneratorArguments(trips, _settings.BreakDuration, failureRate));
-        }
-        else
-        {
-            double seconds = _settings.BreakDuration.TotalSeconds * Math.Pow(_settings.BreakDurationGrowthFactor, Math.Min(trips - 1, 64));
-            duration = seconds >= _settings.MaxBreakDuration.TotalSeconds ? _settings.MaxBreakDuration : TimeSpan.FromSeconds(seconds);
+            try
+            {
+                duration = generator(new BreakDurationGeneratorArguments(trips, _settings.BreakDuration, failureRate));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A throwing generator must not leave the breaker stuck mid-transition: the built-in growth applies.
+            }
         }
 
         if (duration < TimeSpan.Zero)
@@ -446,6 +496,16 @@ internal sealed class CircuitBreakerController
             case CircuitState.Open:
                 Interlocked.Exchange(ref _consecutiveFailures, 0);
                 break;
+        }
+
+        if (to == CircuitState.Open)
+        {
+            // Written before the state is published, so a lock-free reader never pairs Open with an old break.
+            Volatile.Write(ref _openUntilUtcTicks, (now + breakDuration).UtcTicks);
+        }
+        else if (to == CircuitState.HalfOpen)
+        {
+            Volatile.Write(ref _halfOpenSinceUtcTicks, now.UtcTicks);
         }
 
         Volatile.Write(ref _stateEpoch, Pack(epoch, to));

@@ -7,7 +7,8 @@ namespace Bulwark.CircuitBreaker.Health;
 /// Each bucket packs its counts into one 64-bit word (failures in the high half, calls in the low half), so a record is a
 /// single <see cref="Interlocked.Add(ref long, long)"/>. Moving to a new bucket is rare (once per bucket length) and is done
 /// by the owner under its lock through <see cref="Advance"/>; <see cref="TryRecord"/> reports when that is needed.
-/// A record racing with a bucket reset may be lost, which at worst drops one call from a statistic.
+/// A record racing with a bucket reset may land in the new bucket or be lost, and a caller stalled for longer than the
+/// window drops its record: at worst one call is misplaced in a statistic, and a slot never moves back to an older bucket.
 /// The window covers the current bucket and the <c>buckets − 1</c> before it.
 /// </remarks>
 internal sealed class SlidingWindow
@@ -46,8 +47,10 @@ internal sealed class SlidingWindow
     public void Advance(long bucketId)
     {
         ref Bucket bucket = ref _buckets[bucketId % CircuitBreakerConstants.WindowBuckets];
-        if (Volatile.Read(ref bucket.Id) == bucketId)
+        if (Volatile.Read(ref bucket.Id) >= bucketId)
         {
+            // Current already, or a stalled caller's old id whose slot now holds a newer bucket: never go back
+            // (that record is simply dropped).
             return;
         }
 
