@@ -3,7 +3,7 @@ namespace Bulwark.Backoff;
 /// <summary>
 /// Default values shared by the backoff calculator and the strategies that use it.
 /// </summary>
-public static class BackoffConstants
+internal static class BackoffConstants
 {
     /// <summary>The default growth factor of <see cref="BackoffType.Exponential"/>: 2.0.</summary>
     public const double DefaultExponentialFactor = 2.0;

@@ -3,7 +3,7 @@ namespace Bulwark.Classification;
 /// <summary>
 /// Default values of <see cref="TransientClassifierOptions"/>.
 /// </summary>
-public static class TransientClassifierConstants
+internal static class TransientClassifierConstants
 {
     /// <summary>
     /// Gets the HTTP status codes transient by default: 408, 429, 500, 502, 503 and 504.

@@ -50,11 +50,6 @@ internal sealed class BulwarkOptionsValidator : IValidateOptions<BulwarkOptions>
                 {
                     ValidateAnnotations(budget, $"{prefix}:Retry:Budget", errors);
                 }
-
-                if (retry.MaxDelay < retry.BaseDelay)
-                {
-                    errors.Add($"{prefix}:Retry:MaxDelay: {ConfigurationChecker.Format(retry.MaxDelay)} must not be below Retry:BaseDelay ({ConfigurationChecker.Format(retry.BaseDelay)}).");
-                }
             }
 
             if (pipeline.CircuitBreaker is { } breaker)

@@ -116,12 +116,14 @@ public sealed class BulwarkPipeline
                 : Classifier.IsTransientOutcome(outcome, cancellationToken);
             if (failed)
             {
-                if (outcome.Result is IDisposable disposable)
+                // The fallback sees the failed outcome intact; a failed result it does not return is disposed after.
+                var substitute = await fallback(outcome).ConfigureAwait(false);
+                if (outcome.Result is IDisposable disposable && !ReferenceEquals(outcome.Result, substitute))
                 {
                     disposable.Dispose();
                 }
 
-                return await fallback(outcome).ConfigureAwait(false);
+                return substitute;
             }
 
             outcome.ThrowIfException();

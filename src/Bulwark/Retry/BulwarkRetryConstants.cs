@@ -5,7 +5,7 @@ namespace Bulwark.Retry;
 /// <summary>
 /// Default values, ranges and telemetry event names of the Bulwark retry strategy.
 /// </summary>
-public static class BulwarkRetryConstants
+internal static class BulwarkRetryConstants
 {
     /// <summary>The default strategy name: <c>BulwarkRetry</c>.</summary>
     public const string DefaultName = "BulwarkRetry";

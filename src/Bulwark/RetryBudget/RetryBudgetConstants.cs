@@ -3,7 +3,7 @@ namespace Bulwark.RetryBudget;
 /// <summary>
 /// Default values and ranges of <see cref="RetryBudgetOptions"/>.
 /// </summary>
-public static class RetryBudgetConstants
+internal static class RetryBudgetConstants
 {
     /// <summary>The default share of calls that may be retried: 0.2.</summary>
     public const double DefaultRatio = 0.2;

@@ -21,7 +21,7 @@ public class BulwarkOptionsValidatorTests
     {
         var errors = ConfigurationFixture.Errors("""
             { "Bulwark": { "Pipelines": { "payments": {
-                "Retry": { "MaxRetries": 500, "BaseDelay": "00:00:05", "MaxDelay": "00:00:01" },
+                "Retry": { "MaxRetries": 500 },
                 "CircuitBreaker": { "FailureRatio": 0, "MinThreshold": 0.9, "MaxThreshold": 0.5, "HalfOpenMaxCalls": 0 },
                 "Timeout": { "Attempt": "00:00:15", "Total": "00:00:10" },
                 "Bulkhead": { "MaxConcurrency": 0 },
@@ -32,7 +32,6 @@ public class BulwarkOptionsValidatorTests
         Assert.Equal(
             [
                 "Bulwark:Pipelines:payments:Retry:MaxRetries: 500 is out of range; allowed 0 to 100.",
-                "Bulwark:Pipelines:payments:Retry:MaxDelay: 00:00:01 must not be below Retry:BaseDelay (00:00:05).",
                 "Bulwark:Pipelines:payments:CircuitBreaker:FailureRatio: 0 is out of range; allowed greater than 0 up to 1.",
                 "Bulwark:Pipelines:payments:CircuitBreaker:HalfOpenMaxCalls: 0 is out of range; allowed 1 to 1000.",
                 "Bulwark:Pipelines:payments:CircuitBreaker:MinThreshold: MinThreshold (0.9) must not exceed MaxThreshold (0.5).",
