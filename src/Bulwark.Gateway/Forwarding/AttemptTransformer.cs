@@ -1,6 +1,8 @@
 using System.Globalization;
 using Bulwark.Classification;
 using Bulwark.Gateway.Configuration;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Bulwark.Gateway.Forwarding;
@@ -12,6 +14,11 @@ namespace Bulwark.Gateway.Forwarding;
 internal sealed class AttemptTransformer : HttpTransformer
 {
     private static readonly string[] ClientRoutingHeaders = ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "Forwarded", "X-Real-IP"];
+
+    private static readonly HashSet<string> PerHopHandledByForwarder = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HeaderNames.ContentLength, HeaderNames.TransferEncoding, HeaderNames.Host, HeaderNames.Upgrade,
+    };
 
     private readonly ForwardingRequest _request;
     private readonly GatewayProvider _provider;
@@ -32,6 +39,9 @@ internal sealed class AttemptTransformer : HttpTransformer
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
+        // YARP drops the standard hop-by-hop headers but not the ones the client names in Connection (RFC 9110 7.6.1):
+        // they are for this hop only, so they go before the copy. Removing them from the incoming request serves every attempt.
+        RemoveConnectionHeaders(httpContext.Request.Headers.Connection, httpContext.Request.Headers);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
 
         // The destination is the provider's BaseUrl, always; the provider gets its own Host, and nothing the client
@@ -72,6 +82,11 @@ internal sealed class AttemptTransformer : HttpTransformer
 
         bool proxy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         var headers = httpContext.Response.Headers;
+        if (proxyResponse is not null && proxyResponse.Headers.TryGetValues(HeaderNames.Connection, out var connection))
+        {
+            RemoveConnectionHeaders(new StringValues([.. connection]), headers);
+        }
+
         headers[GatewayConstants.ProviderHeader] = _provider.Name;
         headers[GatewayConstants.AttemptsHeader] = _request.Attempts.ToString(CultureInfo.InvariantCulture);
         headers[GatewayConstants.CorrelationHeader] = _request.CorrelationId;
@@ -81,5 +96,20 @@ internal sealed class AttemptTransformer : HttpTransformer
         }
 
         return proxy;
+    }
+
+    private static void RemoveConnectionHeaders(StringValues connection, IHeaderDictionary headers)
+    {
+        foreach (var value in connection)
+        {
+            foreach (var token in (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                // Framing, routing and upgrades stay with the forwarder, which handles them itself.
+                if (!PerHopHandledByForwarder.Contains(token))
+                {
+                    headers.Remove(token);
+                }
+            }
+        }
     }
 }

@@ -75,6 +75,12 @@ internal sealed partial class ForwardingHandler
 
         var problem = GatewayProblem.ForFailure(request, result, deadline.IsCancellationRequested, _timeProvider);
         Log.RequestFailed(_logger, context.Request.Method, route.Path, problem.Status, result.Attempts.Count, correlationId);
+        if (request.BodyStreamed)
+        {
+            // A failure is when the client most needs to know why the gateway did not retry.
+            context.Response.Headers[GatewayConstants.RetryHeader] = StreamedBodyNotice;
+        }
+
         await problem.WriteAsync(context, request.Attempts).ConfigureAwait(false);
     }
 

@@ -201,6 +201,10 @@ internal sealed class GatewayProblem
         {
             { } t when t.EndsWith(nameof(UpstreamResponseException), StringComparison.Ordinal) => "failed: transient status",
             { } t when t.Contains("Timeout", StringComparison.Ordinal) => "timeout",
+
+            // The client's cancellation and the route's deadline are recorded as Cancelled; an attempt cancelled otherwise
+            // was cut by the pipeline's attempt or total timeout, which Polly reports only after the attempt is recorded.
+            { } t when t.EndsWith("CanceledException", StringComparison.Ordinal) => "timeout",
             { } t when t.EndsWith(nameof(UpstreamRequestException), StringComparison.Ordinal) => "failed: connection error",
             _ => "failed",
         },

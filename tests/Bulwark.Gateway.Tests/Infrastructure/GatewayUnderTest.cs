@@ -1,4 +1,5 @@
 using Bulwark.Gateway.Hosting;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -11,12 +12,33 @@ namespace Bulwark.Gateway.Tests.Infrastructure;
 internal sealed class GatewayUnderTest : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly MeterListener _requests;
+    private long _activeRequests;
 
     private GatewayUnderTest(WebApplication app, HttpClient client)
     {
         _app = app;
         Client = client;
+
+        // ASP.NET Core's own http.server.active_requests of this app only (its meters are scoped to its IMeterFactory):
+        // it falls back to zero only after the whole request pipeline, forwarding included, has finished.
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        _requests = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "http.server.active_requests")
+                {
+                    listener.EnableMeasurementEvents(instrument, this);
+                }
+            },
+        };
+        _requests.SetMeasurementEventCallback<long>(static (_, value, _, state) => Interlocked.Add(ref ((GatewayUnderTest)state!)._activeRequests, value));
+        _requests.Start();
     }
+
+    /// <summary>Gets the number of requests the gateway is handling now.</summary>
+    public long ActiveRequests => Interlocked.Read(ref _activeRequests);
 
     public HttpClient Client { get; }
 
@@ -33,16 +55,22 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             TimeProvider = timeProvider,
             MinimumLogLevel = LogLevel.Warning,
         });
+        var gateway = new GatewayUnderTest(app, new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
-        return new GatewayUnderTest(app, client);
+        gateway.Client.BaseAddress = new Uri(address);
+        return gateway;
     }
+
+    /// <summary>Waits until the gateway has finished every request it received (a bounded wait).</summary>
+    public Task WaitUntilIdleAsync() => Poll.UntilAsync(() => ActiveRequests == 0, "the gateway to finish its requests");
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
+        _requests.Dispose();
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();
     }
 }

@@ -30,6 +30,25 @@ internal sealed class Upstream : IAsyncDisposable
 
     public static Task Ok(HttpContext context, int n) => context.Response.WriteAsJsonAsync(new { ok = true, n });
 
+    /// <summary>A behaviour that answers <paramref name="status"/> with an empty body.</summary>
+    public static Func<HttpContext, int, Task> Status(int status) => (context, _) =>
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    };
+
+    /// <summary>A behaviour that never answers: it waits until the request is aborted, then completes <paramref name="aborted"/>.</summary>
+    public static Func<HttpContext, int, Task> HangUntilAborted(TaskCompletionSource aborted) => async (context, _) =>
+    {
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (context.RequestAborted.Register(() => gone.TrySetResult()))
+        {
+            await gone.Task;
+        }
+
+        aborted.TrySetResult();
+    };
+
     public static async Task<Upstream> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -68,7 +87,9 @@ internal sealed class Upstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        // A request still hanging is aborted when the bounded graceful stop runs out.
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();
     }
 }

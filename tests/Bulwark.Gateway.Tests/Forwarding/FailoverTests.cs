@@ -1,0 +1,57 @@
+using System.Net;
+using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Polly.CircuitBreaker;
+
+namespace Bulwark.Gateway.Tests.Forwarding;
+
+public class FailoverTests
+{
+    [Fact]
+    public async Task Get_PrimaryAlways503_BreakerOpens_ThenTrafficGoesStraightToSecondary()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = Upstream.Status(503);
+        await using var gateway = await GatewayUnderTest.StartAsync(Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress));
+        var breaker = gateway.Services.GetRequiredService<GatewayRouteTable>().Providers["primary"].Pipeline.CircuitBreaker!;
+
+        // Each request tries the primary three times (two retries) before failing over; five failures in a row open it.
+        for (int i = 0; i < 2; i++)
+        {
+            using var failingOver = await gateway.Client.GetAsync("/api/models");
+            Assert.Equal(HttpStatusCode.OK, failingOver.StatusCode);
+            Assert.Equal("secondary", failingOver.Headers.GetValues("X-Bulwark-Provider").Single());
+        }
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+        int primaryCalls = primary.Requests;
+        Assert.Equal(5, primaryCalls);
+
+        for (int i = 0; i < 5; i++)
+        {
+            using var response = await gateway.Client.GetAsync("/api/models");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("secondary", response.Headers.GetValues("X-Bulwark-Provider").Single());
+            Assert.Equal("1", response.Headers.GetValues("X-Bulwark-Attempts").Single());
+        }
+
+        Assert.Equal(primaryCalls, primary.Requests);
+        Assert.Equal(7, secondary.Requests);
+    }
+
+    [Fact]
+    public async Task Get_PrimaryRefusesConnections_FailsOverToSecondary()
+    {
+        await using var secondary = await Upstream.StartAsync();
+        using var primary = ClosedPort.Open();
+        await using var gateway = await GatewayUnderTest.StartAsync(Configs.TwoProviders(primary.Address, secondary.BaseAddress));
+
+        using var response = await gateway.Client.GetAsync("/api/models");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("secondary", response.Headers.GetValues("X-Bulwark-Provider").Single());
+        Assert.Equal(1, secondary.Requests);
+    }
+}
