@@ -438,13 +438,21 @@ public class BulwarkRetryResilienceStrategyTests
             Assert.Equal(42, Run(pipeline).Result.Result);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1_000; i++)
+        // The least of three rounds: a round can catch a one-off runtime allocation on this thread (tiering, OSR),
+        // while an allocation of the strategy's own shows up in every round.
+        long least = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            _ = Run(pipeline).Result;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1_000; i++)
+            {
+                _ = Run(pipeline).Result;
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     [Fact]

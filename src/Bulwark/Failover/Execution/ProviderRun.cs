@@ -1,4 +1,5 @@
 using Polly;
+using Polly.Timeout;
 
 namespace Bulwark.Failover.Execution;
 
@@ -85,6 +86,14 @@ internal sealed class ProviderRun<TResult, TState>
                 return;
             }
 
+            // A timeout that cancelled the last invocation is that invocation's outcome, not one more attempt.
+            if (outcome.Exception is TimeoutRejectedException && _lastException is OperationCanceledException && _attempts.Count > 0 && _attempts[^1].Provider == Provider.Name)
+            {
+                var last = _attempts[^1];
+                _attempts[^1] = Describe(outcome, last.AttemptNumber, last.Duration);
+                return;
+            }
+
             var duration = _executor.TimeProvider.GetElapsedTime(_lastEnded);
             _attempts.Add(Describe(outcome, _invocations + 1, duration));
         }
@@ -98,6 +107,7 @@ internal sealed class ProviderRun<TResult, TState>
             kind = exception switch
             {
                 OperationCanceledException when _callerToken.IsCancellationRequested => FailoverAttemptKind.Cancelled,
+                TimeoutRejectedException => FailoverAttemptKind.Failure,
                 ExecutionRejectedException => FailoverAttemptKind.Rejected,
                 _ => FailoverAttemptKind.Failure,
             };
@@ -109,7 +119,9 @@ internal sealed class ProviderRun<TResult, TState>
                 : FailoverAttemptKind.Success;
         }
 
-        int? statusCode = outcome.Result is HttpResponseMessage response ? (int)response.StatusCode : null;
+        int? statusCode = outcome.Result is HttpResponseMessage response ? (int)response.StatusCode
+            : outcome.Exception is HttpRequestException { StatusCode: { } status } ? (int)status
+            : null;
         return new FailoverAttempt(Provider.Name, attemptNumber, kind, statusCode, outcome.Exception?.GetType().FullName, duration);
     }
 }
