@@ -1,3 +1,4 @@
+using Bulwark.AspNetCore.Requests;
 using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
@@ -41,6 +42,9 @@ internal sealed partial class ForwardingHandler
         string correlationId = CorrelationIdOf(context.Request);
         context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
 
+        var feature = new BulwarkRequestFeature { CorrelationId = correlationId, Route = route.Path };
+        context.Features.Set(feature);
+
         var (buffered, streamed) = await PrepareBodyAsync(context).ConfigureAwait(false);
         bool replayable = !streamed && (route.Idempotent || IsIdempotent(context.Request.Method) || context.Request.Headers.ContainsKey(GatewayConstants.IdempotencyKeyHeader));
         var request = new ForwardingRequest(context, route, correlationId, replayable, buffered, streamed);
@@ -48,11 +52,19 @@ internal sealed partial class ForwardingHandler
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
         var result = await route.Chain.ExecuteAsync(AttemptAsync, (Handler: this, Request: request), replayable, linked.Token).ConfigureAwait(false);
+        feature.Attempts = result.Attempts;
+        feature.Provider = result.Provider;
+        var lastTried = result.Provider ?? (result.Attempts.Count > 0 ? result.Attempts[^1].Provider : null);
+        if (lastTried is not null && _routes.Providers.TryGetValue(lastTried, out var tried))
+        {
+            feature.BreakerState = tried.Pipeline.CircuitBreaker?.State.ToString();
+        }
 
         if (result.Outcome.Result is { } forwarded)
         {
             if (forwarded.Broken)
             {
+                feature.ErrorType = "stream-broken";
                 // The body stream failed after the response started: the client must see a failure, never a clean end.
                 Log.StreamBroken(_logger, result.Provider!, correlationId);
                 context.Abort();
@@ -63,6 +75,7 @@ internal sealed partial class ForwardingHandler
 
         if (context.RequestAborted.IsCancellationRequested)
         {
+            feature.ErrorType = "client-gone";
             Log.ClientGone(_logger, correlationId);
             return;
         }
@@ -74,6 +87,7 @@ internal sealed partial class ForwardingHandler
         }
 
         var problem = GatewayProblem.ForFailure(request, result, deadline.IsCancellationRequested, _timeProvider);
+        feature.ErrorType = problem.Type;
         Log.RequestFailed(_logger, context.Request.Method, route.Path, problem.Status, result.Attempts.Count, correlationId);
         if (request.BodyStreamed)
         {

@@ -56,6 +56,7 @@ internal static class GatewayHost
         services.AddSingleton<GatewayHttpClient>();
         services.AddSingleton<GatewayRouteTable>();
         services.AddSingleton<ForwardingHandler>();
+        services.AddSingleton<Bulwark.AspNetCore.Providers.IBulwarkProviderCatalog, GatewayProviderCatalog>();
 
         var app = builder.Build();
 

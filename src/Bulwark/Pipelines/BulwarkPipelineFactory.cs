@@ -3,6 +3,7 @@ using Bulwark.Bulkhead;
 using Bulwark.CircuitBreaker;
 using Bulwark.Classification;
 using Bulwark.Configuration;
+using Bulwark.Retry;
 using Polly;
 using Polly.Telemetry;
 
@@ -41,7 +42,7 @@ internal static class BulwarkPipelineFactory
         if (options.Retry is { } retryOptions)
         {
             var retry = ShallowCopy(retryOptions);
-            if (!ReferenceEquals(classifier, TransientClassifier.Default))
+            if (!ReferenceEquals(classifier, TransientClassifier.Default) && IsDefault(retry.ShouldHandle, DefaultRetry.ShouldHandle))
             {
                 retry.ShouldHandle = args => new ValueTask<bool>(classifier.IsTransientOutcome(args.Outcome, args.Context.CancellationToken));
             }
@@ -54,7 +55,12 @@ internal static class BulwarkPipelineFactory
         {
             var breaker = ShallowCopy(breakerOptions);
             breaker.Handle = breakerHandle = new CircuitBreakerHandle();
-            breaker.ShouldHandle = args => new ValueTask<bool>(classifier.IsTransientOutcome(args.Outcome, args.Context.CancellationToken));
+            if (IsDefault(breaker.ShouldHandle, DefaultBreaker.ShouldHandle))
+            {
+                // The breaker counts what the classifier calls a transient failure (a 503, a reset, a timeout), not every
+                // exception; a predicate set in code is kept.
+                breaker.ShouldHandle = args => new ValueTask<bool>(classifier.IsTransientOutcome(args.Outcome, args.Context.CancellationToken));
+            }
             builder.AddBulwarkCircuitBreaker(breaker);
         }
 
@@ -73,6 +79,13 @@ internal static class BulwarkPipelineFactory
 
         return new BulwarkPipeline(name, instanceName, builder.Build(), breakerHandle, bulkheadHandle, classifier, options.Fallback);
     }
+
+    private static readonly BulwarkRetryStrategyOptions DefaultRetry = new();
+
+    private static readonly BulwarkCircuitBreakerStrategyOptions DefaultBreaker = new();
+
+    /// <summary>A predicate still at its default is replaced by the pipeline's classifier; one set in code is kept.</summary>
+    private static bool IsDefault(Delegate current, Delegate fresh) => current.Method == fresh.Method;
 
     /// <summary>Copies settable public properties, so each instance gets its own options (and handles) from one template.</summary>
     private static T ShallowCopy<T>(T source)

@@ -204,3 +204,27 @@ public class BulwarkPipelineProviderTests
         }
     }
 }
+
+public class BulwarkPipelineFactoryPredicateTests
+{
+    [Fact]
+    public async Task BreakerPredicateSetInCode_IsKept()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddBulwark(o => o.Pipelines["x"] = new Bulwark.Configuration.BulwarkPipelineOptions
+        {
+            CircuitBreaker = new Bulwark.CircuitBreaker.BulwarkCircuitBreakerStrategyOptions
+            {
+                Mode = Bulwark.CircuitBreaker.CircuitBreakerMode.ConsecutiveFailures,
+                FailureThreshold = 1,
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is InvalidOperationException),
+            },
+        });
+        using var provider = services.BuildServiceProvider();
+        var pipeline = provider.GetRequiredService<IBulwarkPipelineProvider>().GetPipeline("x");
+
+        // Not transient for the classifier, but the code's predicate says it is a failure: the breaker opens.
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await pipeline.ExecuteAsync<int>(_ => throw new InvalidOperationException()));
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, pipeline.CircuitBreaker!.State);
+    }
+}
