@@ -5,7 +5,8 @@ internal static class GatewayConstants
 {
     public const long DefaultMaxBufferedBodyBytes = 1024 * 1024;
 
-    public const long MaxMaxBufferedBodyBytes = 100 * 1024 * 1024;
+    /// <summary>Kestrel's default request body limit: a larger buffer could never fill.</summary>
+    public const long MaxMaxBufferedBodyBytes = 30_000_000;
 
     public static readonly TimeSpan DefaultRouteTimeout = TimeSpan.FromSeconds(30);
 

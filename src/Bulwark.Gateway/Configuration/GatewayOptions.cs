@@ -18,6 +18,6 @@ public sealed class GatewayOptions : BulwarkOptions
     /// Gets or sets the largest request body buffered so that every attempt and failover can re-send it. A larger body, or
     /// one of unknown length, streams once, without retry; the response says so in <c>X-Bulwark-Retry</c>.
     /// </summary>
-    /// <value>Defaults to 1 MiB (1,048,576). Range 0 to 104,857,600 (100 MiB).</value>
+    /// <value>Defaults to 1 MiB (1,048,576). Range 0 to 30,000,000 (Kestrel's request body limit).</value>
     public long MaxBufferedBodyBytes { get; set; } = GatewayConstants.DefaultMaxBufferedBodyBytes;
 }

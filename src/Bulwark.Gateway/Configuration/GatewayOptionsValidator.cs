@@ -79,10 +79,29 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                 {
                     errors.Add($"{headerPath}:FromEnvironment: the environment variable {variable} is not set.");
                 }
-
-                if (!header.Format.Contains("{0}", StringComparison.Ordinal))
+                else if (!header.Format.Contains("{0}", StringComparison.Ordinal))
                 {
                     errors.Add($"{headerPath}:Format: '{header.Format}' must contain the placeholder {{0}}.");
+                }
+                else
+                {
+                    string? raw = header.FromEnvironment is { } source ? environment(source) : header.Value;
+                    string? value = null;
+                    try
+                    {
+                        value = string.Format(System.Globalization.CultureInfo.InvariantCulture, header.Format, raw);
+                    }
+                    catch (FormatException)
+                    {
+                        errors.Add($"{headerPath}:Format: '{header.Format}' is not a valid format; use {{0}} for the value, and {{{{ }}}} for literal braces.");
+                    }
+
+                    // Never print the value: it may be a secret.
+                    if (value is not null && value.Any(c => c < ' ' || c == 127 || c > 126))
+                    {
+                        string origin = header.FromEnvironment is { } name ? $"the environment variable {name}" : "Value";
+                        errors.Add($"{headerPath}: the value from {origin} contains control or non-ASCII characters, which a header cannot carry.");
+                    }
                 }
             }
         }

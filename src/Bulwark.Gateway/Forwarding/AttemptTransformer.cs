@@ -13,7 +13,14 @@ namespace Bulwark.Gateway.Forwarding;
 /// </summary>
 internal sealed class AttemptTransformer : HttpTransformer
 {
-    private static readonly string[] ClientRoutingHeaders = ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "Forwarded", "X-Real-IP"];
+    /// <summary>Client headers that could steer, re-route or re-type a request upstream: dropped, whatever their prefix variant.</summary>
+    private static readonly string[] ClientRoutingHeaders =
+    [
+        "Forwarded", "X-Real-IP", "X-Rewrite-URL", "X-Host",
+        "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+    ];
+
+    private static readonly string[] ClientRoutingPrefixes = ["X-Forwarded-", "X-Original-"];
 
     private static readonly HashSet<string> PerHopHandledByForwarder = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -23,12 +30,14 @@ internal sealed class AttemptTransformer : HttpTransformer
     private readonly ForwardingRequest _request;
     private readonly GatewayProvider _provider;
     private readonly TimeProvider _timeProvider;
+    private readonly Action? _onCommit;
 
-    public AttemptTransformer(ForwardingRequest request, GatewayProvider provider, TimeProvider timeProvider)
+    public AttemptTransformer(ForwardingRequest request, GatewayProvider provider, TimeProvider timeProvider, Action? onCommit = null)
     {
         _request = request;
         _provider = provider;
         _timeProvider = timeProvider;
+        _onCommit = onCommit;
     }
 
     /// <summary>Gets the transient status held back, if any.</summary>
@@ -39,9 +48,6 @@ internal sealed class AttemptTransformer : HttpTransformer
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
-        // YARP drops the standard hop-by-hop headers but not the ones the client names in Connection (RFC 9110 7.6.1):
-        // they are for this hop only, so they go before the copy. Removing them from the incoming request serves every attempt.
-        RemoveConnectionHeaders(httpContext.Request.Headers.Connection, httpContext.Request.Headers);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
 
         // The destination is the provider's BaseUrl, always; the provider gets its own Host, and nothing the client
@@ -51,6 +57,20 @@ internal sealed class AttemptTransformer : HttpTransformer
         {
             proxyRequest.Headers.Remove(header);
         }
+
+        List<string>? prefixed = null;
+        foreach (var header in proxyRequest.Headers)
+        {
+            foreach (var prefix in ClientRoutingPrefixes)
+            {
+                if (header.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                {
+                    (prefixed ??= []).Add(header.Key);
+                }
+            }
+        }
+
+        prefixed?.ForEach(name => proxyRequest.Headers.Remove(name));
 
         if (httpContext.Connection.RemoteIpAddress is { } client)
         {
@@ -80,6 +100,8 @@ internal sealed class AttemptTransformer : HttpTransformer
             return false;
         }
 
+        // Committed: from here the body streams to the client, and the attempt's timeouts no longer apply to it.
+        _onCommit?.Invoke();
         bool proxy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         var headers = httpContext.Response.Headers;
         if (proxyResponse is not null && proxyResponse.Headers.TryGetValues(HeaderNames.Connection, out var connection))
@@ -98,7 +120,11 @@ internal sealed class AttemptTransformer : HttpTransformer
         return proxy;
     }
 
-    private static void RemoveConnectionHeaders(StringValues connection, IHeaderDictionary headers)
+    /// <summary>
+    /// YARP drops the standard hop-by-hop headers but not the ones a client or provider names in Connection
+    /// (RFC 9110 7.6.1): they are for one hop only.
+    /// </summary>
+    internal static void RemoveConnectionHeaders(StringValues connection, IHeaderDictionary headers)
     {
         foreach (var value in connection)
         {

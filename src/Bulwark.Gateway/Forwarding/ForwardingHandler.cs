@@ -45,8 +45,29 @@ internal sealed partial class ForwardingHandler
         var feature = new BulwarkRequestFeature { CorrelationId = correlationId, Route = route.Path };
         context.Features.Set(feature);
 
-        var (buffered, streamed) = await PrepareBodyAsync(context).ConfigureAwait(false);
-        bool replayable = !streamed && (route.Idempotent || IsIdempotent(context.Request.Method) || context.Request.Headers.ContainsKey(GatewayConstants.IdempotencyKeyHeader));
+        // Headers the client names in Connection are for this hop only: gone before anything is decided from them.
+        AttemptTransformer.RemoveConnectionHeaders(context.Request.Headers.Connection, context.Request.Headers);
+
+        (bool buffered, bool streamed) body;
+        try
+        {
+            body = await PrepareBodyAsync(context).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The client's body broke a limit or the protocol (413, 400, 408): its fault, told in its terms.
+            feature.ErrorType = "bad-request-body";
+            await GatewayProblem.BadRequestBody(e.StatusCode, correlationId).WriteAsync(context, 0).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e) when ((e is IOException or OperationCanceledException) && context.RequestAborted.IsCancellationRequested)
+        {
+            feature.ErrorType = "client-gone";
+            return;
+        }
+
+        var (buffered, streamed) = body;
+        bool replayable = !streamed && (route.Idempotent || IsIdempotent(context.Request.Method) || !string.IsNullOrWhiteSpace(context.Request.Headers[GatewayConstants.IdempotencyKeyHeader]));
         var request = new ForwardingRequest(context, route, correlationId, replayable, buffered, streamed);
 
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
@@ -116,16 +137,29 @@ internal sealed partial class ForwardingHandler
 
         ResetResponse(context);
         request.Attempts++;
-        var transformer = new AttemptTransformer(request, provider, handler._timeProvider);
-        var error = await handler._forwarder.SendAsync(context, provider.BaseUrl, handler._invoker, RequestConfig, transformer, attempt.CancellationToken).ConfigureAwait(false);
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
 
-        if (transformer.HeldBackStatus is { } status)
+        // YARP gets a token of the attempt's own: the attempt and route timeouts cancel it until the response is
+        // committed, and no longer after — they bound the wait for an answer, never how long a stream may run.
+        using var forwarding = new CancellationTokenSource();
+        var timeouts = attempt.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), forwarding);
+        ForwarderError error;
+        try
         {
-            ResetResponse(context);
-            request.BodyConsumed = true;
-            throw new UpstreamResponseException(status, transformer.RetryAfter);
+            var transformer = new AttemptTransformer(request, provider, handler._timeProvider, () => timeouts.Unregister());
+            error = await handler._forwarder.SendAsync(context, provider.BaseUrl, handler._invoker, RequestConfig, transformer, forwarding.Token).ConfigureAwait(false);
+            if (transformer.HeldBackStatus is { } heldBack)
+            {
+                ResetResponse(context);
+                request.BodyConsumed = true;
+                throw new UpstreamResponseException(heldBack, transformer.RetryAfter);
+            }
         }
+        finally
+        {
+            timeouts.Dispose();
+        }
+
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
 
         if (error == ForwarderError.None)
         {
@@ -134,13 +168,29 @@ internal sealed partial class ForwardingHandler
 
         if (context.Response.HasStarted)
         {
-            return new ForwardedResponse(context.Response.StatusCode, Broken: true);
+            // Only the provider's side of the body breaking makes the response a lie the client must see as a failure.
+            // The client leaving mid-stream is its own doing; an upload the provider stopped reading after it had
+            // answered (a 401 or 413 before the whole body) still delivered a complete response.
+            bool broken = error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled
+                or ForwarderError.UpgradeResponseDestination or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeActivityTimeout;
+            if (error is ForwarderError.ResponseBodyClient or ForwarderError.UpgradeResponseClient)
+            {
+                throw new OperationCanceledException("The client went away.", exception, context.RequestAborted);
+            }
+
+            return new ForwardedResponse(context.Response.StatusCode, broken);
         }
 
         ResetResponse(context);
-        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient)
+        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.ResponseBodyClient)
         {
             throw new OperationCanceledException("The client went away.", exception, context.RequestAborted);
+        }
+
+        if (error == ForwarderError.RequestBodyClient)
+        {
+            // The client's streamed body broke mid-way (bad chunking, a limit, a stall): not the provider's fault.
+            throw new ClientBodyException(exception);
         }
 
         if (attempt.CancellationToken.IsCancellationRequested)
@@ -167,7 +217,14 @@ internal sealed partial class ForwardingHandler
 
         if (exception is HttpRequestException http)
         {
-            return (http.HttpRequestError == HttpRequestError.Unknown && error == ForwarderError.RequestTimedOut ? HttpRequestError.Unknown : http.HttpRequestError, RequestDelivery.MayHaveReachedDependency(http));
+            bool notSent = http.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.NameResolutionError;
+            return (http.HttpRequestError, !notSent && RequestDelivery.MayHaveReachedDependency(http));
+        }
+
+        if (exception is OperationCanceledException { InnerException: TimeoutException })
+        {
+            // SocketsHttpHandler's ConnectTimeout: no connection, so nothing was sent.
+            return (HttpRequestError.ConnectionError, false);
         }
 
         return (error == ForwarderError.Request ? HttpRequestError.ConnectionError : HttpRequestError.Unknown, true);
@@ -181,15 +238,38 @@ internal sealed partial class ForwardingHandler
         }
 
         long limit = _routes.MaxBufferedBodyBytes;
-        if (context.Request.ContentLength is { } length && length <= limit)
+        if (context.Request.ContentLength is { } length)
         {
+            if (length > limit)
+            {
+                return (false, true);
+            }
+
+            // FileBufferingReadStream: in memory up to 64 KiB, then a temporary file, deleted when the request ends.
             context.Request.EnableBuffering(bufferThreshold: (int)Math.Min(length, 64 * 1024), bufferLimit: limit);
             await context.Request.Body.DrainAsync(context.RequestAborted).ConfigureAwait(false);
             context.Request.Body.Position = 0;
             return (true, false);
         }
 
-        return (false, true);
+        // Unknown length (chunked, or HTTP/2 without content-length): read up to the limit. If it all fits, it is
+        // replayable like any other small body; if not, what was read goes first and the rest streams after it, once.
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                context.Request.Body = new PrefixedStream(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.Request.Body);
+                return (false, true);
+            }
+        }
+
+        buffer.Position = 0;
+        context.Request.Body = buffer;
+        return (true, false);
     }
 
     private static void ResetResponse(HttpContext context)
@@ -213,9 +293,9 @@ internal sealed partial class ForwardingHandler
 
     private static bool IsIdempotent(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ||
-        HttpMethods.IsPut(method) || HttpMethods.IsDelete(method) || HttpMethods.IsTrace(method);
+        HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
 
-    private static string CorrelationIdOf(HttpRequest request)
+    internal static string CorrelationIdOf(HttpRequest request)
     {
         string? given = request.Headers[GatewayConstants.CorrelationHeader];
         if (!string.IsNullOrEmpty(given) && given.Length <= MaxCorrelationIdLength && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))

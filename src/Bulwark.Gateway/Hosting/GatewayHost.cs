@@ -67,6 +67,11 @@ internal static class GatewayHost
         app.UseExceptionHandler(errors => errors.Run(context =>
             GatewayProblem.Internal(context).WriteAsync(context, 0)));
 
+        // TRACE would echo the provider's injected credentials back to the client; CONNECT would tunnel anywhere.
+        app.Use(static (context, next) => HttpMethods.IsTrace(context.Request.Method) || HttpMethods.IsConnect(context.Request.Method)
+            ? GatewayProblem.MethodNotAllowed(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0)
+            : next(context));
+
         app.MapGet("/health/live", static () => Results.Json(new { status = "live" }));
         foreach (var route in routes.Routes)
         {
@@ -75,7 +80,8 @@ internal static class GatewayHost
             endpoint.WithDisplayName($"bulwark route {route.Path}");
         }
 
-        app.MapFallback(static context => GatewayProblem.NotFound(context, Guid.NewGuid().ToString("N")).WriteAsync(context, 0));
+        // Every unmatched path, dotted file-like ones included ("{*path}", not the default "{*path:nonfile}").
+        app.MapFallback("{*path}", static context => GatewayProblem.NotFound(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0));
         return app;
     }
 }

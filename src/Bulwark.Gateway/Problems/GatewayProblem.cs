@@ -12,7 +12,7 @@ namespace Bulwark.Gateway.Problems;
 /// An RFC 9457 <c>application/problem+json</c> answer: a title and a detail a user understands, whether to retry and
 /// when, the correlation id, and every attempt. Never a stack trace, never an upstream's internals.
 /// </summary>
-internal sealed class GatewayProblem
+internal sealed record GatewayProblem
 {
     private const string TypePrefix = "urn:bulwark:problem:";
 
@@ -42,13 +42,35 @@ internal sealed class GatewayProblem
 
     public string CorrelationId { get; }
 
-    public IReadOnlyList<FailoverAttempt> Attempts { get; }
+    public IReadOnlyList<FailoverAttempt> Attempts { get; private init; }
 
     public static GatewayProblem NotFound(HttpContext context, string correlationId) => new(
         StatusCodes.Status404NotFound,
         "no-route",
         "No route",
         $"No route matches {context.Request.Method} {context.Request.Path}. The gateway forwards only the routes it is configured with.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    public static GatewayProblem BadRequestBody(int status, string correlationId) => new(
+        status,
+        "bad-request-body",
+        status == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request body",
+        status == StatusCodes.Status413PayloadTooLarge
+            ? "The request body is larger than the gateway accepts."
+            : "The request body could not be read (it was malformed, incomplete or too slow); nothing was sent to a provider.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    public static GatewayProblem MethodNotAllowed(HttpContext context, string correlationId) => new(
+        StatusCodes.Status405MethodNotAllowed,
+        "method-not-allowed",
+        "Method not allowed",
+        $"The gateway does not forward {context.Request.Method} requests.",
         retryable: false,
         retryAfter: null,
         correlationId,
@@ -61,13 +83,18 @@ internal sealed class GatewayProblem
         "The gateway failed to handle the request. The error was logged; retry later.",
         retryable: true,
         retryAfter: null,
-        context.Response.Headers[GatewayConstants.CorrelationHeader].FirstOrDefault() ?? Guid.NewGuid().ToString("N"),
+        context.Features.Get<Bulwark.AspNetCore.Requests.BulwarkRequestFeature>()?.CorrelationId ?? Guid.NewGuid().ToString("N"),
         []);
 
     public static GatewayProblem ForFailure(ForwardingRequest request, FailoverResult<ForwardedResponse> result, bool deadlineExpired, TimeProvider timeProvider)
     {
         var attempts = result.Attempts;
         var last = result.Outcome.Exception;
+        if (last is ClientBodyException)
+        {
+            return BadRequestBody(StatusCodes.Status400BadRequest, request.CorrelationId) with { Attempts = attempts };
+        }
+
         bool noneSent = attempts.All(a => a.Kind is FailoverAttemptKind.Skipped or FailoverAttemptKind.Rejected);
         bool mayHaveBeenProcessed = !noneSent && last is not null && RequestDelivery.MayHaveReachedDependency(last);
         bool retryable = request.Replayable || !mayHaveBeenProcessed;
@@ -182,7 +209,8 @@ internal sealed class GatewayProblem
         await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static int RetryAfterSeconds(TimeSpan delay) => (int)Math.Max(1, Math.Ceiling(delay.TotalSeconds));
+    // Clamped: a provider's far-future HTTP-date must not overflow into a negative header.
+    private static int RetryAfterSeconds(TimeSpan delay) => (int)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 1, TimeSpan.FromDays(1).TotalSeconds);
 
     /// <summary>A short, safe description: what happened, never an exception message from upstream.</summary>
     private static string Describe(FailoverAttempt attempt) => attempt.Kind switch

@@ -43,7 +43,7 @@ public class BodyBufferingTests
     }
 
     [Fact]
-    public async Task Put_BodyOfUnknownLength_503_IsSentOnceAndSaysWhy()
+    public async Task Put_SmallBodyOfUnknownLength_IsBufferedAndReplayed()
     {
         await using var primary = await Upstream.StartAsync();
         await using var secondary = await Upstream.StartAsync();
@@ -51,8 +51,30 @@ public class BodyBufferingTests
         await using var gateway = await GatewayUnderTest.StartAsync(Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress));
         var payload = Payload(100);
 
-        // No Content-Length: sent chunked, so the gateway cannot know in advance that it would fit the buffer.
+        // No Content-Length (chunked), but it fits the buffer: every attempt and the failover re-send it whole.
         using var request = new HttpRequestMessage(HttpMethod.Put, "/api/files/4") { Content = new ByteArrayContent(payload) };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Bulwark-Retry"));
+        Assert.Equal(3, primary.Requests);
+        Assert.All(primary.Snapshot(), r => Assert.Equal(payload, r.Body));
+        Assert.Equal(payload, Assert.Single(secondary.Snapshot()).Body);
+    }
+
+    [Fact]
+    public async Task Put_LargeBodyOfUnknownLength_503_IsSentOnceWholeAndSaysWhy()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = Upstream.Status(503);
+        await using var gateway = await GatewayUnderTest.StartAsync(
+            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, bulwarkExtra: SmallBufferLimit));
+        var payload = Payload(4096);
+
+        // Chunked and over the limit: what was read to find out goes first, the rest after it, once.
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/files/5") { Content = new ByteArrayContent(payload) };
         request.Headers.TransferEncodingChunked = true;
         using var response = await gateway.Client.SendAsync(request);
 

@@ -38,6 +38,41 @@ public class StreamingTests
     }
 
     [Fact]
+    public async Task Get_StreamOutlivingEveryTimeout_IsNotCut()
+    {
+        // Timeouts bound the wait for an answer, not how long an answer may stream: an LLM token stream or SSE feed
+        // can run far longer than the attempt, pipeline and route timeouts.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        var timeouts = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        primary.Behaviour = async (context, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: one\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await timeouts.Task.WaitAsync(Poll.DefaultTimeout, context.RequestAborted);
+            await context.Response.WriteAsync("data: two\n\n", context.RequestAborted);
+        };
+        const string pipeline = """
+            { "Timeout": { "Attempt": "00:00:01", "Total": "00:00:02" } }
+            """;
+        await using var gateway = await GatewayUnderTest.StartAsync(
+            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, pipeline, routeExtra: ", \"Timeout\": \"00:00:05\""),
+            timeProvider: time);
+
+        using var response = await gateway.Client.GetAsync("/api/stream", HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        Assert.Equal("data: one\n\n", await Poll.WithinAsync(ReadUntilAsync(body, "data: one\n\n"), "the first event"));
+
+        time.Advance(TimeSpan.FromMinutes(1)); // past the attempt, pipeline and route timeouts
+        timeouts.SetResult();
+        var rest = await Poll.WithinAsync(new StreamReader(body).ReadToEndAsync(), "the rest of the stream");
+        Assert.Equal("data: two\n\n", rest);
+        Assert.Equal(1, primary.Requests);
+    }
+
+    [Fact]
     public async Task Get_UpstreamCutsStreamMidBody_ClientSeesAnErrorNotACleanEnd()
     {
         await using var primary = await Upstream.StartAsync();
