@@ -27,9 +27,14 @@ internal static class ConfigurationSummary
     {
         var lastColon = key.LastIndexOf(':');
         var leaf = lastColon < 0 ? key : key[(lastColon + 1)..];
+        if (leaf.EndsWith("key", StringComparison.OrdinalIgnoreCase))
+        {
+            return BulwarkAdminConstants.Masked;
+        }
+
         foreach (var word in SecretWords)
         {
-            if (leaf.Contains(word, StringComparison.OrdinalIgnoreCase) || leaf.EndsWith("key", StringComparison.OrdinalIgnoreCase))
+            if (leaf.Contains(word, StringComparison.OrdinalIgnoreCase))
             {
                 return BulwarkAdminConstants.Masked;
             }
