@@ -1,0 +1,197 @@
+using System.Reflection;
+using Bulwark.AspNetCore.Health;
+using Bulwark.AspNetCore.Health.Readings;
+using Bulwark.AspNetCore.Providers;
+using Bulwark.CircuitBreaker;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bulwark.AspNetCore.Admin;
+
+internal static partial class AdminEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(static async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var token = http.RequestServices.GetRequiredService<AdminToken>();
+            if (!token.IsEnabled)
+            {
+                return NotFound("The admin API is disabled: no token is configured.");
+            }
+
+            if (!token.Verify(http.Request.Headers.Authorization))
+            {
+                Log.Unauthorized(Logger(http), http.Request.Method, http.Request.Path);
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Unauthorized",
+                    detail: "Send the admin token as 'Authorization: Bearer <token>'.");
+            }
+
+            return await next(context).ConfigureAwait(false);
+        });
+
+        group.MapGet("/system/status", static (HttpContext http) => WriteStatusAsync(http));
+        group.MapGet("/breakers", static (HttpContext http) => WriteBreakersAsync(http));
+        group.MapPost("/breakers/{provider}/isolate", static (HttpContext http, string provider) =>
+            ActAsync(http, provider, "isolate", static (handle, token) => handle.IsolateAsync(token)));
+        group.MapPost("/breakers/{provider}/close", static (HttpContext http, string provider) =>
+            ActAsync(http, provider, "close", static (handle, token) => handle.CloseAsync(token)));
+        group.MapPost("/breakers/{provider}/reset", static (HttpContext http, string provider) =>
+            ActAsync(http, provider, "reset", static (handle, token) => handle.ResetAsync(token)));
+
+        // Everything else under the prefix: 404 problem+json, but only to an authorized caller (the filter runs first).
+        group.Map("/{**path}", static () => NotFound("No admin endpoint at this path."));
+    }
+
+    private static IResult NotFound(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: detail);
+
+    private static ILogger Logger(HttpContext http) =>
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.AspNetCore.Admin");
+
+    private static async Task<IResult> ActAsync(HttpContext http, string provider, string action, Func<CircuitBreakerHandle, CancellationToken, ValueTask> act)
+    {
+        var catalog = http.RequestServices.GetRequiredService<IBulwarkProviderCatalog>();
+        BulwarkProviderInfo? info = null;
+        foreach (var candidate in catalog.Providers)
+        {
+            if (string.Equals(candidate.Name, provider, StringComparison.OrdinalIgnoreCase))
+            {
+                info = candidate;
+                break;
+            }
+        }
+
+        if (info?.CircuitBreaker is not { } handle)
+        {
+            return NotFound(info is null ? $"There is no provider '{provider}'." : $"Provider '{info.Name}' has no circuit breaker.");
+        }
+
+        if (!handle.IsBound)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Conflict",
+                detail: $"The circuit breaker of '{info.Name}' is not built yet: its pipeline has not been used.");
+        }
+
+        await act(handle, http.RequestAborted).ConfigureAwait(false);
+        var reading = BreakerReading.Read(info.Name, handle);
+        Log.BreakerChanged(Logger(http), action, info.Name, HealthJson.StateName(handle.State));
+        return new JsonResult<(string Action, BreakerReading Reading)>((action, reading), static (writer, state) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("provider", state.Reading.Name);
+            writer.WriteString("action", state.Action);
+            writer.WriteString("state", HealthJson.StateName(state.Reading.Health?.State ?? Polly.CircuitBreaker.CircuitState.Closed));
+            writer.WritePropertyName("breaker");
+            HealthJson.WriteBreaker(writer, state.Reading);
+            writer.WriteEndObject();
+        });
+    }
+
+    private static Task WriteBreakersAsync(HttpContext http)
+    {
+        var catalog = http.RequestServices.GetRequiredService<IBulwarkProviderCatalog>();
+        return HealthJson.WriteAsync(http, catalog, static (writer, catalog) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("breakers");
+            foreach (var provider in catalog.Providers)
+            {
+                if (provider.CircuitBreaker is { } handle)
+                {
+                    writer.WritePropertyName(provider.Name);
+                    HealthJson.WriteBreaker(writer, BreakerReading.Read(provider.Name, handle));
+                }
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        });
+    }
+
+    private static Task WriteStatusAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var state = new StatusState(
+            services.GetRequiredService<AdminClock>(),
+            services.GetRequiredService<AdminConfiguration>().Configuration,
+            services.GetService<IBulwarkProviderCatalog>(),
+            services.GetService<BulwarkReadiness>(),
+            services.GetServices<IBulwarkStatusContributor>());
+        return HealthJson.WriteAsync(http, state, static (writer, state) =>
+        {
+            var contributions = new Dictionary<string, IBulwarkStatusContributor>(StringComparer.Ordinal);
+            foreach (var contributor in state.Contributors)
+            {
+                contributions[contributor.Section] = contributor;
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("status", state.Readiness?.IsDraining == true ? "draining" : "running");
+            writer.WriteString("version", Version(Assembly.GetEntryAssembly()));
+            writer.WriteString("bulwark_version", Version(typeof(AdminEndpoints).Assembly));
+            writer.WriteString("started_at", state.Clock.StartedAt.UtcDateTime);
+            writer.WriteNumber("uptime_seconds", Math.Round(state.Clock.Uptime.TotalSeconds, 3));
+            writer.WriteStartArray("providers");
+            foreach (var provider in state.Catalog?.Providers ?? [])
+            {
+                writer.WriteStringValue(provider.Name);
+            }
+
+            writer.WriteEndArray();
+            if (!contributions.ContainsKey("store"))
+            {
+                writer.WriteStartObject("store");
+                writer.WriteString("status", "none");
+                writer.WriteEndObject();
+            }
+
+            writer.WriteStartObject("configuration");
+            foreach (var (key, value) in ConfigurationSummary.Read(state.Configuration))
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+            foreach (var (section, contributor) in contributions)
+            {
+                writer.WritePropertyName(section);
+                if (contributor.GetStatus() is { } node)
+                {
+                    node.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+            }
+
+            writer.WriteEndObject();
+        });
+    }
+
+    private static string? Version(Assembly? assembly) =>
+        assembly?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly?.GetName().Version?.ToString();
+
+    private sealed record StatusState(
+        AdminClock Clock,
+        IConfiguration Configuration,
+        IBulwarkProviderCatalog? Catalog,
+        BulwarkReadiness? Readiness,
+        IEnumerable<IBulwarkStatusContributor> Contributors);
+
+    private sealed class JsonResult<TState>(TState state, Action<System.Text.Json.Utf8JsonWriter, TState> write) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => HealthJson.WriteAsync(httpContext, state, write);
+    }
+}
