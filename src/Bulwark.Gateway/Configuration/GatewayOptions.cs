@@ -20,4 +20,8 @@ public sealed class GatewayOptions : BulwarkOptions
     /// </summary>
     /// <value>Defaults to 1 MiB (1,048,576). Range 0 to 30,000,000 (Kestrel's request body limit).</value>
     public long MaxBufferedBodyBytes { get; set; } = GatewayConstants.DefaultMaxBufferedBodyBytes;
+
+    /// <summary>Gets or sets the admin API's settings (<c>Bulwark:Admin</c>); the API exists only when a token is set.</summary>
+    /// <value>Defaults to no token: the admin API is off.</value>
+    public Bulwark.AspNetCore.Admin.BulwarkAdminOptions Admin { get; set; } = new();
 }

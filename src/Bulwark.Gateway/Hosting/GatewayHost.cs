@@ -1,4 +1,5 @@
 using System.Text;
+using Bulwark.AspNetCore.Providers;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
@@ -56,7 +57,12 @@ internal static class GatewayHost
         services.AddSingleton<GatewayHttpClient>();
         services.AddSingleton<GatewayRouteTable>();
         services.AddSingleton<ForwardingHandler>();
-        services.AddSingleton<Bulwark.AspNetCore.Providers.IBulwarkProviderCatalog, GatewayProviderCatalog>();
+
+        // Health, error rate and admin report on the gateway's own providers (registered before them).
+        services.AddSingleton<IBulwarkProviderCatalog, GatewayProviderCatalog>();
+        services.AddBulwarkHealth();
+        services.AddBulwarkErrorRate();
+        services.AddBulwarkAdmin(builder.Configuration);
 
         var app = builder.Build();
 
@@ -64,6 +70,7 @@ internal static class GatewayHost
         var routes = app.Services.GetRequiredService<GatewayRouteTable>();
         var handler = app.Services.GetRequiredService<ForwardingHandler>();
 
+        app.UseBulwarkErrorRate();
         app.UseExceptionHandler(errors => errors.Run(context =>
             GatewayProblem.Internal(context).WriteAsync(context, 0)));
 
@@ -72,7 +79,8 @@ internal static class GatewayHost
             ? GatewayProblem.MethodNotAllowed(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0)
             : next(context));
 
-        app.MapGet("/health/live", static () => Results.Json(new { status = "live" }));
+        app.MapBulwarkHealth();
+        app.MapBulwarkAdmin();
         foreach (var route in routes.Routes)
         {
             RequestDelegate forward = context => handler.HandleAsync(context, route);
