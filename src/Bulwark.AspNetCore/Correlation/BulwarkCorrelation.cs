@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Bulwark.AspNetCore.Correlation;
+
+/// <summary>Reads and validates correlation ids; the one place the gateway and the middleware agree on them.</summary>
+public static class BulwarkCorrelation
+{
+    /// <summary>The default header that carries the correlation id: <c>X-Correlation-ID</c>.</summary>
+    public const string DefaultHeaderName = "X-Correlation-ID";
+
+    /// <summary>The name of the logging scope property and log field: <c>correlation_id</c>.</summary>
+    public const string LogFieldName = "correlation_id";
+
+    /// <summary>The longest correlation id accepted from a client: 128 characters.</summary>
+    public const int MaxLength = 128;
+
+    /// <summary>
+    /// Returns the correlation id the correlation middleware chose for <paramref name="context"/>, or
+    /// <see langword="null"/> when the middleware did not run. The gateway sets this value, unchanged, on
+    /// <c>BulwarkRequestFeature.CorrelationId</c>.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <returns>The correlation id, or <see langword="null"/>.</returns>
+    public static string? Get(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<IBulwarkCorrelationFeature>()?.CorrelationId;
+    }
+
+    /// <summary>Whether a client-supplied id is acceptable: 1 to 128 characters of <c>[A-Za-z0-9-_.:]</c>.</summary>
+    /// <param name="value">The id.</param>
+    /// <returns><see langword="true"/> if the id may be used as given.</returns>
+    public static bool IsValid(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxLength)
+        {
+            return false;
+        }
+
+        foreach (char c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The W3C trace id of the request: the current activity's, else the one in a valid <c>traceparent</c> header.</summary>
+    internal static string? TraceIdOf(HttpContext context)
+    {
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity && activity.TraceId != default)
+        {
+            return activity.TraceId.ToHexString();
+        }
+
+        // No activity (nothing listens to ASP.NET Core's activity source): read the header the client sent.
+        string? traceparent = context.Request.Headers.TraceParent;
+        if (traceparent is { Length: 55 } && traceparent[2] == '-' && traceparent[35] == '-')
+        {
+            try
+            {
+                var traceId = ActivityTraceId.CreateFromString(traceparent.AsSpan(3, 32));
+                return traceId == default ? null : traceId.ToHexString();
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,6 @@
+namespace Bulwark.AspNetCore.Correlation;
+
+internal sealed class BulwarkCorrelationFeature(string correlationId) : IBulwarkCorrelationFeature
+{
+    public string CorrelationId { get; } = correlationId;
+}

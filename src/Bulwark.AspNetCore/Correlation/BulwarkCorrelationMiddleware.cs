@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.AspNetCore.Correlation;
+
+/// <summary>
+/// Chooses the request's correlation id (valid header, else trace id, else new), publishes it as
+/// <see cref="IBulwarkCorrelationFeature"/>, returns it on the response, and opens a <c>correlation_id</c> logging
+/// scope around the rest of the pipeline.
+/// </summary>
+internal sealed class BulwarkCorrelationMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly BulwarkCorrelationOptions _options;
+    private readonly ILogger _logger;
+
+    public BulwarkCorrelationMiddleware(RequestDelegate next, IOptions<BulwarkCorrelationOptions> options, ILoggerFactory loggerFactory)
+    {
+        _next = next;
+        _options = options.Value;
+        _logger = loggerFactory.CreateLogger("Bulwark.AspNetCore.Correlation");
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        string id = Choose(context);
+        context.Features.Set<IBulwarkCorrelationFeature>(new BulwarkCorrelationFeature(id));
+        if (_options.WriteResponseHeader)
+        {
+            context.Response.Headers[_options.HeaderName] = id;
+
+            // An exception handler clears the headers before writing its response; put the id back.
+            context.Response.OnStarting(static state =>
+            {
+                var (ctx, header) = ((HttpContext, string))state;
+                if (!ctx.Response.Headers.ContainsKey(header) && BulwarkCorrelation.Get(ctx) is { } id)
+                {
+                    ctx.Response.Headers[header] = id;
+                }
+
+                return Task.CompletedTask;
+            }, (context, _options.HeaderName));
+        }
+
+        using (_logger.BeginScope(new CorrelationLogScope(id)))
+        {
+            await _next(context);
+        }
+    }
+
+    private string Choose(HttpContext context)
+    {
+        string? given = context.Request.Headers[_options.HeaderName];
+        if (BulwarkCorrelation.IsValid(given))
+        {
+            return given!;
+        }
+
+        return (_options.UseTraceId ? BulwarkCorrelation.TraceIdOf(context) : null) ?? Guid.NewGuid().ToString("N");
+    }
+}

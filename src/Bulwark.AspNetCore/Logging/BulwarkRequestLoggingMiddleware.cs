@@ -1,0 +1,205 @@
+using Bulwark.AspNetCore.Correlation;
+using Bulwark.AspNetCore.Redaction;
+using Bulwark.AspNetCore.Requests;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.AspNetCore.Logging;
+
+/// <summary>
+/// Writes one structured event per request (<see cref="LoggingEventIds.RequestCompleted"/>) when it ends, and one
+/// <c>Debug</c> event per failover attempt. Every string field goes through the <see cref="PiiRedactor"/>; no header is
+/// logged but <c>User-Agent</c>. The exception object is not attached (its message and stack can hold PII): its type
+/// and redacted message are fields.
+/// </summary>
+internal sealed partial class BulwarkRequestLoggingMiddleware
+{
+    private const int ClientClosedRequest = 499;
+
+    private readonly RequestDelegate _next;
+    private readonly BulwarkRequestLoggingOptions _options;
+    private readonly PiiRedactor _redactor;
+    private readonly TimeProvider _time;
+    private readonly ClientIpResolver _clientIp;
+    private readonly ILogger _logger;
+
+    public BulwarkRequestLoggingMiddleware(
+        RequestDelegate next,
+        IOptions<BulwarkRequestLoggingOptions> options,
+        PiiRedactor redactor,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        _next = next;
+        _options = options.Value;
+        _redactor = redactor;
+        _time = _options.TimeProvider ?? timeProvider;
+        _clientIp = new ClientIpResolver(_options.TrustedProxies);
+        _logger = loggerFactory.CreateLogger(BulwarkRequestLoggingConstants.Category);
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!_logger.IsEnabled(LogLevel.Error))
+        {
+            await _next(context);
+            return;
+        }
+
+        long started = _time.GetTimestamp();
+        var endpointAtStart = context.GetEndpoint();
+        CountingResponseBodyFeature? responseCounter = null;
+        CountingReadStream? requestCounter = null;
+        if (_options.CountBodyBytes)
+        {
+            if (context.Features.Get<IHttpResponseBodyFeature>() is { } body)
+            {
+                responseCounter = new CountingResponseBodyFeature(body);
+                context.Features.Set<IHttpResponseBodyFeature>(responseCounter);
+            }
+
+            if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+            {
+                requestCounter = new CountingReadStream(context.Request.Body);
+                context.Request.Body = requestCounter;
+            }
+        }
+
+        Exception? escaped = null;
+        try
+        {
+            await _next(context);
+        }
+        catch (Exception exception)
+        {
+            escaped = exception;
+            throw;
+        }
+        finally
+        {
+            if (responseCounter is not null)
+            {
+                context.Features.Set(responseCounter.Inner);
+            }
+
+            if (requestCounter is not null && ReferenceEquals(context.Request.Body, requestCounter))
+            {
+                context.Request.Body = requestCounter.Inner;
+            }
+
+            try
+            {
+                Write(context, _time.GetElapsedTime(started), endpointAtStart, responseCounter, requestCounter, escaped);
+            }
+#pragma warning disable CA1031 // A logging failure must never replace the request's own outcome.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    private void Write(
+        HttpContext context,
+        TimeSpan duration,
+        Endpoint? endpointAtStart,
+        CountingResponseBodyFeature? responseCounter,
+        CountingReadStream? requestCounter,
+        Exception? escaped)
+    {
+        var request = context.Request;
+        var bulwark = context.Features.Get<BulwarkRequestFeature>();
+        var handled = context.Features.Get<IExceptionHandlerFeature>();
+        var exception = escaped ?? handled?.Error;
+
+        bool aborted = escaped is OperationCanceledException && context.RequestAborted.IsCancellationRequested;
+        int status = context.Response.StatusCode;
+        if (escaped is not null && !context.Response.HasStarted)
+        {
+            // The server answers 500 to an exception that escapes before the response starts (499: the client left).
+            status = aborted ? ClientClosedRequest : StatusCodes.Status500InternalServerError;
+        }
+
+        var level = status >= 500 || (exception is not null && !aborted) ? LogLevel.Error
+            : status >= 400 || duration > _options.SlowRequestThreshold ? LogLevel.Warning
+            : LogLevel.Information;
+        bool logRequest = _logger.IsEnabled(level);
+        bool logAttempts = _options.LogAttempts && bulwark is { Attempts.Count: > 0 } && _logger.IsEnabled(LogLevel.Debug);
+        if (!logRequest && !logAttempts)
+        {
+            return;
+        }
+
+        string? correlationId = BulwarkCorrelation.Get(context) ?? bulwark?.CorrelationId;
+        if (logAttempts)
+        {
+            foreach (var attempt in bulwark!.Attempts)
+            {
+                Log.AttemptCompleted(
+                    _logger,
+                    attempt.AttemptNumber,
+                    _redactor.Redact(attempt.Provider),
+                    AttemptsJson.Outcome(attempt.Kind),
+                    attempt.StatusCode,
+                    AttemptsJson.Milliseconds(attempt.Duration),
+                    attempt.ExceptionType,
+                    correlationId);
+            }
+        }
+
+        if (!logRequest)
+        {
+            return;
+        }
+
+        string path = request.PathBase.Add(request.Path).Value is { Length: > 0 } p ? p : "/";
+        if (_options.LogQueryString && request.QueryString.HasValue)
+        {
+            path += request.QueryString.Value;
+        }
+
+        path = _redactor.Redact(path);
+        string route = bulwark?.Route is { } r ? Redact(r)! : RouteOf(context.GetEndpoint() ?? handled?.Endpoint ?? endpointAtStart) ?? path;
+
+        string? errorType = bulwark?.ErrorType ?? (aborted ? "client_aborted" : exception?.GetType().FullName);
+        string? errorMessage = exception is null ? null : _redactor.Redact(exception.Message);
+
+        Log.RequestCompleted(
+            _logger,
+            level,
+            request.Method,
+            route,
+            status,
+            Math.Round(duration.TotalMilliseconds, 3),
+            path,
+            correlationId is null ? null : _redactor.Redact(correlationId),
+            context.TraceIdentifier,
+            HeaderValue(request, _options.TenantIdHeader),
+            UserOf(context),
+            _clientIp.Resolve(context),
+            Redact(request.Headers.UserAgent),
+            Redact(bulwark?.Provider),
+            bulwark is null ? null : AttemptsJson.Write(bulwark.Attempts, _redactor),
+            Redact(bulwark?.BreakerState),
+            request.ContentLength ?? requestCounter?.Count ?? 0,
+            responseCounter?.Count ?? context.Response.ContentLength,
+            Redact(errorType),
+            errorMessage);
+    }
+
+    private string? RouteOf(Endpoint? endpoint) =>
+        endpoint is RouteEndpoint { RoutePattern.RawText: { } template } ? _redactor.Redact(template) : null;
+
+    private string? HeaderValue(HttpRequest request, string? header) =>
+        header is not null && request.Headers.TryGetValue(header, out var values) && values.Count > 0 ? Redact(values[0]) : null;
+
+    private string? UserOf(HttpContext context) =>
+        HeaderValue(context.Request, _options.UserIdHeader) ??
+        (context.User.Identity is { IsAuthenticated: true, Name: { } name } ? _redactor.Redact(name) : null);
+
+    private string? Redact(string? value) => string.IsNullOrEmpty(value) ? value : _redactor.Redact(value);
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bulwark.AspNetCore.Logging;
+
+/// <summary>The event ids of Bulwark.AspNetCore's request logs (3100–3199), in one place.</summary>
+internal static class LoggingEventIds
+{
+    public const int RequestCompleted = 3101;
+    public const int AttemptCompleted = 3102;
+
+    public static readonly EventId RequestCompletedId = new(RequestCompleted, nameof(RequestCompleted));
+}

@@ -1,0 +1,277 @@
+using System.Net;
+using System.Text.Json;
+using Bulwark.AspNetCore.Correlation;
+using Bulwark.AspNetCore.Requests;
+using Bulwark.Failover;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bulwark.AspNetCore.Tests.Logging;
+
+/// <summary>Correlation and request logging on a real Kestrel server, read back through the real JSON console formatter.</summary>
+public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
+{
+    private const int RequestEvent = 3101;
+    private const int AttemptEvent = 3102;
+
+    private readonly FakeTimeProvider _time = new();
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+    private CapturingJsonLoggerProvider _logs = null!;
+
+    public async Task InitializeAsync()
+    {
+        (_app, _logs) = await StartAsync(["127.0.0.0/8"], _time);
+        _client = new HttpClient { BaseAddress = new Uri(Address(_app)), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Request_WithCorrelationHeader_IdIsEchoedLoggedAndOnEveryLine()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/ORD-2026-000123");
+        request.Headers.Add("X-Correlation-ID", "checkout-7f3a:42");
+        request.Headers.Add("X-Tenant-ID", "acme");
+        request.Headers.UserAgent.ParseAdd("bulwark-tests/1.0");
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("checkout-7f3a:42", Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
+        var entry = await RequestEntryAsync("checkout-7f3a:42");
+        var state = entry.GetProperty("State");
+        Assert.Equal("Information", entry.GetProperty("LogLevel").GetString());
+        Assert.Equal("GET", state.GetProperty("method").GetString());
+        Assert.Equal("/orders/{id}", state.GetProperty("route").GetString());
+        Assert.Equal("/orders/ORD-2026-000123", state.GetProperty("path").GetString());
+        Assert.Equal(200, state.GetProperty("status").GetInt32());
+        Assert.Equal("acme", state.GetProperty("tenant_id").GetString());
+        Assert.Equal("bulwark-tests/1.0", state.GetProperty("user_agent").GetString());
+        Assert.Equal("127.0.0.1", state.GetProperty("client_ip").GetString());
+        Assert.Equal(2, state.GetProperty("bytes_out").GetInt64());
+        Assert.False(string.IsNullOrEmpty(state.GetProperty("request_id").GetString()));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", entry.GetProperty("Timestamp").GetString());
+
+        // The handler's own log line carries the correlation id through the scope.
+        var handlerLine = await _logs.WaitForAsync(e => e.GetProperty("Category").GetString() == "OrdersEndpoint" && ScopeCorrelation(e) == "checkout-7f3a:42");
+        Assert.Equal("loading order ORD-2026-000123", handlerLine.GetProperty("Message").GetString());
+    }
+
+    [Fact]
+    public async Task Request_WithInvalidCorrelationHeaderAndTraceparent_UsesTheTraceId()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/1");
+        request.Headers.Add("X-Correlation-ID", "not valid!");
+        request.Headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        using var response = await _client.SendAsync(request);
+
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", id);
+        var entry = await RequestEntryAsync(id);
+        Assert.Equal(id, ScopeCorrelation(entry));
+    }
+
+    [Fact]
+    public async Task Request_WithEmailInPathAndTokenInQuery_BothAreRedacted()
+    {
+        using var response = await _client.GetAsync("/users/jane.doe@example.com/profile?access_token=abc123secret&page=2");
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+
+        var state = (await RequestEntryAsync(id)).GetProperty("State");
+        Assert.Equal("/users/{email}/profile", state.GetProperty("route").GetString());
+        Assert.Equal("/users/[REDACTED:email]/profile?access_token=[REDACTED:secret]&page=2", state.GetProperty("path").GetString());
+        Assert.DoesNotContain("jane.doe", (await RequestEntryAsync(id)).GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_EndpointThrows_LoggedAsErrorWith500AndRedactedMessage()
+    {
+        using var response = await _client.GetAsync("/boom");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+
+        var entry = await RequestEntryAsync(id);
+        var state = entry.GetProperty("State");
+        Assert.Equal("Error", entry.GetProperty("LogLevel").GetString());
+        Assert.Equal(500, state.GetProperty("status").GetInt32());
+        Assert.Equal("/boom", state.GetProperty("route").GetString());
+        Assert.Equal(typeof(InvalidOperationException).FullName, state.GetProperty("error_type").GetString());
+        Assert.Equal("lookup failed for [REDACTED:email]", state.GetProperty("error_message").GetString());
+        Assert.False(entry.TryGetProperty("Exception", out _));
+    }
+
+    [Fact]
+    public async Task Request_NoRouteMatches_LoggedAsWarningWithThePathAsRoute()
+    {
+        using var response = await _client.GetAsync("/no/such/thing");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+
+        var entry = await RequestEntryAsync(id);
+        Assert.Equal("Warning", entry.GetProperty("LogLevel").GetString());
+        Assert.Equal(404, entry.GetProperty("State").GetProperty("status").GetInt32());
+        Assert.Equal("/no/such/thing", entry.GetProperty("State").GetProperty("route").GetString());
+    }
+
+    [Fact]
+    public async Task Request_SlowerThanThreshold_LoggedAsWarningWithItsDuration()
+    {
+        using var response = await _client.GetAsync("/slow");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+
+        var entry = await RequestEntryAsync(id);
+        Assert.Equal("Warning", entry.GetProperty("LogLevel").GetString());
+        Assert.Equal(1500, entry.GetProperty("State").GetProperty("duration_ms").GetDouble());
+    }
+
+    [Fact]
+    public async Task Request_ThroughTrustedProxy_ClientIpIsTheForwardedClient()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/7");
+        request.Headers.Add("X-Forwarded-For", "198.51.100.1, 203.0.113.9, 127.0.0.9");
+        using var response = await _client.SendAsync(request);
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+
+        // 127.0.0.9 is a trusted proxy; 203.0.113.9 is the first untrusted hop from the right. 198.51.100.1 was written by the client.
+        Assert.Equal("203.0.113.9", (await RequestEntryAsync(id)).GetProperty("State").GetProperty("client_ip").GetString());
+    }
+
+    [Fact]
+    public async Task Request_ThroughUntrustedPeer_ForwardedForIsIgnored()
+    {
+        var (app, logs) = await StartAsync(["10.0.0.0/8"], _time);
+        await using var _ = app;
+        using var client = new HttpClient { BaseAddress = new Uri(Address(app)) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/7");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        using var response = await client.SendAsync(request);
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+
+        var entry = await logs.WaitForAsync(e => IsRequestEvent(e, id));
+        Assert.Equal("127.0.0.1", entry.GetProperty("State").GetProperty("client_ip").GetString());
+    }
+
+    [Fact]
+    public async Task Request_ForwardedByGateway_LogsProviderAttemptsAndBreakerWithTheSameCorrelationId()
+    {
+        using var content = new StreamContent(new MemoryStream(new byte[300]));
+        using var response = await _client.PostAsync("/gateway", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+        Assert.Equal(id, await response.Content.ReadAsStringAsync());
+
+        var state = (await RequestEntryAsync(id)).GetProperty("State");
+        Assert.Equal("secondary", state.GetProperty("provider").GetString());
+        Assert.Equal("Closed", state.GetProperty("breaker_state").GetString());
+        Assert.Equal(300, state.GetProperty("bytes_in").GetInt64());
+        using var attempts = JsonDocument.Parse(state.GetProperty("attempts").GetString()!);
+        var list = attempts.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(2, list.Length);
+        Assert.Equal("primary", list[0].GetProperty("provider").GetString());
+        Assert.Equal("failure", list[0].GetProperty("outcome").GetString());
+        Assert.Equal(503, list[0].GetProperty("status").GetInt32());
+        Assert.Equal(120, list[0].GetProperty("duration_ms").GetDouble());
+        Assert.Equal("success", list[1].GetProperty("outcome").GetString());
+
+        var attempt = await _logs.WaitForAsync(e => e.GetProperty("EventId").GetInt32() == AttemptEvent && e.GetProperty("State").GetProperty("correlation_id").GetString() == id);
+        Assert.Equal("Debug", attempt.GetProperty("LogLevel").GetString());
+        Assert.Equal("primary", attempt.GetProperty("State").GetProperty("provider").GetString());
+    }
+
+    private static async Task<(WebApplication App, CapturingJsonLoggerProvider Logs)> StartAsync(string[] trustedProxies, FakeTimeProvider time)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddBulwarkJsonConsole();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.RemoveAll<ILoggerProvider>();
+        builder.Services.AddSingleton<CapturingJsonLoggerProvider>();
+        builder.Services.AddSingleton<ILoggerProvider>(static sp => sp.GetRequiredService<CapturingJsonLoggerProvider>());
+        builder.Services.AddBulwarkCorrelation();
+        builder.Services.AddBulwarkRequestLogging(options =>
+        {
+            options.LogQueryString = true;
+            options.TimeProvider = time;
+            foreach (var proxy in trustedProxies)
+            {
+                options.TrustedProxies.Add(proxy);
+            }
+        });
+
+        var app = builder.Build();
+        app.UseBulwarkCorrelation();
+        app.UseBulwarkRequestLogging();
+        app.UseExceptionHandler(static errors => errors.Run(static context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return context.Response.WriteAsync("error");
+        }));
+        app.MapGet("/orders/{id}", static (string id, ILoggerFactory loggers) =>
+        {
+            loggers.CreateLogger("OrdersEndpoint").LogInformation("loading order {OrderId}", id);
+            return "ok";
+        });
+        app.MapGet("/users/{email}/profile", static (string email) => "profile");
+        app.MapGet("/boom", static string () => throw new InvalidOperationException("lookup failed for jane.doe@example.com"));
+        app.MapGet("/slow", () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1500));
+            return "done";
+        });
+        app.MapPost("/gateway", static async (HttpContext context) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            context.Features.Set(new BulwarkRequestFeature
+            {
+                CorrelationId = BulwarkCorrelation.Get(context),
+                Route = "/gateway",
+                Provider = "secondary",
+                BreakerState = "Closed",
+                Attempts =
+                [
+                    new FailoverAttempt("primary", 1, FailoverAttemptKind.Failure, 503, null, TimeSpan.FromMilliseconds(120)),
+                    new FailoverAttempt("secondary", 1, FailoverAttemptKind.Success, 200, null, TimeSpan.FromMilliseconds(80)),
+                ],
+            });
+            return BulwarkCorrelation.Get(context);
+        });
+
+        await app.StartAsync();
+        return (app, app.Services.GetRequiredService<CapturingJsonLoggerProvider>());
+    }
+
+    private static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+
+    private Task<JsonElement> RequestEntryAsync(string correlationId) => _logs.WaitForAsync(e => IsRequestEvent(e, correlationId));
+
+    private static bool IsRequestEvent(JsonElement entry, string correlationId) =>
+        entry.GetProperty("EventId").GetInt32() == RequestEvent &&
+        entry.GetProperty("State").GetProperty("correlation_id").GetString() == correlationId;
+
+    private static string? ScopeCorrelation(JsonElement entry)
+    {
+        foreach (var scope in entry.GetProperty("Scopes").EnumerateArray())
+        {
+            if (scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("correlation_id", out var id))
+            {
+                return id.GetString();
+            }
+        }
+
+        return null;
+    }
+}
