@@ -1,3 +1,4 @@
+using Bulwark.AspNetCore.Correlation;
 using Bulwark.AspNetCore.Requests;
 using Bulwark.Classification;
 using Bulwark.Failover;
@@ -39,7 +40,7 @@ internal sealed partial class ForwardingHandler
 
     public async Task HandleAsync(HttpContext context, GatewayRoute route)
     {
-        string correlationId = CorrelationIdOf(context.Request);
+        string correlationId = BulwarkCorrelation.Get(context) ?? CorrelationIdOf(context.Request);
         context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
 
         var feature = new BulwarkRequestFeature { CorrelationId = correlationId, Route = route.Path };

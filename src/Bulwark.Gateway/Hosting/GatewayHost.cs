@@ -33,7 +33,7 @@ internal static class GatewayHost
         builder.WebHost.UseKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddBulwarkJsonConsole();
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
         var quiet = settings.MinimumLogLevel > LogLevel.Error ? settings.MinimumLogLevel : LogLevel.Error;
         builder.Logging.AddFilter("Microsoft", settings.MinimumLogLevel > LogLevel.Warning ? settings.MinimumLogLevel : LogLevel.Warning);
@@ -60,6 +60,8 @@ internal static class GatewayHost
 
         // Health, error rate and admin report on the gateway's own providers (registered before them).
         services.AddSingleton<IBulwarkProviderCatalog, GatewayProviderCatalog>();
+        services.AddBulwarkCorrelation();
+        services.AddBulwarkRequestLogging(logging => builder.Configuration.GetSection("Bulwark:Logging").Bind(logging));
         services.AddBulwarkHealth();
         services.AddBulwarkErrorRate();
         services.AddBulwarkAdmin(builder.Configuration);
@@ -70,6 +72,8 @@ internal static class GatewayHost
         var routes = app.Services.GetRequiredService<GatewayRouteTable>();
         var handler = app.Services.GetRequiredService<ForwardingHandler>();
 
+        app.UseBulwarkCorrelation();
+        app.UseBulwarkRequestLogging();
         app.UseBulwarkErrorRate();
         app.UseExceptionHandler(errors => errors.Run(context =>
             GatewayProblem.Internal(context).WriteAsync(context, 0)));
