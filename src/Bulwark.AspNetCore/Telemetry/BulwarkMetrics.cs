@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Bulwark.AspNetCore.ProviderHealth;
+using Bulwark.AspNetCore.Providers;
+using Bulwark.Failover;
+using static Bulwark.AspNetCore.Telemetry.TelemetryNames;
+
+namespace Bulwark.AspNetCore.Telemetry;
+
+/// <summary>
+/// The instruments of the <c>Bulwark</c> meter, created through <see cref="IMeterFactory"/>. Recorded by the telemetry
+/// middleware (<c>UseBulwarkTelemetry</c>) from each request and its <see cref="Requests.BulwarkRequestFeature"/>.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>Instrument</term><description>Meaning and attributes</description></listheader>
+/// <item><term><c>http.server.request.duration</c> (histogram, s)</term><description>each request; <c>http.request.method</c>, <c>http.route</c>, <c>http.response.status_code</c>, <c>error.type</c> when it failed.</description></item>
+/// <item><term><c>http.client.request.duration</c> (histogram, s)</term><description>each attempt that reached a provider; <c>bulwark.provider</c>, <c>bulwark.attempt.outcome</c> (success, failure, timeout, cancelled), <c>http.response.status_code</c> when known.</description></item>
+/// <item><term><c>bulwark.retries</c> (counter)</term><description>attempts after a provider's first; <c>bulwark.provider</c>.</description></item>
+/// <item><term><c>bulwark.failovers</c> (counter)</term><description>moves from one provider to the next within a request; <c>bulwark.provider</c> (left), <c>bulwark.failover.target</c>.</description></item>
+/// <item><term><c>bulwark.rejections</c> (counter)</term><description>attempts a provider refused or skipped; <c>bulwark.provider</c>, <c>bulwark.rejection.reason</c> (circuit_open, isolated, bulkhead, rate_limited, other).</description></item>
+/// <item><term><c>bulwark.circuit_breaker.state</c> (gauge)</term><description>per provider with a breaker: 0 closed, 1 half-open, 2 open, 3 isolated.</description></item>
+/// <item><term><c>bulwark.bulkhead.active</c>, <c>bulwark.bulkhead.queued</c> (gauges)</term><description>per provider with a bulkhead.</description></item>
+/// <item><term><c>bulwark.provider.health_score</c> (gauge)</term><description>per provider, 0–100, when <see cref="IProviderStatistics"/> is registered.</description></item>
+/// </list>
+/// </remarks>
+public sealed class BulwarkMetrics
+{
+    private readonly Histogram<double> _serverDuration;
+    private readonly Histogram<double> _clientDuration;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _failovers;
+    private readonly Counter<long> _rejections;
+
+    /// <summary>Initializes a new instance of the <see cref="BulwarkMetrics"/> class.</summary>
+    /// <param name="meterFactory">Creates the <c>Bulwark</c> meter (and disposes of it with the container).</param>
+    /// <param name="catalog">The providers whose breakers and bulkheads the gauges read; no gauge values without it.</param>
+    /// <param name="statistics">The provider statistics the health-score gauge reads; no health-score values without it.</param>
+    public BulwarkMetrics(IMeterFactory meterFactory, IBulwarkProviderCatalog? catalog = null, IProviderStatistics? statistics = null)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        Meter = meterFactory.Create(new MeterOptions(BulwarkTelemetry.MeterName));
+        var buckets = new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets };
+        _serverDuration = Meter.CreateHistogram(ServerDuration, "s", "Duration of HTTP server requests.", tags: null, advice: buckets);
+        _clientDuration = Meter.CreateHistogram(ClientDuration, "s", "Duration of each attempt sent to a provider.", tags: null, advice: buckets);
+        _retries = Meter.CreateCounter<long>(Retries, "{retry}", "Attempts after the first one on the same provider.");
+        _failovers = Meter.CreateCounter<long>(Failovers, "{failover}", "Moves from one provider to the next within a request.");
+        _rejections = Meter.CreateCounter<long>(Rejections, "{rejection}", "Attempts refused by a provider's breaker, bulkhead or rate limiter, or skipped because its circuit was open.");
+
+        Meter.CreateObservableGauge(BreakerState, () => ObserveBreakers(catalog), "{state}", "Circuit breaker state: 0 closed, 1 half-open, 2 open, 3 isolated.");
+        Meter.CreateObservableGauge(BulkheadActive, () => ObserveBulkheads(catalog, queued: false), "{request}", "Executions holding a bulkhead slot.");
+        Meter.CreateObservableGauge(BulkheadQueued, () => ObserveBulkheads(catalog, queued: true), "{request}", "Executions waiting for a bulkhead slot.");
+        Meter.CreateObservableGauge(HealthScore, () => ObserveHealth(statistics), "1", "Provider health score, 0 to 100.");
+    }
+
+    /// <summary>Gets the <c>Bulwark</c> meter.</summary>
+    public Meter Meter { get; }
+
+    internal void RecordRequest(TimeSpan duration, string method, string? route, int statusCode, string? errorType)
+    {
+        if (!_serverDuration.Enabled)
+        {
+            return;
+        }
+
+        var tags = new TagList
+        {
+            { Method, method },
+            { StatusCode, statusCode },
+        };
+        if (route is not null)
+        {
+            tags.Add(Route, route);
+        }
+
+        if (errorType is not null)
+        {
+            tags.Add(ErrorType, errorType);
+        }
+
+        _serverDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    internal void RecordAttempt(in FailoverAttempt attempt, string outcome, string? previousProvider)
+    {
+        if (AttemptOutcomes.ReachedProvider(outcome) || outcome == AttemptOutcomes.Cancelled)
+        {
+            if (_clientDuration.Enabled)
+            {
+                var tags = new TagList
+                {
+                    { Provider, attempt.Provider },
+                    { Outcome, outcome },
+                };
+                if (attempt.StatusCode is { } status)
+                {
+                    tags.Add(StatusCode, status);
+                }
+
+                _clientDuration.Record(attempt.Duration.TotalSeconds, tags);
+            }
+        }
+        else if (AttemptOutcomes.RejectionReason(attempt, outcome) is { } reason)
+        {
+            _rejections.Add(1, new KeyValuePair<string, object?>(Provider, attempt.Provider), new KeyValuePair<string, object?>(RejectionReason, reason));
+        }
+
+        if (attempt.AttemptNumber > 1)
+        {
+            _retries.Add(1, new KeyValuePair<string, object?>(Provider, attempt.Provider));
+        }
+
+        if (previousProvider is not null && !string.Equals(previousProvider, attempt.Provider, StringComparison.Ordinal))
+        {
+            _failovers.Add(1, new KeyValuePair<string, object?>(Provider, previousProvider), new KeyValuePair<string, object?>(FailoverTarget, attempt.Provider));
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveBreakers(IBulwarkProviderCatalog? catalog)
+    {
+        if (catalog is null)
+        {
+            yield break;
+        }
+
+        foreach (var provider in catalog.Providers)
+        {
+            if (provider.CircuitBreaker is { } breaker)
+            {
+                yield return new Measurement<int>(BreakerStates.ToGaugeValue(breaker.State), new KeyValuePair<string, object?>(Provider, provider.Name));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveBulkheads(IBulwarkProviderCatalog? catalog, bool queued)
+    {
+        if (catalog is null)
+        {
+            yield break;
+        }
+
+        foreach (var provider in catalog.Providers)
+        {
+            if (provider.Bulkhead is { } bulkhead)
+            {
+                yield return new Measurement<int>(queued ? bulkhead.Queued : bulkhead.Active, new KeyValuePair<string, object?>(Provider, provider.Name));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveHealth(IProviderStatistics? statistics)
+    {
+        if (statistics is null)
+        {
+            yield break;
+        }
+
+        foreach (var snapshot in statistics.Snapshot())
+        {
+            yield return new Measurement<int>(snapshot.HealthScore, new KeyValuePair<string, object?>(Provider, snapshot.Provider));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using Bulwark.AspNetCore.Anomaly;
+using Bulwark.AspNetCore.ProviderHealth;
+using Bulwark.AspNetCore.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Bulwark's metrics, traces, provider statistics and anomaly detection with OpenTelemetry.</summary>
+public static class BulwarkTelemetryServiceCollectionExtensions
+{
+    /// <summary>The configuration section of <see cref="BulwarkTelemetryOptions"/>.</summary>
+    public const string SectionName = "Bulwark:Telemetry";
+
+    /// <summary>
+    /// Registers <see cref="BulwarkMetrics"/>, provider statistics and anomaly detection (<c>AddBulwarkProviderHealth</c>),
+    /// and the OpenTelemetry SDK: metrics from the meters <c>Bulwark</c> and <c>Polly</c> with a Prometheus exporter (serve it
+    /// with <c>MapBulwarkMetrics</c>), traces from the activity sources <c>Bulwark</c> and <c>Microsoft.AspNetCore</c> (the
+    /// hosting server span, parent of Bulwark's), and an OTLP exporter for both only when <c>Bulwark:Telemetry:OtlpEndpoint</c>
+    /// is set. ASP.NET Core's own <c>Microsoft.AspNetCore.Hosting</c> meter is not exported: Bulwark's
+    /// <c>http.server.request.duration</c> replaces it (same name, plus Bulwark's route and error type).
+    /// </summary>
+    /// <remarks>
+    /// Binds <see cref="BulwarkTelemetryOptions"/> from <c>Bulwark:Telemetry</c>, <see cref="AnomalyDetectorOptions"/> from
+    /// <c>Bulwark:Telemetry:Anomaly</c> and <see cref="ProviderHealthOptions"/> from <c>Bulwark:Telemetry:ProviderHealth</c>.
+    /// Safe to call more than once: later calls change nothing. Add <c>app.UseBulwarkTelemetry()</c> to record requests.
+    /// </remarks>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The application's configuration (the root: sections are read from <c>Bulwark:Telemetry</c>).</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="OptionsValidationException"><c>Bulwark:Telemetry</c> is invalid; every error is listed.</exception>
+    public static IServiceCollection AddBulwarkTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(static d => d.ServiceType == typeof(Marker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<Marker>();
+        var section = configuration.GetSection(SectionName);
+        var options = section.Get<BulwarkTelemetryOptions>() ?? new BulwarkTelemetryOptions();
+        Validate(options);
+
+        services.AddOptions<BulwarkTelemetryOptions>().Bind(section);
+        services.AddOptions<AnomalyDetectorOptions>().Bind(section.GetSection("Anomaly"));
+        services.AddOptions<ProviderHealthOptions>().Bind(section.GetSection("ProviderHealth"));
+        services.AddBulwarkProviderHealth();
+        services.AddMetrics();
+        services.TryAddSingleton<BulwarkMetrics>();
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(options.ServiceName))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(BulwarkTelemetry.MeterName, BulwarkTelemetry.PollyMeterName);
+                metrics.AddPrometheusExporter();
+                if (options.OtlpEndpoint is { } endpoint)
+                {
+                    metrics.AddOtlpExporter(otlp => Configure(otlp, endpoint, options.OtlpProtocol));
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(BulwarkTelemetry.ActivitySourceName, "Microsoft.AspNetCore");
+                if (options.OtlpEndpoint is { } endpoint)
+                {
+                    tracing.AddOtlpExporter(otlp => Configure(otlp, endpoint, options.OtlpProtocol));
+                }
+            });
+        return services;
+    }
+
+    private static void Configure(OpenTelemetry.Exporter.OtlpExporterOptions otlp, Uri endpoint, OpenTelemetry.Exporter.OtlpExportProtocol protocol)
+    {
+        otlp.Endpoint = endpoint;
+        otlp.Protocol = protocol;
+    }
+
+    private static void Validate(BulwarkTelemetryOptions options)
+    {
+        var errors = new List<string>();
+        if (options.OtlpEndpoint is { } endpoint && !(endpoint.IsAbsoluteUri && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps)))
+        {
+            errors.Add($"{SectionName}:OtlpEndpoint must be an absolute http or https URI, such as http://localhost:4317; got '{endpoint.OriginalString}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ServiceName))
+        {
+            errors.Add($"{SectionName}:ServiceName must not be empty.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(SectionName, typeof(BulwarkTelemetryOptions), errors);
+        }
+    }
+
+    /// <summary>Marks the services as already set up, so that a second call changes nothing.</summary>
+    private sealed class Marker;
+}

@@ -1,0 +1,16 @@
+using Bulwark.Failover;
+
+namespace Bulwark.AspNetCore.Tests.Telemetry;
+
+/// <summary>A request's attempts as the failover executor reports them: a fails then times out, b is skipped, c's bulkhead rejects, d serves.</summary>
+internal static class Attempts
+{
+    public static readonly FailoverAttempt[] FailoverChain =
+    [
+        new("a", 1, FailoverAttemptKind.Failure, 503, "Bulwark.Gateway.Forwarding.UpstreamResponseException", TimeSpan.FromMilliseconds(40)),
+        new("a", 2, FailoverAttemptKind.Rejected, null, "Polly.Timeout.TimeoutRejectedException", TimeSpan.FromMilliseconds(30)),
+        new("b", 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero),
+        new("c", 1, FailoverAttemptKind.Rejected, null, "Bulwark.Bulkhead.BulkheadRejectedException", TimeSpan.Zero),
+        new("d", 1, FailoverAttemptKind.Success, 200, null, TimeSpan.FromMilliseconds(20)),
+    ];
+}
