@@ -25,6 +25,10 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <value>Defaults to the request log's defaults: 1 s slow threshold, no trusted proxy.</value>
     public Bulwark.AspNetCore.Logging.BulwarkRequestLoggingOptions Logging { get; set; } = new();
 
+    /// <summary>Gets or sets the telemetry settings (<c>Bulwark:Telemetry</c>): OTLP endpoint, service name.</summary>
+    /// <value>Defaults to Prometheus only (<c>/metrics</c>), no OTLP export.</value>
+    public Bulwark.AspNetCore.Telemetry.BulwarkTelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>Gets or sets the admin API's settings (<c>Bulwark:Admin</c>); the API exists only when a token is set.</summary>
     /// <value>Defaults to no token: the admin API is off.</value>
     public Bulwark.AspNetCore.Admin.BulwarkAdminOptions Admin { get; set; } = new();

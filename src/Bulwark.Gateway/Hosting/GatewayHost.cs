@@ -62,6 +62,9 @@ internal static class GatewayHost
         services.AddSingleton<IBulwarkProviderCatalog, GatewayProviderCatalog>();
         services.AddBulwarkCorrelation();
         services.AddBulwarkRequestLogging(logging => builder.Configuration.GetSection("Bulwark:Logging").Bind(logging));
+        services.AddBulwarkTelemetry(builder.Configuration);
+        services.AddBulwarkProviderHealth();
+        services.AddSingleton<Bulwark.AspNetCore.Health.IBulwarkProviderHealthSource, Bulwark.AspNetCore.ProviderHealth.StatisticsProviderHealthSource>();
         services.AddBulwarkHealth();
         services.AddBulwarkErrorRate();
         services.AddBulwarkAdmin(builder.Configuration);
@@ -72,6 +75,7 @@ internal static class GatewayHost
         var routes = app.Services.GetRequiredService<GatewayRouteTable>();
         var handler = app.Services.GetRequiredService<ForwardingHandler>();
 
+        app.UseBulwarkTelemetry();
         app.UseBulwarkCorrelation();
         app.UseBulwarkRequestLogging();
         app.UseBulwarkErrorRate();
@@ -83,8 +87,10 @@ internal static class GatewayHost
             ? GatewayProblem.MethodNotAllowed(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0)
             : next(context));
 
+        app.MapBulwarkProviderHealth();
         app.MapBulwarkHealth();
         app.MapBulwarkAdmin();
+        app.MapBulwarkMetrics();
         foreach (var route in routes.Routes)
         {
             RequestDelegate forward = context => handler.HandleAsync(context, route);
