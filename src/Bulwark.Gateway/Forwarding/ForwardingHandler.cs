@@ -19,8 +19,6 @@ internal sealed partial class ForwardingHandler
 {
     public const string StreamedBodyNotice = "off; the request body was too large to buffer (or of unknown length), so it was sent once and never retried";
 
-    private const int MaxCorrelationIdLength = 128;
-
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
 
     private readonly IHttpForwarder _forwarder;
@@ -40,7 +38,7 @@ internal sealed partial class ForwardingHandler
 
     public async Task HandleAsync(HttpContext context, GatewayRoute route)
     {
-        string correlationId = BulwarkCorrelation.Get(context) ?? CorrelationIdOf(context.Request);
+        string correlationId = CorrelationIdOf(context.Request);
         context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
 
         var feature = new BulwarkRequestFeature { CorrelationId = correlationId, Route = route.Path };
@@ -296,15 +294,16 @@ internal sealed partial class ForwardingHandler
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ||
         HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
 
+    /// <summary>The id the correlation middleware chose; a request that bypassed it gets one by the same rules.</summary>
     internal static string CorrelationIdOf(HttpRequest request)
     {
-        string? given = request.Headers[GatewayConstants.CorrelationHeader];
-        if (!string.IsNullOrEmpty(given) && given.Length <= MaxCorrelationIdLength && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+        if (BulwarkCorrelation.Get(request.HttpContext) is { } chosen)
         {
-            return given;
+            return chosen;
         }
 
-        return Guid.NewGuid().ToString("N");
+        string? given = request.Headers[GatewayConstants.CorrelationHeader];
+        return BulwarkCorrelation.IsValid(given) ? given! : Guid.NewGuid().ToString("N");
     }
 
     private static partial class Log
