@@ -21,6 +21,10 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <value>Defaults to 1 MiB (1,048,576). Range 0 to 30,000,000 (Kestrel's request body limit).</value>
     public long MaxBufferedBodyBytes { get; set; } = GatewayConstants.DefaultMaxBufferedBodyBytes;
 
+    /// <summary>Gets or sets the request limits (<c>Bulwark:Limits</c>): body and header sizes, per-client rate and concurrency.</summary>
+    /// <value>Defaults to Kestrel's own body and header limits and no per-client limit.</value>
+    public Bulwark.Gateway.Limits.GatewayLimitsOptions Limits { get; set; } = new();
+
     /// <summary>Gets or sets the request log's settings (<c>Bulwark:Logging</c>): slow threshold, trusted proxies, tenant header.</summary>
     /// <value>Defaults to the request log's defaults: 1 s slow threshold, no trusted proxy.</value>
     public Bulwark.AspNetCore.Logging.BulwarkRequestLoggingOptions Logging { get; set; } = new();

@@ -1,4 +1,5 @@
 using Bulwark.Configuration;
+using Bulwark.Gateway.Limits;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,31 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
             errors.Add($"{Root}:MaxBufferedBodyBytes: {options.MaxBufferedBodyBytes} is out of range; allowed 0 to {GatewayConstants.MaxMaxBufferedBodyBytes}.");
         }
 
+        ValidateLimits(options.Limits, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateLimits(GatewayLimitsOptions? limits, List<string> errors)
+    {
+        if (limits is null)
+        {
+            return;
+        }
+
+        const string path = $"{Root}:Limits";
+        Range(errors, $"{path}:MaxRequestBodyBytes", limits.MaxRequestBodyBytes, 1, LimitsConstants.MaxMaxRequestBodyBytes);
+        Range(errors, $"{path}:MaxRequestHeadersTotalSize", limits.MaxRequestHeadersTotalSize, LimitsConstants.MinMaxRequestHeadersTotalSize, LimitsConstants.MaxMaxRequestHeadersTotalSize);
+        Range(errors, $"{path}:MaxRequestHeaderCount", limits.MaxRequestHeaderCount, 1, LimitsConstants.MaxMaxRequestHeaderCount);
+        Range(errors, $"{path}:ConcurrencyPerClient", limits.ConcurrencyPerClient, 0, LimitsConstants.MaxConcurrencyPerClient);
+        Range(errors, $"{path}:RequestsPerMinutePerClient", limits.RequestsPerMinutePerClient, 0, LimitsConstants.MaxRequestsPerMinutePerClient);
+    }
+
+    private static void Range(List<string> errors, string path, long value, long min, long max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{path}: {value} is out of range; allowed {min} to {max}.");
+        }
     }
 
     private void ValidateProviders(GatewayOptions options, List<string> errors)
@@ -172,6 +197,19 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
             if (route.Timeout < TimeSpan.FromMilliseconds(1) || route.Timeout > TimeSpan.FromDays(1))
             {
                 errors.Add($"{path}:Timeout: {route.Timeout:c} is out of range; allowed 00:00:00.001 to 1.00:00:00.");
+            }
+
+            if (route.RateLimit is { } rateLimit)
+            {
+                if (rateLimit.RequestsPerMinutePerClient is { } perMinute)
+                {
+                    Range(errors, $"{path}:RateLimit:RequestsPerMinutePerClient", perMinute, 0, LimitsConstants.MaxRequestsPerMinutePerClient);
+                }
+
+                if (rateLimit.ConcurrencyPerClient is { } concurrency)
+                {
+                    Range(errors, $"{path}:RateLimit:ConcurrencyPerClient", concurrency, 0, LimitsConstants.MaxConcurrencyPerClient);
+                }
             }
         }
     }

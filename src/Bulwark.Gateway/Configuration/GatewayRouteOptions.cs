@@ -26,4 +26,8 @@ public sealed class GatewayRouteOptions
     /// <summary>Gets or sets the one total timeout over the whole chain: every provider, attempt and backoff.</summary>
     /// <value>Defaults to 30 seconds. Range 1 ms to 1 day.</value>
     public TimeSpan Timeout { get; set; } = GatewayConstants.DefaultRouteTimeout;
+
+    /// <summary>Gets or sets this route's own per-client limits, overriding <c>Bulwark:Limits</c> value by value.</summary>
+    /// <value>Defaults to <see langword="null"/>: the limits of <c>Bulwark:Limits</c>.</value>
+    public Bulwark.Gateway.Limits.GatewayRateLimitOptions? RateLimit { get; set; }
 }

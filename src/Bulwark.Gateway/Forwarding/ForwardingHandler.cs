@@ -26,9 +26,11 @@ internal sealed partial class ForwardingHandler
     private readonly GatewayRouteTable _routes;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ForwardingHandler> _logger;
+    private readonly Func<string> _bufferDirectory;
 
-    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, GatewayRouteTable routes, TimeProvider timeProvider, ILogger<ForwardingHandler> logger)
+    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, GatewayRouteTable routes, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, ILogger<ForwardingHandler> logger)
     {
+        _bufferDirectory = bufferDirectory.Accessor;
         _forwarder = forwarder;
         _invoker = client.Invoker;
         _routes = routes;
@@ -239,13 +241,22 @@ internal sealed partial class ForwardingHandler
         long limit = _routes.MaxBufferedBodyBytes;
         if (context.Request.ContentLength is { } length)
         {
+            // Said too large up front: refused before a provider is called (Kestrel would fail only the first read).
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max && length > max)
+            {
+                throw new BadHttpRequestException("The request body is larger than the gateway accepts.", StatusCodes.Status413PayloadTooLarge);
+            }
+
             if (length > limit)
             {
                 return (false, true);
             }
 
-            // FileBufferingReadStream: in memory up to 64 KiB, then a temporary file, deleted when the request ends.
-            context.Request.EnableBuffering(bufferThreshold: (int)Math.Min(length, 64 * 1024), bufferLimit: limit);
+            // In memory up to 64 KiB, then a delete-on-close temporary file, disposed (so deleted) when the request
+            // ends, however it ends. As EnableBuffering does, but in the directory the host chose.
+            var buffering = new FileBufferingReadStream(context.Request.Body, (int)Math.Min(length, 64 * 1024), limit, _bufferDirectory);
+            context.Response.RegisterForDisposeAsync(buffering);
+            context.Request.Body = buffering;
             await context.Request.Body.DrainAsync(context.RequestAborted).ConfigureAwait(false);
             context.Request.Body.Position = 0;
             return (true, false);

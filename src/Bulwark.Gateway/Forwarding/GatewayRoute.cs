@@ -6,8 +6,10 @@ namespace Bulwark.Gateway.Forwarding;
 /// <summary>A configured route at run time: its providers in failover order and the chain that runs them.</summary>
 internal sealed class GatewayRoute
 {
-    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider)
+    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, Limits.GatewayLimitsOptions? limits = null)
     {
+        RequestsPerMinutePerClient = options.RateLimit?.RequestsPerMinutePerClient ?? limits?.RequestsPerMinutePerClient ?? 0;
+        ConcurrencyPerClient = options.RateLimit?.ConcurrencyPerClient ?? limits?.ConcurrencyPerClient ?? 0;
         Path = options.Path!;
         Idempotent = options.Idempotent;
         Methods = [.. options.Methods.Select(m => m.ToUpperInvariant())];
@@ -29,4 +31,10 @@ internal sealed class GatewayRoute
     public IReadOnlyList<GatewayProvider> Providers { get; }
 
     public FailoverExecutor<ForwardedResponse> Chain { get; }
+
+    /// <summary>Gets the requests per minute one client may start on this route; 0 is no limit.</summary>
+    public int RequestsPerMinutePerClient { get; }
+
+    /// <summary>Gets the requests one client may have in flight on this route; 0 is no limit.</summary>
+    public int ConcurrencyPerClient { get; }
 }

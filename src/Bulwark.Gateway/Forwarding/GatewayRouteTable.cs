@@ -24,7 +24,7 @@ internal sealed class GatewayRouteTable
         }
 
         Providers = providers;
-        Routes = [.. value.Routes.Select(r => new GatewayRoute(r, [.. r.Providers.Select(p => providers[p])], timeProvider))];
+        Routes = [.. value.Routes.Select(r => new GatewayRoute(r, [.. r.Providers.Select(p => providers[p])], timeProvider, value.Limits))];
     }
 
     public IReadOnlyDictionary<string, GatewayProvider> Providers { get; }

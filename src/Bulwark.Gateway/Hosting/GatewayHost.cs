@@ -2,7 +2,9 @@ using System.Text;
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Problems;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Hosting;
@@ -53,6 +55,15 @@ internal static class GatewayHost
         services.AddBulwarkOptions<GatewayOptions>(builder.Configuration.GetSection("Bulwark"), settings.Environment, GatewayDefaults.Pipeline);
         services.AddSingleton<IValidateOptions<GatewayOptions>>(new GatewayOptionsValidator(settings.Environment));
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
+        services.AddSingleton(new BodyBufferDirectory(settings.BodyBufferDirectory));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>(static (kestrel, gateway) =>
+        {
+            var limits = gateway.Value.Limits;
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
+            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+        });
+        services.AddRateLimiter(static limiter => limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         services.AddHttpForwarder();
         services.AddSingleton<GatewayHttpClient>();
         services.AddSingleton<GatewayRouteTable>();
@@ -87,15 +98,24 @@ internal static class GatewayHost
             ? GatewayProblem.MethodNotAllowed(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0)
             : next(context));
 
+        // Per-client limits apply to the forwarding routes only (their endpoints carry the policy): health, admin and
+        // metrics stay reachable to a client that is being throttled.
+        app.UseRateLimiter();
+
         app.MapBulwarkProviderHealth();
         app.MapBulwarkHealth();
         app.MapBulwarkAdmin();
         app.MapBulwarkMetrics();
-        foreach (var route in routes.Routes)
+        for (int i = 0; i < routes.Routes.Count; i++)
         {
+            var route = routes.Routes[i];
             RequestDelegate forward = context => handler.HandleAsync(context, route);
             var endpoint = route.Methods.Count > 0 ? app.MapMethods(route.Path, route.Methods, forward) : app.Map(route.Path, forward);
             endpoint.WithDisplayName($"bulwark route {route.Path}");
+            if (route.RequestsPerMinutePerClient > 0 || route.ConcurrencyPerClient > 0)
+            {
+                endpoint.RequireRateLimiting(new ClientRateLimiterPolicy(i, route));
+            }
         }
 
         // Every unmatched path, dotted file-like ones included ("{*path}", not the default "{*path:nonfile}").

@@ -66,6 +66,16 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    public static GatewayProblem TooManyRequests(string correlationId, TimeSpan retryAfter) => new(
+        StatusCodes.Status429TooManyRequests,
+        "rate-limited",
+        "Too many requests",
+        "This client has reached its limit of requests on this route (per minute, or at once); nothing was sent to a provider. Retry after the indicated delay.",
+        retryable: true,
+        retryAfter,
+        correlationId,
+        []);
+
     public static GatewayProblem MethodNotAllowed(HttpContext context, string correlationId) => new(
         StatusCodes.Status405MethodNotAllowed,
         "method-not-allowed",
@@ -90,9 +100,9 @@ internal sealed record GatewayProblem
     {
         var attempts = result.Attempts;
         var last = result.Outcome.Exception;
-        if (last is ClientBodyException)
+        if (last is ClientBodyException body)
         {
-            return BadRequestBody(StatusCodes.Status400BadRequest, request.CorrelationId) with { Attempts = attempts };
+            return BadRequestBody(body.StatusCode, request.CorrelationId) with { Attempts = attempts };
         }
 
         bool noneSent = attempts.All(a => a.Kind is FailoverAttemptKind.Skipped or FailoverAttemptKind.Rejected);

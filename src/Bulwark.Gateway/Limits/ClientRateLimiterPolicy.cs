@@ -1,0 +1,68 @@
+using System.Threading.RateLimiting;
+using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Problems;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Bulwark.Gateway.Limits;
+
+/// <summary>
+/// One route's per-client limits as an ASP.NET Core rate limiter policy: a fixed one-minute window and a concurrency
+/// limit per client, neither queueing, rejected with 429 problem+json and <c>Retry-After</c>.
+/// </summary>
+internal sealed class ClientRateLimiterPolicy : IRateLimiterPolicy<string>
+{
+    private readonly string _prefix;
+    private readonly int _perMinute;
+    private readonly int _concurrency;
+
+    public ClientRateLimiterPolicy(int routeIndex, GatewayRoute route)
+    {
+        // Policies attached to endpoints share one partition space: the route index keeps routes' clients apart.
+        _prefix = routeIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|";
+        _perMinute = route.RequestsPerMinutePerClient;
+        _concurrency = route.ConcurrencyPerClient;
+    }
+
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = static (rejected, _) => WriteRejectionAsync(rejected);
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
+        RateLimitPartition.Get(_prefix + ClientKey.Of(httpContext), _ => CreateLimiter());
+
+    private RateLimiter CreateLimiter()
+    {
+        RateLimiter? perMinute = _perMinute > 0
+            ? new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = _perMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            })
+            : null;
+        RateLimiter? concurrency = _concurrency > 0
+            ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = _concurrency, QueueLimit = 0 })
+            : null;
+        return (perMinute, concurrency) switch
+        {
+            ({ } a, { } b) => RateLimiter.CreateChained(a, b),
+            ({ } a, null) => a,
+            (null, { } b) => b,
+            _ => throw new InvalidOperationException("A route without per-client limits has no rate limiter policy."),
+        };
+    }
+
+    private static ValueTask WriteRejectionAsync(OnRejectedContext rejected)
+    {
+        var context = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var hint) && hint > TimeSpan.Zero
+            ? hint
+            : LimitsConstants.DefaultRetryAfter;
+        if (context.Features.Get<Bulwark.AspNetCore.Requests.BulwarkRequestFeature>() is { } feature)
+        {
+            feature.ErrorType = "rate-limited";
+        }
+
+        var problem = GatewayProblem.TooManyRequests(ForwardingHandler.CorrelationIdOf(context.Request), retryAfter);
+        return new ValueTask(problem.WriteAsync(context, 0));
+    }
+}
