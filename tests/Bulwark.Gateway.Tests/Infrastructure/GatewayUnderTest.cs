@@ -46,13 +46,14 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
-    public static async Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null)
+    public static async Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null, string? bodyBufferDirectory = null)
     {
         var app = GatewayHost.Build(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
         {
             Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
             EnvironmentOverrides = false,
             TimeProvider = timeProvider,
+            BodyBufferDirectory = bodyBufferDirectory,
             MinimumLogLevel = LogLevel.Warning,
         });
         var gateway = new GatewayUnderTest(app, new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) });
