@@ -57,7 +57,10 @@ internal static class GatewayCli
         WebApplication app;
         try
         {
-            app = GatewayHost.Build(new GatewayHostSettings(config.FullName, null, urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            app = GatewayHost.Build(new GatewayHostSettings(config.FullName, null, urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                DrainOnShutdown = true,
+            });
         }
         catch (OptionsValidationException e)
         {

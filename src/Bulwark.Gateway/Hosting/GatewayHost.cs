@@ -69,10 +69,13 @@ internal static class GatewayHost
         services.AddBulwarkErrorRate();
         services.AddBulwarkAdmin(builder.Configuration);
         services.AddSingleton<InFlightRequests>();
-        services.AddSingleton<GracefulShutdown>();
-        services.AddHostedService(static services => services.GetRequiredService<GracefulShutdown>());
-        services.AddOptions<HostOptions>().Configure<IOptions<GatewayOptions>>(static (host, gateway) =>
-            host.ShutdownTimeout = GracefulShutdown.HostShutdownTimeout(gateway.Value.Shutdown));
+        if (settings.DrainOnShutdown)
+        {
+            services.AddSingleton<GracefulShutdown>();
+            services.AddHostedService(static services => services.GetRequiredService<GracefulShutdown>());
+            services.AddOptions<HostOptions>().Configure<IOptions<GatewayOptions>>(static (host, gateway) =>
+                host.ShutdownTimeout = GracefulShutdown.HostShutdownTimeout(gateway.Value.Shutdown));
+        }
 
         var app = builder.Build();
 
