@@ -1,3 +1,3 @@
 using Bulwark.Gateway.Cli;
 
-return await GatewayCli.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await GatewayCli.InvokeAsync(args).ConfigureAwait(false);

@@ -9,6 +9,22 @@ internal static class GatewayCli
 {
     public const int ConfigurationError = 2;
 
+    /// <summary>The exit code when requests were still running at the drain deadline and were cancelled.</summary>
+    public const int DrainTimedOut = 3;
+
+    /// <summary>
+    /// Parses and runs. <c>serve</c> leaves SIGTERM and SIGINT to the host, whose graceful shutdown may take longer than
+    /// System.CommandLine's termination timeout would allow before forcing exit code 143.
+    /// </summary>
+    public static Task<int> InvokeAsync(string[] args)
+    {
+        var parse = Create().Parse(args);
+        var configuration = parse.CommandResult.Command.Name == "serve"
+            ? new InvocationConfiguration { ProcessTerminationTimeout = null }
+            : new InvocationConfiguration();
+        return parse.InvokeAsync(configuration);
+    }
+
     public static RootCommand Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "The gateway's JSON configuration file.", Required = true };
@@ -41,7 +57,10 @@ internal static class GatewayCli
         WebApplication app;
         try
         {
-            app = GatewayHost.Build(new GatewayHostSettings(config.FullName, null, urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            app = GatewayHost.Build(new GatewayHostSettings(config.FullName, null, urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                DrainOnShutdown = true,
+            });
         }
         catch (OptionsValidationException e)
         {
@@ -61,9 +80,10 @@ internal static class GatewayCli
 
         await using (app.ConfigureAwait(false))
         {
+            // Resolved before running: RunAsync disposes the services when it returns.
+            var shutdown = app.Services.GetRequiredService<GracefulShutdown>();
             await app.RunAsync(cancellation).ConfigureAwait(false);
+            return shutdown.CancelledRequests > 0 ? DrainTimedOut : 0;
         }
-
-        return 0;
     }
 }

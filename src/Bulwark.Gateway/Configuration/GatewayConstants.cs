@@ -10,6 +10,16 @@ internal static class GatewayConstants
 
     public static readonly TimeSpan DefaultRouteTimeout = TimeSpan.FromSeconds(30);
 
+    public static readonly TimeSpan DefaultDrainDelay = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MaxDrainDelay = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(25);
+
+    public static readonly TimeSpan MinDrainTimeout = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromMinutes(10);
+
     public const string ProviderHeader = "X-Bulwark-Provider";
 
     public const string AttemptsHeader = "X-Bulwark-Attempts";

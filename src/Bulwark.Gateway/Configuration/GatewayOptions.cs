@@ -36,4 +36,8 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <summary>Gets or sets the admin API's settings (<c>Bulwark:Admin</c>); the API exists only when a token is set.</summary>
     /// <value>Defaults to no token: the admin API is off.</value>
     public Bulwark.AspNetCore.Admin.BulwarkAdminOptions Admin { get; set; } = new();
+
+    /// <summary>Gets or sets how the gateway drains on SIGTERM or SIGINT (<c>Bulwark:Shutdown</c>).</summary>
+    /// <value>Defaults to a 5 s drain delay and a 25 s drain timeout.</value>
+    public GatewayShutdownOptions Shutdown { get; set; } = new();
 }

@@ -28,7 +28,26 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
         }
 
         ValidateLimits(options.Limits, errors);
+        ValidateShutdown(options.Shutdown, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateShutdown(GatewayShutdownOptions? shutdown, List<string> errors)
+    {
+        if (shutdown is null)
+        {
+            return;
+        }
+
+        if (shutdown.DrainDelay < TimeSpan.Zero || shutdown.DrainDelay > GatewayConstants.MaxDrainDelay)
+        {
+            errors.Add($"{Root}:Shutdown:DrainDelay: {shutdown.DrainDelay:c} is out of range; allowed 00:00:00 to {GatewayConstants.MaxDrainDelay:c}.");
+        }
+
+        if (shutdown.DrainTimeout < GatewayConstants.MinDrainTimeout || shutdown.DrainTimeout > GatewayConstants.MaxDrainTimeout)
+        {
+            errors.Add($"{Root}:Shutdown:DrainTimeout: {shutdown.DrainTimeout:c} is out of range; allowed {GatewayConstants.MinDrainTimeout:c} to {GatewayConstants.MaxDrainTimeout:c}.");
+        }
     }
 
     private static void ValidateLimits(GatewayLimitsOptions? limits, List<string> errors)

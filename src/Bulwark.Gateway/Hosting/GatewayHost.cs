@@ -79,17 +79,38 @@ internal static class GatewayHost
         services.AddBulwarkHealth();
         services.AddBulwarkErrorRate();
         services.AddBulwarkAdmin(builder.Configuration);
+        services.AddSingleton<InFlightRequests>();
+        if (settings.DrainOnShutdown)
+        {
+            services.AddSingleton<GracefulShutdown>();
+            services.AddHostedService(static services => services.GetRequiredService<GracefulShutdown>());
+            services.AddOptions<HostOptions>().Configure<IOptions<GatewayOptions>>(static (host, gateway) =>
+                host.ShutdownTimeout = GracefulShutdown.HostShutdownTimeout(gateway.Value.Shutdown));
+        }
 
         var app = builder.Build();
 
         // Resolving the routes validates the configuration now, with every error, before anything listens.
         var routes = app.Services.GetRequiredService<GatewayRouteTable>();
         var handler = app.Services.GetRequiredService<ForwardingHandler>();
+        var inFlight = app.Services.GetRequiredService<InFlightRequests>();
 
         app.UseBulwarkTelemetry();
         app.UseBulwarkCorrelation();
         app.UseBulwarkRequestLogging();
         app.UseBulwarkErrorRate();
+
+        // Once the drain delay is over, a request arriving on a connection kept alive is refused, and the connection closed.
+        app.Use((context, next) =>
+        {
+            if (!inFlight.IsRefusing)
+            {
+                return next(context);
+            }
+
+            context.Response.Headers.Connection = "close";
+            return GatewayProblem.ShuttingDown(ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0);
+        });
         app.UseExceptionHandler(errors => errors.Run(context =>
             GatewayProblem.Internal(context).WriteAsync(context, 0)));
 
@@ -109,7 +130,8 @@ internal static class GatewayHost
         for (int i = 0; i < routes.Routes.Count; i++)
         {
             var route = routes.Routes[i];
-            RequestDelegate forward = context => handler.HandleAsync(context, route);
+            RequestDelegate handle = context => handler.HandleAsync(context, route);
+            RequestDelegate forward = context => inFlight.TrackAsync(context, handle);
             var endpoint = route.Methods.Count > 0 ? app.MapMethods(route.Path, route.Methods, forward) : app.Map(route.Path, forward);
             endpoint.WithDisplayName($"bulwark route {route.Path}");
             if (route.RequestsPerMinutePerClient > 0 || route.ConcurrencyPerClient > 0)

@@ -15,6 +15,12 @@ internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJso
     /// <summary>Gets the clock, or <see langword="null"/> for the system clock.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether stopping the host drains first (<c>Bulwark:Shutdown</c>): <c>bulwark serve</c> does;
+    /// the demo and in-process tests stop at once.
+    /// </summary>
+    public bool DrainOnShutdown { get; init; }
+
     /// <summary>Gets the minimum log level of the console.</summary>
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 

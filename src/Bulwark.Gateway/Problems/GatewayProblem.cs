@@ -86,6 +86,16 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    public static GatewayProblem ShuttingDown(string correlationId) => new(
+        StatusCodes.Status503ServiceUnavailable,
+        "shutting-down",
+        "Shutting down",
+        "This gateway instance is shutting down and takes no new requests; nothing was sent to a provider. Retry, and another instance will answer.",
+        retryable: true,
+        TimeSpan.FromSeconds(1),
+        correlationId,
+        []);
+
     public static GatewayProblem Internal(HttpContext context) => new(
         StatusCodes.Status500InternalServerError,
         "internal",

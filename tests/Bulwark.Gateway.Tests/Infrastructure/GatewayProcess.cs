@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Bulwark.Gateway.Hosting;
+
+namespace Bulwark.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// <c>bulwark serve</c> as a separate process on a free loopback port, with its output captured; killed on dispose
+/// if still alive, and its configuration file deleted.
+/// </summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _configPath;
+    private readonly StringBuilder _output = new();
+
+    private GatewayProcess(Process process, string configPath, Uri address)
+    {
+        _process = process;
+        _configPath = configPath;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Gets what the process wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Gets the last lines of <see cref="Output"/>, for a failure message.</summary>
+    public string OutputTail
+    {
+        get
+        {
+            string all = Output;
+            return all.Length <= 4000 ? all : all[^4000..];
+        }
+    }
+
+    /// <summary>Starts the gateway and waits, within a bound, until <c>/health/live</c> answers 200.</summary>
+    public static async Task<GatewayProcess> StartAsync(string configJson)
+    {
+        string configPath = Path.Combine(Path.GetTempPath(), $"bulwark-drain-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(configPath, configJson);
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(GatewayHost).Assembly.Location);
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(configPath);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+
+        var process = Process.Start(start)!;
+        var gateway = new GatewayProcess(process, configPath, address);
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
+        await Poll.UntilAsync(
+            () => !process.HasExited && Live(probe),
+            "bulwark serve to answer /health/live",
+            TimeSpan.FromSeconds(60));
+        return gateway;
+    }
+
+    /// <summary>Sends SIGTERM (<see cref="Process.Kill()"/> would send SIGKILL).</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await Poll.WithinAsync(kill.WaitForExitAsync(), "kill -TERM to run", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for the process to exit within <paramref name="timeout"/>, and for its output to be read.</summary>
+    public Task WaitForExitAsync(TimeSpan timeout) => Poll.WithinAsync(_process.WaitForExitAsync(), "bulwark serve to exit", timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+            File.Delete(_configPath);
+        }
+    }
+
+    private static bool Live(HttpClient probe)
+    {
+        try
+        {
+            using var response = probe.GetAsync("/health/live").GetAwaiter().GetResult();
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
