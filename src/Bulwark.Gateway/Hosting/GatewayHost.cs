@@ -1,6 +1,4 @@
-using System.Text;
 using Bulwark.AspNetCore.Providers;
-using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
 using Microsoft.Extensions.Options;
@@ -15,21 +13,7 @@ internal static class GatewayHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
-        if (settings.ConfigPath is { } path)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
-        }
-
-        if (settings.ConfigJson is { } json)
-        {
-            builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
-        }
-
-        if (settings.EnvironmentOverrides)
-        {
-            builder.Configuration.AddEnvironmentVariables();
-        }
-
+        GatewayConfiguration.AddSources(builder.Configuration, settings);
         builder.WebHost.UseKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.ClearProviders();
@@ -50,8 +34,7 @@ internal static class GatewayHost
             services.AddSingleton(time);
         }
 
-        services.AddBulwarkOptions<GatewayOptions>(builder.Configuration.GetSection("Bulwark"), settings.Environment, GatewayDefaults.Pipeline);
-        services.AddSingleton<IValidateOptions<GatewayOptions>>(new GatewayOptionsValidator(settings.Environment));
+        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment);
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
         services.AddHttpForwarder();
         services.AddSingleton<GatewayHttpClient>();
