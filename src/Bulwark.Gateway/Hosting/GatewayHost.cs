@@ -1,4 +1,5 @@
 using Bulwark.AspNetCore.Providers;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
 using Microsoft.Extensions.Options;
@@ -72,7 +73,7 @@ internal static class GatewayHost
 
         app.MapBulwarkProviderHealth();
         app.MapBulwarkHealth();
-        app.MapBulwarkAdmin();
+        app.MapBulwarkAdmin().MapProductionReadiness();
         app.MapBulwarkMetrics();
         foreach (var route in routes.Routes)
         {
