@@ -139,7 +139,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                     errors.Add($"{path}:Path: '{route.Path}' is not a valid route template: {e.Message}");
                 }
 
-                string key = string.Join(' ', route.Methods.Select(m => m.ToUpperInvariant()).Order(StringComparer.Ordinal)) + " " + route.Path.TrimEnd('/');
+                string key = string.Join(' ', route.Methods.Select(m => m?.ToUpperInvariant()).Order(StringComparer.Ordinal)) + " " + route.Path.TrimEnd('/');
                 if (seen.TryGetValue(key, out int first))
                 {
                     errors.Add($"{path}:Path: '{route.Path}' duplicates Routes:{first}.");
@@ -147,6 +147,14 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                 else
                 {
                     seen[key] = i;
+                }
+            }
+
+            for (int m = 0; m < route.Methods.Count; m++)
+            {
+                if (string.IsNullOrWhiteSpace(route.Methods[m]))
+                {
+                    errors.Add($"{path}:Methods:{m}: must be an HTTP method such as GET or POST.");
                 }
             }
 
