@@ -79,7 +79,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                 {
                     errors.Add($"{headerPath}:FromEnvironment: the environment variable {variable} is not set.");
                 }
-                else if (!header.Format.Contains("{0}", StringComparison.Ordinal))
+                else if (header.Format is null || !header.Format.Contains("{0}", StringComparison.Ordinal))
                 {
                     errors.Add($"{headerPath}:Format: '{header.Format}' must contain the placeholder {{0}}.");
                 }
