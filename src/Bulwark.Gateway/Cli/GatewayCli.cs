@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Cli;
 
-/// <summary>The <c>bulwark</c> command line: <c>serve</c> and <c>demo</c>.</summary>
+/// <summary>The <c>bulwark</c> command line: <c>serve</c>, <c>check-config</c> and <c>demo</c>.</summary>
 internal static class GatewayCli
 {
     public const int ConfigurationError = 2;
@@ -42,6 +42,7 @@ internal static class GatewayCli
         return new RootCommand("Bulwark gateway: retries, circuit breakers, bulkheads, timeouts and failover in front of your providers.")
         {
             serve,
+            CheckConfigCommand.Create(),
             demo,
         };
     }

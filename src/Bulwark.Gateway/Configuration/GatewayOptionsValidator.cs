@@ -123,7 +123,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                 {
                     errors.Add($"{headerPath}:FromEnvironment: the environment variable {variable} is not set.");
                 }
-                else if (!header.Format.Contains("{0}", StringComparison.Ordinal))
+                else if (header.Format is null || !header.Format.Contains("{0}", StringComparison.Ordinal))
                 {
                     errors.Add($"{headerPath}:Format: '{header.Format}' must contain the placeholder {{0}}.");
                 }
@@ -183,7 +183,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                     errors.Add($"{path}:Path: '{route.Path}' is not a valid route template: {e.Message}");
                 }
 
-                string key = string.Join(' ', route.Methods.Select(m => m.ToUpperInvariant()).Order(StringComparer.Ordinal)) + " " + route.Path.TrimEnd('/');
+                string key = string.Join(' ', route.Methods.Select(m => m?.ToUpperInvariant()).Order(StringComparer.Ordinal)) + " " + route.Path.TrimEnd('/');
                 if (seen.TryGetValue(key, out int first))
                 {
                     errors.Add($"{path}:Path: '{route.Path}' duplicates Routes:{first}.");
@@ -191,6 +191,14 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                 else
                 {
                     seen[key] = i;
+                }
+            }
+
+            for (int m = 0; m < route.Methods.Count; m++)
+            {
+                if (string.IsNullOrWhiteSpace(route.Methods[m]))
+                {
+                    errors.Add($"{path}:Methods:{m}: must be an HTTP method such as GET or POST.");
                 }
             }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
@@ -17,21 +16,7 @@ internal static class GatewayHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
-        if (settings.ConfigPath is { } path)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
-        }
-
-        if (settings.ConfigJson is { } json)
-        {
-            builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
-        }
-
-        if (settings.EnvironmentOverrides)
-        {
-            builder.Configuration.AddEnvironmentVariables();
-        }
-
+        GatewayConfiguration.AddSources(builder.Configuration, settings);
         builder.WebHost.UseKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.ClearProviders();
@@ -52,8 +37,7 @@ internal static class GatewayHost
             services.AddSingleton(time);
         }
 
-        services.AddBulwarkOptions<GatewayOptions>(builder.Configuration.GetSection("Bulwark"), settings.Environment, GatewayDefaults.Pipeline);
-        services.AddSingleton<IValidateOptions<GatewayOptions>>(new GatewayOptionsValidator(settings.Environment));
+        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment);
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
         services.AddSingleton(new BodyBufferDirectory(settings.BodyBufferDirectory));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>(static (kestrel, gateway) =>
@@ -125,7 +109,7 @@ internal static class GatewayHost
 
         app.MapBulwarkProviderHealth();
         app.MapBulwarkHealth();
-        app.MapBulwarkAdmin();
+        app.MapBulwarkAdmin().MapProductionReadiness();
         app.MapBulwarkMetrics();
         for (int i = 0; i < routes.Routes.Count; i++)
         {

@@ -45,6 +45,11 @@ internal static class ConfigurationChecker
             {
                 errors.Add($"{path}: expects a single value, not a section.");
             }
+            else if (section.Value is { Length: 0 } && target != typeof(string) && Nullable.GetUnderlyingType(type) is null)
+            {
+                // An empty string (or an empty JSON array, which the JSON provider stores as "") cannot bind to a value type.
+                errors.Add($"{path}: is empty; expects {Describe(target)}.");
+            }
             else if (section.Value is { Length: > 0 } value && !TryConvert(value, target))
             {
                 errors.Add($"{path}: '{value}' is not {Describe(target)}.");

@@ -1,0 +1,243 @@
+using System.Globalization;
+
+namespace Bulwark.Gateway.Configuration;
+
+/// <summary>
+/// What a careful operator would want told before a valid configuration goes to production: a missing or weak admin
+/// token, credentials in the file or in clear text on the wire, pipelines that retry without a budget or run without a
+/// breaker or timeout, timeouts that cannot be honoured, and the observability that is switched off.
+/// </summary>
+internal static class ProductionReadiness
+{
+    private const string Root = "Bulwark";
+
+    /// <summary>Evaluates validated options.</summary>
+    /// <param name="options">The gateway's options, already validated.</param>
+    /// <param name="configuration">The whole configuration, for sections the options do not model (<c>Bulwark:Shutdown</c>).</param>
+    /// <returns>The findings, most severe first, in configuration order within a severity.</returns>
+    public static IReadOnlyList<ReadinessFinding> Evaluate(GatewayOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var findings = new List<ReadinessFinding>();
+        CheckAdmin(options, findings);
+        CheckProviders(options, findings);
+        CheckPipelines(options, findings);
+        CheckRoutes(options, configuration, findings);
+        CheckGateway(options, findings);
+        return [.. findings.OrderBy(f => f.Severity)];
+    }
+
+    private static void CheckAdmin(GatewayOptions options, List<ReadinessFinding> findings)
+    {
+        string path = $"{Root}:Admin";
+        string? token = options.Admin.Token;
+        string tokenPath = $"{path}:Token";
+        if (string.IsNullOrEmpty(token) && !string.IsNullOrEmpty(options.Admin.TokenFile))
+        {
+            tokenPath = $"{path}:TokenFile";
+            try
+            {
+                token = Bulwark.AspNetCore.Admin.AdminToken.ReadFile(options.Admin.TokenFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                // Validation reports an unreadable file; here it only means the length is unknown.
+                return;
+            }
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            findings.Add(new(ReadinessSeverity.Error, "admin-token-missing",
+                "No admin token is set, so the admin API (breaker status, isolate, close, reset) is off and operators cannot act on a provider during an incident. " +
+                "Set Bulwark:Admin:TokenFile to a mounted secret, or the environment variable Bulwark__Admin__Token.",
+                $"{path}:Token"));
+        }
+        else if (token.Length < ProductionReadinessConstants.MinProductionTokenLength)
+        {
+            findings.Add(new(ReadinessSeverity.Error, "admin-token-short",
+                $"The admin token has {token.Length} characters; use at least {ProductionReadinessConstants.MinProductionTokenLength} random ones (for example `openssl rand -hex 32`): it can isolate every provider.",
+                tokenPath));
+        }
+    }
+
+    private static void CheckProviders(GatewayOptions options, List<ReadinessFinding> findings)
+    {
+        foreach (var (name, provider) in options.Providers)
+        {
+            if (provider is null)
+            {
+                continue;
+            }
+
+            string path = $"{Root}:Providers:{name}";
+            foreach (var (headerName, header) in provider.Headers)
+            {
+                if (header?.Value is not null && LooksSecret(headerName))
+                {
+                    findings.Add(new(ReadinessSeverity.Error, "header-secret-literal",
+                        $"The header {headerName} of provider '{name}' looks like a credential but is written in the configuration file (Value). " +
+                        "Move it to an environment variable and use FromEnvironment, so it stays out of source control and the admin status.",
+                        $"{path}:Headers:{headerName}:Value"));
+                }
+            }
+
+            if (Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+            {
+                bool credentials = provider.Headers.Count > 0;
+                findings.Add(new(credentials ? ReadinessSeverity.Error : ReadinessSeverity.Warning, "provider-plain-http",
+                    credentials
+                        ? $"Provider '{name}' is reached over plain http at {url.Host}, and the gateway adds headers to its requests: they cross the network in clear text. Use https."
+                        : $"Provider '{name}' is reached over plain http at {url.Host}, a non-loopback host: requests and responses cross the network unencrypted. Use https unless the network is trusted.",
+                    $"{path}:BaseUrl"));
+            }
+        }
+    }
+
+    private static void CheckPipelines(GatewayOptions options, List<ReadinessFinding> findings)
+    {
+        var used = new HashSet<string>(options.Providers.Values.Where(p => p is not null).Select(p => p.Pipeline), StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, pipeline) in options.Pipelines)
+        {
+            if (pipeline is null || !used.Contains(name))
+            {
+                continue;
+            }
+
+            string path = $"{Root}:Pipelines:{name}";
+            var retry = pipeline.Retry;
+            if (retry is { MaxRetries: > 0, Budget: null, SharedBudget: null })
+            {
+                findings.Add(new(ReadinessSeverity.Warning, "retry-without-budget",
+                    $"Pipeline '{name}' retries up to {retry.MaxRetries} times with no retry budget: when a provider degrades, every request multiplies into {retry.MaxRetries + 1} and the retries deepen the outage. " +
+                    "Add Retry:Budget (for example { \"Ratio\": 0.2 }).",
+                    $"{path}:Retry:Budget"));
+            }
+
+            if (pipeline.CircuitBreaker is null)
+            {
+                findings.Add(new(ReadinessSeverity.Warning, "no-circuit-breaker",
+                    $"Pipeline '{name}' has no circuit breaker: a provider that is down keeps receiving every request and its failures, and failover waits for each one.",
+                    $"{path}:CircuitBreaker"));
+            }
+
+            if (pipeline.Timeout?.Attempt is not { } attempt)
+            {
+                findings.Add(new(ReadinessSeverity.Warning, "no-attempt-timeout",
+                    $"Pipeline '{name}' has no attempt timeout: one hung connection uses the whole route timeout and no retry or failover gets a chance. Set Timeout:Attempt.",
+                    $"{path}:Timeout:Attempt"));
+            }
+            else if (retry is not null && pipeline.Timeout.Total is { } total)
+            {
+                int attempts = retry.MaxRetries + 1;
+                // In ticks as a double: a validated attempt count times a day still fits, but nothing here should throw.
+                double worstTicks = attempt.Ticks * (double)attempts;
+                if (worstTicks > total.Ticks)
+                {
+                    var worst = TimeSpan.FromTicks((long)Math.Min(worstTicks, TimeSpan.MaxValue.Ticks));
+                    findings.Add(new(ReadinessSeverity.Warning, "attempts-exceed-total",
+                        $"Pipeline '{name}' allows {attempts} attempts of up to {Format(attempt)} ({Format(worst)} in all, before backoff) but a total of {Format(total)}: " +
+                        "against a slow provider the later retries never run. Lower Timeout:Attempt or Retry:MaxRetries, or raise Timeout:Total.",
+                        $"{path}:Timeout:Total"));
+                }
+            }
+
+            if (pipeline.Bulkhead is null)
+            {
+                findings.Add(new(ReadinessSeverity.Warning, "no-bulkhead",
+                    $"Pipeline '{name}' has no bulkhead: a slow provider can hold an unbounded number of concurrent requests (and their buffered bodies).",
+                    $"{path}:Bulkhead"));
+            }
+        }
+    }
+
+    private static void CheckRoutes(GatewayOptions options, IConfiguration configuration, List<ReadinessFinding> findings)
+    {
+        var drain = DrainTimeout(configuration);
+        for (int i = 0; i < options.Routes.Count; i++)
+        {
+            var route = options.Routes[i];
+            if (route is null)
+            {
+                continue;
+            }
+
+            string path = $"{Root}:Routes:{i}";
+            if (route.Timeout > drain.Value)
+            {
+                findings.Add(new(ReadinessSeverity.Warning, "route-timeout-exceeds-drain",
+                    $"Route {route.Path} may run for {Format(route.Timeout)}, longer than the shutdown drain ({Format(drain.Value)}{(drain.IsDefault ? ", the default" : string.Empty)}): " +
+                    $"requests in flight at a deploy are cut off. Lower the route's Timeout or raise {ProductionReadinessConstants.DrainTimeoutKey}.",
+                    $"{path}:Timeout"));
+            }
+
+            if (route.Providers.Count == 1)
+            {
+                findings.Add(new(ReadinessSeverity.Info, "route-single-provider",
+                    $"Route {route.Path} has one provider ('{route.Providers[0]}'): when it is down the route fails; there is nothing to fail over to.",
+                    $"{path}:Providers"));
+            }
+
+            if (route.Idempotent)
+            {
+                findings.Add(new(ReadinessSeverity.Info, "route-idempotent",
+                    $"Route {route.Path} is marked Idempotent: POST and PATCH are retried and failed over without an Idempotency-Key, so a provider may see them twice.",
+                    $"{path}:Idempotent"));
+            }
+        }
+    }
+
+    private static void CheckGateway(GatewayOptions options, List<ReadinessFinding> findings)
+    {
+        if (options.MaxBufferedBodyBytes > ProductionReadinessConstants.LargeBufferedBodyBytes)
+        {
+            findings.Add(new(ReadinessSeverity.Warning, "large-body-buffer",
+                $"MaxBufferedBodyBytes is {options.MaxBufferedBodyBytes.ToString("N0", CultureInfo.InvariantCulture)}: each concurrent request with a body that size holds it in memory until the chain ends. " +
+                $"Keep it at or under {ProductionReadinessConstants.LargeBufferedBodyBytes.ToString("N0", CultureInfo.InvariantCulture)} unless large retried uploads are the point.",
+                $"{Root}:MaxBufferedBodyBytes"));
+        }
+
+        if (options.Logging.LogQueryString)
+        {
+            findings.Add(new(ReadinessSeverity.Warning, "log-query-string",
+                "Logging:LogQueryString is on: tokens and personal data passed in query strings end up in the request log.",
+                $"{Root}:Logging:LogQueryString"));
+        }
+
+        if (options.Logging.TrustedProxies.Count == 0)
+        {
+            findings.Add(new(ReadinessSeverity.Info, "no-trusted-proxies",
+                "No trusted proxy is configured, so X-Forwarded-For is ignored and the request log records the immediate peer (your load balancer, if there is one). List its addresses in Logging:TrustedProxies.",
+                $"{Root}:Logging:TrustedProxies"));
+        }
+
+        if (options.Telemetry.OtlpEndpoint is null)
+        {
+            findings.Add(new(ReadinessSeverity.Info, "no-otlp-endpoint",
+                "No OTLP endpoint is set: metrics are only scraped from /metrics and no traces are exported. Set Telemetry:OtlpEndpoint to send them to a collector.",
+                $"{Root}:Telemetry:OtlpEndpoint"));
+        }
+
+        foreach (var warning in options.ConfigurationWarnings)
+        {
+            int colon = warning.IndexOf(": ", StringComparison.Ordinal);
+            findings.Add(new(ReadinessSeverity.Warning, "unknown-setting", warning, colon > 0 ? warning[..colon] : Root));
+        }
+    }
+
+    private static (TimeSpan Value, bool IsDefault) DrainTimeout(IConfiguration configuration)
+    {
+        // Read as text: the shutdown section's options belong to another component, and its own validation reports a bad value.
+        string? text = configuration[ProductionReadinessConstants.DrainTimeoutKey];
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero
+            ? (value, false)
+            : (ProductionReadinessConstants.DefaultDrainTimeout, true);
+    }
+
+    private static bool LooksSecret(string headerName) =>
+        ProductionReadinessConstants.SecretHeaderNames.Contains(headerName, StringComparer.OrdinalIgnoreCase) ||
+        ProductionReadinessConstants.SecretHeaderWords.Any(word => headerName.Contains(word, StringComparison.OrdinalIgnoreCase));
+
+    private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}

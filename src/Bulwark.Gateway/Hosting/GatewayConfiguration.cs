@@ -1,0 +1,88 @@
+using System.Text;
+using Bulwark.AspNetCore.Admin;
+using Bulwark.Gateway.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Gateway.Hosting;
+
+/// <summary>
+/// Where the gateway's configuration comes from and how its options are read and validated: shared by <c>serve</c>
+/// (through <see cref="GatewayHost"/>) and <c>check-config</c>, so both report the same errors.
+/// </summary>
+internal static class GatewayConfiguration
+{
+    /// <summary>Adds the file, the JSON text and the environment overrides that <paramref name="settings"/> name, in that order.</summary>
+    /// <exception cref="InvalidDataException">The JSON is malformed.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static void AddSources(IConfigurationBuilder configuration, GatewayHostSettings settings)
+    {
+        if (settings.ConfigPath is { } path)
+        {
+            configuration.AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
+        }
+
+        if (settings.ConfigJson is { } json)
+        {
+            configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        }
+
+        if (settings.EnvironmentOverrides)
+        {
+            configuration.AddEnvironmentVariables();
+        }
+    }
+
+    /// <summary>Registers <see cref="GatewayOptions"/>, read from the <c>Bulwark</c> section and validated with every error.</summary>
+    public static void AddOptions(IServiceCollection services, IConfiguration configuration, Func<string, string?> environment)
+    {
+        services.AddBulwarkOptions<GatewayOptions>(configuration.GetSection("Bulwark"), environment, GatewayDefaults.Pipeline);
+        services.AddSingleton<IValidateOptions<GatewayOptions>>(new GatewayOptionsValidator(environment));
+    }
+
+    /// <summary>
+    /// Reads and validates the configuration without building the gateway: the options <c>serve</c> would run with, and
+    /// the configuration they came from.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The configuration is invalid; lists every error (gateway, then admin).</exception>
+    /// <exception cref="InvalidDataException">The JSON is malformed.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static LoadedGatewayConfiguration Load(GatewayHostSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = new ConfigurationBuilder();
+        AddSources(builder, settings);
+        var configuration = builder.Build();
+
+        var services = new ServiceCollection();
+        AddOptions(services, configuration, settings.Environment);
+        services.AddBulwarkAdmin(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var failures = new List<string>();
+        GatewayOptions? options = null;
+        try
+        {
+            options = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            failures.AddRange(e.Failures);
+        }
+
+        try
+        {
+            _ = provider.GetRequiredService<IOptions<BulwarkAdminOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            failures.AddRange(e.Failures);
+        }
+
+        if (failures.Count > 0 || options is null)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions), failures);
+        }
+
+        return new LoadedGatewayConfiguration(configuration, options);
+    }
+}

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Bulwark.Gateway.Cli;
+using Bulwark.Gateway.Tests.Infrastructure;
+
+namespace Bulwark.Gateway.Tests.Cli;
+
+public sealed class CheckConfigCommandTests : IDisposable
+{
+    private const string Token = "0123456789abcdef0123456789abcdef";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("bulwark-check-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task CheckConfig_ValidConfig_Exits0_AndSummarizesRoutesProvidersAndPipelines()
+    {
+        string config = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002"), bulwarkExtra: "\"Pipelinez\": {},"));
+
+        var (exit, output, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, error);
+        Assert.Contains(": valid (1 route(s), 2 provider(s), 1 pipeline(s)).", output, StringComparison.Ordinal);
+        Assert.Contains("  - Bulwark:Pipelinez: unknown setting, ignored; did you mean 'Pipelines'?", output, StringComparison.Ordinal);
+        Assert.Contains("  /api/{**rest}  (any method; timeout 00:00:30)", output, StringComparison.Ordinal);
+        Assert.Contains("    1. primary  http://127.0.0.1:9001  pipeline default", output, StringComparison.Ordinal);
+        Assert.Contains("    2. secondary  http://127.0.0.1:9002  pipeline default", output, StringComparison.Ordinal);
+        Assert.Contains("    CircuitBreaker  ConsecutiveFailures: opens on 5 consecutive failures; breaks for 00:00:30", output, StringComparison.Ordinal);
+        Assert.Contains("    Timeout         attempt 00:00:05, total 00:00:20", output, StringComparison.Ordinal);
+        Assert.Contains("    Bulkhead        50 concurrent, queue 50", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Production readiness", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_InvalidConfig_Exits1_AndPrintsEveryError()
+    {
+        string config = Write(InvalidConfig.Json);
+
+        var (exit, output, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"the configuration has {InvalidConfig.Errors.Length} error(s)", error, StringComparison.Ordinal);
+        foreach (var expected in InvalidConfig.Errors)
+        {
+            Assert.Contains("  - " + expected, error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CheckConfig_AdminTokenTooShortForValidation_Exits1_WithTheAdminError()
+    {
+        string config = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002"), bulwarkExtra: "\"Admin\": { \"Token\": \"short\" },"));
+
+        var (exit, _, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("  - Bulwark:Admin:Token must be at least 16 characters long.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_MalformedJson_Exits1_WithJsonMessage()
+    {
+        string config = Write("{ \"Bulwark\": { \"Routes\": [ }");
+
+        var (exit, output, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(": not valid JSON: '}' is an invalid start of a value.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_MissingFile_Exits1()
+    {
+        string config = Path.Combine(_directory, "absent.json");
+
+        var (exit, _, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"the configuration file '{config}' does not exist.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_Production_WithoutAdminToken_Exits1_WithThatFinding()
+    {
+        string config = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002")));
+
+        var (exit, output, _) = await RunAsync("check-config", "--config", config, "--production");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Production readiness: NOT ready (1 error(s)", output, StringComparison.Ordinal);
+        Assert.Contains("Errors:\n  [admin-token-missing] Bulwark:Admin:Token", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("Info:\n  [no-trusted-proxies] Bulwark:Logging:TrustedProxies", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_Production_WithLongToken_Exits0()
+    {
+        string config = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002"), bulwarkExtra: $"\"Admin\": {{ \"Token\": \"{Token}\" }},"));
+
+        var (exit, output, _) = await RunAsync("check-config", "--config", config, "--production");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Production readiness: ready (0 error(s)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[admin-token", output, StringComparison.Ordinal);
+    }
+
+    private string Write(string json)
+    {
+        string path = Path.Combine(_directory, $"{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await Poll.WithinAsync(
+            GatewayCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }),
+            "check-config to finish",
+            TimeSpan.FromSeconds(60));
+        return (exit, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,227 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bulwark.Gateway.Cli;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Hosting;
+using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
+
+namespace Bulwark.Gateway.Tests.Configuration;
+
+/// <summary>
+/// Mutates a valid configuration file at random (seeded) and loads each result as <c>serve</c> and <c>check-config</c>
+/// do: each must be accepted, or rejected with the listed errors or a JSON error, and never crash the configuration code.
+/// </summary>
+public sealed class ConfigurationFuzzTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Seed = 20_251_106;
+    private const int Count = 1_000;
+
+    private const string Base = """
+        {
+          "Bulwark": {
+            "MaxBufferedBodyBytes": 1048576,
+            "Logging": { "SlowRequestThreshold": "00:00:01", "TrustedProxies": [ "10.0.0.1" ], "TenantIdHeader": "X-Tenant" },
+            "Telemetry": { "OtlpEndpoint": "http://127.0.0.1:4317", "ServiceName": "bulwark" },
+            "Admin": { "Token": "0123456789abcdef0123456789abcdef" },
+            "Pipelines": {
+              "default": {
+                "Retry": { "MaxRetries": 2, "Backoff": "Exponential", "Jitter": "Full", "BaseDelay": "00:00:00.010", "MaxDelay": "00:00:01", "Budget": { "Ratio": 0.2 } },
+                "CircuitBreaker": { "Mode": "ConsecutiveFailures", "FailureThreshold": 5, "BreakDuration": "00:00:30" },
+                "Timeout": { "Attempt": "00:00:05", "Total": "00:00:20" },
+                "Bulkhead": { "MaxConcurrency": 50, "QueueLimit": 50, "MaxWait": "00:00:01" },
+                "TransientStatusCodes": [ 429, 503 ]
+              },
+              "fallback": {
+                "Fallback": { "StatusCode": 503, "ContentType": "application/json", "Body": "{}" },
+                "CircuitBreaker": { "Mode": "Adaptive", "MinimumThroughput": 20, "SamplingDuration": "00:00:10" }
+              }
+            },
+            "Providers": {
+              "primary":   { "BaseUrl": "https://primary.example.com", "Headers": { "X-Client": { "Value": "bulwark", "Format": "v1 {0}" } } },
+              "secondary": { "BaseUrl": "http://127.0.0.1:9002", "Pipeline": "fallback" }
+            },
+            "Routes": [
+              { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ], "Methods": [ "GET", "POST" ], "Timeout": "00:00:20" },
+              { "Path": "/v2/{id}", "Providers": [ "secondary" ], "Idempotent": true }
+            ]
+          }
+        }
+        """;
+
+    private static readonly JsonNode?[] Strange =
+    [
+        null, "", "abc", "ünïcødé ☃ \u00e9\u0301", "🔥🚀", "\u202Eevil", 0, -1, 1e308, -1e308, 1.5, long.MaxValue, long.MinValue,
+        "99999999999999999999999999", "-00:00:05", "-1.00:00:00", "10675199.02:48:05.4775807", "00:00:00", "NaN", "Infinity",
+        true, false, new JsonArray(), new JsonObject(), new JsonArray(1, "x", null), new string('x', 100_000), "http://", "/", "{0}{1}",
+    ];
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("bulwark-fuzz-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Load_RandomlyMutatedConfigurations_AcceptOrRejectCleanly_NeverCrash()
+    {
+        var random = new Random(Seed);
+        int accepted = 0, rejected = 0, json = 0;
+        var unexpected = new List<string>();
+        for (int i = 0; i < Count; i++)
+        {
+            string text = Mutate(random, out string mutations);
+            string path = Path.Combine(_directory, $"{i}.json");
+            File.WriteAllText(path, text);
+            try
+            {
+                var loaded = GatewayConfiguration.Load(new GatewayHostSettings(path, null, []) { Environment = _ => null, EnvironmentOverrides = false });
+
+                // What check-config and the admin endpoint do with an accepted configuration must not crash either.
+                _ = CheckConfigCommand.Summary(path, loaded);
+                _ = CheckConfigCommand.Report(ProductionReadiness.Evaluate(loaded.Options, loaded.Configuration));
+                accepted++;
+            }
+            catch (OptionsValidationException e)
+            {
+                Assert.NotEmpty(e.Failures);
+                Assert.All(e.Failures, failure => Assert.StartsWith("Bulwark:", failure, StringComparison.Ordinal));
+                rejected++;
+            }
+            catch (InvalidDataException e) when (e.GetBaseException() is JsonException or FormatException)
+            {
+                json++;
+            }
+            catch (Exception e)
+            {
+                unexpected.Add($"#{i} ({mutations}): {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
+            }
+        }
+
+        output.WriteLine($"{Count} mutated configurations (seed {Seed}): {accepted} accepted, {rejected} rejected by validation, {json} JSON errors, {unexpected.Count} unexpected exceptions.");
+        foreach (var failure in unexpected.Take(10))
+        {
+            output.WriteLine(failure);
+        }
+
+        Assert.Equal(Count, accepted + rejected + json + unexpected.Count);
+        Assert.True(accepted > 0 && rejected > 0 && json > 0, $"the mutations should reach every outcome: {accepted}/{rejected}/{json}");
+        Assert.Empty(unexpected);
+    }
+
+    private static string Mutate(Random random, out string mutations)
+    {
+        var root = JsonNode.Parse(Base)!;
+        var applied = new List<string>();
+        int count = random.Next(1, 4);
+        for (int m = 0; m < count; m++)
+        {
+            var nodes = Descendants(root).ToList();
+            if (nodes.Count == 0)
+            {
+                break;
+            }
+
+            var target = nodes[random.Next(nodes.Count)];
+            switch (random.Next(7))
+            {
+                case 0 or 1:
+                    var value = Strange[random.Next(Strange.Length)]?.DeepClone();
+                    applied.Add($"{target.GetPath()} = {Describe(value)}");
+                    Replace(target, value);
+                    break;
+                case 2:
+                    applied.Add($"remove {target.GetPath()}");
+                    Remove(target);
+                    break;
+                case 3 when target is JsonObject obj:
+                    string key = random.Next(4) switch { 0 => "🔥", 1 => "ключ", 2 => new string('k', 5_000), _ => "Retries" };
+                    applied.Add($"{target.GetPath()}[{key[..Math.Min(key.Length, 8)]}] added");
+                    obj[key] = Strange[random.Next(Strange.Length)]?.DeepClone();
+                    break;
+                case 4 when target is JsonObject:
+                    applied.Add($"{target.GetPath()} wrapped in an array");
+                    Replace(target, new JsonArray(target.DeepClone()));
+                    break;
+                default:
+                    applied.Add($"{target.GetPath()} = null");
+                    Replace(target, null);
+                    break;
+            }
+        }
+
+        string text = root.ToJsonString();
+        switch (random.Next(10))
+        {
+            case 0:
+                int cut = random.Next(1, text.Length);
+                applied.Add($"truncated at {cut}");
+                text = text[..cut];
+                break;
+            case 1:
+                // The same key twice, in another case: JSON allows it, configuration keys are case-insensitive.
+                int at = text.IndexOf("\"Routes\"", StringComparison.Ordinal);
+                if (at > 0)
+                {
+                    applied.Add("duplicate key");
+                    text = text.Insert(at, "\"routes\":[],");
+                }
+
+                break;
+        }
+
+        mutations = string.Join("; ", applied);
+        return text;
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        var children = node switch
+        {
+            JsonObject obj => obj.Select(p => p.Value),
+            JsonArray array => array,
+            _ => [],
+        };
+        foreach (var child in children)
+        {
+            if (child is not null)
+            {
+                yield return child;
+                foreach (var descendant in Descendants(child))
+                {
+                    yield return descendant;
+                }
+            }
+        }
+    }
+
+    private static void Replace(JsonNode target, JsonNode? value)
+    {
+        switch (target.Parent)
+        {
+            case JsonObject parent:
+                parent[target.GetPropertyName()] = value;
+                break;
+            case JsonArray parent:
+                parent[target.GetElementIndex()] = value;
+                break;
+        }
+    }
+
+    private static void Remove(JsonNode target)
+    {
+        switch (target.Parent)
+        {
+            case JsonObject parent:
+                parent.Remove(target.GetPropertyName());
+                break;
+            case JsonArray parent:
+                parent.RemoveAt(target.GetElementIndex());
+                break;
+        }
+    }
+
+    private static string Describe(JsonNode? value)
+    {
+        string text = value?.ToJsonString() ?? "null";
+        return text.Length > 30 ? text[..30] + "…" : text;
+    }
+}
