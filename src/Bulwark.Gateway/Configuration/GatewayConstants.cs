@@ -8,7 +8,8 @@ internal static class GatewayConstants
     /// <summary>Kestrel's default request body limit: a larger buffer could never fill.</summary>
     public const long MaxMaxBufferedBodyBytes = 30_000_000;
 
-    public static readonly TimeSpan DefaultRouteTimeout = TimeSpan.FromSeconds(30);
+    // No longer than the default drain timeout, so a deploy never cuts off a request the route would still wait for.
+    public static readonly TimeSpan DefaultRouteTimeout = TimeSpan.FromSeconds(25);
 
     public static readonly TimeSpan DefaultDrainDelay = TimeSpan.FromSeconds(5);
 

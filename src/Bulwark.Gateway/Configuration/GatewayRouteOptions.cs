@@ -24,7 +24,7 @@ public sealed class GatewayRouteOptions
     public IList<string> Methods { get; set; } = [];
 
     /// <summary>Gets or sets the one total timeout over the whole chain: every provider, attempt and backoff.</summary>
-    /// <value>Defaults to 30 seconds. Range 1 ms to 1 day.</value>
+    /// <value>Defaults to 25 seconds (the default drain timeout). Range 1 ms to 1 day.</value>
     public TimeSpan Timeout { get; set; } = GatewayConstants.DefaultRouteTimeout;
 
     /// <summary>Gets or sets this route's own per-client limits, overriding <c>Bulwark:Limits</c> value by value.</summary>

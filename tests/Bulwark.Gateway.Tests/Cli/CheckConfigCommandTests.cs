@@ -23,7 +23,7 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.Equal(string.Empty, error);
         Assert.Contains(": valid (1 route(s), 2 provider(s), 1 pipeline(s)).", output, StringComparison.Ordinal);
         Assert.Contains("  - Bulwark:Pipelinez: unknown setting, ignored; did you mean 'Pipelines'?", output, StringComparison.Ordinal);
-        Assert.Contains("  /api/{**rest}  (any method; timeout 00:00:30)", output, StringComparison.Ordinal);
+        Assert.Contains("  /api/{**rest}  (any method; timeout 00:00:25)", output, StringComparison.Ordinal);
         Assert.Contains("    1. primary  http://127.0.0.1:9001  pipeline default", output, StringComparison.Ordinal);
         Assert.Contains("    2. secondary  http://127.0.0.1:9002  pipeline default", output, StringComparison.Ordinal);
         Assert.Contains("    CircuitBreaker  ConsecutiveFailures: opens on 5 consecutive failures; breaks for 00:00:30", output, StringComparison.Ordinal);

@@ -98,6 +98,26 @@ public class GatewayObservabilityTests
         Assert.DoesNotContain(Token, await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ProductionReadiness_IsBehindTheToken_AndListsFindings()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(primary, secondary));
+
+        using (var anonymous = await gateway.Client.GetAsync("/admin/production-readiness"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using var report = await Send(gateway, HttpMethod.Get, "/admin/production-readiness", Token);
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        string body = await report.Content.ReadAsStringAsync();
+        Assert.Contains("retry-without-budget", body, StringComparison.Ordinal); // the test pipeline retries without a budget
+        Assert.DoesNotContain("admin-token-missing", body, StringComparison.Ordinal); // a token is configured
+        Assert.DoesNotContain(Token, body, StringComparison.Ordinal);
+    }
+
     private static async Task<HttpResponseMessage> Send(GatewayUnderTest gateway, HttpMethod method, string path, string token)
     {
         using var request = new HttpRequestMessage(method, path);
