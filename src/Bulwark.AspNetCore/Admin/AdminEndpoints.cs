@@ -27,7 +27,7 @@ internal static partial class AdminEndpoints
 
             if (!token.Verify(http.Request.Headers.Authorization))
             {
-                Log.Unauthorized(Logger(http), http.Request.Method, http.Request.Path);
+                Log.Unauthorized(Logger(http), http.Request.Method, Redaction.PiiRedactor.Default.Redact(http.Request.Path.Value ?? string.Empty));
                 http.Response.Headers.WWWAuthenticate = "Bearer";
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,

@@ -25,18 +25,26 @@ internal static class ConfigurationSummary
 
     public static string Mask(string key, string value)
     {
-        var lastColon = key.LastIndexOf(':');
-        var leaf = lastColon < 0 ? key : key[(lastColon + 1)..];
-        if (leaf.EndsWith("key", StringComparison.OrdinalIgnoreCase))
+        // Any value under a Headers section is what a provider is sent (an Authorization value, an API key): masked,
+        // whatever its leaf is called. Otherwise every segment of the key is checked, not just the last.
+        if (key.Contains(":Headers:", StringComparison.OrdinalIgnoreCase))
         {
             return BulwarkAdminConstants.Masked;
         }
 
-        foreach (var word in SecretWords)
+        foreach (var segment in key.Split(':'))
         {
-            if (leaf.Contains(word, StringComparison.OrdinalIgnoreCase))
+            if (segment.EndsWith("key", StringComparison.OrdinalIgnoreCase))
             {
                 return BulwarkAdminConstants.Masked;
+            }
+
+            foreach (var word in SecretWords)
+            {
+                if (segment.Contains(word, StringComparison.OrdinalIgnoreCase))
+                {
+                    return BulwarkAdminConstants.Masked;
+                }
             }
         }
 

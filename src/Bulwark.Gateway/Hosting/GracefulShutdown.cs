@@ -1,3 +1,4 @@
+using Bulwark.AspNetCore.Redaction;
 using Bulwark.AspNetCore.Correlation;
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.Requests;
@@ -87,11 +88,18 @@ internal sealed partial class GracefulShutdown : IHostedLifecycleService
             Volatile.Write(ref _cancelled, left.Length);
             foreach (var context in left)
             {
-                string correlationId = BulwarkCorrelation.Get(context)
-                    ?? context.Features.Get<BulwarkRequestFeature>()?.CorrelationId
-                    ?? "(none)";
-                Log.Cancelled(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, correlationId);
-                context.Abort();
+                try
+                {
+                    string correlationId = BulwarkCorrelation.Get(context)
+                        ?? context.Features.Get<BulwarkRequestFeature>()?.CorrelationId
+                        ?? "(none)";
+                    Log.Cancelled(_logger, context.Request.Method, PiiRedactor.Default.Redact(context.Request.Path.Value ?? string.Empty), correlationId);
+                    context.Abort();
+                }
+                catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+                {
+                    // The request finished between the snapshot and now: nothing left to cancel.
+                }
             }
         }
         else

@@ -29,6 +29,15 @@ internal sealed class InFlightRequests
         _requests.TryAdd(context, 0);
         try
         {
+            // Checked again once counted: a request that passed the refusal middleware just before the drain began
+            // may not have been counted when the drain found nothing in flight; it is refused rather than cut off.
+            if (IsRefusing)
+            {
+                context.Response.Headers.Connection = "close";
+                await Problems.GatewayProblem.ShuttingDown(Forwarding.ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0).ConfigureAwait(false);
+                return;
+            }
+
             await next(context).ConfigureAwait(false);
         }
         finally
