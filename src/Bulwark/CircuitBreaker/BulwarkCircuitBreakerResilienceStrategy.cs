@@ -62,7 +62,16 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
 
         // Fast path without an async state machine: callback and predicate that complete synchronously.
         long started = _slowCallTimestampTicks > 0 ? _time.GetTimestamp() : 0;
-        var pending = InvokeSafely(callback, context, state);
+        ValueTask<Outcome<TResult>> pending;
+        try
+        {
+            pending = callback(context, state);
+        }
+        catch (Exception e)
+        {
+            // Polly callbacks return exceptions as outcomes; one that throws anyway must not leak a probe slot.
+            pending = new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(e));
+        }
 
         if (!pending.IsCompletedSuccessfully)
         {
@@ -134,7 +143,10 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
     /// Outcomes that say nothing about the dependency: the caller's cancellation, and a rejection by a strategy inside the
     /// breaker (a bulkhead at capacity) — the call never reached the dependency, so it is neither a failure nor a success.
     /// </summary>
-    private static bool IsIgnored(in Outcome<TResult> outcome, ResilienceContext context) => outcome.Exception switch
+    private static bool IsIgnored(in Outcome<TResult> outcome, ResilienceContext context) =>
+        outcome.Exception is { } exception && IsIgnored(exception, context);
+
+    private static bool IsIgnored(Exception exception, ResilienceContext context) => exception switch
     {
         OperationCanceledException => context.CancellationToken.IsCancellationRequested,
         ExecutionRejectedException rejection => !RequestDelivery.MayHaveReachedDependency(rejection),
