@@ -33,9 +33,12 @@ internal static class CircuitBreakerOptionsValidator
         return errors;
     }
 
+    /// <summary>Throws one exception listing every error: the ranges (DataAnnotations) and the cross-field rules together.</summary>
     public static void ThrowIfInvalid<TResult>(BulwarkCircuitBreakerStrategyOptions<TResult> options)
     {
-        var errors = Validate(options);
+        var errors = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true);
+        errors.AddRange(Validate(options));
         if (errors.Count > 0)
         {
             throw new ValidationException(

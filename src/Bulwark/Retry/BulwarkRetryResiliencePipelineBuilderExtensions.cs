@@ -23,7 +23,7 @@ public static class BulwarkRetryResiliencePipelineBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
 
-        ValidateBudget(options.Budget);
+        Validate(options, options.Budget);
         return builder.AddStrategy(
             context => new BulwarkRetryResilienceStrategy<object>(options, context.TimeProvider, context.Telemetry),
             options);
@@ -43,27 +43,31 @@ public static class BulwarkRetryResiliencePipelineBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
 
-        ValidateBudget(options.Budget);
+        Validate(options, options.Budget);
         return builder.AddStrategy(
             context => new BulwarkRetryResilienceStrategy<TResult>(options, context.TimeProvider, context.Telemetry),
             options);
     }
 
     // Polly validates the options object but not nested objects; report every budget error at once, in Polly's format.
-    private static void ValidateBudget(RetryBudgetOptions? budget)
+    /// <summary>Throws one exception listing every error of the options and of their budget together.</summary>
+    private static void Validate(object options, RetryBudgetOptions? budget)
     {
-        if (budget is null)
-        {
-            return;
-        }
-
         var errors = new List<ValidationResult>();
-        if (Validator.TryValidateObject(budget, new ValidationContext(budget), errors, validateAllProperties: true))
+        Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true);
+        if (budget is not null)
+        {
+            var budgetErrors = new List<ValidationResult>();
+            Validator.TryValidateObject(budget, new ValidationContext(budget), budgetErrors, validateAllProperties: true);
+            errors.AddRange(budgetErrors.Select(e => new ValidationResult("Budget: " + e.ErrorMessage, e.MemberNames)));
+        }
+
+        if (errors.Count == 0)
         {
             return;
         }
 
-        var message = new StringBuilder("The retry budget options are invalid.").AppendLine().AppendLine().Append("Validation Errors:");
+        var message = new StringBuilder("The retry options are invalid.").AppendLine().AppendLine().Append("Validation Errors:");
         foreach (var error in errors)
         {
             message.AppendLine().Append(error.ErrorMessage);

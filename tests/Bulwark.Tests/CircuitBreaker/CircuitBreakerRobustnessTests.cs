@@ -118,3 +118,21 @@ public class CircuitBreakerRobustnessTests
         Assert.Equal(0, health.ConsecutiveFailures);
     }
 }
+
+public class CircuitBreakerOptionsValidationTests
+{
+    [Fact]
+    public void AddBulwarkCircuitBreaker_ListsRangeAndCrossFieldErrorsTogether()
+    {
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() =>
+            new Polly.ResiliencePipelineBuilder().AddBulwarkCircuitBreaker(new BulwarkCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0,
+                MinThreshold = 0.9,
+                MaxThreshold = 0.5,
+            }));
+
+        Assert.Contains("FailureRatio", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MinThreshold (0.9) must not exceed MaxThreshold (0.5).", error.Message, StringComparison.Ordinal);
+    }
+}
