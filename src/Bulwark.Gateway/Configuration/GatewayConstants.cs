@@ -27,7 +27,7 @@ internal static class GatewayConstants
 
     public const string RetryHeader = "X-Bulwark-Retry";
 
-    public const string CorrelationHeader = "X-Correlation-ID";
+    public const string CorrelationHeader = Bulwark.AspNetCore.Correlation.BulwarkCorrelation.DefaultHeaderName;
 
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 }

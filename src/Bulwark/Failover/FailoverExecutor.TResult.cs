@@ -1,3 +1,4 @@
+using Bulwark.Outcomes;
 using Bulwark.Failover.Execution;
 using Polly;
 
@@ -123,7 +124,7 @@ public sealed class FailoverExecutor<TResult>
 
             if (lastFailure is { } previous)
             {
-                await DisposeResultAsync(previous).ConfigureAwait(false);
+                await ResultDisposal.DisposeResultAsync(previous).ConfigureAwait(false);
                 lastFailure = null;
             }
 
@@ -193,7 +194,7 @@ public sealed class FailoverExecutor<TResult>
         // The failed result is discarded; its exception is kept only if it already reports the cancellation.
         if (lastFailure is { } failure)
         {
-            await DisposeResultAsync(failure).ConfigureAwait(false);
+            await ResultDisposal.DisposeResultAsync(failure).ConfigureAwait(false);
         }
 
         var exception = lastFailure?.Exception as OperationCanceledException ?? new OperationCanceledException(cancellationToken);
@@ -219,22 +220,9 @@ public sealed class FailoverExecutor<TResult>
 
         if (lastFailure is { } failure && !ReferenceEquals(failure.Result, outcome.Result))
         {
-            await DisposeResultAsync(failure).ConfigureAwait(false);
+            await ResultDisposal.DisposeResultAsync(failure).ConfigureAwait(false);
         }
 
         return new FailoverResult<TResult>(outcome, provider: null, usedFallback: true, attempts);
-    }
-
-    private static async ValueTask DisposeResultAsync(Outcome<TResult> outcome)
-    {
-        switch (outcome.Result)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
     }
 }

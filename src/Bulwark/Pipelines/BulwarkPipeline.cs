@@ -1,3 +1,4 @@
+using Bulwark.Outcomes;
 using Bulwark.Bulkhead;
 using Bulwark.CircuitBreaker;
 using Bulwark.Classification;
@@ -118,9 +119,9 @@ public sealed class BulwarkPipeline
             {
                 // The fallback sees the failed outcome intact; a failed result it does not return is disposed after.
                 var substitute = await fallback(outcome).ConfigureAwait(false);
-                if (outcome.Result is IDisposable disposable && !ReferenceEquals(outcome.Result, substitute))
+                if (!ReferenceEquals(outcome.Result, substitute))
                 {
-                    disposable.Dispose();
+                    await ResultDisposal.DisposeResultAsync(outcome).ConfigureAwait(false);
                 }
 
                 return substitute;

@@ -1,3 +1,4 @@
+using Bulwark.Outcomes;
 using Bulwark.Backoff;
 using Bulwark.Classification;
 using Bulwark.RetryBudget;
@@ -101,25 +102,6 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
         }
     }
 
-    private static async ValueTask DisposeResultAsync(Outcome<T> outcome, ResilienceContext context)
-    {
-        if (outcome.Exception is not null)
-        {
-            return;
-        }
-
-        switch (outcome.Result)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync().ConfigureAwait(context.ContinueOnCapturedContext);
-                break;
-
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
-
     // The first attempt did not complete synchronously: await it, classify it, then retry as usual.
     private async ValueTask<Outcome<T>> ExecuteSlowAsync<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
@@ -198,7 +180,7 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
             }
 
             // The caller never sees this result: release it (an HttpResponseMessage holds a connection).
-            await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
+            await ResultDisposal.DisposeResultAsync(outcome, context.ContinueOnCapturedContext).ConfigureAwait(context.ContinueOnCapturedContext);
 
             try
             {
