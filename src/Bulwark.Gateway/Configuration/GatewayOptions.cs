@@ -15,8 +15,9 @@ public sealed class GatewayOptions : BulwarkOptions
     public IList<GatewayRouteOptions> Routes { get; set; } = [];
 
     /// <summary>
-    /// Gets or sets the largest request body buffered so that every attempt and failover can re-send it. A larger body, or
-    /// one of unknown length, streams once, without retry; the response says so in <c>X-Bulwark-Retry</c>.
+    /// Gets or sets the largest request body buffered so that every attempt and failover can re-send it (a body of unknown
+    /// length is read up to this size to find out). A larger body streams once, without retry; the response says so in
+    /// <c>X-Bulwark-Retry</c>.
     /// </summary>
     /// <value>Defaults to 1 MiB (1,048,576). Range 0 to 30,000,000 (Kestrel's request body limit).</value>
     public long MaxBufferedBodyBytes { get; set; } = GatewayConstants.DefaultMaxBufferedBodyBytes;

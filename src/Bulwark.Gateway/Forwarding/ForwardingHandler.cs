@@ -17,7 +17,7 @@ namespace Bulwark.Gateway.Forwarding;
 /// </summary>
 internal sealed partial class ForwardingHandler
 {
-    public const string StreamedBodyNotice = "off; the request body was too large to buffer (or of unknown length), so it was sent once and never retried";
+    public const string StreamedBodyNotice = "off; the request body was too large to buffer, so it was sent once and never retried";
 
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
 

@@ -25,7 +25,7 @@ internal sealed class ForwardingRequest
     /// <summary>Gets a value indicating whether the body was buffered and can be re-sent from the start.</summary>
     public bool BodyBuffered { get; }
 
-    /// <summary>Gets a value indicating whether the body is too large (or of unknown length) to buffer and streams once.</summary>
+    /// <summary>Gets a value indicating whether the body is too large to buffer and streams once.</summary>
     public bool BodyStreamed { get; }
 
     /// <summary>Gets or sets the number of attempts sent so far.</summary>
