@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bulwark.CircuitBreaker.Persistence;
 using Bulwark.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,11 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
     private readonly TelemetryOptions? _telemetry;
     private readonly ConcurrentDictionary<(string Name, string Instance), Lazy<BulwarkPipeline>> _instances = new(new KeyComparer());
 
-    public BulwarkPipelineProvider(IOptions<BulwarkOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    private readonly CircuitBreakerStatePersistence? _persistence;
+
+    public BulwarkPipelineProvider(IOptions<BulwarkOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null, CircuitBreakerStatePersistence? persistence = null)
     {
+        _persistence = persistence;
         _options = options.Value;
         _timeProvider = timeProvider;
         _telemetry = loggerFactory is null ? null : new TelemetryOptions { LoggerFactory = loggerFactory };
@@ -45,8 +49,22 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
 
         return _instances.GetOrAdd(
             (name, instanceName),
-            static (key, state) => new Lazy<BulwarkPipeline>(() => BulwarkPipelineFactory.Create(key.Name, key.Instance, state.pipelineOptions, state.self._timeProvider, state.self._telemetry)),
+            static (key, state) => new Lazy<BulwarkPipeline>(() => state.self.Create(key.Name, key.Instance, state.pipelineOptions)),
             (self: this, pipelineOptions)).Value;
+    }
+
+    /// <summary>The key under which a pipeline instance's circuit breaker state is stored: <c>{pipeline}/{instance}</c>.</summary>
+    internal static string BreakerKey(string name, string instanceName) => $"{name}/{instanceName}";
+
+    private BulwarkPipeline Create(string name, string instanceName, BulwarkPipelineOptions options)
+    {
+        var pipeline = BulwarkPipelineFactory.Create(name, instanceName, options, _timeProvider, _telemetry);
+        if (_persistence is not null && pipeline.CircuitBreaker is { } breaker)
+        {
+            _persistence.Attach(BreakerKey(name, instanceName), breaker);
+        }
+
+        return pipeline;
     }
 
     private sealed class KeyComparer : IEqualityComparer<(string Name, string Instance)>

@@ -1,0 +1,57 @@
+namespace Bulwark.Storage.Sqlite.Migrations;
+
+/// <summary>
+/// The schema, as numbered migrations applied in order at start-up, each in one transaction with the version bump
+/// (<c>PRAGMA user_version</c>). Never edit a published migration: add the next one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static IReadOnlyList<string> All { get; } =
+    [
+        // 1: breaker snapshots and the deferred-delivery queue.
+        """
+        CREATE TABLE breaker_state (
+            key                     TEXT    NOT NULL PRIMARY KEY COLLATE NOCASE,
+            state                   INTEGER NOT NULL,
+            open_until              INTEGER NULL,
+            trip_count              INTEGER NOT NULL,
+            baseline_failure_rate   REAL    NOT NULL,
+            baseline_weight         REAL    NOT NULL,
+            last_transition_at      INTEGER NULL,
+            last_transition_reason  INTEGER NOT NULL,
+            taken_at                INTEGER NOT NULL
+        );
+
+        CREATE TABLE deliveries (
+            seq                     INTEGER PRIMARY KEY AUTOINCREMENT,
+            id                      TEXT    NOT NULL UNIQUE,
+            queue                   TEXT    NOT NULL,
+            idempotency_key         TEXT    NOT NULL,
+            ordering_key            TEXT    NULL,
+            method                  TEXT    NULL,
+            target                  TEXT    NULL,
+            headers                 TEXT    NOT NULL,
+            content_type            TEXT    NULL,
+            body                    BLOB    NOT NULL,
+            state                   INTEGER NOT NULL,
+            attempts                INTEGER NOT NULL,
+            max_attempts            INTEGER NOT NULL,
+            created_at              INTEGER NOT NULL,
+            expires_at              INTEGER NOT NULL,
+            next_attempt_at         INTEGER NOT NULL,
+            lease_owner             TEXT    NULL,
+            lease_expires_at        INTEGER NULL,
+            last_error              TEXT    NULL,
+            response_status         INTEGER NULL,
+            response_content_type   TEXT    NULL,
+            response_body           BLOB    NULL,
+            completed_at            INTEGER NULL,
+            notified                INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (queue, idempotency_key)
+        );
+
+        CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+        CREATE INDEX deliveries_ordering ON deliveries (queue, ordering_key, seq) WHERE ordering_key IS NOT NULL;
+        """,
+    ];
+}

@@ -1,0 +1,495 @@
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
+using Bulwark.CircuitBreaker;
+using Bulwark.Deliveries;
+using Bulwark.Storage.Sqlite.Migrations;
+using Microsoft.Data.Sqlite;
+using Polly.CircuitBreaker;
+
+namespace Bulwark.Storage.Sqlite;
+
+/// <summary>
+/// Bulwark's embedded store: one SQLite file in WAL mode, every multi-step change in one immediate transaction, the schema
+/// migrated at start-up. Safe for many threads and for several processes on the same file (leases keep them apart).
+/// </summary>
+public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore
+{
+    private const string EntryColumns = "id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, seq";
+
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+
+    private SqliteBulwarkStore(string path, SqliteStoreOptions options)
+    {
+        FilePath = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        _pragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.FlushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON;");
+        if (options.MaxSizeBytes > 0)
+        {
+            _pragmas += string.Create(CultureInfo.InvariantCulture, $" PRAGMA max_page_count = {Math.Max(1, options.MaxSizeBytes / 4096)};");
+        }
+    }
+
+    /// <summary>Gets the database file's full path.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Gets the schema version after migrations.</summary>
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>
+    /// Opens the store: creates the file and its directory when missing, turns on WAL, applies pending migrations and checks
+    /// the file's integrity.
+    /// </summary>
+    /// <param name="options">The settings.</param>
+    /// <returns>The open store.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is outside its documented range.</exception>
+    /// <exception cref="StoreUnavailableException">The file is corrupt, not a database, locked beyond the busy timeout, or cannot be created or written; the message says which.</exception>
+    public static SqliteBulwarkStore Open(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, nameof(options.Path));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.Zero, nameof(options.BusyTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.BusyTimeout, SqliteStoreConstants.MaxBusyTimeout, nameof(options.BusyTimeout));
+        if (options.MaxSizeBytes != 0 && options.MaxSizeBytes is < SqliteStoreConstants.MinMaxSizeBytes or > SqliteStoreConstants.MaxMaxSizeBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxSizeBytes, "MaxSizeBytes must be 0 (no limit) or in [65536, 2^40].");
+        }
+
+        string path = System.IO.Path.GetFullPath(options.Path);
+        try
+        {
+            if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"The store's directory for '{path}' cannot be created: {e.Message}", e);
+        }
+
+        var store = new SqliteBulwarkStore(path, options);
+        try
+        {
+            using var connection = store.OpenConnection();
+            Execute(connection, "PRAGMA journal_mode = WAL;");
+            store.SchemaVersion = Migrate(connection);
+            var check = Convert.ToString(Scalar(connection, "PRAGMA quick_check;"), CultureInfo.InvariantCulture);
+            if (!string.Equals(check, "ok", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new StoreUnavailableException($"The store '{path}' failed its integrity check ({check}). Restore it from a backup, or move it aside to start with an empty store.");
+            }
+        }
+        catch (SqliteException e)
+        {
+            SqliteConnection.ClearAllPools();
+            throw Translate(e, path, "open");
+        }
+
+        return store;
+    }
+
+    /// <inheritdoc/>
+    public async Task SaveBreakerStateAsync(string key, CircuitBreakerSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        await RunAsync("save a circuit breaker's state", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO breaker_state (key, state, open_until, trip_count, baseline_failure_rate, baseline_weight, last_transition_at, last_transition_reason, taken_at)
+                VALUES ($key, $state, $open_until, $trip_count, $rate, $weight, $last_at, $reason, $taken_at)
+                ON CONFLICT (key) DO UPDATE SET state = excluded.state, open_until = excluded.open_until, trip_count = excluded.trip_count,
+                    baseline_failure_rate = excluded.baseline_failure_rate, baseline_weight = excluded.baseline_weight,
+                    last_transition_at = excluded.last_transition_at, last_transition_reason = excluded.last_transition_reason, taken_at = excluded.taken_at
+                WHERE excluded.taken_at >= breaker_state.taken_at;
+                """;
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$state", (int)snapshot.State);
+            command.Parameters.AddWithValue("$open_until", ToDb(snapshot.OpenUntil));
+            command.Parameters.AddWithValue("$trip_count", snapshot.TripCount);
+            command.Parameters.AddWithValue("$rate", snapshot.BaselineFailureRate);
+            command.Parameters.AddWithValue("$weight", snapshot.BaselineWeight);
+            command.Parameters.AddWithValue("$last_at", ToDb(snapshot.LastTransitionAt));
+            command.Parameters.AddWithValue("$reason", (int)snapshot.LastTransitionReason);
+            command.Parameters.AddWithValue("$taken_at", snapshot.TakenAt.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyDictionary<string, CircuitBreakerSnapshot>> LoadBreakerStatesAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyDictionary<string, CircuitBreakerSnapshot>>("load circuit breaker states", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT key, state, open_until, trip_count, baseline_failure_rate, baseline_weight, last_transition_at, last_transition_reason, taken_at FROM breaker_state;";
+            var states = new Dictionary<string, CircuitBreakerSnapshot>(StringComparer.OrdinalIgnoreCase);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                states[reader.GetString(0)] = new CircuitBreakerSnapshot(
+                    (CircuitState)reader.GetInt32(1),
+                    FromDb(reader, 2),
+                    reader.GetInt32(3),
+                    reader.GetDouble(4),
+                    reader.GetDouble(5),
+                    FromDb(reader, 6),
+                    (CircuitTransitionReason)reader.GetInt32(7),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)));
+            }
+
+            return states;
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<(DeliveryEntry Entry, bool Created)> EnqueueAsync(DeliveryEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return RunAsync("store a deferred delivery", async (connection, ct) =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO deliveries (id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at)
+                VALUES ($id, $queue, $key, $ordering_key, $method, $target, $headers, $content_type, $body, $state, $attempts, $max_attempts, $created_at, $expires_at, $next_attempt_at)
+                ON CONFLICT (queue, idempotency_key) DO NOTHING;
+                """;
+            var envelope = entry.Envelope;
+            insert.Parameters.AddWithValue("$id", entry.Id);
+            insert.Parameters.AddWithValue("$queue", entry.Queue);
+            insert.Parameters.AddWithValue("$key", entry.IdempotencyKey);
+            insert.Parameters.AddWithValue("$ordering_key", (object?)entry.OrderingKey ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$method", (object?)envelope.Method ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$target", (object?)envelope.Target ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$headers", JsonSerializer.Serialize(envelope.Headers.Select(h => new[] { h.Key, h.Value })));
+            insert.Parameters.AddWithValue("$content_type", (object?)envelope.ContentType ?? DBNull.Value);
+            insert.Parameters.Add("$body", SqliteType.Blob).Value = envelope.Body.ToArray();
+            insert.Parameters.AddWithValue("$state", (int)entry.State);
+            insert.Parameters.AddWithValue("$attempts", entry.Attempts);
+            insert.Parameters.AddWithValue("$max_attempts", entry.MaxAttempts);
+            insert.Parameters.AddWithValue("$created_at", entry.CreatedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$expires_at", entry.ExpiresAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$next_attempt_at", entry.NextAttemptAt.ToUnixTimeMilliseconds());
+            bool created = await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+            var stored = created ? entry : (await SelectAsync(connection, transaction, "queue = $p0 AND idempotency_key = $p1", [entry.Queue, entry.IdempotencyKey], 1, ct).ConfigureAwait(false))[0];
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return (stored, created);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<DeliveryEntry?> GetAsync(string id, CancellationToken cancellationToken) =>
+        SingleAsync("id = $p0", [id], cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<DeliveryEntry?> FindAsync(string queue, string idempotencyKey, CancellationToken cancellationToken) =>
+        SingleAsync("queue = $p0 AND idempotency_key = $p1", [queue, idempotencyKey], cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryEntry>> LeaseDueAsync(string owner, DateTimeOffset now, TimeSpan leaseDuration, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return RunAsync<IReadOnlyList<DeliveryEntry>>("lease due deliveries", async (connection, ct) =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = $"""
+                UPDATE deliveries SET state = {(int)DeliveryState.InProgress}, attempts = attempts + 1, lease_owner = $owner, lease_expires_at = $until
+                WHERE seq IN (
+                    SELECT d.seq FROM deliveries d
+                    WHERE d.state = {(int)DeliveryState.Pending} AND d.next_attempt_at <= $now
+                      AND (d.ordering_key IS NULL OR NOT EXISTS (
+                          SELECT 1 FROM deliveries e
+                          WHERE e.queue = d.queue AND e.ordering_key = d.ordering_key AND e.seq < d.seq
+                            AND e.state IN ({(int)DeliveryState.Pending}, {(int)DeliveryState.InProgress})))
+                    ORDER BY d.seq
+                    LIMIT $max)
+                RETURNING {EntryColumns};
+                """;
+            update.Parameters.AddWithValue("$owner", owner);
+            update.Parameters.AddWithValue("$until", (now + leaseDuration).ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$max", maxCount);
+            var leased = await ReadEntriesAsync(update, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            leased.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+            return [.. leased.Select(static e => e.Entry)];
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> CompleteAsync(string id, string owner, DeliveryCompletion completion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        return RunAsync("record a delivery attempt", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE deliveries SET state = $state, lease_owner = NULL, lease_expires_at = NULL,
+                    next_attempt_at = COALESCE($next, next_attempt_at),
+                    last_error = CASE WHEN $state = {(int)DeliveryState.Delivered} THEN NULL ELSE COALESCE($error, last_error) END,
+                    response_status = COALESCE($status, response_status),
+                    response_content_type = CASE WHEN $status IS NULL THEN response_content_type ELSE $response_type END,
+                    response_body = CASE WHEN $status IS NULL THEN response_body ELSE $response_body END,
+                    completed_at = $completed_at
+                WHERE id = $id AND state = {(int)DeliveryState.InProgress} AND lease_owner = $owner;
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$owner", owner);
+            command.Parameters.AddWithValue("$state", (int)completion.State);
+            command.Parameters.AddWithValue("$next", ToDb(completion.NextAttemptAt));
+            command.Parameters.AddWithValue("$error", (object?)completion.Error ?? DBNull.Value);
+            command.Parameters.AddWithValue("$status", (object?)completion.Response?.Status ?? DBNull.Value);
+            command.Parameters.AddWithValue("$response_type", (object?)completion.Response?.ContentType ?? DBNull.Value);
+            command.Parameters.Add("$response_body", SqliteType.Blob).Value = completion.Response is { } r ? r.Body.ToArray() : DBNull.Value;
+            command.Parameters.AddWithValue("$completed_at", completion.State is DeliveryState.Delivered or DeliveryState.Dead ? completion.At.ToUnixTimeMilliseconds() : DBNull.Value);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task MarkNotifiedAsync(string id, CancellationToken cancellationToken) =>
+        NonQueryAsync("record that observers were told", "UPDATE deliveries SET notified = 1 WHERE id = $p0;", [id], cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryEntry>> ListAsync(DeliveryState? state, int maxCount, CancellationToken cancellationToken) =>
+        state is { } s
+            ? ListWhereAsync("state = $p0", [(int)s], maxCount, cancellationToken)
+            : ListWhereAsync("1 = 1", [], maxCount, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryEntry>> ListUnnotifiedAsync(int maxCount, CancellationToken cancellationToken) =>
+        ListWhereAsync($"state = {(int)DeliveryState.Delivered} AND notified = 0", [], maxCount, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryEntry>> ListStuckAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken) =>
+        ListWhereAsync($"state = {(int)DeliveryState.InProgress} AND lease_expires_at < $p0", [now.ToUnixTimeMilliseconds()], maxCount, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        NonQueryAsync(
+            "return stuck deliveries to the queue",
+            $"UPDATE deliveries SET state = {(int)DeliveryState.Pending}, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $p0 WHERE state = {(int)DeliveryState.InProgress} AND lease_expires_at < $p0;",
+            [now.ToUnixTimeMilliseconds()],
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+        await NonQueryAsync(
+            "replay a dead delivery",
+            $"UPDATE deliveries SET state = {(int)DeliveryState.Pending}, attempts = 0, next_attempt_at = $p1, expires_at = $p2, completed_at = NULL, response_status = NULL, response_content_type = NULL, response_body = NULL WHERE id = $p0 AND state = {(int)DeliveryState.Dead};",
+            [id, now.ToUnixTimeMilliseconds(), (now + timeToLive).ToUnixTimeMilliseconds()],
+            cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <inheritdoc/>
+    public Task<int> PurgeAsync(DeliveryState state, DateTimeOffset completedBefore, CancellationToken cancellationToken)
+    {
+        if (state is not (DeliveryState.Delivered or DeliveryState.Dead))
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), state, "Only delivered or dead entries can be purged.");
+        }
+
+        return NonQueryAsync("purge deliveries", "DELETE FROM deliveries WHERE state = $p0 AND completed_at < $p1;", [(int)state, completedBefore.ToUnixTimeMilliseconds()], cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyDictionary<DeliveryState, long>> CountAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyDictionary<DeliveryState, long>>("count deliveries", async (connection, ct) =>
+        {
+            var counts = Enum.GetValues<DeliveryState>().ToDictionary(s => s, _ => 0L);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT state, COUNT(*) FROM deliveries GROUP BY state;";
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                counts[(DeliveryState)reader.GetInt32(0)] = reader.GetInt64(1);
+            }
+
+            return counts;
+        }, cancellationToken);
+
+    /// <summary>Checks that the store can be read now; for health checks.</summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the store answered.</returns>
+    /// <exception cref="StoreUnavailableException">It did not.</exception>
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        RunAsync("read", static async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM breaker_state;";
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private static int Migrate(SqliteConnection connection)
+    {
+        int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        var migrations = SqliteMigrations.All;
+        if (version > migrations.Count)
+        {
+            throw new StoreUnavailableException($"The store's schema is version {version}, newer than this Bulwark knows ({migrations.Count}). Run the newer Bulwark, or point the store at another file.");
+        }
+
+        for (int next = version; next < migrations.Count; next++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = migrations[next] + string.Create(CultureInfo.InvariantCulture, $"\nPRAGMA user_version = {next + 1};");
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        return migrations.Count;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static StoreUnavailableException Translate(SqliteException e, string path, string operation)
+    {
+        string why = e.SqliteErrorCode switch
+        {
+            5 or 6 => "it is locked by another process beyond the busy timeout",
+            8 => "it is read-only",
+            10 => "a disk input/output error occurred",
+            11 or 26 => "the file is corrupt or not a SQLite database; restore it from a backup or move it aside",
+            13 => "the disk or the store's size limit is full",
+            14 => "the file cannot be opened or created (check the path and permissions)",
+            3 or 23 => "permission was denied",
+            _ => $"SQLite error {e.SqliteErrorCode}",
+        };
+        return new StoreUnavailableException($"The Bulwark store '{path}' could not {operation}: {why}. ({e.Message})", e);
+    }
+
+    private static object ToDb(DateTimeOffset? value) => value is { } v ? v.ToUnixTimeMilliseconds() : DBNull.Value;
+
+    private static DateTimeOffset? FromDb(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    private static async Task<List<(DeliveryEntry Entry, long Seq)>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var entries = new List<(DeliveryEntry, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add((ReadEntry(reader), reader.GetInt64(23)));
+        }
+
+        return entries;
+    }
+
+    private static DeliveryEntry ReadEntry(SqliteDataReader r)
+    {
+        var headers = JsonSerializer.Deserialize<string[][]>(r.GetString(6)) ?? [];
+        string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+        return new DeliveryEntry
+        {
+            Id = r.GetString(0),
+            Queue = r.GetString(1),
+            IdempotencyKey = r.GetString(2),
+            OrderingKey = Text(3),
+            Envelope = new DeliveryEnvelope(Text(4), Text(5), [.. headers.Select(h => new KeyValuePair<string, string>(h[0], h[1]))], Text(7), (byte[])r.GetValue(8)),
+            State = (DeliveryState)r.GetInt32(9),
+            Attempts = r.GetInt32(10),
+            MaxAttempts = r.GetInt32(11),
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
+            ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
+            NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(14)),
+            LeaseOwner = Text(15),
+            LeaseExpiresAt = FromDb(r, 16),
+            LastError = Text(17),
+            Response = r.IsDBNull(18) ? null : new DeliveryResponse(r.GetInt32(18), Text(19), r.IsDBNull(20) ? ReadOnlyMemory<byte>.Empty : (byte[])r.GetValue(20)),
+            CompletedAt = FromDb(r, 21),
+            Notified = r.GetInt64(22) != 0,
+        };
+    }
+
+    private static async Task<List<DeliveryEntry>> SelectAsync(SqliteConnection connection, SqliteTransaction? transaction, string where, object[] parameters, int maxCount, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {EntryColumns} FROM deliveries WHERE {where} ORDER BY seq LIMIT {maxCount.ToString(CultureInfo.InvariantCulture)};";
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"$p{i}"), parameters[i]);
+        }
+
+        return [.. (await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false)).Select(static e => e.Entry)];
+    }
+
+    private async Task<DeliveryEntry?> SingleAsync(string where, object[] parameters, CancellationToken cancellationToken) =>
+        (await ListWhereAsync(where, parameters, 1, cancellationToken).ConfigureAwait(false)) is [var entry] ? entry : null;
+
+    private Task<IReadOnlyList<DeliveryEntry>> ListWhereAsync(string where, object[] parameters, int maxCount, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<DeliveryEntry>>("read deliveries", async (connection, ct) => await SelectAsync(connection, null, where, parameters, Math.Max(1, maxCount), ct).ConfigureAwait(false), cancellationToken);
+
+    private Task<int> NonQueryAsync(string operation, string sql, object[] parameters, CancellationToken cancellationToken) =>
+        RunAsync(operation, async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                command.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"$p{i}"), parameters[i]);
+            }
+
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private async Task<T> RunAsync<T>(string operation, Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = OpenConnection();
+            return await work(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw Translate(e, FilePath, operation);
+        }
+    }
+
+    private SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}

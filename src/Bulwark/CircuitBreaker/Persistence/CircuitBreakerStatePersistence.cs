@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using Bulwark.Storage;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+
+namespace Bulwark.CircuitBreaker.Persistence;
+
+/// <summary>
+/// Keeps circuit breakers' state across restarts: restores each breaker from its saved snapshot when it is created (or
+/// once the snapshots are loaded, for breakers created before), and saves a snapshot after every transition, off the
+/// call path, coalescing bursts to the latest snapshot per breaker.
+/// </summary>
+/// <remarks>
+/// A snapshot whose breaker no longer exists (its provider was removed) is ignored. A breaker saved
+/// <see cref="CircuitState.Isolated"/> comes back open for at most its maximum break duration, then probes: nothing stays
+/// isolated forever because of a restart.
+/// </remarks>
+internal sealed partial class CircuitBreakerStatePersistence
+{
+    private readonly ICircuitBreakerStateStore _store;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, CircuitBreakerHandle> _attached = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, CircuitBreakerSnapshot> _dirty = new(StringComparer.OrdinalIgnoreCase);
+    private IReadOnlyDictionary<string, CircuitBreakerSnapshot>? _loaded;
+    private Task _writer = Task.CompletedTask;
+    private int _writing;
+
+    public CircuitBreakerStatePersistence(ICircuitBreakerStateStore store, ILogger<CircuitBreakerStatePersistence> logger)
+    {
+        _store = store;
+        _logger = logger;
+    }
+
+    /// <summary>Gets how many snapshots failed to save (the store was unavailable); each is logged.</summary>
+    public int FailedWrites { get; private set; }
+
+    /// <summary>Follows a breaker: restores it from its snapshot if one was loaded, and saves its transitions.</summary>
+    public void Attach(string key, CircuitBreakerHandle handle)
+    {
+        CircuitBreakerSnapshot? saved = null;
+        lock (_lock)
+        {
+            if (!_attached.TryAdd(key, handle))
+            {
+                return;
+            }
+
+            _loaded?.TryGetValue(key, out saved);
+        }
+
+        handle.StateChanged += (_, _) => OnTransition(key, handle);
+        if (saved is not null)
+        {
+            _ = RestoreOneAsync(key, handle, saved);
+        }
+    }
+
+    /// <summary>Loads the saved snapshots and restores every breaker already attached; breakers attached later restore at once.</summary>
+    public async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        var loaded = await _store.LoadBreakerStatesAsync(cancellationToken).ConfigureAwait(false);
+        List<(string Key, CircuitBreakerHandle Handle, CircuitBreakerSnapshot Snapshot)> restore = [];
+        int ignored;
+        lock (_lock)
+        {
+            _loaded = loaded;
+            ignored = loaded.Keys.Count(k => !_attached.ContainsKey(k));
+            foreach (var (key, handle) in _attached)
+            {
+                if (loaded.TryGetValue(key, out var snapshot))
+                {
+                    restore.Add((key, handle, snapshot));
+                }
+            }
+        }
+
+        foreach (var (key, handle, snapshot) in restore)
+        {
+            await RestoreOneAsync(key, handle, snapshot).ConfigureAwait(false);
+        }
+
+        Log.Restored(_logger, restore.Count, ignored);
+    }
+
+    /// <summary>Waits until every transition so far is saved.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task writer;
+            lock (_lock)
+            {
+                writer = _writer;
+            }
+
+            await writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (_dirty.IsEmpty && Volatile.Read(ref _writing) == 0)
+            {
+                return;
+            }
+
+            if (Volatile.Read(ref _writing) == 0)
+            {
+                StartWriter();
+            }
+        }
+    }
+
+    private async Task RestoreOneAsync(string key, CircuitBreakerHandle handle, CircuitBreakerSnapshot snapshot)
+    {
+        if (snapshot.State == CircuitState.Isolated)
+        {
+            // Open until "forever": the breaker caps it at its maximum break duration from now, then probes.
+            snapshot = snapshot with { State = CircuitState.Open, OpenUntil = DateTimeOffset.MaxValue };
+        }
+
+        try
+        {
+            await handle.RestoreAsync(snapshot).ConfigureAwait(false);
+            if (snapshot.State != CircuitState.Closed)
+            {
+                Log.RestoredOpen(_logger, key, snapshot.State.ToString(), snapshot.OpenUntil);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // A snapshot the breaker rejects (values out of range): start closed, as without a store.
+            Log.RestoreRejected(_logger, key, e.Message);
+        }
+    }
+
+    private void OnTransition(string key, CircuitBreakerHandle handle)
+    {
+        _dirty[key] = handle.CreateSnapshot();
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            StartWriterCore();
+        }
+    }
+
+    private void StartWriter()
+    {
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            StartWriterCore();
+        }
+    }
+
+    private void StartWriterCore()
+    {
+        lock (_lock)
+        {
+            _writer = Task.Run(WriteAsync);
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        while (true)
+        {
+            foreach (var key in _dirty.Keys)
+            {
+                if (!_dirty.TryRemove(key, out var snapshot))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await _store.SaveBreakerStateAsync(key, snapshot, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    FailedWrites++;
+                    Log.SaveFailed(_logger, key, e.GetType().Name, e.Message);
+                }
+            }
+
+            Volatile.Write(ref _writing, 0);
+            if (_dirty.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Circuit breaker state restored for {Restored} breaker(s); {Ignored} saved state(s) belong to breakers no longer configured and were ignored")]
+        public static partial void Restored(ILogger logger, int restored, int ignored);
+
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Circuit breaker {Breaker} restored {State} until {OpenUntil:o} from its saved state")]
+        public static partial void RestoredOpen(ILogger logger, string breaker, string state, DateTimeOffset? openUntil);
+
+        [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Circuit breaker {Breaker}: the saved state was rejected ({Reason}); it starts closed")]
+        public static partial void RestoreRejected(ILogger logger, string breaker, string reason);
+
+        [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Circuit breaker {Breaker}: saving its state failed ({ExceptionType}: {Message}); it will not survive a restart until the store recovers")]
+        public static partial void SaveFailed(ILogger logger, string breaker, string exceptionType, string message);
+    }
+}

@@ -1,0 +1,63 @@
+using Bulwark.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Deliveries;
+
+/// <summary>Stores entries and wakes the dispatcher.</summary>
+internal sealed class DeferredDeliveryQueue : IDeferredDeliveryQueue
+{
+    private const int MaxKeyLength = 255;
+
+    private readonly IDeliveryStore _store;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly DeliverySignal _signal;
+
+    public DeferredDeliveryQueue(IDeliveryStore store, IOptions<DeliveryOptions> options, TimeProvider timeProvider, DeliverySignal signal)
+    {
+        _store = store;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _signal = signal;
+    }
+
+    public async Task<DeliveryTicket> EnqueueAsync(string queue, string idempotencyKey, DeliveryEnvelope envelope, DeliveryEnqueueOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(queue);
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(idempotencyKey.Length, MaxKeyLength, nameof(idempotencyKey));
+        ArgumentNullException.ThrowIfNull(envelope);
+
+        var now = _timeProvider.GetUtcNow();
+        int attemptsMade = Math.Max(0, options?.AttemptsMade ?? 0);
+        var firstDelay = attemptsMade > 0 ? DeliveryBackoff.Create(_options).GetDelay(attemptsMade - 1) : TimeSpan.Zero;
+        var entry = new DeliveryEntry
+        {
+            Id = DeliveryIds.Create(),
+            Queue = queue,
+            IdempotencyKey = idempotencyKey,
+            OrderingKey = options?.OrderingKey,
+            Envelope = envelope,
+            State = DeliveryState.Pending,
+            Attempts = attemptsMade,
+            MaxAttempts = options?.MaxAttempts ?? _options.MaxAttempts,
+            CreatedAt = now,
+            ExpiresAt = now + (options?.TimeToLive ?? _options.TimeToLive),
+            NextAttemptAt = now + firstDelay,
+        };
+
+        var (stored, created) = await _store.EnqueueAsync(entry, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            _signal.Wake();
+        }
+
+        return new DeliveryTicket(stored, created);
+    }
+
+    public Task<DeliveryEntry?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        DeliveryIds.IsWellFormed(id) ? _store.GetAsync(id, cancellationToken) : Task.FromResult<DeliveryEntry?>(null);
+
+    public Task<DeliveryEntry?> FindAsync(string queue, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        _store.FindAsync(queue, idempotencyKey, cancellationToken);
+}

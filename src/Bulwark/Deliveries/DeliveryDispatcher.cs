@@ -1,0 +1,297 @@
+using Bulwark.Backoff;
+using Bulwark.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Deliveries;
+
+/// <summary>
+/// Delivers stored entries in the background: leases the due ones, hands each to its queue's <see cref="IDeliveryHandler"/>,
+/// records the outcome under the lease, tells the <see cref="IDeliveryObserver"/>s of each success, and returns stuck work
+/// (entries whose dispatcher died mid-attempt) to the queue.
+/// </summary>
+internal sealed partial class DeliveryDispatcher : BackgroundService
+{
+    private readonly IDeliveryStore _store;
+    private readonly IServiceProvider _services;
+    private readonly IDeliveryObserver[] _observers;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly DeliverySignal _signal;
+    private readonly ILogger<DeliveryDispatcher> _logger;
+    private readonly BackoffCalculator _backoff;
+    private readonly SemaphoreSlim _slots;
+    private DateTimeOffset _nextSweep;
+
+    public DeliveryDispatcher(
+        IDeliveryStore store,
+        IServiceProvider services,
+        IEnumerable<IDeliveryObserver> observers,
+        IOptions<DeliveryOptions> options,
+        TimeProvider timeProvider,
+        DeliverySignal signal,
+        ILogger<DeliveryDispatcher> logger)
+    {
+        _store = store;
+        _services = services;
+        _observers = [.. observers];
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _signal = signal;
+        _logger = logger;
+        _backoff = DeliveryBackoff.Create(_options);
+        _slots = new SemaphoreSlim(_options.MaxConcurrentDeliveries, _options.MaxConcurrentDeliveries);
+    }
+
+    /// <summary>Gets this dispatcher's lease owner id: unique per process.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{DeliveryIds.Create()[..8]}";
+
+    /// <summary>Runs one pass: sweeps stuck work when due, then leases and delivers every due entry.</summary>
+    /// <returns>How many entries were attempted.</returns>
+    internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (now >= _nextSweep)
+        {
+            _nextSweep = now + _options.SweepInterval;
+            int released = await _store.ReleaseExpiredLeasesAsync(now, cancellationToken).ConfigureAwait(false);
+            if (released > 0)
+            {
+                Log.StuckReturned(_logger, released);
+            }
+        }
+
+        int attempted = 0;
+        var running = new List<Task>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int free = Math.Max(1, _slots.CurrentCount);
+            var batch = await _store.LeaseDueAsync(Owner, _timeProvider.GetUtcNow(), _options.LeaseDuration, free, cancellationToken).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var entry in batch)
+            {
+                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                attempted++;
+                running.Add(DeliverAndReleaseAsync(entry, cancellationToken));
+            }
+
+            running.RemoveAll(t => t.IsCompleted);
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        return attempted;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await NotifyLeftoversAsync(stoppingToken).ConfigureAwait(false);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The store is unavailable for now (locked, full): keep the entries, try again at the next poll.
+                Log.PassFailed(_logger, e.GetType().Name, e.Message);
+            }
+
+            try
+            {
+                await _signal.WaitAsync(_options.PollInterval, _timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task DeliverAndReleaseAsync(DeliveryEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Recording the outcome failed: the lease will expire and the entry return to the queue.
+            Log.RecordFailed(_logger, entry.Id, e.GetType().Name);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the lease expires and the entry returns to the queue in a later process.
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task DeliverAsync(DeliveryEntry entry, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetUtcNow();
+        if (started >= entry.ExpiresAt)
+        {
+            await CompleteAsync(entry, DeliveryCompletion.Dead(started, $"Time to live ended before delivery ({entry.Attempts - 1} attempt(s) made).")).ConfigureAwait(false);
+            return;
+        }
+
+        var handler = _services.GetKeyedService<IDeliveryHandler>(entry.Queue);
+        if (handler is null)
+        {
+            await CompleteAsync(entry, DeliveryCompletion.Dead(started, $"No delivery handler is registered for queue '{entry.Queue}'.")).ConfigureAwait(false);
+            return;
+        }
+
+        DeliveryAttemptResult result;
+        using (var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+        {
+            try
+            {
+                result = await handler.DeliverAsync(entry, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: hand the entry back now rather than leave it to its lease, and do not count the attempt as failed.
+                await _store.CompleteAsync(entry.Id, Owner, DeliveryCompletion.Retry(_timeProvider.GetUtcNow(), _timeProvider.GetUtcNow(), "Interrupted by shutdown."), CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                result = DeliveryAttemptResult.Failed($"The attempt timed out after {_options.AttemptTimeout.TotalSeconds:0.###} s.");
+            }
+            catch (Exception e)
+            {
+                result = DeliveryAttemptResult.Failed($"The handler threw {e.GetType().Name}.");
+            }
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var completion = result.Outcome switch
+        {
+            DeliveryState.Delivered => DeliveryCompletion.Delivered(now, Trim(result.Response!)),
+            DeliveryState.Dead => DeliveryCompletion.Dead(now, result.Error ?? "Refused by the dependency.", Trim(result.Response!)),
+            _ when entry.Attempts >= entry.MaxAttempts => DeliveryCompletion.Dead(now, $"Gave up after {entry.Attempts} attempt(s); last error: {result.Error}"),
+            _ => RetryOrExpire(entry, now, result),
+        };
+
+        if (await CompleteAsync(entry, completion).ConfigureAwait(false) && completion.State == DeliveryState.Delivered)
+        {
+            await NotifyAsync(entry with { State = DeliveryState.Delivered, Response = completion.Response, CompletedAt = now, LeaseOwner = null, LeaseExpiresAt = null }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private DeliveryCompletion RetryOrExpire(DeliveryEntry entry, DateTimeOffset now, DeliveryAttemptResult result)
+    {
+        var delay = _backoff.GetDelay(entry.Attempts - 1);
+        if (result.RetryAfter is { } asked && asked > delay)
+        {
+            delay = asked < _options.MaxDelay ? asked : _options.MaxDelay;
+        }
+
+        var next = now + delay;
+        return next >= entry.ExpiresAt
+            ? DeliveryCompletion.Dead(now, $"Time to live ends before the next attempt; last error: {result.Error}")
+            : DeliveryCompletion.Retry(now, next, result.Error ?? "Failed.");
+    }
+
+    private async Task<bool> CompleteAsync(DeliveryEntry entry, DeliveryCompletion completion)
+    {
+        bool recorded = await _store.CompleteAsync(entry.Id, Owner, completion, CancellationToken.None).ConfigureAwait(false);
+        if (!recorded)
+        {
+            Log.LeaseLost(_logger, entry.Id);
+            return false;
+        }
+
+        switch (completion.State)
+        {
+            case DeliveryState.Delivered:
+                Log.Delivered(_logger, entry.Id, entry.Queue, completion.Response?.Status ?? 0, entry.Attempts);
+                break;
+            case DeliveryState.Dead:
+                Log.Dead(_logger, entry.Id, entry.Queue, entry.Attempts, completion.Error ?? string.Empty);
+                break;
+            default:
+                Log.AttemptFailed(_logger, entry.Id, entry.Queue, entry.Attempts, completion.NextAttemptAt!.Value, completion.Error ?? string.Empty);
+                break;
+        }
+
+        return true;
+    }
+
+    private async Task NotifyAsync(DeliveryEntry entry, CancellationToken cancellationToken)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                await observer.OnDeliveredAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.ObserverFailed(_logger, entry.Id, observer.GetType().Name, e.GetType().Name);
+            }
+        }
+
+        await _store.MarkNotifiedAsync(entry.Id, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task NotifyLeftoversAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var entry in await _store.ListUnnotifiedAsync(10_000, cancellationToken).ConfigureAwait(false))
+            {
+                await NotifyAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.PassFailed(_logger, e.GetType().Name, e.Message);
+        }
+    }
+
+    private DeliveryResponse Trim(DeliveryResponse response) =>
+        response.Body.Length <= _options.MaxKeptResponseBytes ? response : response with { Body = response.Body[.._options.MaxKeptResponseBytes] };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Delivery {DeliveryId} to {Queue} delivered with status {Status} after {Attempts} attempt(s)")]
+        public static partial void Delivered(ILogger logger, string deliveryId, string queue, int status, int attempts);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} to {Queue} attempt {Attempts} failed; next attempt at {NextAttemptAt:o}: {Error}")]
+        public static partial void AttemptFailed(ILogger logger, string deliveryId, string queue, int attempts, DateTimeOffset nextAttemptAt, string error);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Delivery {DeliveryId} to {Queue} is a dead letter after {Attempts} attempt(s): {Error}")]
+        public static partial void Dead(ILogger logger, string deliveryId, string queue, int attempts, string error);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the lease was lost before the outcome was recorded; another dispatcher owns it now")]
+        public static partial void LeaseLost(ILogger logger, string deliveryId);
+
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "{Count} stuck delivery(ies) whose dispatcher stopped mid-attempt were returned to the queue")]
+        public static partial void StuckReturned(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "The delivery dispatcher's pass failed ({ExceptionType}): {Message}; entries stay stored and are tried again")]
+        public static partial void PassFailed(ILogger logger, string exceptionType, string message);
+
+        [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: recording the outcome failed ({ExceptionType}); the entry returns to the queue when its lease ends")]
+        public static partial void RecordFailed(ILogger logger, string deliveryId, string exceptionType);
+
+        [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: observer {Observer} threw {ExceptionType}")]
+        public static partial void ObserverFailed(ILogger logger, string deliveryId, string observer, string exceptionType);
+    }
+}

@@ -1,0 +1,7 @@
+namespace Bulwark.Deliveries;
+
+/// <summary>What the dependency answered to the delivery that succeeded (or refused it for good), kept to answer a client that sends the same key again.</summary>
+/// <param name="Status">The status code (HTTP, or a handler's own code).</param>
+/// <param name="ContentType">The response's media type, or <see langword="null"/>.</param>
+/// <param name="Body">The response body, at most the configured size; empty when none was kept.</param>
+public sealed record DeliveryResponse(int Status, string? ContentType, ReadOnlyMemory<byte> Body);
