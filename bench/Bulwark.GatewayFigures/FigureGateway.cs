@@ -35,6 +35,7 @@ internal sealed class FigureGateway : IAsyncDisposable
             EnvironmentOverrides = false,
             Environment = _ => null,
             MinimumLogLevel = LogLevel.Error,
+            StorePath = Path.Combine(Path.GetTempPath(), "bulwark-figures-" + Guid.NewGuid().ToString("N"), "bulwark.db"),
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -77,7 +77,7 @@ internal static class CheckConfigCommand
     /// </summary>
     private static async Task ValidateHostAsync(GatewayHostSettings settings)
     {
-        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None });
+        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, InMemoryStore = true });
         await using (app.ConfigureAwait(false))
         {
             try

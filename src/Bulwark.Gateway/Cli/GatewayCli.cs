@@ -12,6 +12,9 @@ internal static class GatewayCli
     /// <summary>The exit code when requests were still running at the drain deadline and were cancelled.</summary>
     public const int DrainTimedOut = 3;
 
+    /// <summary>Exit code of <c>serve</c> when the store cannot be opened (corrupt, locked, unwritable) and fails closed.</summary>
+    public const int StoreUnavailable = 4;
+
     /// <summary>
     /// Parses and runs. <c>serve</c> leaves SIGTERM and SIGINT to the host, whose graceful shutdown may take longer than
     /// System.CommandLine's termination timeout would allow before forcing exit code 143.
@@ -77,6 +80,11 @@ internal static class GatewayCli
         {
             await Console.Error.WriteLineAsync($"bulwark: the configuration file '{config.FullName}' is not valid JSON: {e.InnerException?.Message ?? e.Message}").ConfigureAwait(false);
             return ConfigurationError;
+        }
+        catch (Bulwark.Storage.StoreUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"bulwark: {e.Message} The gateway did not start (set Bulwark:Storage:OnStoreFailure to FailOpen to serve without durable features).").ConfigureAwait(false);
+            return StoreUnavailable;
         }
 
         await using (app.ConfigureAwait(false))

@@ -41,4 +41,12 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <summary>Gets or sets how the gateway drains on SIGTERM or SIGINT (<c>Bulwark:Shutdown</c>).</summary>
     /// <value>Defaults to a 5 s drain delay and a 25 s drain timeout.</value>
     public GatewayShutdownOptions Shutdown { get; set; } = new();
+
+    /// <summary>Gets or sets the store of circuit breaker state and deferred deliveries.</summary>
+    /// <value>Defaults to SQLite at <c>data/bulwark.db</c>, failing closed.</value>
+    public Bulwark.Gateway.Storage.GatewayStorageOptions Storage { get; set; } = new();
+
+    /// <summary>Gets or sets the deferred-delivery dispatcher's settings (attempts, time to live, backoff, leases).</summary>
+    /// <value>Defaults to the defaults of <see cref="Bulwark.Deliveries.DeliveryOptions"/>.</value>
+    public Bulwark.Deliveries.DeliveryOptions Deliveries { get; set; } = new();
 }

@@ -29,7 +29,97 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
 
         ValidateLimits(options.Limits, errors);
         ValidateShutdown(options.Shutdown, errors);
+        ValidateStorage(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateStorage(GatewayOptions options, List<string> errors)
+    {
+        if (options.Storage is { } storage)
+        {
+            const string path = $"{Root}:Storage";
+            if (!Enum.IsDefined(storage.Provider))
+            {
+                errors.Add($"{path}:Provider: '{storage.Provider}' is not a store; use Sqlite or InMemory.");
+            }
+
+            if (!Enum.IsDefined(storage.OnStoreFailure))
+            {
+                errors.Add($"{path}:OnStoreFailure: '{storage.OnStoreFailure}' is not a mode; use FailClosed or FailOpen.");
+            }
+
+            if (storage.Provider == Storage.GatewayStoreProvider.Sqlite && string.IsNullOrWhiteSpace(storage.Path))
+            {
+                errors.Add($"{path}:Path: the SQLite file is required, for example \"data/bulwark.db\".");
+            }
+
+            if (storage.BusyTimeout < TimeSpan.Zero || storage.BusyTimeout > TimeSpan.FromMinutes(5))
+            {
+                errors.Add($"{path}:BusyTimeout: {storage.BusyTimeout:c} is out of range; allowed 00:00:00 to 00:05:00.");
+            }
+
+            if (storage.MaxSizeBytes != 0 && storage.MaxSizeBytes is < 65_536 or > 1L << 40)
+            {
+                errors.Add($"{path}:MaxSizeBytes: {storage.MaxSizeBytes} is out of range; allowed 0 (no limit) or 65536 to {1L << 40}.");
+            }
+        }
+
+        if (options.Deliveries is { } deliveries && new Bulwark.Deliveries.DeliveryOptionsValidator().Validate(null, deliveries) is { Failed: true } failed)
+        {
+            errors.AddRange(failed.Failures);
+        }
+
+        for (int i = 0; i < options.Routes.Count; i++)
+        {
+            if (options.Routes[i] is not { } route)
+            {
+                continue;
+            }
+
+            string path = $"{Root}:Routes:{i}";
+            if (!Enum.IsDefined(route.OnFailure))
+            {
+                errors.Add($"{path}:OnFailure: '{route.OnFailure}' is not a mode; use Fail or Defer.");
+            }
+
+            if (route.OnFailure != Deferral.RouteFailureMode.Defer || route.Defer is not { } defer)
+            {
+                continue;
+            }
+
+            if (defer.MaxAttempts is { } attempts && attempts is < 2 or > 1000)
+            {
+                errors.Add($"{path}:Defer:MaxAttempts: {attempts} is out of range; allowed 2 to 1000 (the failed direct attempt counts as the first).");
+            }
+
+            if (defer.TimeToLive is { } ttl && (ttl < TimeSpan.FromSeconds(1) || ttl > TimeSpan.FromDays(30)))
+            {
+                errors.Add($"{path}:Defer:TimeToLive: {ttl:c} is out of range; allowed 00:00:01 to 30.00:00:00.");
+            }
+
+            if (defer.MaxBodyBytes < 0 || defer.MaxBodyBytes > options.MaxBufferedBodyBytes)
+            {
+                errors.Add($"{path}:Defer:MaxBodyBytes: {defer.MaxBodyBytes} is out of range; allowed 0 to {Root}:MaxBufferedBodyBytes ({options.MaxBufferedBodyBytes}), since a deferred request must be buffered whole.");
+            }
+
+            for (int h = 0; h < defer.ReplayHeaders.Count; h++)
+            {
+                string? header = defer.ReplayHeaders[h];
+                if (string.IsNullOrWhiteSpace(header) || header.AsSpan().ContainsAny(" :\r\n\t"))
+                {
+                    errors.Add($"{path}:Defer:ReplayHeaders:{h}: '{header}' is not a header name.");
+                }
+                else if (Deferral.DeferralConstants.CredentialHeaders.Contains(header, StringComparer.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{path}:Defer:ReplayHeaders:{h}: {header} carries credentials, which are never stored; provider credentials are added at delivery from Bulwark:Providers:<name>:Headers.");
+                }
+            }
+
+            if (defer.OrderingHeader is { } ordering && (string.IsNullOrWhiteSpace(ordering) || ordering.AsSpan().ContainsAny(" :\r\n\t")))
+            {
+                errors.Add($"{path}:Defer:OrderingHeader: '{ordering}' is not a header name.");
+            }
+        }
     }
 
     private static void ValidateShutdown(GatewayShutdownOptions? shutdown, List<string> errors)

@@ -179,6 +179,13 @@ internal static class ProductionReadiness
                     $"{path}:Providers"));
             }
 
+            if (route.OnFailure == Deferral.RouteFailureMode.Defer && route.Defer?.TimeToLive is null)
+            {
+                findings.Add(new(ReadinessSeverity.Warning, "deferral-without-ttl",
+                    $"Route {route.Path} defers failed requests without its own Defer:TimeToLive, so they wait up to Bulwark:Deliveries:TimeToLive ({Format(options.Deliveries.TimeToLive)}) before becoming dead letters. Set how long a deferred request is still worth delivering.",
+                    $"{path}:Defer:TimeToLive"));
+            }
+
             if (route.Idempotent)
             {
                 findings.Add(new(ReadinessSeverity.Info, "route-idempotent",
@@ -188,8 +195,34 @@ internal static class ProductionReadiness
         }
     }
 
+    private static void CheckStorage(GatewayOptions options, List<ReadinessFinding> findings)
+    {
+        var storage = options.Storage;
+        if (storage.Provider == Storage.GatewayStoreProvider.InMemory)
+        {
+            findings.Add(new(ReadinessSeverity.Error, "in-memory-store",
+                "The store is in memory: breaker state and every deferred request are lost when the process stops. Use Provider Sqlite (the default).",
+                $"{Root}:Storage:Provider"));
+        }
+
+        if (storage.OnStoreFailure == Storage.StoreFailureMode.FailOpen)
+        {
+            findings.Add(new(ReadinessSeverity.Warning, "store-fail-open",
+                "OnStoreFailure is FailOpen: if the store cannot be opened the gateway serves without deferral and without breaker state, rather than refusing to start. /health/ready reports it as degraded.",
+                $"{Root}:Storage:OnStoreFailure"));
+        }
+
+        if (!storage.FlushEveryCommit)
+        {
+            findings.Add(new(ReadinessSeverity.Warning, "store-no-flush",
+                "FlushEveryCommit is off: an acknowledged deferral survives a crash of the process but may be lost in a power cut.",
+                $"{Root}:Storage:FlushEveryCommit"));
+        }
+    }
+
     private static void CheckGateway(GatewayOptions options, List<ReadinessFinding> findings)
     {
+        CheckStorage(options, findings);
         if (options.MaxBufferedBodyBytes > ProductionReadinessConstants.LargeBufferedBodyBytes)
         {
             findings.Add(new(ReadinessSeverity.Warning, "large-body-buffer",

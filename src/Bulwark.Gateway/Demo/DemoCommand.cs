@@ -28,6 +28,7 @@ internal static class DemoCommand
         long started = Stopwatch.GetTimestamp();
         var progress = new WorkloadProgress();
         var providers = new List<SampleProvider>();
+        var storeDirectory = Directory.CreateTempSubdirectory("bulwark-demo-");
         try
         {
             providers.Add(await SampleProvider.StartAsync(
@@ -50,6 +51,9 @@ internal static class DemoCommand
                 EnvironmentOverrides = false,
                 // Polly logs every opened circuit as an error; the report shows those transitions in plain words instead.
                 MinimumLogLevel = LogLevel.Critical,
+
+                // The embedded default store, in a directory of the demo's own, removed when it ends.
+                StorePath = Path.Combine(storeDirectory.FullName, "bulwark.db"),
             });
             await using (app.ConfigureAwait(false))
             {
@@ -90,6 +94,9 @@ internal static class DemoCommand
             {
                 await provider.DisposeAsync().ConfigureAwait(false);
             }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            storeDirectory.Delete(recursive: true);
         }
     }
 

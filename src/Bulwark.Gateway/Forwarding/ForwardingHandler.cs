@@ -3,6 +3,7 @@ using Bulwark.AspNetCore.Requests;
 using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -27,9 +28,11 @@ internal sealed partial class ForwardingHandler
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ForwardingHandler> _logger;
     private readonly Func<string> _bufferDirectory;
+    private readonly GatewayDeferral _deferral;
 
-    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, GatewayRouteTable routes, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, ILogger<ForwardingHandler> logger)
+    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, GatewayRouteTable routes, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, ILogger<ForwardingHandler> logger)
     {
+        _deferral = deferral;
         _bufferDirectory = bufferDirectory.Accessor;
         _forwarder = forwarder;
         _invoker = client.Invoker;
@@ -68,6 +71,25 @@ internal sealed partial class ForwardingHandler
         }
 
         var (buffered, streamed) = body;
+        string? deferralKey = null;
+        if (route.Deferral is { } deferral)
+        {
+            // A deferred request is stored whole: a body the route could not store is refused before any provider sees it.
+            if (streamed || (buffered && context.Request.Body.Length > deferral.MaxBodyBytes))
+            {
+                feature.ErrorType = "bad-request-body";
+                await GatewayProblem.DeferralBodyTooLarge(correlationId, deferral.MaxBodyBytes).WriteAsync(context, 0).ConfigureAwait(false);
+                return;
+            }
+
+            (deferralKey, bool fromClient) = GatewayDeferral.KeyOf(context.Request, route);
+            if (fromClient && await _deferral.TryAnswerRepeatAsync(context, route, deferralKey!, correlationId).ConfigureAwait(false))
+            {
+                // Accepted before: one entry, one delivery, whatever the client resends.
+                return;
+            }
+        }
+
         bool replayable = !streamed && (route.Idempotent || IsIdempotent(context.Request.Method) || !string.IsNullOrWhiteSpace(context.Request.Headers[GatewayConstants.IdempotencyKeyHeader]));
         var request = new ForwardingRequest(context, route, correlationId, replayable, buffered, streamed);
 
@@ -109,6 +131,20 @@ internal sealed partial class ForwardingHandler
         }
 
         var problem = GatewayProblem.ForFailure(request, result, deadline.IsCancellationRequested, _timeProvider);
+        if (route.Deferral is not null && result.Outcome.Exception is not ClientBodyException)
+        {
+            if (deferralKey is not null && _deferral.Enabled)
+            {
+                feature.ErrorType = "deferred";
+                await _deferral.DeferAsync(context, request, deferralKey, request.Attempts).ConfigureAwait(false);
+                return;
+            }
+
+            problem = problem.WithNote(_deferral.Enabled
+                ? " This route stores failed requests for later delivery when they carry an Idempotency-Key header: send one to have the request accepted and delivered later."
+                : " This route would store the request for later delivery, but the gateway runs without its store.");
+        }
+
         feature.ErrorType = problem.Type;
         Log.RequestFailed(_logger, context.Request.Method, route.Path, problem.Status, result.Attempts.Count, correlationId);
         if (request.BodyStreamed)

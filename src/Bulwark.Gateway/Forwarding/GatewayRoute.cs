@@ -14,6 +14,7 @@ internal sealed class GatewayRoute
         Idempotent = options.Idempotent;
         Methods = [.. options.Methods.Select(m => m.ToUpperInvariant())];
         Timeout = options.Timeout;
+        Deferral = options.OnFailure == Bulwark.Gateway.Deferral.RouteFailureMode.Defer ? options.Defer : null;
         Providers = providers;
         Chain = new FailoverExecutor<ForwardedResponse>(
             providers.Select(p => p.Failover),
@@ -27,6 +28,9 @@ internal sealed class GatewayRoute
     public IReadOnlyList<string> Methods { get; }
 
     public TimeSpan Timeout { get; }
+
+    /// <summary>Gets how the route defers requests every provider failed, or <see langword="null"/> when it does not.</summary>
+    public Bulwark.Gateway.Deferral.GatewayDeferralOptions? Deferral { get; }
 
     public IReadOnlyList<GatewayProvider> Providers { get; }
 

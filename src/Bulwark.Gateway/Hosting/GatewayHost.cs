@@ -1,8 +1,11 @@
 using Bulwark.AspNetCore.Providers;
+using Bulwark.Deliveries;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +56,22 @@ internal static class GatewayHost
         services.AddSingleton<GatewayRouteTable>();
         services.AddSingleton<ForwardingHandler>();
 
+        // The store: breaker state across restarts (every pipeline's breaker is restored at start and saved on each
+        // transition) and deferred delivery. Opened once; FailOpen leaves it out, said at start and on /health/ready.
+        services.AddBulwarkStore(sp => GatewayStore.Open(
+            settings.InMemoryStore ? new GatewayStorageOptions { Provider = GatewayStoreProvider.InMemory } : sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage,
+            settings.StorePath));
+        services.AddSingleton<IOptions<DeliveryOptions>>(static sp =>
+        {
+            var deliveries = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Deliveries;
+            deliveries.DispatcherEnabled &= sp.GetRequiredService<GatewayStore>().IsAvailable;
+            return Options.Create(deliveries);
+        });
+        services.AddBulwarkDeliveries();
+        services.AddKeyedSingleton<IDeliveryHandler, GatewayDeliveryHandler>(KeyedService.AnyKey);
+        services.AddSingleton<GatewayDeferral>();
+        services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
+
         // Health, error rate and admin report on the gateway's own providers (registered before them).
         services.AddSingleton<IBulwarkProviderCatalog, GatewayProviderCatalog>();
         services.AddBulwarkCorrelation();
@@ -60,7 +79,7 @@ internal static class GatewayHost
         services.AddBulwarkTelemetry(builder.Configuration);
         services.AddBulwarkProviderHealth();
         services.AddSingleton<Bulwark.AspNetCore.Health.IBulwarkProviderHealthSource, Bulwark.AspNetCore.ProviderHealth.StatisticsProviderHealthSource>();
-        services.AddBulwarkHealth();
+        services.AddBulwarkHealth().AddCheck<StoreHealthCheck>("store", tags: [Bulwark.AspNetCore.Health.BulwarkHealthTags.Ready]);
         services.AddBulwarkErrorRate();
         services.AddBulwarkAdmin(builder.Configuration);
         services.AddSingleton<InFlightRequests>();
@@ -76,6 +95,19 @@ internal static class GatewayHost
 
         // Resolving the routes validates the configuration now, with every error, before anything listens.
         var routes = app.Services.GetRequiredService<GatewayRouteTable>();
+
+        // Then the store, so that a corrupt, locked or unwritable file stops the start with a clear message (FailClosed).
+        var store = app.Services.GetRequiredService<GatewayStore>();
+        var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.Gateway.Storage");
+        if (!store.IsAvailable)
+        {
+            StoreLog.RunningWithoutStore(startup, store.UnavailableReason!);
+        }
+        else if (store.IsInMemory)
+        {
+            StoreLog.InMemoryStore(startup);
+        }
+
         var handler = app.Services.GetRequiredService<ForwardingHandler>();
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
 
@@ -109,7 +141,10 @@ internal static class GatewayHost
 
         app.MapBulwarkProviderHealth();
         app.MapBulwarkHealth();
-        app.MapBulwarkAdmin().MapProductionReadiness();
+        var admin = app.MapBulwarkAdmin();
+        admin.MapProductionReadiness();
+        admin.MapDeliveryAdmin();
+        app.MapDeliveryStatus();
         app.MapBulwarkMetrics();
         for (int i = 0; i < routes.Routes.Count; i++)
         {

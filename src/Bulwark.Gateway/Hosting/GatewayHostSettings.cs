@@ -26,4 +26,10 @@ internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJso
 
     /// <summary>Gets the directory large buffered request bodies spill to, or <see langword="null"/> for ASP.NET Core's (<c>ASPNETCORE_TEMP</c>, else the system's).</summary>
     public string? BodyBufferDirectory { get; init; }
+
+    /// <summary>Gets the SQLite file to use instead of <c>Bulwark:Storage:Path</c>, or <see langword="null"/> for the configured one.</summary>
+    public string? StorePath { get; init; }
+
+    /// <summary>Gets a value indicating whether to keep state in memory whatever the configuration says: for <c>check-config</c>, which must not create or lock files.</summary>
+    public bool InMemoryStore { get; init; }
 }

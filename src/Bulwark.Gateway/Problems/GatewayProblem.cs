@@ -66,6 +66,60 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    public static GatewayProblem DeferralBodyTooLarge(string correlationId, long limit) => new(
+        StatusCodes.Status413PayloadTooLarge,
+        "bad-request-body",
+        "Request body too large",
+        $"This route stores requests it cannot deliver at once, so it accepts bodies of at most {limit.ToString(CultureInfo.InvariantCulture)} bytes; nothing was sent to a provider.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    public static GatewayProblem DeferralUnavailable(string correlationId) => new(
+        StatusCodes.Status503ServiceUnavailable,
+        "deferral-unavailable",
+        "Not accepted",
+        "Every provider failed and the gateway could not store the request for later delivery (its store is full, read-only or unavailable), so the request was NOT accepted. Retry it with the same Idempotency-Key.",
+        retryable: true,
+        TimeSpan.FromSeconds(5),
+        correlationId,
+        []);
+
+    public static GatewayProblem DeliveryGivenUp(string correlationId, string deliveryId) => new(
+        StatusCodes.Status502BadGateway,
+        "delivery-given-up",
+        "Delivery given up",
+        $"A request with this Idempotency-Key was accepted earlier as delivery {deliveryId}, and its delivery was given up (attempts or time to live exhausted). An operator can replay it; sending it again with the same key does not deliver it twice.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    public static GatewayProblem DeliveryNotFound(string correlationId) => new(
+        StatusCodes.Status404NotFound,
+        "delivery-not-found",
+        "No such delivery",
+        "No deferred delivery has this id. Ids are the 32 hexadecimal characters from the Location header of the 202 answer.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    public static GatewayProblem AdminBadRequest(string correlationId, string detail) => new(
+        StatusCodes.Status400BadRequest,
+        "bad-request",
+        "Bad request",
+        detail,
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    /// <summary>The same problem with a sentence added to its detail.</summary>
+    public GatewayProblem WithNote(string note) =>
+        new(Status, Type, Title, Detail + note, Retryable, RetryAfter, CorrelationId, Attempts);
+
     public static GatewayProblem TooManyRequests(string correlationId, TimeSpan retryAfter) => new(
         StatusCodes.Status429TooManyRequests,
         "rate-limited",

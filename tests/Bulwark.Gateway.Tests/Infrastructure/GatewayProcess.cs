@@ -54,7 +54,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway and waits, within a bound, until <c>/health/live</c> answers 200.</summary>
-    public static async Task<GatewayProcess> StartAsync(string configJson)
+    public static async Task<GatewayProcess> StartAsync(string configJson, string? storePath = null)
     {
         string configPath = Path.Combine(Path.GetTempPath(), $"bulwark-drain-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
@@ -71,6 +71,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add(configPath);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        start.Environment["Bulwark__Storage__Path"] = storePath ?? TestStore.NewPath();
 
         var process = Process.Start(start)!;
         var gateway = new GatewayProcess(process, configPath, address);

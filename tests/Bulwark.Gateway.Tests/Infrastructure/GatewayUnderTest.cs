@@ -46,7 +46,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
-    public static async Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null, string? bodyBufferDirectory = null)
+    public static async Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null, string? bodyBufferDirectory = null, string? storePath = null)
     {
         var app = GatewayHost.Build(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
         {
@@ -55,6 +55,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             TimeProvider = timeProvider,
             BodyBufferDirectory = bodyBufferDirectory,
             MinimumLogLevel = LogLevel.Warning,
+            StorePath = storePath ?? TestStore.NewPath(),
         });
         var gateway = new GatewayUnderTest(app, new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) });
         await app.StartAsync();

@@ -1,0 +1,246 @@
+using System.Text.Json;
+using Bulwark.Deliveries;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Storage;
+using Bulwark.Storage;
+
+namespace Bulwark.Gateway.Deferral;
+
+/// <summary>
+/// The request side of deferred delivery: answers a repeated idempotency key from the store, and stores a replayable
+/// request that every provider failed, answering <c>202 Accepted</c> only once it is durable.
+/// </summary>
+internal sealed partial class GatewayDeferral
+{
+    private readonly IDeferredDeliveryQueue? _queue;
+    private readonly GatewayStore _store;
+    private readonly ILogger<GatewayDeferral> _logger;
+
+    public GatewayDeferral(GatewayStore store, IServiceProvider services, ILogger<GatewayDeferral> logger)
+    {
+        _store = store;
+        _queue = services.GetService<IDeferredDeliveryQueue>();
+        _logger = logger;
+    }
+
+    /// <summary>Gets a value indicating whether requests can be deferred (a store is there).</summary>
+    public bool Enabled => _queue is not null;
+
+    /// <summary>The key a deferral would be stored under: the client's <c>Idempotency-Key</c>, else a fresh one on an idempotent route, else none.</summary>
+    public static (string? Key, bool FromClient) KeyOf(HttpRequest request, GatewayRoute route)
+    {
+        string? given = request.Headers[GatewayConstants.IdempotencyKeyHeader];
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return (given.Trim(), true);
+        }
+
+        return route.Idempotent ? (DeliveryIds.Create(), false) : (null, false);
+    }
+
+    /// <summary>When the route already accepted this key, answers with what is known of it (202, or the stored response) and returns <see langword="true"/>.</summary>
+    public async Task<bool> TryAnswerRepeatAsync(HttpContext context, GatewayRoute route, string key, string correlationId)
+    {
+        if (_queue is null)
+        {
+            return false;
+        }
+
+        DeliveryEntry? entry;
+        try
+        {
+            entry = await _queue.FindAsync(route.Path, key, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // Forward anyway: the provider still gets the key and can drop a duplicate itself.
+            Log.LookupFailed(_logger, correlationId, e.Message);
+            return false;
+        }
+
+        if (entry is null)
+        {
+            return false;
+        }
+
+        await WriteRepeatAsync(context, entry, correlationId).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stores the failed request and answers 202; or, when the store cannot take it, 503 — never an acknowledgement of a write that is not durable.</summary>
+    public async Task DeferAsync(HttpContext context, ForwardingRequest request, string key, int attemptsMade)
+    {
+        var route = request.Route;
+        var deferral = route.Deferral!;
+        var httpRequest = context.Request;
+        ReadOnlyMemory<byte> body = ReadOnlyMemory<byte>.Empty;
+        if (request.BodyBuffered)
+        {
+            httpRequest.Body.Position = 0;
+            var copy = new MemoryStream();
+            await httpRequest.Body.CopyToAsync(copy, context.RequestAborted).ConfigureAwait(false);
+            body = copy.GetBuffer().AsMemory(0, (int)copy.Length);
+        }
+
+        var headers = new List<KeyValuePair<string, string>> { new(GatewayConstants.CorrelationHeader, request.CorrelationId) };
+        foreach (var name in deferral.ReplayHeaders)
+        {
+            if (httpRequest.Headers.TryGetValue(name, out var values))
+            {
+                headers.AddRange(values.Where(v => v is not null).Select(v => new KeyValuePair<string, string>(name, v!)));
+            }
+        }
+
+        string target = httpRequest.Path.Value + httpRequest.QueryString.Value;
+        string? orderingKey = deferral.OrderingHeader is { } header && httpRequest.Headers[header] is { Count: > 0 } ordering ? ordering.ToString() : null;
+        var envelope = new DeliveryEnvelope(httpRequest.Method, target, headers, httpRequest.ContentType, body);
+        DeliveryTicket ticket;
+        try
+        {
+            ticket = await _queue!.EnqueueAsync(
+                route.Path,
+                key,
+                envelope,
+                new DeliveryEnqueueOptions { MaxAttempts = deferral.MaxAttempts, TimeToLive = deferral.TimeToLive, OrderingKey = orderingKey, AttemptsMade = Math.Max(1, attemptsMade) },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            Log.StoreRefused(_logger, route.Path, request.CorrelationId, e.Message);
+            await GatewayProblem.DeferralUnavailable(request.CorrelationId).WriteAsync(context, request.Attempts).ConfigureAwait(false);
+            return;
+        }
+
+        if (!ticket.Created)
+        {
+            // Another request with the same key was deferred (or delivered) meanwhile: one entry, one delivery.
+            await WriteRepeatAsync(context, ticket.Entry, request.CorrelationId).ConfigureAwait(false);
+            return;
+        }
+
+        Log.Deferred(_logger, ticket.Id, route.Path, request.CorrelationId);
+        await WriteAcceptedAsync(context, ticket.Entry, request.CorrelationId).ConfigureAwait(false);
+    }
+
+    /// <summary>The body a client reads at <c>/bulwark/deliveries/{id}</c> (and with a 202): state, attempts, times, the provider's status once delivered.</summary>
+    public static void WriteStatus(Utf8JsonWriter json, DeliveryEntry entry, bool forOperator)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", entry.Id);
+        json.WriteString("state", StateName(entry.State));
+        json.WriteString("route", entry.Queue);
+        json.WriteString("idempotencyKey", entry.IdempotencyKey);
+        json.WriteString("location", DeferralConstants.StatusPathPrefix + entry.Id);
+        json.WriteNumber("attempts", entry.Attempts);
+        json.WriteNumber("maxAttempts", entry.MaxAttempts);
+        json.WriteString("acceptedAt", entry.CreatedAt);
+        json.WriteString("expiresAt", entry.ExpiresAt);
+        if (entry.State == DeliveryState.Pending)
+        {
+            json.WriteString("nextAttemptAt", entry.NextAttemptAt);
+        }
+
+        if (entry.CompletedAt is { } completed)
+        {
+            json.WriteString("completedAt", completed);
+        }
+
+        if (entry.Response is { } response)
+        {
+            json.WriteNumber("upstreamStatus", response.Status);
+        }
+
+        if (forOperator)
+        {
+            json.WriteString("method", entry.Envelope.Method);
+            json.WriteString("target", entry.Envelope.Target);
+            json.WriteNumber("bodyBytes", entry.Envelope.Body.Length);
+            if (entry.LeaseOwner is { } owner)
+            {
+                json.WriteString("leaseOwner", owner);
+                json.WriteString("leaseExpiresAt", entry.LeaseExpiresAt!.Value);
+            }
+
+            if (entry.LastError is { } error)
+            {
+                json.WriteString("lastError", error);
+            }
+        }
+        else if (entry.State == DeliveryState.Dead)
+        {
+            json.WriteString("detail", "Delivery was given up; an operator can replay it.");
+        }
+
+        json.WriteEndObject();
+    }
+
+    public static string StateName(DeliveryState state) => state switch
+    {
+        DeliveryState.Pending => "pending",
+        DeliveryState.InProgress => "in-progress",
+        DeliveryState.Delivered => "delivered",
+        _ => "dead",
+    };
+
+    private static async Task WriteRepeatAsync(HttpContext context, DeliveryEntry entry, string correlationId)
+    {
+        var response = context.Response;
+        response.Headers[DeferralConstants.DeliveryIdHeader] = entry.Id;
+        response.Headers[DeferralConstants.ReplayedHeader] = "true";
+        switch (entry.State)
+        {
+            case DeliveryState.Delivered or DeliveryState.Dead when entry.Response is { } stored:
+                // The stored outcome: what the provider answered to the one delivery.
+                response.StatusCode = stored.Status;
+                response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
+                if (stored.ContentType is { } type)
+                {
+                    response.ContentType = type;
+                }
+
+                response.ContentLength = stored.Body.Length;
+                await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
+                return;
+            case DeliveryState.Dead:
+                await GatewayProblem.DeliveryGivenUp(correlationId, entry.Id).WriteAsync(context, 0).ConfigureAwait(false);
+                return;
+            default:
+                await WriteAcceptedAsync(context, entry, correlationId).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private static async Task WriteAcceptedAsync(HttpContext context, DeliveryEntry entry, string correlationId)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status202Accepted;
+        response.ContentType = "application/json";
+        response.Headers.Location = DeferralConstants.StatusPathPrefix + entry.Id;
+        response.Headers[GatewayConstants.IdempotencyKeyHeader] = entry.IdempotencyKey;
+        response.Headers[DeferralConstants.DeliveryIdHeader] = entry.Id;
+        response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
+        response.Headers.CacheControl = "no-store";
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            WriteStatus(json, entry, forOperator: false);
+        }
+
+        response.ContentLength = buffer.Length;
+        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Every provider of {Route} failed; the request was stored as delivery {DeliveryId} for later delivery; correlation id {CorrelationId}")]
+        public static partial void Deferred(ILogger logger, string deliveryId, string route, string correlationId);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Every provider of {Route} failed and the store refused the deferral, so the request was NOT accepted (503); correlation id {CorrelationId}: {Reason}")]
+        public static partial void StoreRefused(ILogger logger, string route, string correlationId, string reason);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Looking up an idempotency key failed; the request is forwarded; correlation id {CorrelationId}: {Reason}")]
+        public static partial void LookupFailed(ILogger logger, string correlationId, string reason);
+    }
+}

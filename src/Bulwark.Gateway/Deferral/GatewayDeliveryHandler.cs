@@ -1,0 +1,135 @@
+using System.Net.Http.Headers;
+using Bulwark.Classification;
+using Bulwark.Deliveries;
+using Bulwark.Failover;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Forwarding;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Gateway.Deferral;
+
+/// <summary>
+/// Delivers the gateway's deferred requests: each attempt runs the stored request along its route's provider chain, with
+/// each provider's pipeline (retries, breaker, timeouts), the provider's credentials added from configuration, and the
+/// same <c>Idempotency-Key</c> every time.
+/// </summary>
+internal sealed class GatewayDeliveryHandler : IDeliveryHandler
+{
+    private readonly GatewayRouteTable _routes;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly TimeProvider _timeProvider;
+    private readonly int _maxKeptResponseBytes;
+
+    public GatewayDeliveryHandler(GatewayRouteTable routes, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options)
+    {
+        _routes = routes;
+        _invoker = client.Invoker;
+        _timeProvider = timeProvider;
+        _maxKeptResponseBytes = options.Value.Deliveries.MaxKeptResponseBytes;
+    }
+
+    public async ValueTask<DeliveryAttemptResult> DeliverAsync(DeliveryEntry entry, CancellationToken cancellationToken)
+    {
+        var route = _routes.Routes.FirstOrDefault(r => string.Equals(r.Path, entry.Queue, StringComparison.Ordinal));
+        if (route is null)
+        {
+            return DeliveryAttemptResult.Failed($"The route '{entry.Queue}' is no longer configured.");
+        }
+
+        var capture = new Capture();
+        using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var result = await route.Chain.ExecuteAsync(AttemptAsync, (Handler: this, Route: route, Entry: entry, Capture: capture), replayable: true, linked.Token).ConfigureAwait(false);
+        if (result.Outcome.Result is { } answered && capture.Response is { } response)
+        {
+            return answered.StatusCode is >= 200 and < 400
+                ? DeliveryAttemptResult.Delivered(response)
+                : DeliveryAttemptResult.Refused(response, $"{result.Provider} refused the request with {answered.StatusCode}.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return DeliveryAttemptResult.Failed(Describe(result), result.Outcome.Exception is IRetryAfterProvider { RetryAfter: { } hint } ? hint : null);
+    }
+
+    private static string Describe(FailoverResult<ForwardedResponse> result)
+    {
+        if (result.Attempts.Count == 0)
+        {
+            return "No provider was tried.";
+        }
+
+        var last = result.Attempts[^1];
+        string what = result.Outcome.Exception switch
+        {
+            UpstreamResponseException response => $"answered {response.StatusCode}",
+            HttpRequestException http => $"failed ({http.HttpRequestError})",
+            Polly.Timeout.TimeoutRejectedException => "timed out",
+            OperationCanceledException => "timed out (the route's timeout)",
+            Polly.CircuitBreaker.BrokenCircuitException or Polly.CircuitBreaker.IsolatedCircuitException => "circuit open",
+            { } other => $"failed ({other.GetType().Name})",
+            null => "failed",
+        };
+        return $"{result.Attempts.Count} attempt(s) along the chain; the last, at {last.Provider}, {what}.";
+    }
+
+    private static async ValueTask<ForwardedResponse> AttemptAsync(FailoverAttemptContext attempt, (GatewayDeliveryHandler Handler, GatewayRoute Route, DeliveryEntry Entry, Capture Capture) state)
+    {
+        var (handler, route, entry, capture) = state;
+        var provider = route.Providers[attempt.ProviderIndex];
+        var envelope = entry.Envelope;
+        using var request = new HttpRequestMessage(new HttpMethod(envelope.Method ?? "POST"), provider.BaseUrl + (envelope.Target ?? "/"));
+        if (!envelope.Body.IsEmpty || envelope.ContentType is not null)
+        {
+            request.Content = new ReadOnlyMemoryContent(envelope.Body);
+            if (envelope.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var media))
+            {
+                request.Content.Headers.ContentType = media;
+            }
+        }
+
+        foreach (var (name, value) in envelope.Headers)
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        request.Headers.Remove(GatewayConstants.IdempotencyKeyHeader);
+        request.Headers.TryAddWithoutValidation(GatewayConstants.IdempotencyKeyHeader, entry.IdempotencyKey);
+        foreach (var (name, value) in provider.Headers)
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await handler._invoker.SendAsync(request, attempt.CancellationToken).ConfigureAwait(false);
+        int status = (int)response.StatusCode;
+        if (provider.Pipeline.Classifier.IsTransientStatusCode(status))
+        {
+            throw new UpstreamResponseException(status, RetryAfterParser.TryGetRetryAfter(response, handler._timeProvider.GetUtcNow(), out var delay) ? delay : null);
+        }
+
+        capture.Response = new DeliveryResponse(status, response.Content.Headers.ContentType?.ToString(), await ReadKeptAsync(response.Content, handler._maxKeptResponseBytes, attempt.CancellationToken).ConfigureAwait(false));
+        return new ForwardedResponse(status, Broken: false);
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadKeptAsync(HttpContent content, int max, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while (buffer.Length < max && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, max - buffer.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private sealed class Capture
+    {
+        public DeliveryResponse? Response { get; set; }
+    }
+}

@@ -1,0 +1,99 @@
+using Bulwark.CircuitBreaker;
+using Bulwark.Deliveries;
+using Bulwark.Storage;
+using Bulwark.Storage.Sqlite;
+
+namespace Bulwark.Gateway.Storage;
+
+/// <summary>
+/// The gateway's store, opened once at start-up — SQLite by default, in-memory for tests — or, when it failed to open and
+/// the gateway fails open, the reason it is missing: then breaker state is neither restored nor saved, and every
+/// delivery operation throws <see cref="StoreUnavailableException"/> (a deferral is refused, never acknowledged).
+/// </summary>
+internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore
+{
+    private readonly ICircuitBreakerStateStore? _breakers;
+    private readonly IDeliveryStore? _deliveries;
+
+    private GatewayStore(object? inner, string description, string? unavailableReason)
+    {
+        _breakers = inner as ICircuitBreakerStateStore;
+        _deliveries = inner as IDeliveryStore;
+        Sqlite = inner as SqliteBulwarkStore;
+        Description = description;
+        UnavailableReason = unavailableReason;
+    }
+
+    public SqliteBulwarkStore? Sqlite { get; }
+
+    /// <summary>Gets why the store is missing (it failed to open and the gateway fails open), or <see langword="null"/>.</summary>
+    public string? UnavailableReason { get; }
+
+    public bool IsAvailable => UnavailableReason is null;
+
+    public bool IsInMemory => _deliveries is InMemoryBulwarkStore;
+
+    public string Description { get; }
+
+    /// <summary>Opens the configured store.</summary>
+    /// <exception cref="StoreUnavailableException">It cannot be opened and <see cref="StoreFailureMode.FailClosed"/> applies.</exception>
+    public static GatewayStore Open(GatewayStorageOptions options, string? pathOverride)
+    {
+        if (options.Provider == GatewayStoreProvider.InMemory)
+        {
+            return new GatewayStore(new InMemoryBulwarkStore(), "in-memory (nothing survives a restart)", null);
+        }
+
+        try
+        {
+            var store = SqliteBulwarkStore.Open(new SqliteStoreOptions
+            {
+                Path = pathOverride ?? options.Path,
+                BusyTimeout = options.BusyTimeout,
+                FlushEveryCommit = options.FlushEveryCommit,
+                MaxSizeBytes = options.MaxSizeBytes,
+            });
+            return new GatewayStore(store, $"SQLite ({store.FilePath})", null);
+        }
+        catch (StoreUnavailableException e) when (options.OnStoreFailure == StoreFailureMode.FailOpen)
+        {
+            return new GatewayStore(null, "unavailable", e.Message);
+        }
+    }
+
+    public Task SaveBreakerStateAsync(string key, CircuitBreakerSnapshot snapshot, CancellationToken cancellationToken) =>
+        _breakers?.SaveBreakerStateAsync(key, snapshot, cancellationToken) ?? Task.CompletedTask;
+
+    public Task<IReadOnlyDictionary<string, CircuitBreakerSnapshot>> LoadBreakerStatesAsync(CancellationToken cancellationToken) =>
+        _breakers?.LoadBreakerStatesAsync(cancellationToken) ?? Task.FromResult<IReadOnlyDictionary<string, CircuitBreakerSnapshot>>(new Dictionary<string, CircuitBreakerSnapshot>());
+
+    public Task<(DeliveryEntry Entry, bool Created)> EnqueueAsync(DeliveryEntry entry, CancellationToken cancellationToken) => Deliveries.EnqueueAsync(entry, cancellationToken);
+
+    public Task<DeliveryEntry?> GetAsync(string id, CancellationToken cancellationToken) => Deliveries.GetAsync(id, cancellationToken);
+
+    public Task<DeliveryEntry?> FindAsync(string queue, string idempotencyKey, CancellationToken cancellationToken) => Deliveries.FindAsync(queue, idempotencyKey, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryEntry>> LeaseDueAsync(string owner, DateTimeOffset now, TimeSpan leaseDuration, int maxCount, CancellationToken cancellationToken) =>
+        Deliveries.LeaseDueAsync(owner, now, leaseDuration, maxCount, cancellationToken);
+
+    public Task<bool> CompleteAsync(string id, string owner, DeliveryCompletion completion, CancellationToken cancellationToken) =>
+        Deliveries.CompleteAsync(id, owner, completion, cancellationToken);
+
+    public Task MarkNotifiedAsync(string id, CancellationToken cancellationToken) => Deliveries.MarkNotifiedAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryEntry>> ListAsync(DeliveryState? state, int maxCount, CancellationToken cancellationToken) => Deliveries.ListAsync(state, maxCount, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryEntry>> ListUnnotifiedAsync(int maxCount, CancellationToken cancellationToken) => Deliveries.ListUnnotifiedAsync(maxCount, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryEntry>> ListStuckAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken) => Deliveries.ListStuckAsync(now, maxCount, cancellationToken);
+
+    public Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) => Deliveries.ReleaseExpiredLeasesAsync(now, cancellationToken);
+
+    public Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken) => Deliveries.ReplayAsync(id, now, timeToLive, cancellationToken);
+
+    public Task<int> PurgeAsync(DeliveryState state, DateTimeOffset completedBefore, CancellationToken cancellationToken) => Deliveries.PurgeAsync(state, completedBefore, cancellationToken);
+
+    public Task<IReadOnlyDictionary<DeliveryState, long>> CountAsync(CancellationToken cancellationToken) => Deliveries.CountAsync(cancellationToken);
+
+    private IDeliveryStore Deliveries => _deliveries ?? throw new StoreUnavailableException($"The gateway runs without its store: {UnavailableReason}");
+}

@@ -1,0 +1,11 @@
+namespace Bulwark.Gateway.Storage;
+
+/// <summary>What the gateway says about its store at start-up.</summary>
+internal static partial class StoreLog
+{
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "The store could not be opened and Bulwark:Storage:OnStoreFailure is FailOpen: serving WITHOUT durable features (breaker state is not kept across restarts; deferral routes answer failures instead of deferring). Reason: {Reason}")]
+    public static partial void RunningWithoutStore(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "The store is in memory: breaker state and deferred deliveries are lost when the process stops. Use it for tests only; production checks refuse it.")]
+    public static partial void InMemoryStore(ILogger logger);
+}
