@@ -289,6 +289,14 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             cancellationToken);
 
     /// <inheritdoc/>
+    public Task<int> ReleaseLeasesOfAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        NonQueryAsync(
+            "return a dead dispatcher's deliveries to the queue",
+            $"UPDATE deliveries SET state = {(int)DeliveryState.Pending}, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $p1 WHERE state = {(int)DeliveryState.InProgress} AND lease_owner = $p0;",
+            [owner, now.ToUnixTimeMilliseconds()],
+            cancellationToken);
+
+    /// <inheritdoc/>
     public async Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken) =>
         await NonQueryAsync(
             "replay a dead delivery",

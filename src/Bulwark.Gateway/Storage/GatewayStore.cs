@@ -89,6 +89,8 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore
 
     public Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) => Deliveries.ReleaseExpiredLeasesAsync(now, cancellationToken);
 
+    public Task<int> ReleaseLeasesOfAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) => Deliveries.ReleaseLeasesOfAsync(owner, now, cancellationToken);
+
     public Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken) => Deliveries.ReplayAsync(id, now, timeToLive, cancellationToken);
 
     public Task<int> PurgeAsync(DeliveryState state, DateTimeOffset completedBefore, CancellationToken cancellationToken) => Deliveries.PurgeAsync(state, completedBefore, cancellationToken);

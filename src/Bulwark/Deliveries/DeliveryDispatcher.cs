@@ -46,7 +46,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     }
 
     /// <summary>Gets this dispatcher's lease owner id: unique per process.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{DeliveryIds.Create()[..8]}";
+    public string Owner { get; } = DeliveryLeaseOwner.Create();
 
     /// <summary>Runs one pass: sweeps stuck work when due, then leases and delivers every due entry.</summary>
     /// <returns>How many entries were attempted.</returns>
@@ -90,6 +90,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await ReclaimFromDeadProcessesAsync(stoppingToken).ConfigureAwait(false);
         await NotifyLeftoversAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -250,6 +251,35 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         await _store.MarkNotifiedAsync(entry.Id, CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Returns at once the work of dispatchers that ran on this machine and whose process is gone (a crash, a kill -9, a
+    /// restarted container that kept its host name), rather than waiting for their leases to end. Work leased elsewhere
+    /// waits for its lease: only its own machine can tell that a process died.
+    /// </summary>
+    internal async Task<int> ReclaimFromDeadProcessesAsync(CancellationToken cancellationToken)
+    {
+        int reclaimed = 0;
+        try
+        {
+            var leased = await _store.ListAsync(DeliveryState.InProgress, 100_000, cancellationToken).ConfigureAwait(false);
+            foreach (var owner in leased.Select(e => e.LeaseOwner).OfType<string>().Distinct(StringComparer.Ordinal))
+            {
+                if (DeliveryLeaseOwner.IsDeadLocalProcess(owner, Owner))
+                {
+                    int released = await _store.ReleaseLeasesOfAsync(owner, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    reclaimed += released;
+                    Log.DeadOwnerReclaimed(_logger, released, owner);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.PassFailed(_logger, e.GetType().Name, e.Message);
+        }
+
+        return reclaimed;
+    }
+
     private async Task NotifyLeftoversAsync(CancellationToken cancellationToken)
     {
         try
@@ -290,6 +320,9 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
 
         [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: recording the outcome failed ({ExceptionType}); the entry returns to the queue when its lease ends")]
         public static partial void RecordFailed(ILogger logger, string deliveryId, string exceptionType);
+
+        [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "{Count} delivery(ies) left in progress by {Owner}, a process on this machine that is gone, were returned to the queue")]
+        public static partial void DeadOwnerReclaimed(ILogger logger, int count, string owner);
 
         [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: observer {Observer} threw {ExceptionType}")]
         public static partial void ObserverFailed(ILogger logger, string deliveryId, string observer, string exceptionType);

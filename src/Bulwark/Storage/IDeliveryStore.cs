@@ -85,6 +85,13 @@ public interface IDeliveryStore
     /// <returns>How many entries were returned.</returns>
     Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Returns the entries leased by one dispatcher to the queue, whatever their lease: for a dispatcher known to be dead (its process is gone).</summary>
+    /// <param name="owner">The dead dispatcher's id.</param>
+    /// <param name="now">The current time: the entries are due now.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <returns>How many entries were returned.</returns>
+    Task<int> ReleaseLeasesOfAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Puts a dead entry back in the queue: pending, due now, with its attempts reset and a fresh time to live.</summary>
     /// <param name="id">The entry's id.</param>
     /// <param name="now">The current time.</param>

@@ -167,6 +167,25 @@ public sealed class InMemoryBulwarkStore : ICircuitBreakerStateStore, IDeliveryS
     }
 
     /// <inheritdoc/>
+    public Task<int> ReleaseLeasesOfAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int released = 0;
+        lock (_lock)
+        {
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                if (_entries[i] is { State: DeliveryState.InProgress } entry && entry.LeaseOwner == owner)
+                {
+                    _entries[i] = entry with { State = DeliveryState.Pending, LeaseOwner = null, LeaseExpiresAt = null, NextAttemptAt = now };
+                    released++;
+                }
+            }
+        }
+
+        return Task.FromResult(released);
+    }
+
+    /// <inheritdoc/>
     public Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken)
     {
         lock (_lock)

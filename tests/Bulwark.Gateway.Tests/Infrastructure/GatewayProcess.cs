@@ -54,7 +54,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway and waits, within a bound, until <c>/health/live</c> answers 200.</summary>
-    public static async Task<GatewayProcess> StartAsync(string configJson, string? storePath = null)
+    public static async Task<GatewayProcess> StartAsync(string configJson, string? storePath = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         string configPath = Path.Combine(Path.GetTempPath(), $"bulwark-drain-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
@@ -72,6 +72,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString().TrimEnd('/'));
         start.Environment["Bulwark__Storage__Path"] = storePath ?? TestStore.NewPath();
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start)!;
         var gateway = new GatewayProcess(process, configPath, address);
@@ -94,6 +98,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await Poll.WithinAsync(kill.WaitForExitAsync(), "kill -TERM to run", TimeSpan.FromSeconds(10));
         Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Kills the process with SIGKILL: no drain, no flush — a crash.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await Poll.WithinAsync(_process.WaitForExitAsync(), "bulwark serve to die", TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Waits for the process to exit within <paramref name="timeout"/>, and for its output to be read.</summary>

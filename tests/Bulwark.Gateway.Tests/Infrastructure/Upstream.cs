@@ -49,11 +49,11 @@ internal sealed class Upstream : IAsyncDisposable
         aborted.TrySetResult();
     };
 
-    public static async Task<Upstream> StartAsync()
+    public static async Task<Upstream> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var upstream = new Upstream(app);
         app.Run(async context =>
