@@ -163,8 +163,8 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO deliveries (id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at)
-                VALUES ($id, $queue, $key, $ordering_key, $method, $target, $headers, $content_type, $body, $state, $attempts, $max_attempts, $created_at, $expires_at, $next_attempt_at)
+                INSERT INTO deliveries (id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at)
+                VALUES ($id, $queue, $key, $ordering_key, $method, $target, $headers, $content_type, $body, $state, $attempts, $max_attempts, $created_at, $expires_at, $next_attempt_at, $lease_owner, $lease_expires_at)
                 ON CONFLICT (queue, idempotency_key) DO NOTHING;
                 """;
             var envelope = entry.Envelope;
@@ -183,6 +183,8 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             insert.Parameters.AddWithValue("$created_at", entry.CreatedAt.ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$expires_at", entry.ExpiresAt.ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$next_attempt_at", entry.NextAttemptAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$lease_owner", (object?)entry.LeaseOwner ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$lease_expires_at", ToDb(entry.LeaseExpiresAt));
             bool created = await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
             var stored = created ? entry : (await SelectAsync(connection, transaction, "queue = $p0 AND idempotency_key = $p1", [entry.Queue, entry.IdempotencyKey], 1, ct).ConfigureAwait(false))[0];
             await transaction.CommitAsync(ct).ConfigureAwait(false);

@@ -26,7 +26,7 @@ internal sealed partial class GatewayDeferral
     }
 
     /// <summary>Gets a value indicating whether requests can be deferred (a store is there).</summary>
-    public bool Enabled => _queue is not null;
+    public bool Enabled => _queue is not null && _store.IsAvailable;
 
     /// <summary>The key a deferral would be stored under: the client's <c>Idempotency-Key</c>, else a fresh one on an idempotent route, else none.</summary>
     public static (string? Key, bool FromClient) KeyOf(HttpRequest request, GatewayRoute route)
@@ -69,8 +69,8 @@ internal sealed partial class GatewayDeferral
         return true;
     }
 
-    /// <summary>Stores the failed request and answers 202; or, when the store cannot take it, 503 — never an acknowledgement of a write that is not durable.</summary>
-    public async Task DeferAsync(HttpContext context, ForwardingRequest request, string key, int attemptsMade)
+    /// <summary>Stores the failed request (its run along the chain counts as the first delivery attempt) and answers 202; or, when the store cannot take it, 503 — never an acknowledgement of a write that is not durable.</summary>
+    public async Task DeferAsync(HttpContext context, ForwardingRequest request, string key)
     {
         var route = request.Route;
         var deferral = route.Deferral!;
@@ -103,7 +103,7 @@ internal sealed partial class GatewayDeferral
                 route.Path,
                 key,
                 envelope,
-                new DeliveryEnqueueOptions { MaxAttempts = deferral.MaxAttempts, TimeToLive = deferral.TimeToLive, OrderingKey = orderingKey, AttemptsMade = Math.Max(1, attemptsMade) },
+                new DeliveryEnqueueOptions { MaxAttempts = deferral.MaxAttempts, TimeToLive = deferral.TimeToLive, OrderingKey = orderingKey, AttemptsMade = 1 },
                 CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)

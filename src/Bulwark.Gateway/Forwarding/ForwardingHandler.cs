@@ -136,7 +136,7 @@ internal sealed partial class ForwardingHandler
             if (deferralKey is not null && _deferral.Enabled)
             {
                 feature.ErrorType = "deferred";
-                await _deferral.DeferAsync(context, request, deferralKey, request.Attempts).ConfigureAwait(false);
+                await _deferral.DeferAsync(context, request, deferralKey).ConfigureAwait(false);
                 return;
             }
 
