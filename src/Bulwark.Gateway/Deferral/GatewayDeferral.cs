@@ -85,7 +85,7 @@ internal sealed partial class GatewayDeferral
         }
 
         var headers = new List<KeyValuePair<string, string>> { new(GatewayConstants.CorrelationHeader, request.CorrelationId) };
-        foreach (var name in deferral.ReplayHeaders)
+        foreach (var name in DeferralConstants.DefaultReplayHeaders.Concat(deferral.ReplayHeaders).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             if (httpRequest.Headers.TryGetValue(name, out var values))
             {

@@ -19,12 +19,13 @@ public sealed class GatewayDeferralOptions
     public long MaxBodyBytes { get; set; } = DeferralConstants.DefaultMaxBodyBytes;
 
     /// <summary>
-    /// Gets or sets the client headers stored with a deferred request and sent again on delivery, besides
-    /// <c>Content-Type</c>, <c>Idempotency-Key</c> and the correlation id. Credentials (<c>Authorization</c>,
-    /// <c>Cookie</c>, <c>Proxy-Authorization</c>) are refused: provider credentials come from configuration at delivery.
+    /// Gets or sets more client headers to store with a deferred request and send again on delivery. Always stored:
+    /// <c>Content-Type</c>, <c>Accept</c>, <c>Accept-Language</c>, <c>Content-Language</c>, <c>Idempotency-Key</c> and the
+    /// correlation id. Credentials (<c>Authorization</c>, <c>Cookie</c>, <c>Proxy-Authorization</c>) are refused:
+    /// provider credentials come from configuration at delivery.
     /// </summary>
-    /// <value>Defaults to <c>Accept</c>, <c>Accept-Language</c> and <c>Content-Language</c>.</value>
-    public IList<string> ReplayHeaders { get; set; } = [.. DeferralConstants.DefaultReplayHeaders];
+    /// <value>Defaults to none beyond those always stored.</value>
+    public IList<string> ReplayHeaders { get; set; } = [];
 
     /// <summary>
     /// Gets or sets the request header whose value orders deliveries: deferred requests with the same value are delivered one
