@@ -13,8 +13,11 @@ internal sealed class DeferredDeliveryQueue : IDeferredDeliveryQueue
     private readonly TimeProvider _timeProvider;
     private readonly DeliverySignal _signal;
 
-    public DeferredDeliveryQueue(IDeliveryStore store, IOptions<DeliveryOptions> options, TimeProvider timeProvider, DeliverySignal signal)
+    private readonly DeliveryMetrics? _metrics;
+
+    public DeferredDeliveryQueue(IDeliveryStore store, IOptions<DeliveryOptions> options, TimeProvider timeProvider, DeliverySignal signal, DeliveryMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -49,6 +52,7 @@ internal sealed class DeferredDeliveryQueue : IDeferredDeliveryQueue
         var (stored, created) = await _store.EnqueueAsync(entry, cancellationToken).ConfigureAwait(false);
         if (created)
         {
+            _metrics?.Accepted(queue);
             _signal.Wake();
         }
 

@@ -23,6 +23,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     private readonly ILogger<DeliveryDispatcher> _logger;
     private readonly BackoffCalculator _backoff;
     private readonly SemaphoreSlim _slots;
+    private readonly DeliveryMetrics _metrics;
     private DateTimeOffset _nextSweep;
 
     public DeliveryDispatcher(
@@ -32,8 +33,10 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         IOptions<DeliveryOptions> options,
         TimeProvider timeProvider,
         DeliverySignal signal,
-        ILogger<DeliveryDispatcher> logger)
+        ILogger<DeliveryDispatcher> logger,
+        DeliveryMetrics? metrics = null)
     {
+        _metrics = metrics ?? new DeliveryMetrics(null);
         _store = store;
         _services = services;
         _observers = [.. observers];
@@ -85,6 +88,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
+        _metrics.SetCounts(await _store.CountAsync(cancellationToken).ConfigureAwait(false));
         return attempted;
     }
 
@@ -181,6 +185,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         }
 
         var now = _timeProvider.GetUtcNow();
+        _metrics.Attempted(entry.Queue, result.Outcome);
         var completion = result.Outcome switch
         {
             DeliveryState.Delivered => DeliveryCompletion.Delivered(now, Trim(result.Response!)),
@@ -216,6 +221,11 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         {
             Log.LeaseLost(_logger, entry.Id);
             return false;
+        }
+
+        if (completion.State is DeliveryState.Delivered or DeliveryState.Dead)
+        {
+            _metrics.Completed(entry.Queue, completion.State);
         }
 
         switch (completion.State)

@@ -49,6 +49,7 @@ public static class BulwarkDeliveriesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeliverySignal>();
+        services.TryAddSingleton(static sp => new DeliveryMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IDeferredDeliveryQueue, DeferredDeliveryQueue>();
         services.TryAddSingleton<DeliveryDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DeliveryDispatcherHost>());

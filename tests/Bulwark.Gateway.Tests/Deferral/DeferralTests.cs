@@ -191,6 +191,28 @@ public sealed class DeferralTests
         }
     }
 
+    [Fact]
+    public async Task Deferrals_AreCounted_OnTheMetricsEndpoint()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Down;
+        await using var gateway = await GatewayUnderTest.StartAsync(DeferralConfigs.Payments(provider.BaseAddress), DeferralConfigs.Environment);
+
+        using var accepted = await gateway.Client.SendAsync(Post("/payments/charges", "metered-1", """{"amount":6}"""));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+
+        string? metrics = null;
+        await Poll.UntilAsync(
+            () =>
+            {
+                metrics = gateway.Client.GetStringAsync("/metrics").GetAwaiter().GetResult();
+                return metrics.Contains("bulwark_deliveries_attempts", StringComparison.Ordinal);
+            },
+            "the delivery attempt to show on /metrics");
+        Assert.Matches("bulwark_deliveries_accepted[a-z_]*\\{[^}]*bulwark_queue=\"/payments/\\{\\*\\*rest\\}\"[^}]*\\} 1", metrics);
+        Assert.Contains("bulwark_result=\"failed\"", metrics, StringComparison.Ordinal);
+    }
+
     internal static HttpRequestMessage Post(string path, string? key, string json)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
