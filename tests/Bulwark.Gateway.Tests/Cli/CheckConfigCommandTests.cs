@@ -107,6 +107,23 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.DoesNotContain("[admin-token", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CheckConfig_DeferralRoute_SummarizesDeferralAndStore_WithoutCreatingTheStore()
+    {
+        string store = Path.Combine(_directory, "data", "bulwark.db");
+        string json = Deferral.DeferralConfigs.Payments(new Uri("http://127.0.0.1:9001"), bulwarkExtra: $$""" "Storage": { "Path": "{{store}}" }, """);
+        string config = Write(json);
+        Environment.SetEnvironmentVariable("PAY_TOKEN", "check-config-token");
+
+        var (exit, output, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, error);
+        Assert.Contains("defers failures: up to 50 attempts within 00:10:00, bodies up to 4096 bytes", output, StringComparison.Ordinal);
+        Assert.Contains($"Store: SQLite {store}; on failure to open: FailClosed.", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(store), "check-config must not create the store");
+    }
+
     private string Write(string json)
     {
         string path = Path.Combine(_directory, $"{Guid.NewGuid():N}.json");
