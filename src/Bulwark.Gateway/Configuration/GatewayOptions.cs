@@ -41,4 +41,8 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <summary>Gets or sets how the gateway drains on SIGTERM or SIGINT (<c>Bulwark:Shutdown</c>).</summary>
     /// <value>Defaults to a 5 s drain delay and a 25 s drain timeout.</value>
     public GatewayShutdownOptions Shutdown { get; set; } = new();
+
+    /// <summary>Gets or sets how the gateway follows changes to its configuration file (<c>Bulwark:Reload</c>).</summary>
+    /// <value>Defaults to on, with file-system events and a content check every 5 seconds.</value>
+    public GatewayReloadOptions Reload { get; set; } = new();
 }
