@@ -213,9 +213,6 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         }
 
         int generation = _live.Apply(table, loaded.Options, loaded.Configuration);
-        var result = new ConfigurationReloadResult(at, ConfigurationReloadOutcome.Applied, generation, [], restartRequired, loaded.Warnings);
-        _status.Record(result);
-        _metrics?.RecordConfigurationReload("applied");
         foreach (var warning in loaded.Warnings)
         {
             Log.Warning(_logger, warning);
@@ -227,18 +224,20 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         }
 
         Log.Applied(_logger, generation, table.Routes.Count, table.Providers.Count, table.KeptPipelines.Count, carried);
+        _metrics?.RecordConfigurationReload("applied");
+        _status.Record(new ConfigurationReloadResult(at, ConfigurationReloadOutcome.Applied, generation, [], restartRequired, loaded.Warnings));
     }
 
     private void Reject(IReadOnlyList<string> errors, IReadOnlyList<string> restartRequired, IReadOnlyList<string> warnings, DateTimeOffset? at = null)
     {
-        var result = new ConfigurationReloadResult(at ?? _timeProvider.GetUtcNow(), ConfigurationReloadOutcome.Rejected, _live.Generation, errors, restartRequired, warnings);
-        _status.Record(result);
-        _metrics?.RecordConfigurationReload("rejected");
         Log.Rejected(_logger, errors.Count, _live.Generation, string.Join(" | ", errors));
         foreach (var error in errors)
         {
             Log.Error(_logger, error);
         }
+
+        _metrics?.RecordConfigurationReload("rejected");
+        _status.Record(new ConfigurationReloadResult(at ?? _timeProvider.GetUtcNow(), ConfigurationReloadOutcome.Rejected, _live.Generation, errors, restartRequired, warnings));
     }
 
     /// <summary>The file's content hash, or <see langword="null"/> when it cannot be read.</summary>

@@ -15,6 +15,7 @@ internal sealed class LiveGatewayConfiguration
     private Snapshot _current;
     private CancellationTokenSource _changes = new();
     private IChangeToken _changeToken;
+    private int _generation = 1;
 
     public LiveGatewayConfiguration(GatewayRouteTable table, GatewayOptions options, IConfiguration configuration)
     {
@@ -31,8 +32,11 @@ internal sealed class LiveGatewayConfiguration
     /// <summary>Gets the configuration the options in force were read from.</summary>
     public IConfiguration Configuration => Volatile.Read(ref _current).Configuration;
 
-    /// <summary>Gets the number of configurations applied so far: 1 at start, one more per applied reload.</summary>
-    public int Generation => Volatile.Read(ref _current).Generation;
+    /// <summary>
+    /// Gets the number of configurations applied so far: 1 at start, one more per applied reload — counted once the
+    /// routing has the new configuration's endpoints.
+    /// </summary>
+    public int Generation => Volatile.Read(ref _generation);
 
     /// <summary>Gets a token that fires when a new configuration is applied.</summary>
     public IChangeToken GetChangeToken()
@@ -60,6 +64,7 @@ internal sealed class LiveGatewayConfiguration
         // Outside the lock: the routing reads the endpoints (and so the table) from the token's callbacks.
         fired.Cancel();
         fired.Dispose();
+        Volatile.Write(ref _generation, generation);
         return generation;
     }
 

@@ -18,11 +18,14 @@ internal static class ReloadableSettings
         "Bulwark:Limits:RequestsPerMinutePerClient",
     ];
 
-    /// <summary>Flattens a configuration into its keys and values (sections without a value left out).</summary>
+    /// <summary>
+    /// Flattens the <c>Bulwark</c> section into its keys and values (sections without a value left out). The host's own
+    /// keys (listen addresses, environment) come from the command line and process, never from the file.
+    /// </summary>
     public static Dictionary<string, string> Flatten(IConfiguration configuration)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in configuration.AsEnumerable())
+        foreach (var (key, value) in configuration.GetSection("Bulwark").AsEnumerable())
         {
             if (value is not null)
             {

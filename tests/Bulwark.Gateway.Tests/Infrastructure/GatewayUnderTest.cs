@@ -46,9 +46,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
-    public static async Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null, string? bodyBufferDirectory = null)
-    {
-        var app = GatewayHost.Build(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
+    public static Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null, string? bodyBufferDirectory = null) =>
+        StartAsync(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
         {
             Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
             EnvironmentOverrides = false,
@@ -56,6 +55,24 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             BodyBufferDirectory = bodyBufferDirectory,
             MinimumLogLevel = LogLevel.Warning,
         });
+
+    /// <summary>
+    /// Starts the gateway from a configuration file, as <c>bulwark serve --config</c> does (so it follows the file's
+    /// changes), recording its logs in <paramref name="logs"/> when given.
+    /// </summary>
+    public static Task<GatewayUnderTest> StartFromFileAsync(string path, RecordingLoggerProvider? logs = null, bool drainOnShutdown = false) =>
+        StartAsync(new GatewayHostSettings(path, null, ["http://127.0.0.1:0"])
+        {
+            Environment = _ => null,
+            EnvironmentOverrides = false,
+            MinimumLogLevel = LogLevel.Information,
+            DrainOnShutdown = drainOnShutdown,
+            Logging = logs is null ? null : logging => logging.AddProvider(logs),
+        });
+
+    private static async Task<GatewayUnderTest> StartAsync(GatewayHostSettings settings)
+    {
+        var app = GatewayHost.Build(settings);
         var gateway = new GatewayUnderTest(app, new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
