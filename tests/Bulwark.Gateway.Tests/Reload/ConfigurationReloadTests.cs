@@ -316,6 +316,33 @@ public class ConfigurationReloadTests
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], await StatusesAsync(gateway, "/other/item", 3));
     }
 
+    [Fact]
+    public async Task Reload_PollingOff_TheFileEventAloneAppliesTheChange()
+    {
+        await using var primary = await Upstream.StartAsync();
+        using var file = ConfigFile.Create(Config(
+            Configs.FastPipeline,
+            providers: [("primary", primary.BaseAddress)],
+            routes: [("/api/{**rest}", ["primary"])],
+            poll: "00:00:00"));
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path);
+        using (var before = await gateway.Client.GetAsync("/late/item"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        }
+
+        file.Replace(Config(
+            Configs.FastPipeline,
+            providers: [("primary", primary.BaseAddress)],
+            routes: [("/api/{**rest}", ["primary"]), ("/late/{**rest}", ["primary"])],
+            poll: "00:00:00"));
+        await UntilGenerationAsync(gateway, 2);
+
+        using var after = await gateway.Client.GetAsync("/late/item");
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(0d, (await AdminStatusAsync(gateway)).GetProperty("configuration_reload").GetProperty("poll_interval_seconds").GetDouble());
+    }
+
     private static async Task<HttpStatusCode[]> StatusesAsync(GatewayUnderTest gateway, string path, int count)
     {
         var statuses = new HttpStatusCode[count];
@@ -362,13 +389,14 @@ public class ConfigurationReloadTests
         return document.RootElement.Clone();
     }
 
-    /// <summary>A configuration with a 200 ms content check, so a change is found even where file events are not raised.</summary>
+    /// <summary>A configuration with a 200 ms content check (unless told), so a change is found even where file events are not raised.</summary>
     private static string Config(
         string pipeline,
         IReadOnlyList<(string Name, Uri BaseUrl)> providers,
         IReadOnlyList<(string Path, string[] Providers)> routes,
         string? extra = null,
-        string? routeExtra = null)
+        string? routeExtra = null,
+        string poll = "00:00:00.200")
     {
         string providerJson = string.Join(",\n", providers.Select(p => $$"""      "{{p.Name}}": { "BaseUrl": "{{p.BaseUrl.ToString().TrimEnd('/')}}" }"""));
         string routeJson = string.Join(",\n", routes.Select(r => $$"""      { "Path": "{{r.Path}}", "Providers": [ {{string.Join(", ", r.Providers.Select(p => $"\"{p}\""))}} ] {{routeExtra}} }"""));
@@ -377,7 +405,7 @@ public class ConfigurationReloadTests
               "Bulwark": {
                 {{extra}}
                 "Admin": { "Token": "{{Token}}" },
-                "Reload": { "PollInterval": "00:00:00.200" },
+                "Reload": { "PollInterval": "{{poll}}" },
                 "Pipelines": { "default": {{pipeline}} },
                 "Providers": {
             {{providerJson}}
