@@ -78,6 +78,8 @@ internal static class GatewayHost
         services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor>(static services => services.GetRequiredService<ConfigurationReloadStatus>());
         if (settings.ConfigPath is not null && settings.ConfigJson is null)
         {
+            // The content the configuration was just read from: a change from here on is a reload.
+            services.AddSingleton(new ConfigurationFileState(GatewayConfigurationReloader.Fingerprint(settings.ConfigPath)));
             services.AddHostedService<GatewayConfigurationReloader>();
         }
 
@@ -90,6 +92,8 @@ internal static class GatewayHost
         services.AddSingleton<Bulwark.AspNetCore.Health.IBulwarkProviderHealthSource, Bulwark.AspNetCore.ProviderHealth.StatisticsProviderHealthSource>();
         services.AddBulwarkHealth();
         services.AddBulwarkErrorRate();
+        // The admin status summarizes the configuration in force, which a reload replaces (registered before the admin's own).
+        services.AddSingleton(static services => new Bulwark.AspNetCore.Admin.AdminConfiguration(new LiveConfigurationView(services.GetRequiredService<LiveGatewayConfiguration>())));
         services.AddBulwarkAdmin(builder.Configuration);
         services.AddSingleton<InFlightRequests>();
         if (settings.DrainOnShutdown)

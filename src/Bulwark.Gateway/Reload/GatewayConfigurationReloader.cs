@@ -44,6 +44,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         GatewayEnvironment environment,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
+        ConfigurationFileState? startedFrom = null,
         BulwarkMetrics? metrics = null)
     {
         _settings = settings;
@@ -58,7 +59,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         _startedWith = ReloadableSettings.Flatten(live.Configuration);
 
         // The content the gateway started from, so that the first check finds nothing new.
-        _lastSeen = Fingerprint(_path);
+        _lastSeen = startedFrom is null ? Fingerprint(_path) : startedFrom.Fingerprint;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -77,6 +78,9 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         using var watcher = Watch(debounce);
         _status.Watching(options.PollInterval);
         Log.Watching(_logger, Path.GetFileName(_path), watcher is not null, options.PollInterval.TotalSeconds);
+
+        // A change made between reading the configuration at start-up and watching it is found now.
+        Signal();
 
         try
         {
@@ -241,7 +245,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
     }
 
     /// <summary>The file's content hash, or <see langword="null"/> when it cannot be read.</summary>
-    private static string? Fingerprint(string path)
+    public static string? Fingerprint(string path)
     {
         try
         {

@@ -229,7 +229,9 @@ public class ConfigurationReloadTests
             Assert.Equal(HttpStatusCode.OK, stillServing.StatusCode);
         }
 
-        var rejected = (await AdminStatusAsync(gateway)).GetProperty("configuration_reload");
+        var afterRejection = await AdminStatusAsync(gateway);
+        Assert.False(afterRejection.GetProperty("configuration").TryGetProperty("Bulwark:Routes:1:Path", out _), "the rejected file is not the configuration in force");
+        var rejected = afterRejection.GetProperty("configuration_reload");
         Assert.True(rejected.GetProperty("watching").GetBoolean());
         Assert.Equal(1, rejected.GetProperty("generation").GetInt32());
         Assert.Equal(0, rejected.GetProperty("applied").GetInt32());
@@ -249,7 +251,9 @@ public class ConfigurationReloadTests
             Assert.Equal("secondary", added.Headers.GetValues("X-Bulwark-Provider").Single());
         }
 
-        var applied = (await AdminStatusAsync(gateway)).GetProperty("configuration_reload");
+        var afterFix = await AdminStatusAsync(gateway);
+        Assert.Equal("/fixed/{**rest}", afterFix.GetProperty("configuration").GetProperty("Bulwark:Routes:1:Path").GetString());
+        var applied = afterFix.GetProperty("configuration_reload");
         Assert.Equal(2, applied.GetProperty("generation").GetInt32());
         Assert.Equal(1, applied.GetProperty("applied").GetInt32());
         Assert.Equal("applied", applied.GetProperty("last").GetProperty("outcome").GetString());
