@@ -29,6 +29,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
     private readonly LiveGatewayConfiguration _live;
     private readonly ConfigurationReloadStatus _status;
     private readonly BulwarkMetrics? _metrics;
+    private readonly Bulwark.AspNetCore.ProviderHealth.ProviderStatisticsRegistry? _statistics;
     private readonly GatewayEnvironment _environment;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
@@ -45,13 +46,15 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         ConfigurationFileState? startedFrom = null,
-        BulwarkMetrics? metrics = null)
+        BulwarkMetrics? metrics = null,
+        Bulwark.AspNetCore.ProviderHealth.ProviderStatisticsRegistry? statistics = null)
     {
         _settings = settings;
         _path = Path.GetFullPath(settings.ConfigPath ?? throw new ArgumentException("The gateway has no configuration file to follow.", nameof(settings)));
         _live = live;
         _status = status;
         _metrics = metrics;
+        _statistics = statistics;
         _environment = environment;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
@@ -216,7 +219,18 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
             }
         }
 
+        var previous = _live.Table;
         int generation = _live.Apply(table, loaded.Options, loaded.Configuration);
+
+        // A removed provider leaves the provider health report and its gauges.
+        foreach (var name in previous.Providers.Keys)
+        {
+            if (!table.Providers.ContainsKey(name))
+            {
+                _statistics?.Forget(previous.Providers[name].Name);
+            }
+        }
+
         foreach (var warning in loaded.Warnings)
         {
             Log.Warning(_logger, warning);

@@ -321,6 +321,38 @@ public class ConfigurationReloadTests
     }
 
     [Fact]
+    public async Task Reload_ProviderRemoved_LeavesHealthEndpointsAndAdmin_AndANewOneJoinsThem()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        using var file = ConfigFile.Create(Config(
+            Configs.FastPipeline,
+            providers: [("primary", primary.BaseAddress), ("secondary", secondary.BaseAddress)],
+            routes: [("/api/{**rest}", ["primary"]), ("/b/{**rest}", ["secondary"])]));
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path);
+        foreach (var path in new[] { "/api/item", "/b/item" })
+        {
+            using var response = await gateway.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(["primary", "secondary"], await ProviderNamesAsync(gateway));
+
+        file.Replace(Config(
+            Configs.FastPipeline,
+            providers: [("primary", primary.BaseAddress), ("tertiary", secondary.BaseAddress)],
+            routes: [("/api/{**rest}", ["primary", "tertiary"])]));
+        await UntilGenerationAsync(gateway, 2);
+
+        Assert.Equal(["primary", "tertiary"], await ProviderNamesAsync(gateway));
+        var breakers = await gateway.Client.GetStringAsync("/health/circuit-breakers");
+        Assert.DoesNotContain("secondary", breakers, StringComparison.Ordinal);
+        Assert.Contains("tertiary", breakers, StringComparison.Ordinal);
+        var status = await AdminStatusAsync(gateway);
+        Assert.Equal(["primary", "tertiary"], status.GetProperty("providers").EnumerateArray().Select(p => p.GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Reload_PollingOff_TheFileEventAloneAppliesTheChange()
     {
         await using var primary = await Upstream.StartAsync();
@@ -345,6 +377,13 @@ public class ConfigurationReloadTests
         using var after = await gateway.Client.GetAsync("/late/item");
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal(0d, (await AdminStatusAsync(gateway)).GetProperty("configuration_reload").GetProperty("poll_interval_seconds").GetDouble());
+    }
+
+    /// <summary>The providers <c>/health/providers</c> reports on, in order.</summary>
+    private static async Task<string[]> ProviderNamesAsync(GatewayUnderTest gateway)
+    {
+        using var document = JsonDocument.Parse(await gateway.Client.GetStringAsync("/health/providers"));
+        return [.. document.RootElement.GetProperty("providers").EnumerateArray().Select(p => p.GetProperty("provider").GetString()!).Order(StringComparer.Ordinal)];
     }
 
     private static async Task<HttpStatusCode[]> StatusesAsync(GatewayUnderTest gateway, string path, int count)
