@@ -117,6 +117,57 @@ public class ConfigurationReloadTests
     }
 
     [Fact]
+    public async Task Reload_RepeatedUnderSteadyTraffic_NoRequestFails()
+    {
+        const int Reloads = 6;
+        await using var blue = await Upstream.StartAsync();
+        await using var green = await Upstream.StartAsync();
+        string ConfigFor(int generation) => Config(
+            Configs.FastPipeline,
+            providers: [("primary", generation % 2 == 0 ? green.BaseAddress : blue.BaseAddress)],
+            routes: [("/api/{**rest}", ["primary"]), ($"/gen{generation}/{{**rest}}", ["primary"])]);
+        using var file = ConfigFile.Create(ConfigFor(1));
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path);
+
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        int succeeded = 0;
+        var traffic = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var response = await gateway.Client.GetAsync($"/api/{worker}/{i}");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref succeeded);
+                }
+                else
+                {
+                    failures.Enqueue($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        })).ToArray();
+
+        for (int generation = 2; generation <= Reloads + 1; generation++)
+        {
+            int before = Volatile.Read(ref succeeded);
+            await Poll.UntilAsync(() => Volatile.Read(ref succeeded) > before + 20, "traffic to flow before the next reload");
+            file.Replace(ConfigFor(generation));
+            await UntilGenerationAsync(gateway, generation);
+        }
+
+        stop.Cancel();
+        await Poll.WithinAsync(Task.WhenAll(traffic), "the traffic to stop");
+
+        Assert.Empty(failures);
+        Assert.True(blue.Requests > 0 && green.Requests > 0, $"both addresses served: blue {blue.Requests}, green {green.Requests}");
+        using var last = await gateway.Client.GetAsync($"/gen{Reloads + 1}/item");
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        using var earlier = await gateway.Client.GetAsync($"/gen{Reloads}/item");
+        Assert.Equal(HttpStatusCode.NotFound, earlier.StatusCode);
+    }
+
+    [Fact]
     public async Task Reload_ProviderUnchanged_KeepsItsOpenBreaker_AndSendsItNothing()
     {
         await using var primary = await Upstream.StartAsync();
