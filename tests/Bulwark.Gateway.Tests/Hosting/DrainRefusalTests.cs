@@ -5,10 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Bulwark.Gateway.Tests.Hosting;
 
 /// <summary>
-/// The drain's refusal, in-process: once the drain delay is over, a request arriving on a connection kept alive is
-/// answered 503 problem+json with <c>Retry-After</c> and the connection closed, while a request already in flight
-/// finishes. The process test cannot reach this path: Kestrel stops listening, and closes idle connections, at the
-/// moment the refusal starts, so its late request is refused at the socket instead.
+/// The drain's refusal on a kept-alive connection, in-process. Once the drain delay is over the gateway refuses and
+/// Kestrel stops at the same moment, closing connections that sit idle; a request that has already begun on a kept-alive
+/// connection is still read to its end, and it is that request which gets 503 problem+json with <c>Retry-After</c>
+/// (the process test only sees fresh connections refused at the socket).
 /// </summary>
 public class DrainRefusalTests
 {
@@ -32,7 +32,7 @@ public class DrainRefusalTests
         {
             await Poll.UntilAsync(() => upstream.Requests == 2, "the upstream to hold the second request");
 
-            // What the drain does once its delay is over, before the server stops.
+            // The drain's switch alone (what it flips once its delay is over), without stopping the server.
             gateway.Services.GetRequiredService<InFlightRequests>().Refuse();
             var refused = await connection.GetAsync("/api/late");
 
@@ -52,5 +52,33 @@ public class DrainRefusalTests
         {
             release.TrySetResult();
         }
+    }
+
+    [Fact]
+    public async Task Drain_RequestStartedOnKeptAliveConnection_FinishedAfterTheDelay_Gets503ProblemWithRetryAfter()
+    {
+        await using var upstream = await Upstream.StartAsync();
+        using var file = ConfigFile.Create(Configs.TwoProviders(upstream.BaseAddress, upstream.BaseAddress, bulwarkExtra: """
+            "Shutdown": { "DrainDelay": "00:00:00", "DrainTimeout": "00:00:10" },
+            """));
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path, drainOnShutdown: true);
+        using var connection = await RawConnection.OpenAsync(gateway.BaseAddress);
+        Assert.Equal(200, (await connection.GetAsync("/api/first")).Status);
+
+        // The next request has begun on the kept-alive connection when the drain starts, and ends after it refuses.
+        await connection.WriteAsync("GET /api/late HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stopping = gateway.StopAsync(deadline.Token);
+        var inFlight = gateway.Services.GetRequiredService<InFlightRequests>();
+        await Poll.UntilAsync(() => inFlight.IsRefusing, "the drain to start refusing");
+        await connection.WriteAsync("\r\n");
+        var refused = await connection.ReadResponseAsync();
+
+        Assert.Equal(503, refused.Status);
+        Assert.Equal("application/problem+json", refused.Values("Content-Type").Single());
+        Assert.NotEmpty(refused.Values("Retry-After"));
+        Assert.Contains("\"type\":\"urn:bulwark:problem:shutting-down\"", refused.Body, StringComparison.Ordinal);
+        Assert.Equal(1, upstream.Requests);
+        await Poll.WithinAsync(stopping, "the drain to finish");
     }
 }

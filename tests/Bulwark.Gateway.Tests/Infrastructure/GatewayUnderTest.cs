@@ -80,6 +80,9 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>Stops the gateway as the host does on SIGTERM (draining first, if built to).</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
+
     /// <summary>Waits until the gateway has finished every request it received (a bounded wait).</summary>
     public Task WaitUntilIdleAsync() => Poll.UntilAsync(() => ActiveRequests == 0, "the gateway to finish its requests");
 

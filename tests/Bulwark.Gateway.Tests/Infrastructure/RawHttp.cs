@@ -95,6 +95,20 @@ internal sealed class RawConnection : IDisposable
         return await RawHttp.ReadResponseAsync(stream, timeout.Token);
     }
 
+    /// <summary>Sends raw bytes (for example the first half of a request) on this connection.</summary>
+    public async Task WriteAsync(string text)
+    {
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        await _client.GetStream().WriteAsync(Encoding.Latin1.GetBytes(text), timeout.Token);
+    }
+
+    /// <summary>Reads one response on this connection.</summary>
+    public async Task<RawResponse> ReadResponseAsync()
+    {
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        return await RawHttp.ReadResponseAsync(_client.GetStream(), timeout.Token);
+    }
+
     /// <summary>Gets a value indicating whether the server has closed the connection (a read returns end of stream).</summary>
     public async Task<bool> IsClosedByServerAsync()
     {
