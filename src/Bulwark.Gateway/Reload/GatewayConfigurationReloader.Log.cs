@@ -29,8 +29,8 @@ internal sealed partial class GatewayConfigurationReloader
         [LoggerMessage(EventId = 3208, Level = LogLevel.Information, Message = "Configuration reload is off (Bulwark:Reload:Enabled is false)")]
         public static partial void Disabled(ILogger logger);
 
-        [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "Configuration reload: no file-system events ({Reason}); changes are found by the content check only")]
-        public static partial void WatcherUnavailable(ILogger logger, string reason);
+        [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "Configuration reload: no file-system events ({Reason}); changes are found only by the content check, every {PollSeconds} s (0: never, so set Bulwark:Reload:PollInterval)")]
+        public static partial void WatcherUnavailable(ILogger logger, string reason, double pollSeconds);
 
         [LoggerMessage(EventId = 3210, Level = LogLevel.Warning, Message = "Configuration reload: the file watcher failed; the content check still runs")]
         public static partial void WatcherError(ILogger logger, Exception exception);

@@ -78,7 +78,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         using var poll = options.PollInterval > TimeSpan.Zero
             ? _timeProvider.CreateTimer(static s => ((GatewayConfigurationReloader)s!).Signal(), this, options.PollInterval, options.PollInterval)
             : null;
-        using var watcher = Watch(debounce);
+        using var watcher = Watch(debounce, options.PollInterval);
         _status.Watching(options.PollInterval);
         Log.Watching(_logger, Path.GetFileName(_path), watcher is not null, options.PollInterval.TotalSeconds);
 
@@ -111,14 +111,15 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
     /// <summary>Asks for a check; a check already asked for and not yet started covers this one.</summary>
     private void Signal() => _signals.Writer.TryWrite(0);
 
-    private FileSystemWatcher? Watch(ITimer debounce)
+    private FileSystemWatcher? Watch(ITimer debounce, TimeSpan pollInterval)
     {
         string directory = Path.GetDirectoryName(_path)!;
         string name = Path.GetFileName(_path);
+        FileSystemWatcher? watcher = null;
         try
         {
             // The directory only, not its subdirectories; the file, or a Kubernetes ConfigMap's "..data" link swap.
-            var watcher = new FileSystemWatcher(directory)
+            watcher = new FileSystemWatcher(directory)
             {
                 IncludeSubdirectories = false,
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
@@ -142,7 +143,8 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException or UnauthorizedAccessException)
         {
             // Out of inotify watches, say: polling still finds changes.
-            Log.WatcherUnavailable(_logger, e.Message);
+            watcher?.Dispose();
+            Log.WatcherUnavailable(_logger, e.Message, pollInterval.TotalSeconds);
             return null;
         }
     }
