@@ -21,6 +21,9 @@ internal static class GatewayConstants
 
     public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long after the drain timeout Kestrel's stop may cut the connections left (within the host's 10 s margin).</summary>
+    public static readonly TimeSpan ServerStopMargin = TimeSpan.FromSeconds(1);
+
     public static readonly TimeSpan DefaultReloadPollInterval = TimeSpan.FromSeconds(5);
 
     public static readonly TimeSpan MinReloadPollInterval = TimeSpan.FromMilliseconds(100);
