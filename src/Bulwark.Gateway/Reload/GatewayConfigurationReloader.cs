@@ -12,7 +12,8 @@ namespace Bulwark.Gateway.Reload;
 /// <summary>
 /// Follows the gateway's configuration file: on a file-system event (after a short pause for the writer to finish) or
 /// every <see cref="GatewayReloadOptions.PollInterval"/>, it compares the file's content with the last seen, and when it
-/// changed, validates it exactly as <c>serve</c> and <c>check-config</c> do (<see cref="GatewayConfiguration.Load"/>).
+/// changed, validates it exactly as <c>serve</c> and <c>check-config</c> do (<see cref="GatewayConfiguration.Load"/>,
+/// then <see cref="GatewayConfiguration.ValidateHostAsync"/>).
 /// A valid file is applied whole: providers whose pipeline is unchanged keep their pipeline instance (breaker, bulkhead,
 /// retry budget); those whose pipeline changed get a new one with the old breaker's state restored. An invalid or
 /// unreadable file is logged with every error, and the last good configuration keeps serving.
@@ -179,8 +180,11 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         LoadedGatewayConfiguration loaded;
         try
         {
-            // The bytes just read, not the file again: what is validated is what was fingerprinted.
-            loaded = GatewayConfiguration.Load(_settings with { ConfigPath = null, ConfigJson = System.Text.Encoding.UTF8.GetString(content) });
+            // The bytes just read, not the file again: what is validated is what was fingerprinted. The same checks as
+            // check-config: the options, then every component's start-up validation.
+            var settings = _settings with { ConfigPath = null, ConfigJson = System.Text.Encoding.UTF8.GetString(content) };
+            loaded = GatewayConfiguration.Load(settings);
+            await GatewayConfiguration.ValidateHostAsync(settings).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {

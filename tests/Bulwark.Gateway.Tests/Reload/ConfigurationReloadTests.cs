@@ -346,6 +346,31 @@ public class ConfigurationReloadTests
     }
 
     [Fact]
+    public async Task Reload_InvalidSettingThatNeedsRestart_IsRejectedAsAtStartUp_SoTheNextRestartCannotFail()
+    {
+        await using var primary = await Upstream.StartAsync();
+        using var file = ConfigFile.Create(Config(
+            Configs.FastPipeline,
+            providers: [("primary", primary.BaseAddress)],
+            routes: [("/api/{**rest}", ["primary"])]));
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path);
+        var status = gateway.Services.GetRequiredService<ConfigurationReloadStatus>();
+
+        file.Replace(Config(
+            Configs.FastPipeline,
+            providers: [("primary", primary.BaseAddress)],
+            routes: [("/api/{**rest}", ["primary"]), ("/more/{**rest}", ["primary"])],
+            extra: """ "Telemetry": { "OtlpEndpoint": "not a url" }, """));
+        await Poll.UntilAsync(() => status.Last is { Outcome: ConfigurationReloadOutcome.Rejected }, "the file to be rejected");
+
+        Assert.Equal(
+            ["Bulwark:Telemetry:OtlpEndpoint must be an absolute http or https URI, such as http://localhost:4317; got 'not a url'."],
+            status.Last!.Errors);
+        using var notAdded = await gateway.Client.GetAsync("/more/item");
+        Assert.Equal(HttpStatusCode.NotFound, notAdded.StatusCode);
+    }
+
+    [Fact]
     public async Task Reload_RateLimitedRoute_KeepsItsClientsCounts_AndANewRouteGetsItsOwnLimit()
     {
         await using var primary = await Upstream.StartAsync();
