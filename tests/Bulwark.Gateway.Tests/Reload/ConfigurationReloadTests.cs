@@ -327,8 +327,11 @@ public class ConfigurationReloadTests
             Configs.FastPipeline,
             providers: [("primary", primary.BaseAddress)],
             routes: [("/api/{**rest}", ["primary"]), ("/more/{**rest}", ["primary"])],
-            extra: """ "Limits": { "MaxRequestBodyBytes": 1000 }, "Shutdown": { "DrainTimeout": "00:00:07" }, """));
+            extra: """ "MaxBufferedBodyBytes": 2048, "Limits": { "MaxRequestBodyBytes": 1000 }, "Shutdown": { "DrainTimeout": "00:00:07" }, """));
         await UntilGenerationAsync(gateway, 2);
+
+        // MaxBufferedBodyBytes is reloadable: the routes in force carry the new value, and it is not listed below.
+        Assert.All(gateway.Services.GetRequiredService<LiveGatewayConfiguration>().Table.Routes, route => Assert.Equal(2048, route.MaxBufferedBodyBytes));
 
         var status = gateway.Services.GetRequiredService<ConfigurationReloadStatus>();
         Assert.Equal(["Bulwark:Limits:MaxRequestBodyBytes", "Bulwark:Shutdown:DrainTimeout"], status.Last!.RestartRequired);
