@@ -67,7 +67,15 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             EnvironmentOverrides = false,
             MinimumLogLevel = LogLevel.Information,
             DrainOnShutdown = drainOnShutdown,
-            Logging = logs is null ? null : logging => logging.AddProvider(logs),
+            Logging = logging =>
+            {
+                // Information for the recorder (reload events); the console keeps to warnings, as in the other tests.
+                logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+                if (logs is not null)
+                {
+                    logging.AddProvider(logs);
+                }
+            },
         });
 
     private static async Task<GatewayUnderTest> StartAsync(GatewayHostSettings settings)
