@@ -113,6 +113,9 @@ public sealed partial class AnomalyDetector
     /// <returns>The state; <see cref="AnomalyState.Learning"/> for an unknown provider.</returns>
     public AnomalyState GetState(string provider) => GetReading(provider)?.State ?? AnomalyState.Learning;
 
+    /// <summary>Forgets a provider's charts (the application no longer has that provider).</summary>
+    internal void Forget(string provider) => _providers.TryRemove(provider, out _);
+
     private void Raise(ProviderAnomalyChange change)
     {
         if (change.State == AnomalyState.Degraded)

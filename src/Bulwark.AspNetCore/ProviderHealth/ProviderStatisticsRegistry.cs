@@ -82,6 +82,13 @@ public sealed class ProviderStatisticsRegistry : IProviderStatistics
         return result;
     }
 
+    /// <summary>Forgets a provider's samples and anomaly state, when the application no longer has that provider.</summary>
+    internal void Forget(string provider)
+    {
+        _windows.TryRemove(provider, out _);
+        _detector.Forget(provider);
+    }
+
     internal static int Score(double errorRate, CircuitState? breaker, AnomalyState anomaly, double? ewmaLatency, double? baselineLatency)
     {
         double score = 100;

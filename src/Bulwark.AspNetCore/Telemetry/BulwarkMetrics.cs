@@ -22,6 +22,7 @@ namespace Bulwark.AspNetCore.Telemetry;
 /// <item><term><c>bulwark.circuit_breaker.state</c> (gauge)</term><description>per provider with a breaker: 0 closed, 1 half-open, 2 open, 3 isolated.</description></item>
 /// <item><term><c>bulwark.bulkhead.active</c>, <c>bulwark.bulkhead.queued</c> (gauges)</term><description>per provider with a bulkhead.</description></item>
 /// <item><term><c>bulwark.provider.health_score</c> (gauge)</term><description>per provider, 0–100, when <see cref="IProviderStatistics"/> is registered.</description></item>
+/// <item><term><c>bulwark.config.reloads</c> (counter)</term><description>each changed configuration file the gateway read; <c>bulwark.config.reload.outcome</c> (applied, rejected).</description></item>
 /// </list>
 /// </remarks>
 public sealed class BulwarkMetrics
@@ -31,6 +32,7 @@ public sealed class BulwarkMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _rejections;
+    private readonly Counter<long> _reloads;
 
     /// <summary>Initializes a new instance of the <see cref="BulwarkMetrics"/> class.</summary>
     /// <param name="meterFactory">Creates the <c>Bulwark</c> meter (and disposes of it with the container).</param>
@@ -46,6 +48,8 @@ public sealed class BulwarkMetrics
         _retries = Meter.CreateCounter<long>(Retries, "{retry}", "Attempts after the first one on the same provider.");
         _failovers = Meter.CreateCounter<long>(Failovers, "{failover}", "Moves from one provider to the next within a request.");
         _rejections = Meter.CreateCounter<long>(Rejections, "{rejection}", "Attempts refused by a provider's breaker, bulkhead or rate limiter, or skipped because its circuit was open.");
+
+        _reloads = Meter.CreateCounter<long>(ConfigReloads, "{reload}", "Changed configuration files read by the gateway, applied or rejected.");
 
         Meter.CreateObservableGauge(BreakerState, () => ObserveBreakers(catalog), "{state}", "Circuit breaker state: 0 closed, 1 half-open, 2 open, 3 isolated.");
         Meter.CreateObservableGauge(BulkheadActive, () => ObserveBulkheads(catalog, queued: false), "{request}", "Executions holding a bulkhead slot.");
@@ -80,6 +84,9 @@ public sealed class BulwarkMetrics
 
         _serverDuration.Record(duration.TotalSeconds, tags);
     }
+
+    internal void RecordConfigurationReload(string outcome) =>
+        _reloads.Add(1, new KeyValuePair<string, object?>(ReloadOutcome, outcome));
 
     internal void RecordAttempt(in FailoverAttempt attempt, string outcome, string? previousProvider)
     {

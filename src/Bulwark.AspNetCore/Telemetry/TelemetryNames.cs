@@ -12,6 +12,7 @@ internal static class TelemetryNames
     public const string BulkheadActive = "bulwark.bulkhead.active";
     public const string BulkheadQueued = "bulwark.bulkhead.queued";
     public const string HealthScore = "bulwark.provider.health_score";
+    public const string ConfigReloads = "bulwark.config.reloads";
 
     public const string Method = "http.request.method";
     public const string Route = "http.route";
@@ -23,6 +24,7 @@ internal static class TelemetryNames
     public const string AttemptNumber = "bulwark.attempt.number";
     public const string RejectionReason = "bulwark.rejection.reason";
     public const string Attempts = "bulwark.attempts";
+    public const string ReloadOutcome = "bulwark.config.reload.outcome";
 
     /// <summary>The semantic conventions' advised buckets for HTTP durations, in seconds.</summary>
     public static readonly IReadOnlyList<double> DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];

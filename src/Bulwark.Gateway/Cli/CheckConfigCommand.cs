@@ -41,7 +41,7 @@ internal static class CheckConfigCommand
         try
         {
             loaded = GatewayConfiguration.Load(settings);
-            await ValidateHostAsync(settings).ConfigureAwait(false);
+            await GatewayConfiguration.ValidateHostAsync(settings).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {
@@ -69,27 +69,6 @@ internal static class CheckConfigCommand
         var findings = ProductionReadiness.Evaluate(loaded.Options, loaded.Configuration);
         await output.WriteLineAsync(Report(findings)).ConfigureAwait(false);
         return findings.Any(f => f.Severity == ReadinessSeverity.Error) ? Invalid : 0;
-    }
-
-    /// <summary>
-    /// Builds the gateway (nothing listens) and runs the start-up validation of every other component (request log,
-    /// health, error rate), as <c>serve</c> does when it starts.
-    /// </summary>
-    private static async Task ValidateHostAsync(GatewayHostSettings settings)
-    {
-        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, InMemoryStore = true });
-        await using (app.ConfigureAwait(false))
-        {
-            try
-            {
-                app.Services.GetService<IStartupValidator>()?.Validate();
-            }
-            catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OptionsValidationException))
-            {
-                throw new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions),
-                    e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures));
-            }
-        }
     }
 
     internal static string Summary(string file, LoadedGatewayConfiguration loaded)

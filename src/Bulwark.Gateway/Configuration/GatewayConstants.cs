@@ -21,6 +21,18 @@ internal static class GatewayConstants
 
     public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long after the drain timeout Kestrel's stop may cut the connections left (within the host's 10 s margin).</summary>
+    public static readonly TimeSpan ServerStopMargin = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan DefaultReloadPollInterval = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MinReloadPollInterval = TimeSpan.FromMilliseconds(100);
+
+    public static readonly TimeSpan MaxReloadPollInterval = TimeSpan.FromHours(1);
+
+    /// <summary>How long a reload waits after a file-system event for the writer to finish (as the configuration system's own reload).</summary>
+    public static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(250);
+
     public const string ProviderHeader = "X-Bulwark-Provider";
 
     public const string AttemptsHeader = "X-Bulwark-Attempts";

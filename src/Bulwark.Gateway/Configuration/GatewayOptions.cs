@@ -42,6 +42,10 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <value>Defaults to a 5 s drain delay and a 25 s drain timeout.</value>
     public GatewayShutdownOptions Shutdown { get; set; } = new();
 
+    /// <summary>Gets or sets how the gateway follows changes to its configuration file (<c>Bulwark:Reload</c>).</summary>
+    /// <value>Defaults to on, with file-system events and a content check every 5 seconds.</value>
+    public GatewayReloadOptions Reload { get; set; } = new();
+
     /// <summary>Gets or sets the store of circuit breaker state and deferred deliveries.</summary>
     /// <value>Defaults to SQLite at <c>data/bulwark.db</c>, failing closed.</value>
     public Bulwark.Gateway.Storage.GatewayStorageOptions Storage { get; set; } = new();

@@ -30,6 +30,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
         ValidateLimits(options.Limits, errors);
         ValidateShutdown(options.Shutdown, errors);
         ValidateStorage(options, errors);
+        ValidateReload(options.Reload, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -137,6 +138,20 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
         if (shutdown.DrainTimeout < GatewayConstants.MinDrainTimeout || shutdown.DrainTimeout > GatewayConstants.MaxDrainTimeout)
         {
             errors.Add($"{Root}:Shutdown:DrainTimeout: {shutdown.DrainTimeout:c} is out of range; allowed {GatewayConstants.MinDrainTimeout:c} to {GatewayConstants.MaxDrainTimeout:c}.");
+        }
+    }
+
+    private static void ValidateReload(GatewayReloadOptions? reload, List<string> errors)
+    {
+        if (reload is null)
+        {
+            return;
+        }
+
+        var poll = reload.PollInterval;
+        if (poll != TimeSpan.Zero && (poll < GatewayConstants.MinReloadPollInterval || poll > GatewayConstants.MaxReloadPollInterval))
+        {
+            errors.Add($"{Root}:Reload:PollInterval: {poll:c} is out of range; allowed 00:00:00 (off) or {GatewayConstants.MinReloadPollInterval:c} to {GatewayConstants.MaxReloadPollInterval:c}.");
         }
     }
 

@@ -1,15 +1,14 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Configuration;
 
-/// <summary><c>GET /admin/production-readiness</c>: the production-readiness findings of the running configuration.</summary>
+/// <summary><c>GET /admin/production-readiness</c>: the production-readiness findings of the configuration in force (the last one applied).</summary>
 internal static class ProductionReadinessEndpoint
 {
     /// <summary>Maps the endpoint into the admin group, so the admin token guards it like every other admin endpoint.</summary>
     public static RouteHandlerBuilder MapProductionReadiness(this RouteGroupBuilder admin) =>
-        admin.MapGet("/production-readiness", static (IOptions<GatewayOptions> options, IConfiguration configuration) =>
-            TypedResults.Text(ToJson(ProductionReadiness.Evaluate(options.Value, configuration)).ToJsonString(), "application/json"));
+        admin.MapGet("/production-readiness", static (Reload.LiveGatewayConfiguration live) =>
+            TypedResults.Text(ToJson(ProductionReadiness.Evaluate(live.Options, live.Configuration)).ToJsonString(), "application/json"));
 
     /// <summary>The findings as JSON: <c>{"ready": bool, "errors": n, "warnings": n, "infos": n, "findings": [...]}</c>.</summary>
     public static JsonObject ToJson(IReadOnlyList<ReadinessFinding> findings)

@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Bulwark.Deliveries;
-using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Deferral;
 
@@ -108,7 +106,7 @@ internal static class DeliveryEndpoints
 
             var services = context.RequestServices;
             var store = services.GetRequiredService<GatewayStore>();
-            var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var options = services.GetRequiredService<Reload.LiveGatewayConfiguration>().Options;
             var route = options.Routes.FirstOrDefault(r => r.Path == entry.Queue);
             var timeToLive = route?.Defer.TimeToLive ?? options.Deliveries.TimeToLive;
             await RunAsync(context, correlationId, async () =>

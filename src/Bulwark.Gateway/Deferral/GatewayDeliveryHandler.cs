@@ -15,14 +15,14 @@ namespace Bulwark.Gateway.Deferral;
 /// </summary>
 internal sealed class GatewayDeliveryHandler : IDeliveryHandler
 {
-    private readonly GatewayRouteTable _routes;
+    private readonly Reload.LiveGatewayConfiguration _live;
     private readonly HttpMessageInvoker _invoker;
     private readonly TimeProvider _timeProvider;
     private readonly int _maxKeptResponseBytes;
 
-    public GatewayDeliveryHandler(GatewayRouteTable routes, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options)
+    public GatewayDeliveryHandler(Reload.LiveGatewayConfiguration live, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options)
     {
-        _routes = routes;
+        _live = live;
         _invoker = client.Invoker;
         _timeProvider = timeProvider;
         _maxKeptResponseBytes = options.Value.Deliveries.MaxKeptResponseBytes;
@@ -30,7 +30,8 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
 
     public async ValueTask<DeliveryAttemptResult> DeliverAsync(DeliveryEntry entry, CancellationToken cancellationToken)
     {
-        var route = _routes.Routes.FirstOrDefault(r => string.Equals(r.Path, entry.Queue, StringComparison.Ordinal));
+        // The routes in force now: a reload may have changed the route's providers since the request was stored.
+        var route = _live.Table.Routes.FirstOrDefault(r => string.Equals(r.Path, entry.Queue, StringComparison.Ordinal));
         if (route is null)
         {
             return DeliveryAttemptResult.Failed($"The route '{entry.Queue}' is no longer configured.");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -75,7 +74,7 @@ internal static class DemoCommand
                 }
 
                 DemoReport.WriteGatewayHeader(output, settings);
-                using var breakers = new BreakerWatch(app.Services.GetRequiredService<GatewayRouteTable>());
+                using var breakers = new BreakerWatch(app.Services.GetRequiredService<Reload.LiveGatewayConfiguration>().Table);
                 BeginRun(providers);
                 breakers.Restart();
                 var through = await DemoWorkload.RunAsync(client, "Bulwark", gateway, settings, progress, cancellation).ConfigureAwait(false);

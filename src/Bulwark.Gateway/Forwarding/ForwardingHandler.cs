@@ -24,19 +24,17 @@ internal sealed partial class ForwardingHandler
 
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _invoker;
-    private readonly GatewayRouteTable _routes;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ForwardingHandler> _logger;
     private readonly Func<string> _bufferDirectory;
     private readonly GatewayDeferral _deferral;
 
-    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, GatewayRouteTable routes, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, ILogger<ForwardingHandler> logger)
+    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, ILogger<ForwardingHandler> logger)
     {
         _deferral = deferral;
         _bufferDirectory = bufferDirectory.Accessor;
         _forwarder = forwarder;
         _invoker = client.Invoker;
-        _routes = routes;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -55,7 +53,7 @@ internal sealed partial class ForwardingHandler
         (bool buffered, bool streamed) body;
         try
         {
-            body = await PrepareBodyAsync(context).ConfigureAwait(false);
+            body = await PrepareBodyAsync(context, route.MaxBufferedBodyBytes).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
@@ -99,7 +97,7 @@ internal sealed partial class ForwardingHandler
         feature.Attempts = result.Attempts;
         feature.Provider = result.Provider;
         var lastTried = result.Provider ?? (result.Attempts.Count > 0 ? result.Attempts[^1].Provider : null);
-        if (lastTried is not null && _routes.Providers.TryGetValue(lastTried, out var tried))
+        if (lastTried is not null && route.FindProvider(lastTried) is { } tried)
         {
             feature.BreakerState = tried.Pipeline.CircuitBreaker?.State.ToString();
         }
@@ -267,14 +265,13 @@ internal sealed partial class ForwardingHandler
         return (error == ForwarderError.Request ? HttpRequestError.ConnectionError : HttpRequestError.Unknown, true);
     }
 
-    private async ValueTask<(bool Buffered, bool Streamed)> PrepareBodyAsync(HttpContext context)
+    private async ValueTask<(bool Buffered, bool Streamed)> PrepareBodyAsync(HttpContext context, long limit)
     {
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
             return (false, false);
         }
 
-        long limit = _routes.MaxBufferedBodyBytes;
         if (context.Request.ContentLength is { } length)
         {
             // Said too large up front: refused before a provider is called (Kestrel would fail only the first read).

@@ -6,9 +6,10 @@ namespace Bulwark.Gateway.Forwarding;
 /// <summary>A configured provider at run time: its address, its own pipeline instance, and its resolved headers.</summary>
 internal sealed class GatewayProvider
 {
-    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers)
+    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "")
     {
         Name = name;
+        PipelineFingerprint = pipelineFingerprint;
         BaseUrl = baseUrl.TrimEnd('/');
         Pipeline = pipeline;
         Headers = headers;
@@ -26,4 +27,10 @@ internal sealed class GatewayProvider
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
     public FailoverProvider<ForwardedResponse> Failover { get; }
+
+    /// <summary>
+    /// Gets what the pipeline instance was built from (its name and configuration): a reload that leaves it unchanged
+    /// keeps the instance, and with it the breaker, bulkhead and retry budget.
+    /// </summary>
+    public string PipelineFingerprint { get; }
 }

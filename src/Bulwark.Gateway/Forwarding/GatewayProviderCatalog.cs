@@ -1,10 +1,13 @@
 using Bulwark.AspNetCore.Providers;
+using Bulwark.Gateway.Reload;
 
 namespace Bulwark.Gateway.Forwarding;
 
-/// <summary>The gateway's providers, with their breakers and bulkheads, for health endpoints, metrics and the admin API.</summary>
-internal sealed class GatewayProviderCatalog(GatewayRouteTable routes) : IBulwarkProviderCatalog
+/// <summary>
+/// The gateway's providers, with their breakers and bulkheads, for health endpoints, metrics and the admin API: those of
+/// the configuration in force, so a reload's new and removed providers show at once.
+/// </summary>
+internal sealed class GatewayProviderCatalog(LiveGatewayConfiguration live) : IBulwarkProviderCatalog
 {
-    public IReadOnlyList<BulwarkProviderInfo> Providers { get; } =
-        [.. routes.Providers.Values.Select(p => new BulwarkProviderInfo(p.Name, p.Pipeline.CircuitBreaker, p.Pipeline.Bulkhead))];
+    public IReadOnlyList<BulwarkProviderInfo> Providers => live.Table.ProviderInfos;
 }

@@ -6,8 +6,9 @@ namespace Bulwark.Gateway.Forwarding;
 /// <summary>A configured route at run time: its providers in failover order and the chain that runs them.</summary>
 internal sealed class GatewayRoute
 {
-    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, Limits.GatewayLimitsOptions? limits = null)
+    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, Limits.GatewayLimitsOptions? limits = null, long maxBufferedBodyBytes = GatewayConstants.DefaultMaxBufferedBodyBytes)
     {
+        MaxBufferedBodyBytes = maxBufferedBodyBytes;
         RequestsPerMinutePerClient = options.RateLimit?.RequestsPerMinutePerClient ?? limits?.RequestsPerMinutePerClient ?? 0;
         ConcurrencyPerClient = options.RateLimit?.ConcurrencyPerClient ?? limits?.ConcurrencyPerClient ?? 0;
         Path = options.Path!;
@@ -35,6 +36,30 @@ internal sealed class GatewayRoute
     public IReadOnlyList<GatewayProvider> Providers { get; }
 
     public FailoverExecutor<ForwardedResponse> Chain { get; }
+
+    /// <summary>Gets the largest body buffered for re-sending (<c>Bulwark:MaxBufferedBodyBytes</c> of the route's configuration).</summary>
+    public long MaxBufferedBodyBytes { get; }
+
+    /// <summary>
+    /// Gets what tells this route's per-client limiter partitions apart from other routes': its methods, path and limits.
+    /// A reload that keeps all three keeps the clients' windows and concurrency counts; one that changes any starts afresh.
+    /// </summary>
+    public string LimiterKey => string.Join(',', Methods) + " " + Path + "|" + RequestsPerMinutePerClient.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        + "|" + ConcurrencyPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|";
+
+    /// <summary>Finds one of the route's providers by name, or <see langword="null"/>.</summary>
+    public GatewayProvider? FindProvider(string name)
+    {
+        foreach (var provider in Providers)
+        {
+            if (string.Equals(provider.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return provider;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Gets the requests per minute one client may start on this route; 0 is no limit.</summary>
     public int RequestsPerMinutePerClient { get; }

@@ -85,4 +85,28 @@ internal static class GatewayConfiguration
 
         return new LoadedGatewayConfiguration(configuration, options);
     }
+
+    /// <summary>
+    /// Builds the gateway (nothing listens, nothing starts) and runs the start-up validation of every other component
+    /// (request log, telemetry, health, error rate), as <c>serve</c> does when it starts: with <see cref="Load"/>, what
+    /// <c>check-config</c> and a live reload check.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">A component's options are invalid; lists every error.</exception>
+    public static async Task ValidateHostAsync(GatewayHostSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, Logging = null, DrainOnShutdown = false, InMemoryStore = true });
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                app.Services.GetService<IStartupValidator>()?.Validate();
+            }
+            catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OptionsValidationException))
+            {
+                throw new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions),
+                    e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(inner => inner.Failures));
+            }
+        }
+    }
 }

@@ -3,15 +3,19 @@ using Bulwark.Deliveries;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Forwarding;
-using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Storage;
+using Bulwark.Gateway.Reload;
+using Bulwark.Pipelines;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Hosting;
 
-/// <summary>Builds the gateway application: configuration, services, and one endpoint per configured route.</summary>
+/// <summary>
+/// Builds the gateway application: configuration, services, and one endpoint per configured route — from the
+/// configuration in force, which a change to the configuration file replaces while the gateway runs.
+/// </summary>
 internal static class GatewayHost
 {
     /// <summary>Builds the gateway; throws <see cref="OptionsValidationException"/> listing every configuration error.</summary>
@@ -33,6 +37,7 @@ internal static class GatewayHost
         // bulkhead rejections).
         builder.Logging.AddFilter("Yarp", quiet);
         builder.Logging.AddFilter("Polly", quiet);
+        settings.Logging?.Invoke(builder.Logging);
 
         var services = builder.Services;
         if (settings.TimeProvider is { } time)
@@ -41,6 +46,7 @@ internal static class GatewayHost
         }
 
         GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment);
+        services.AddSingleton(settings);
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
         services.AddSingleton(new BodyBufferDirectory(settings.BodyBufferDirectory));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>(static (kestrel, gateway) =>
@@ -53,8 +59,32 @@ internal static class GatewayHost
         services.AddRateLimiter(static limiter => limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         services.AddHttpForwarder();
         services.AddSingleton<GatewayHttpClient>();
-        services.AddSingleton<GatewayRouteTable>();
+        services.AddSingleton(static services =>
+        {
+            var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var configuration = services.GetRequiredService<IConfiguration>();
+            var pipelines = services.GetRequiredService<IBulwarkPipelineProvider>();
+            var table = new GatewayRouteTable(
+                options,
+                configuration,
+                (name, _, instance) => pipelines.GetPipeline(name, instance),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<GatewayEnvironment>());
+            return new LiveGatewayConfiguration(table, options, configuration);
+        });
+
+        // The table in force when resolved: a reload swaps it.
+        services.AddTransient(static services => services.GetRequiredService<LiveGatewayConfiguration>().Table);
         services.AddSingleton<ForwardingHandler>();
+        services.AddSingleton<GatewayRouteEndpointDataSource>();
+        services.AddSingleton<ConfigurationReloadStatus>();
+        services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor>(static services => services.GetRequiredService<ConfigurationReloadStatus>());
+        if (settings.ConfigPath is not null && settings.ConfigJson is null)
+        {
+            // The content the configuration was just read from: a change from here on is a reload.
+            services.AddSingleton(new ConfigurationFileState(GatewayConfigurationReloader.Fingerprint(settings.ConfigPath)));
+            services.AddHostedService<GatewayConfigurationReloader>();
+        }
 
         // The store: breaker state across restarts (every pipeline's breaker is restored at start and saved on each
         // transition) and deferred delivery. Opened once; FailOpen leaves it out, said at start and on /health/ready.
@@ -81,6 +111,8 @@ internal static class GatewayHost
         services.AddSingleton<Bulwark.AspNetCore.Health.IBulwarkProviderHealthSource, Bulwark.AspNetCore.ProviderHealth.StatisticsProviderHealthSource>();
         services.AddBulwarkHealth().AddCheck<StoreHealthCheck>("store", tags: [Bulwark.AspNetCore.Health.BulwarkHealthTags.Ready]);
         services.AddBulwarkErrorRate();
+        // The admin status summarizes the configuration in force, which a reload replaces (registered before the admin's own).
+        services.AddSingleton(static services => new Bulwark.AspNetCore.Admin.AdminConfiguration(new LiveConfigurationView(services.GetRequiredService<LiveGatewayConfiguration>())));
         services.AddBulwarkAdmin(builder.Configuration);
         services.AddSingleton<InFlightRequests>();
         if (settings.DrainOnShutdown)
@@ -94,7 +126,7 @@ internal static class GatewayHost
         var app = builder.Build();
 
         // Resolving the routes validates the configuration now, with every error, before anything listens.
-        var routes = app.Services.GetRequiredService<GatewayRouteTable>();
+        var routes = app.Services.GetRequiredService<GatewayRouteEndpointDataSource>();
 
         // Then the store, so that a corrupt, locked or unwritable file stops the start with a clear message (FailClosed).
         var store = app.Services.GetRequiredService<GatewayStore>();
@@ -108,7 +140,6 @@ internal static class GatewayHost
             StoreLog.InMemoryStore(startup);
         }
 
-        var handler = app.Services.GetRequiredService<ForwardingHandler>();
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
 
         app.UseBulwarkTelemetry();
@@ -146,18 +177,9 @@ internal static class GatewayHost
         admin.MapDeliveryAdmin();
         app.MapDeliveryStatus();
         app.MapBulwarkMetrics();
-        for (int i = 0; i < routes.Routes.Count; i++)
-        {
-            var route = routes.Routes[i];
-            RequestDelegate handle = context => handler.HandleAsync(context, route);
-            RequestDelegate forward = context => inFlight.TrackAsync(context, handle);
-            var endpoint = route.Methods.Count > 0 ? app.MapMethods(route.Path, route.Methods, forward) : app.Map(route.Path, forward);
-            endpoint.WithDisplayName($"bulwark route {route.Path}");
-            if (route.RequestsPerMinutePerClient > 0 || route.ConcurrencyPerClient > 0)
-            {
-                endpoint.RequireRateLimiting(new ClientRateLimiterPolicy(i, route));
-            }
-        }
+        // The routes' endpoints come from the configuration in force and change with it; each carries its route's
+        // per-client limits.
+        ((IEndpointRouteBuilder)app).DataSources.Add(routes);
 
         // Every unmatched path, dotted file-like ones included ("{*path}", not the default "{*path:nonfile}").
         app.MapFallback("{*path}", static context => GatewayProblem.NotFound(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0));

@@ -24,6 +24,9 @@ internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJso
     /// <summary>Gets the minimum log level of the console.</summary>
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
+    /// <summary>Gets extra logging set-up applied after the gateway's own (tests add a provider that records), or <see langword="null"/>.</summary>
+    public Action<ILoggingBuilder>? Logging { get; init; }
+
     /// <summary>Gets the directory large buffered request bodies spill to, or <see langword="null"/> for ASP.NET Core's (<c>ASPNETCORE_TEMP</c>, else the system's).</summary>
     public string? BodyBufferDirectory { get; init; }
 

@@ -67,7 +67,10 @@ internal sealed partial class GracefulShutdown : IHostedLifecycleService
         }
 
         _requests.Refuse();
-        using var deadline = new CancellationTokenSource(_options.DrainTimeout, _timeProvider);
+        // Kestrel's own deadline (it then cuts every connection) comes after the drain's: the requests still running at
+        // the drain timeout are the drain's to cancel and name. With both at once, Kestrel could end them first and the
+        // drain would find nothing left, reporting a clean exit.
+        using var deadline = new CancellationTokenSource(_options.DrainTimeout + GatewayConstants.ServerStopMargin, _timeProvider);
         var serverStopped = _server.StopAsync(deadline.Token);
         Log.StoppedListening(_logger, _requests.Count, _options.DrainTimeout.TotalSeconds);
 

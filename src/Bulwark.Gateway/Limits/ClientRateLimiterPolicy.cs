@@ -15,10 +15,11 @@ internal sealed class ClientRateLimiterPolicy : IRateLimiterPolicy<string>
     private readonly int _perMinute;
     private readonly int _concurrency;
 
-    public ClientRateLimiterPolicy(int routeIndex, GatewayRoute route)
+    public ClientRateLimiterPolicy(GatewayRoute route)
     {
-        // Policies attached to endpoints share one partition space: the route index keeps routes' clients apart.
-        _prefix = routeIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|";
+        // Policies attached to endpoints share one partition space: the route's key (methods, path, limits) keeps routes'
+        // clients apart, and lets a route that a reload leaves as it was keep its clients' counts.
+        _prefix = route.LimiterKey;
         _perMinute = route.RequestsPerMinutePerClient;
         _concurrency = route.ConcurrencyPerClient;
     }

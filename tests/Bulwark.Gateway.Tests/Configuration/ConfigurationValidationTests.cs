@@ -20,6 +20,28 @@ public class ConfigurationValidationTests
         Assert.Equal(InvalidConfig.Errors, error.Failures);
     }
 
+    [Theory]
+    [InlineData("00:00:00.099")]
+    [InlineData("01:00:00.001")]
+    [InlineData("-00:00:01")]
+    public void Build_ReloadPollIntervalOutOfRange_ReportsItExactly(string poll)
+    {
+        using var primary = ClosedPort.Open();
+        var settings = new GatewayHostSettings(null, Configs.TwoProviders(primary.Address, primary.Address, bulwarkExtra: $$"""
+            "Reload": { "PollInterval": "{{poll}}" },
+            """), ["http://127.0.0.1:0"])
+        {
+            Environment = _ => null,
+            EnvironmentOverrides = false,
+        };
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayHost.Build(settings));
+
+        Assert.Equal(
+            [$"Bulwark:Reload:PollInterval: {TimeSpan.Parse(poll, System.Globalization.CultureInfo.InvariantCulture):c} is out of range; allowed 00:00:00 (off) or 00:00:00.1000000 to 01:00:00."],
+            error.Failures);
+    }
+
     [Fact]
     public async Task Build_ValidConfiguration_DoesNotThrow()
     {

@@ -25,6 +25,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>Gets the configuration file the gateway was started with.</summary>
+    public string ConfigPath => _configPath;
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -90,6 +93,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
             "bulwark serve to answer /health/live",
             TimeSpan.FromSeconds(60));
         return gateway;
+    }
+
+    /// <summary>Replaces the configuration file in one step (written beside it, renamed over it), as a deploy would.</summary>
+    public async Task ReplaceConfigAsync(string configJson)
+    {
+        string next = _configPath + ".next";
+        await File.WriteAllTextAsync(next, configJson);
+        File.Move(next, _configPath, overwrite: true);
     }
 
     /// <summary>Sends SIGTERM (<see cref="Process.Kill()"/> would send SIGKILL).</summary>

@@ -46,9 +46,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
-    public static async Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null, string? bodyBufferDirectory = null, string? storePath = null)
-    {
-        var app = GatewayHost.Build(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
+    public static Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null, string? bodyBufferDirectory = null, string? storePath = null) =>
+        StartAsync(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
         {
             Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
             EnvironmentOverrides = false,
@@ -57,12 +56,42 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             MinimumLogLevel = LogLevel.Warning,
             StorePath = storePath ?? TestStore.NewPath(),
         });
+
+    /// <summary>
+    /// Starts the gateway from a configuration file, as <c>bulwark serve --config</c> does (so it follows the file's
+    /// changes), recording its logs in <paramref name="logs"/> when given.
+    /// </summary>
+    public static Task<GatewayUnderTest> StartFromFileAsync(string path, RecordingLoggerProvider? logs = null, bool drainOnShutdown = false) =>
+        StartAsync(new GatewayHostSettings(path, null, ["http://127.0.0.1:0"])
+        {
+            Environment = _ => null,
+            EnvironmentOverrides = false,
+            MinimumLogLevel = LogLevel.Information,
+            DrainOnShutdown = drainOnShutdown,
+            StorePath = TestStore.NewPath(),
+            Logging = logging =>
+            {
+                // Information for the recorder (reload events); the console keeps to warnings, as in the other tests.
+                logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+                if (logs is not null)
+                {
+                    logging.AddProvider(logs);
+                }
+            },
+        });
+
+    private static async Task<GatewayUnderTest> StartAsync(GatewayHostSettings settings)
+    {
+        var app = GatewayHost.Build(settings);
         var gateway = new GatewayUnderTest(app, new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         gateway.Client.BaseAddress = new Uri(address);
         return gateway;
     }
+
+    /// <summary>Stops the gateway as the host does on SIGTERM (draining first, if built to).</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
 
     /// <summary>Waits until the gateway has finished every request it received (a bounded wait).</summary>
     public Task WaitUntilIdleAsync() => Poll.UntilAsync(() => ActiveRequests == 0, "the gateway to finish its requests");

@@ -18,12 +18,18 @@ internal static class RawHttp
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.Latin1.GetBytes(requestHead), cancellation.Token);
 
+        return await ReadResponseAsync(stream, cancellation.Token);
+    }
+
+    /// <summary>Reads one response (headers, then a Content-Length or chunked body) from <paramref name="stream"/>.</summary>
+    public static async Task<RawResponse> ReadResponseAsync(Stream stream, CancellationToken cancellationToken)
+    {
         var received = new List<byte>();
         var buffer = new byte[8192];
         int headerEnd;
         while ((headerEnd = IndexOf(received, "\r\n\r\n"u8)) < 0)
         {
-            int read = await stream.ReadAsync(buffer, cancellation.Token);
+            int read = await stream.ReadAsync(buffer, cancellationToken);
             if (read == 0)
             {
                 throw new IOException("The server closed the connection before the response headers ended.");
@@ -44,7 +50,7 @@ internal static class RawHttp
         bool chunked = headers.Any(h => h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase));
         while (contentLength is not null ? body.Count < int.Parse(contentLength, CultureInfo.InvariantCulture) : chunked && IndexOf(body, "0\r\n\r\n"u8) < 0)
         {
-            int read = await stream.ReadAsync(buffer, cancellation.Token);
+            int read = await stream.ReadAsync(buffer, cancellationToken);
             if (read == 0)
             {
                 break;
@@ -65,4 +71,57 @@ internal sealed record RawResponse(int Status, IReadOnlyList<KeyValuePair<string
 {
     public IEnumerable<string> Values(string name) =>
         Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value);
+}
+
+/// <summary>One kept-alive HTTP/1.1 connection: requests are sent one after another on the same socket.</summary>
+internal sealed class RawConnection : IDisposable
+{
+    private readonly TcpClient _client = new();
+
+    public static async Task<RawConnection> OpenAsync(Uri server)
+    {
+        var connection = new RawConnection();
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        await connection._client.ConnectAsync(server.Host, server.Port, timeout.Token);
+        return connection;
+    }
+
+    /// <summary>Sends a GET and reads its response, on this connection.</summary>
+    public async Task<RawResponse> GetAsync(string path)
+    {
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        var stream = _client.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes($"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), timeout.Token);
+        return await RawHttp.ReadResponseAsync(stream, timeout.Token);
+    }
+
+    /// <summary>Sends raw bytes (for example the first half of a request) on this connection.</summary>
+    public async Task WriteAsync(string text)
+    {
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        await _client.GetStream().WriteAsync(Encoding.Latin1.GetBytes(text), timeout.Token);
+    }
+
+    /// <summary>Reads one response on this connection.</summary>
+    public async Task<RawResponse> ReadResponseAsync()
+    {
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        return await RawHttp.ReadResponseAsync(_client.GetStream(), timeout.Token);
+    }
+
+    /// <summary>Gets a value indicating whether the server has closed the connection (a read returns end of stream).</summary>
+    public async Task<bool> IsClosedByServerAsync()
+    {
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        try
+        {
+            return await _client.GetStream().ReadAsync(new byte[1], timeout.Token) == 0;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
 }

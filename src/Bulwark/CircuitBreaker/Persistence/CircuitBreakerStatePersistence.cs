@@ -35,18 +35,27 @@ internal sealed partial class CircuitBreakerStatePersistence
     /// <summary>Gets how many snapshots failed to save (the store was unavailable); each is logged.</summary>
     public int FailedWrites { get; private set; }
 
-    /// <summary>Follows a breaker: restores it from its snapshot if one was loaded, and saves its transitions.</summary>
-    public void Attach(string key, CircuitBreakerHandle handle)
+    /// <summary>
+    /// Follows a breaker: restores it from its snapshot if one was loaded, and saves its transitions. With
+    /// <paramref name="replace"/>, a breaker that takes over a key from another (a pipeline rebuilt by a configuration
+    /// reload, which carries the state over itself) is followed instead of the old one, and not restored.
+    /// </summary>
+    public void Attach(string key, CircuitBreakerHandle handle, bool replace = false)
     {
         CircuitBreakerSnapshot? saved = null;
         lock (_lock)
         {
-            if (!_attached.TryAdd(key, handle))
+            if (_attached.TryGetValue(key, out var existing) && (ReferenceEquals(existing, handle) || !replace))
             {
                 return;
             }
 
-            _loaded?.TryGetValue(key, out saved);
+            bool isNew = existing is null;
+            _attached[key] = handle;
+            if (isNew)
+            {
+                _loaded?.TryGetValue(key, out saved);
+            }
         }
 
         handle.StateChanged += (_, _) => OnTransition(key, handle);
@@ -132,6 +141,15 @@ internal sealed partial class CircuitBreakerStatePersistence
 
     private void OnTransition(string key, CircuitBreakerHandle handle)
     {
+        lock (_lock)
+        {
+            if (!_attached.TryGetValue(key, out var current) || !ReferenceEquals(current, handle))
+            {
+                // A breaker replaced by a reload: requests still running on it must not overwrite its successor's state.
+                return;
+            }
+        }
+
         _dirty[key] = handle.CreateSnapshot();
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {

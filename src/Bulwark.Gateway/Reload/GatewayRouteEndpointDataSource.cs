@@ -1,0 +1,82 @@
+using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Limits;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.Primitives;
+
+namespace Bulwark.Gateway.Reload;
+
+/// <summary>
+/// One endpoint per route of the configuration in force, rebuilt when a reload applies a new one (the change token of
+/// <see cref="LiveGatewayConfiguration"/>): new paths answer, removed ones fall through to the 404 fallback. Each
+/// endpoint carries its route's per-client rate limiter policy, as <c>RequireRateLimiting</c> would attach it.
+/// </summary>
+internal sealed class GatewayRouteEndpointDataSource(LiveGatewayConfiguration live, ForwardingHandler handler, InFlightRequests inFlight) : EndpointDataSource
+{
+    private Built? _built;
+
+    public override IReadOnlyList<Endpoint> Endpoints
+    {
+        get
+        {
+            var table = live.Table;
+            var built = Volatile.Read(ref _built);
+            if (built is null || !ReferenceEquals(built.Table, table))
+            {
+                built = new Built(table, Create(table));
+                Volatile.Write(ref _built, built);
+            }
+
+            return built.Endpoints;
+        }
+    }
+
+    public override IChangeToken GetChangeToken() => live.GetChangeToken();
+
+    private List<Endpoint> Create(GatewayRouteTable table)
+    {
+        var endpoints = new List<Endpoint>(table.Routes.Count);
+        foreach (var route in table.Routes)
+        {
+            RequestDelegate handle = context => handler.HandleAsync(context, route);
+            RequestDelegate forward = context => inFlight.TrackAsync(context, handle);
+            var builder = new RouteEndpointBuilder(forward, RoutePatternFactory.Parse(route.Path), order: 0)
+            {
+                DisplayName = $"bulwark route {route.Path}",
+            };
+            if (route.Methods.Count > 0)
+            {
+                builder.Metadata.Add(new HttpMethodMetadata(route.Methods));
+            }
+
+            if (route.RequestsPerMinutePerClient > 0 || route.ConcurrencyPerClient > 0)
+            {
+                var conventions = new Conventions();
+                conventions.RequireRateLimiting(new ClientRateLimiterPolicy(route));
+                conventions.ApplyTo(builder);
+            }
+
+            endpoints.Add(builder.Build());
+        }
+
+        return endpoints;
+    }
+
+    private sealed record Built(GatewayRouteTable Table, IReadOnlyList<Endpoint> Endpoints);
+
+    /// <summary>Collects what endpoint conventions such as <c>RequireRateLimiting</c> add, to apply them to a built endpoint.</summary>
+    private sealed class Conventions : IEndpointConventionBuilder
+    {
+        private readonly List<Action<EndpointBuilder>> _conventions = [];
+
+        public void Add(Action<EndpointBuilder> convention) => _conventions.Add(convention);
+
+        public void ApplyTo(EndpointBuilder builder)
+        {
+            foreach (var convention in _conventions)
+            {
+                convention(builder);
+            }
+        }
+    }
+}
