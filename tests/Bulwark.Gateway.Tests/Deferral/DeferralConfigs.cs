@@ -7,7 +7,7 @@ internal static class DeferralConfigs
 
     public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string> { ["PAY_TOKEN"] = "provider-secret-42" };
 
-    public static string Payments(Uri provider, string? deferExtra = null, string? bulwarkExtra = null, int maxAttempts = 50) => $$"""
+    public static string Payments(Uri provider, string? deferExtra = null, string? bulwarkExtra = null, int maxAttempts = 50, bool credentials = true) => $$"""
         {
           "Bulwark": {
             {{bulwarkExtra}}
@@ -20,8 +20,8 @@ internal static class DeferralConfigs
             },
             "Providers": {
               "payments": {
-                "BaseUrl": "{{provider.ToString().TrimEnd('/')}}",
-                "Headers": { "Authorization": { "FromEnvironment": "PAY_TOKEN", "Format": "Bearer {0}" } }
+                "BaseUrl": "{{provider.ToString().TrimEnd('/')}}"
+                {{(credentials ? ", \"Headers\": { \"Authorization\": { \"FromEnvironment\": \"PAY_TOKEN\", \"Format\": \"Bearer {0}\" } }" : string.Empty)}}
               }
             },
             "Routes": [
