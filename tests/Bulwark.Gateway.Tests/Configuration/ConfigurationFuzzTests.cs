@@ -43,8 +43,12 @@ public sealed class ConfigurationFuzzTests(ITestOutputHelper output) : IDisposab
             },
             "Routes": [
               { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ], "Methods": [ "GET", "POST" ], "Timeout": "00:00:20" },
-              { "Path": "/v2/{id}", "Providers": [ "secondary" ], "Idempotent": true }
-            ]
+              { "Path": "/v2/{id}", "Providers": [ "secondary" ], "Idempotent": true },
+              { "Path": "/pay/{**rest}", "Providers": [ "primary" ], "OnFailure": "Defer",
+                "Defer": { "MaxAttempts": 10, "TimeToLive": "01:00:00", "MaxBodyBytes": 65536, "ReplayHeaders": [ "Accept" ], "OrderingHeader": "X-Customer" } }
+            ],
+            "Storage": { "Provider": "Sqlite", "Path": "data/bulwark.db", "BusyTimeout": "00:00:05", "FlushEveryCommit": true, "MaxSizeBytes": 0, "OnStoreFailure": "FailClosed" },
+            "Deliveries": { "MaxAttempts": 20, "TimeToLive": "1.00:00:00", "BaseDelay": "00:00:01", "MaxDelay": "00:05:00", "AttemptTimeout": "00:01:00", "LeaseDuration": "00:02:00", "PollInterval": "00:00:01", "SweepInterval": "00:00:15", "MaxConcurrentDeliveries": 8, "MaxKeptResponseBytes": 65536 }
           }
         }
         """;
