@@ -6,8 +6,8 @@
 #                                     summary in bench/README.md
 #   bench/load/run.sh --quick         smoke run (well under 2 minutes): every target serves a little traffic, one fault
 #                                     scenario; writes the report to --out (default: a temporary directory)
-#   options: --out DIR (report directory), --no-build (use existing Release builds), --pin (generators on CPU 1,
-#            everything else on CPU 0)
+#   options: --out DIR (report directory), --no-build (use existing builds), --configuration C (the builds to use,
+#            Release by default), --pin (generators on CPU 1, everything else on CPU 0)
 #
 # Every process it starts is stopped on exit, whatever the exit path. Ports are picked free at start.
 set -euo pipefail
@@ -17,20 +17,23 @@ mode=full
 build=1
 pin=0
 out=""
+configuration=Release
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) mode=quick ;;
         --no-build) build=0 ;;
         --pin) pin=1 ;;
         --out) out="$2"; shift ;;
+        --configuration) configuration="$2"; shift ;;
         *) echo "unknown option $1" >&2; exit 64 ;;
     esac
     shift
 done
 
 if [[ "$mode" == quick ]]; then
-    warm_seconds=1; wrk_seconds=2; wrk_connections=16; rate=200; rate_seconds=2; rate_warmup=1
-    fault_rate=50; fault_seconds=3; scenarios=(fail503)
+    # Light on purpose: it runs in CI beside other test assemblies and only has to show every target serving.
+    warm_seconds=1; wrk_seconds=1; wrk_connections=4; rate=100; rate_seconds=1; rate_warmup=1
+    fault_rate=50; fault_seconds=2; scenarios=(fail503)
 else
     warm_seconds=10; wrk_seconds=10; wrk_connections=64; rate=1000; rate_seconds=10; rate_warmup=2
     fault_rate=200; fault_seconds=10; scenarios=(fail503 down latency reset hang r429)
@@ -89,17 +92,17 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 # Debian starts nginx and haproxy as services on install; the harness runs its own instances only.
 
-tools_dir="$repo/bench/load/Bulwark.LoadTools/bin/Release/net10.0"
-gateway_dir="$repo/src/Bulwark.Gateway/bin/Release/net10.0"
+tools_dir="$repo/bench/load/Bulwark.LoadTools/bin/$configuration/net10.0"
+gateway_dir="$repo/src/Bulwark.Gateway/bin/$configuration/net10.0"
 if [[ $build -eq 1 ]]; then
-    log "building (Release)"
-    dotnet build "$repo/bench/load/Bulwark.LoadTools/Bulwark.LoadTools.csproj" -c Release --nologo -v q >/dev/null
-    dotnet build "$repo/src/Bulwark.Gateway/Bulwark.Gateway.csproj" -c Release --nologo -v q >/dev/null
+    log "building ($configuration)"
+    dotnet build "$repo/bench/load/Bulwark.LoadTools/Bulwark.LoadTools.csproj" -c "$configuration" --nologo -v q >/dev/null
+    dotnet build "$repo/src/Bulwark.Gateway/Bulwark.Gateway.csproj" -c "$configuration" --nologo -v q >/dev/null
 fi
 load="$tools_dir/bulwark-load"
 bulwark="$gateway_dir/bulwark"
 for exe in "$load" "$bulwark"; do
-    [[ -x "$exe" ]] || { echo "$exe is missing: build in Release first (or run without --no-build)" >&2; exit 1; }
+    [[ -x "$exe" ]] || { echo "$exe is missing: build in $configuration first (or run without --no-build)" >&2; exit 1; }
 done
 
 gen=()
