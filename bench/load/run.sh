@@ -49,9 +49,9 @@ mkdir -p "$out"
 report="$out/$stamp-load.md"
 # Machine-readable counts for the CI test; kept out of the committed results folder.
 summary="$out/load-summary.tsv"
-[[ "$out" != "$repo/bench/results" ]] || summary="$(mktemp -t bulwark-load-summary.XXXXXX)"
 
 work="$(mktemp -d -t bulwark-load.XXXXXX)"
+[[ "$out" != "$repo/bench/results" ]] || summary="$work/load-summary.tsv"
 pids=()
 
 stop_pid() {
