@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Bulwark.AspNetCore.Correlation;
 using Bulwark.AspNetCore.Redaction;
 using Bulwark.AspNetCore.Requests;
@@ -20,12 +21,18 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
 {
     private const int ClientClosedRequest = 499;
 
+    // Route templates, provider names, breaker states and error types come from configuration or a fixed set: each is
+    // scanned once, not on every request (a load profile showed redaction at ~4% of the gateway's CPU). The cap keeps a
+    // value of unexpected cardinality from growing the cache; past it, values are scanned every time as before.
+    private const int MaxCachedConstants = 1024;
+
     private readonly RequestDelegate _next;
     private readonly BulwarkRequestLoggingOptions _options;
     private readonly PiiRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly ClientIpResolver _clientIp;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, string> _redactedConstants = new(StringComparer.Ordinal);
 
     public BulwarkRequestLoggingMiddleware(
         RequestDelegate next,
@@ -163,7 +170,7 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
         }
 
         path = _redactor.Redact(path);
-        string route = bulwark?.Route is { } r ? Redact(r)! : RouteOf(context.GetEndpoint() ?? handled?.Endpoint ?? endpointAtStart) ?? path;
+        string route = bulwark?.Route is { } r ? RedactConstant(r)! : RouteOf(context.GetEndpoint() ?? handled?.Endpoint ?? endpointAtStart) ?? path;
 
         string? errorType = bulwark?.ErrorType ?? (aborted ? "client_aborted" : exception?.GetType().FullName);
         string? errorMessage = exception is null ? null : _redactor.Redact(exception.Message);
@@ -182,17 +189,17 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             UserOf(context),
             _clientIp.Resolve(context),
             Redact(request.Headers.UserAgent),
-            Redact(bulwark?.Provider),
+            RedactConstant(bulwark?.Provider),
             bulwark is null ? null : AttemptsJson.Write(bulwark.Attempts, _redactor),
-            Redact(bulwark?.BreakerState),
+            RedactConstant(bulwark?.BreakerState),
             request.ContentLength ?? requestCounter?.Count ?? 0,
             responseCounter?.Count ?? context.Response.ContentLength,
-            Redact(errorType),
+            RedactConstant(errorType),
             errorMessage);
     }
 
     private string? RouteOf(Endpoint? endpoint) =>
-        endpoint is RouteEndpoint { RoutePattern.RawText: { } template } ? _redactor.Redact(template) : null;
+        endpoint is RouteEndpoint { RoutePattern.RawText: { } template } ? RedactConstant(template) : null;
 
     private string? HeaderValue(HttpRequest request, string? header) =>
         header is not null && request.Headers.TryGetValue(header, out var values) && values.Count > 0 ? Redact(values[0]) : null;
@@ -202,4 +209,26 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
         (context.User.Identity is { IsAuthenticated: true, Name: { } name } ? _redactor.Redact(name) : null);
 
     private string? Redact(string? value) => string.IsNullOrEmpty(value) ? value : _redactor.Redact(value);
+
+    /// <summary>Redacts a value of low cardinality (from configuration or a fixed set), remembering the result.</summary>
+    private string? RedactConstant(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return value;
+        }
+
+        if (_redactedConstants.TryGetValue(value, out string? redacted))
+        {
+            return redacted;
+        }
+
+        redacted = _redactor.Redact(value);
+        if (_redactedConstants.Count < MaxCachedConstants)
+        {
+            _redactedConstants.TryAdd(value, redacted);
+        }
+
+        return redacted;
+    }
 }

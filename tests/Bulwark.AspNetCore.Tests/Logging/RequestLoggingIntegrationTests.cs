@@ -95,6 +95,23 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Request_RouteAndProviderWithPii_RedactedOnEveryRequestNotOnlyTheFirst()
+    {
+        // Route, provider and breaker state are redacted once and remembered: the remembered value must be the redacted one.
+        for (int i = 0; i < 3; i++)
+        {
+            using var response = await _client.GetAsync("/pii-names");
+            string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+
+            var entry = await RequestEntryAsync(id);
+            var state = entry.GetProperty("State");
+            Assert.Equal("/tenants/[REDACTED:email]/{**rest}", state.GetProperty("route").GetString());
+            Assert.Equal("[REDACTED:email]", state.GetProperty("provider").GetString());
+            Assert.DoesNotContain("example.com", entry.GetRawText(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Request_EndpointThrows_LoggedAsErrorWith500AndRedactedMessage()
     {
         using var response = await _client.GetAsync("/boom");
@@ -230,6 +247,17 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         {
             time.Advance(TimeSpan.FromMilliseconds(1500));
             return "done";
+        });
+        app.MapGet("/pii-names", static (HttpContext context) =>
+        {
+            context.Features.Set(new BulwarkRequestFeature
+            {
+                CorrelationId = BulwarkCorrelation.Get(context),
+                Route = "/tenants/ops@example.com/{**rest}",
+                Provider = "billing@example.com",
+                BreakerState = "Closed",
+            });
+            return "ok";
         });
         app.MapPost("/gateway", static async (HttpContext context) =>
         {
