@@ -20,7 +20,11 @@ public sealed class InMemoryBulwarkStore : ICircuitBreakerStateStore, IDeliveryS
         ArgumentNullException.ThrowIfNull(snapshot);
         lock (_lock)
         {
-            _breakers[key] = snapshot;
+            // As in the SQLite store: a late writer with an older snapshot must not undo a newer one.
+            if (!_breakers.TryGetValue(key, out var saved) || snapshot.TakenAt >= saved.TakenAt)
+            {
+                _breakers[key] = snapshot;
+            }
         }
 
         return Task.CompletedTask;
