@@ -29,7 +29,9 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+            // The driver retries a busy command for DefaultTimeout seconds, where 0 means forever: a BusyTimeout under one
+            // second (0 included) must still end, so the driver gets at least one second on top of SQLite's busy_timeout.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         }.ToString();
         _pragmas = string.Create(
             CultureInfo.InvariantCulture,
@@ -87,7 +89,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             var check = Convert.ToString(Scalar(connection, "PRAGMA quick_check;"), CultureInfo.InvariantCulture);
             if (!string.Equals(check, "ok", StringComparison.OrdinalIgnoreCase))
             {
-                throw new StoreUnavailableException($"The store '{path}' failed its integrity check ({check}). Restore it from a backup, or move it aside to start with an empty store.");
+                throw new StoreUnavailableException($"The store '{path}' is corrupt: it failed its integrity check ({check}). Restore it from a backup, or move it aside to start with an empty store.");
             }
         }
         catch (SqliteException e)
