@@ -1,7 +1,6 @@
 using Bulwark.Deliveries;
 using Bulwark.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
