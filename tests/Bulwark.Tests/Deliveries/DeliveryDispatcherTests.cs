@@ -280,6 +280,46 @@ public class DeliveryDispatcherTests
     }
 
     [Fact]
+    public async Task RunOnce_MoreDueEntriesThanSlots_LeasesOnlyWhatItCanStart_SoEveryAttemptStartsWithAFullLease()
+    {
+        var store = new SlotWatchingStore();
+        await using var h = new DispatcherHarness(
+            o => (o.MaxConcurrentDeliveries, o.LeaseDuration, o.AttemptTimeout) = (1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20)),
+            s => s.AddSingleton<Bulwark.Storage.IDeliveryStore>(store));
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var leaseLeft = new List<TimeSpan>();
+        h.Handler = async (entry, _) =>
+        {
+            Interlocked.Increment(ref store.InFlight);
+            lock (leaseLeft)
+            {
+                leaseLeft.Add(entry.LeaseExpiresAt!.Value - h.Time.GetUtcNow());
+            }
+
+            if (entry.IdempotencyKey == "order-1")
+            {
+                firstStarted.SetResult();
+                await releaseFirst.Task;
+            }
+
+            Interlocked.Decrement(ref store.InFlight);
+            return DeliveryAttemptResult.Delivered(Ok());
+        };
+        await h.EnqueueAsync("order-1");
+        await h.EnqueueAsync("order-2");
+
+        var pass = h.RunOnceAsync();
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        h.Time.Advance(TimeSpan.FromSeconds(15)); // the first attempt is slow
+        releaseFirst.SetResult();
+        Assert.Equal(2, await pass);
+
+        Assert.Equal(0, store.LeasedWithoutAFreeSlot);
+        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)], leaseLeft);
+    }
+
+    [Fact]
     public async Task RunOnce_ResponseLongerThanKept_IsTrimmed()
     {
         await using var h = new DispatcherHarness(o => o.MaxKeptResponseBytes = 4);
@@ -358,6 +398,51 @@ public class DeliveryDispatcherTests
         Assert.Equal(T0 + TimeSpan.FromSeconds(1.5), ticket.Entry.NextAttemptAt);
         Assert.Equal(0, await h.RunOnceAsync());
         Assert.False((await h.EnqueueAsync()).Created);
+    }
+
+    /// <summary>The in-memory store, noting every lease taken while every delivery slot (1) is busy.</summary>
+    private sealed class SlotWatchingStore : Bulwark.Storage.IDeliveryStore
+    {
+        private readonly Bulwark.Storage.InMemoryBulwarkStore _inner = new();
+
+        public int InFlight;
+
+        public int LeasedWithoutAFreeSlot { get; private set; }
+
+        public Task<(DeliveryEntry Entry, bool Created)> EnqueueAsync(DeliveryEntry entry, CancellationToken cancellationToken) => _inner.EnqueueAsync(entry, cancellationToken);
+
+        public Task<DeliveryEntry?> GetAsync(string id, CancellationToken cancellationToken) => _inner.GetAsync(id, cancellationToken);
+
+        public Task<DeliveryEntry?> FindAsync(string queue, string idempotencyKey, CancellationToken cancellationToken) => _inner.FindAsync(queue, idempotencyKey, cancellationToken);
+
+        public async Task<IReadOnlyList<DeliveryEntry>> LeaseDueAsync(string owner, DateTimeOffset now, TimeSpan leaseDuration, int maxCount, CancellationToken cancellationToken)
+        {
+            var leased = await _inner.LeaseDueAsync(owner, now, leaseDuration, maxCount, cancellationToken);
+            if (leased.Count > 0 && Volatile.Read(ref InFlight) >= 1)
+            {
+                LeasedWithoutAFreeSlot++;
+            }
+
+            return leased;
+        }
+
+        public Task<bool> CompleteAsync(string id, string owner, DeliveryCompletion completion, CancellationToken cancellationToken) => _inner.CompleteAsync(id, owner, completion, cancellationToken);
+
+        public Task MarkNotifiedAsync(string id, CancellationToken cancellationToken) => _inner.MarkNotifiedAsync(id, cancellationToken);
+
+        public Task<IReadOnlyList<DeliveryEntry>> ListAsync(DeliveryState? state, int maxCount, CancellationToken cancellationToken) => _inner.ListAsync(state, maxCount, cancellationToken);
+
+        public Task<IReadOnlyList<DeliveryEntry>> ListUnnotifiedAsync(int maxCount, CancellationToken cancellationToken) => _inner.ListUnnotifiedAsync(maxCount, cancellationToken);
+
+        public Task<IReadOnlyList<DeliveryEntry>> ListStuckAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken) => _inner.ListStuckAsync(now, maxCount, cancellationToken);
+
+        public Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) => _inner.ReleaseExpiredLeasesAsync(now, cancellationToken);
+
+        public Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken) => _inner.ReplayAsync(id, now, timeToLive, cancellationToken);
+
+        public Task<int> PurgeAsync(DeliveryState state, DateTimeOffset completedBefore, CancellationToken cancellationToken) => _inner.PurgeAsync(state, completedBefore, cancellationToken);
+
+        public Task<IReadOnlyDictionary<DeliveryState, long>> CountAsync(CancellationToken cancellationToken) => _inner.CountAsync(cancellationToken);
     }
 
     private sealed class DelegateHandler(Func<DeliveryEntry, DeliveryAttemptResult> deliver) : IDeliveryHandler
