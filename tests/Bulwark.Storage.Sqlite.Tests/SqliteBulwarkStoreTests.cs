@@ -178,6 +178,42 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task LeaseDue_TwoStoresOnOneFileLeasingAtOnce_NeverLeaseTheSameEntryTwice()
+    {
+        var first = _database.Open();
+        var second = _database.Open();
+        var all = new List<string>();
+        for (int i = 0; i < 100; i++)
+        {
+            var entry = New($"order-{i}");
+            await first.EnqueueAsync(entry, CancellationToken.None);
+            all.Add(entry.Id);
+        }
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<List<string>> Drain(SqliteBulwarkStore store, string owner)
+        {
+            await start.Task;
+            var mine = new List<string>();
+            while (await store.LeaseDueAsync(owner, T0, TimeSpan.FromMinutes(1), 3, CancellationToken.None) is { Count: > 0 } batch)
+            {
+                mine.AddRange(batch.Select(e => e.Id));
+            }
+
+            return mine;
+        }
+
+        var a = Task.Run(() => Drain(first, "process-a"));
+        var b = Task.Run(() => Drain(second, "process-b"));
+        start.SetResult();
+        var leased = await Task.WhenAll(a, b).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Empty(leased[0].Intersect(leased[1]));
+        Assert.Equal(all.Order(), leased[0].Concat(leased[1]).Order());
+        Assert.All(await first.ListAsync(null, 1000, CancellationToken.None), e => Assert.Equal(1, e.Attempts));
+    }
+
+    [Fact]
     public void Open_ASchemaNewerThanThisBulwark_FailsSayingSo()
     {
         using (var connection = _database.Connect())
