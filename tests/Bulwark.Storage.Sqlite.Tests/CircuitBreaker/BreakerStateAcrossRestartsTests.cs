@@ -121,6 +121,26 @@ public sealed class BreakerStateAcrossRestartsTests : IDisposable
     }
 
     [Fact]
+    public async Task SavedStateTheBreakerRejects_StartsClosed_AndIsLogged()
+    {
+        // Written by hand or by a damaged disk: a failure rate of 2 is not a rate.
+        await _database.Open().SaveBreakerStateAsync(
+            "payments/payments",
+            new CircuitBreakerSnapshot(CircuitState.Open, T0.AddMinutes(1), 1, 2.0, 10, T0, CircuitTransitionReason.ConsecutiveFailures, T0),
+            CancellationToken.None);
+
+        using var host = BuildHost(new FakeTimeProvider(T0), "payments");
+        await host.StartAsync();
+        var pipeline = Provider(host).GetPipeline("payments");
+
+        Assert.Equal(CircuitState.Closed, pipeline.CircuitBreaker!.State);
+        Assert.Equal(1, await pipeline.ExecuteAsync(_ => ValueTask.FromResult(1)));
+        await host.StopAsync();
+        var log = Assert.Single(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 1103);
+        Assert.StartsWith("Circuit breaker payments/payments: the saved state was rejected (", log.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task IsolatedBreaker_ComesBackOpen_ForAtMostMaxBreakDuration_ThenProbes()
     {
         using (var host = BuildHost(new FakeTimeProvider(T0), "payments"))
