@@ -339,24 +339,31 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
 
     private static int Migrate(SqliteConnection connection)
     {
-        int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
         var migrations = SqliteMigrations.All;
-        if (version > migrations.Count)
+        while (true)
         {
-            throw new StoreUnavailableException($"The store's schema is version {version}, newer than this Bulwark knows ({migrations.Count}). Run the newer Bulwark, or point the store at another file.");
-        }
-
-        for (int next = version; next < migrations.Count; next++)
-        {
-            using var transaction = connection.BeginTransaction();
+            // An immediate transaction takes the write lock first; the version is read under it, because another process
+            // opening the same new file at the same moment may have migrated while this one waited for the lock.
+            using var transaction = connection.BeginTransaction(deferred: false);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = migrations[next] + string.Create(CultureInfo.InvariantCulture, $"\nPRAGMA user_version = {next + 1};");
+            command.CommandText = "PRAGMA user_version;";
+            int version = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (version > migrations.Count)
+            {
+                throw new StoreUnavailableException($"The store's schema is version {version}, newer than this Bulwark knows ({migrations.Count}). Run the newer Bulwark, or point the store at another file.");
+            }
+
+            if (version == migrations.Count)
+            {
+                transaction.Commit();
+                return version;
+            }
+
+            command.CommandText = migrations[version] + string.Create(CultureInfo.InvariantCulture, $"\nPRAGMA user_version = {version + 1};");
             command.ExecuteNonQuery();
             transaction.Commit();
         }
-
-        return migrations.Count;
     }
 
     private static object? Scalar(SqliteConnection connection, string sql)

@@ -49,6 +49,28 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_TwoProcessesCreatingTheSameNewFileAtOnce_BothSucceed()
+    {
+        // Two instances starting together on a fresh volume: both see schema version 0 and race to migrate.
+        for (int round = 0; round < 20; round++)
+        {
+            string path = Path.Combine(_database.Directory, $"race-{round}.db");
+            using var barrier = new Barrier(2);
+            var opens = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            {
+                barrier.SignalAndWait(TimeSpan.FromSeconds(10));
+                return SqliteBulwarkStore.Open(new SqliteStoreOptions { Path = path });
+            })).ToArray();
+
+            var stores = await Task.WhenAll(opens).WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.All(stores, s => Assert.Equal(1, s.SchemaVersion));
+            Assert.True((await stores[0].EnqueueAsync(New("order-1"), CancellationToken.None)).Created);
+            Assert.False((await stores[1].EnqueueAsync(New("order-1"), CancellationToken.None)).Created);
+        }
+    }
+
+    [Fact]
     public void Open_ATextFile_FailsSayingItIsNotADatabase()
     {
         File.WriteAllText(_database.Path, "this is my shopping list, not a database\n" + new string('x', 5000));
