@@ -456,7 +456,9 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         (await ListWhereAsync(where, parameters, 1, cancellationToken).ConfigureAwait(false)) is [var entry] ? entry : null;
 
     private Task<IReadOnlyList<DeliveryEntry>> ListWhereAsync(string where, object[] parameters, int maxCount, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<DeliveryEntry>>("read deliveries", async (connection, ct) => await SelectAsync(connection, null, where, parameters, Math.Max(1, maxCount), ct).ConfigureAwait(false), cancellationToken);
+        maxCount < 1
+            ? Task.FromResult<IReadOnlyList<DeliveryEntry>>([])
+            : RunAsync<IReadOnlyList<DeliveryEntry>>("read deliveries", async (connection, ct) => await SelectAsync(connection, null, where, parameters, maxCount, ct).ConfigureAwait(false), cancellationToken);
 
     private Task<int> NonQueryAsync(string operation, string sql, object[] parameters, CancellationToken cancellationToken) =>
         RunAsync(operation, async (connection, ct) =>

@@ -290,6 +290,28 @@ public abstract class StoreContractTests
         Assert.Single(await Store.ListAsync(DeliveryState.Pending, 1, Ct));
     }
 
+    [Fact]
+    public async Task List_AtMostMaxCount_ZeroMeansNone()
+    {
+        await Store.EnqueueAsync(New("k1"), Ct);
+        await Store.EnqueueAsync(New("k2"), Ct);
+
+        Assert.Empty(await Store.ListAsync(null, 0, Ct));
+        Assert.Empty(await Store.ListAsync(DeliveryState.Pending, 0, Ct));
+        Assert.Single(await Store.ListAsync(null, 1, Ct));
+        Assert.Equal(2, (await Store.ListAsync(null, 5, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task LeaseDue_WithoutAnOwnerOrACount_IsRejected()
+    {
+        await Store.EnqueueAsync(New("k1"), Ct);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.LeaseDueAsync("", T0, Lease, 1, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.LeaseDueAsync("a", T0, Lease, 0, Ct));
+        Assert.Equal(DeliveryState.Pending, Assert.Single(await Store.ListAsync(null, 10, Ct)).State);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

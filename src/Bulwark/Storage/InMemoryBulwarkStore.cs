@@ -76,6 +76,7 @@ public sealed class InMemoryBulwarkStore : ICircuitBreakerStateStore, IDeliveryS
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryEntry>> LeaseDueAsync(string owner, DateTimeOffset now, TimeSpan leaseDuration, int maxCount, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         var leased = new List<DeliveryEntry>();
         lock (_lock)
