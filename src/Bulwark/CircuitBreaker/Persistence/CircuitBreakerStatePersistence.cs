@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Bulwark.Configuration;
 using Bulwark.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 
@@ -30,10 +31,12 @@ internal sealed partial class CircuitBreakerStatePersistence
 
     private readonly IReadOnlyCollection<string>? _pipelineNames;
 
-    public CircuitBreakerStatePersistence(ICircuitBreakerStateStore store, ILogger<CircuitBreakerStatePersistence> logger, IOptions<BulwarkOptions>? options = null)
+    public CircuitBreakerStatePersistence(ICircuitBreakerStateStore store, ILogger<CircuitBreakerStatePersistence>? logger = null, IOptions<BulwarkOptions>? options = null)
     {
         _store = store;
-        _logger = logger;
+
+        // Optional, as for the pipeline provider that pulls this in: services built without logging still resolve.
+        _logger = logger ?? NullLogger<CircuitBreakerStatePersistence>.Instance;
         _pipelineNames = options?.Value.Pipelines.Keys is { } names ? new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) : null;
     }
 
