@@ -320,6 +320,33 @@ public class DeliveryDispatcherTests
     }
 
     [Fact]
+    public async Task RunOnce_SameOrderingKey_DeliveredOneAfterAnother_InAcceptanceOrder_EvenAcrossARetry()
+    {
+        await using var h = new DispatcherHarness();
+        int a1Attempts = 0;
+        h.Handler = (entry, _) => ValueTask.FromResult(
+            entry.IdempotencyKey == "a1" && Interlocked.Increment(ref a1Attempts) == 1
+                ? DeliveryAttemptResult.Failed("503")
+                : DeliveryAttemptResult.Delivered(Ok()));
+        var ordered = new DeliveryEnqueueOptions { OrderingKey = "account-1" };
+        var a1 = await h.EnqueueAsync("a1", ordered);
+        var a2 = await h.EnqueueAsync("a2", ordered);
+        var b1 = await h.EnqueueAsync("b1", new DeliveryEnqueueOptions { OrderingKey = "account-2" });
+
+        Assert.Equal(2, await h.RunOnceAsync()); // a1 (fails) and b1; a2 waits behind a1
+        Assert.Equal(DeliveryState.Pending, (await h.GetAsync(a2.Id)).State);
+        Assert.Equal(0, (await h.GetAsync(a2.Id)).Attempts);
+
+        h.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, await h.RunOnceAsync()); // a1 delivered, then a2 in the same pass
+
+        Assert.Equal(["a1", "b1", "a1", "a2"], h.Calls.Select(c => c.IdempotencyKey));
+        Assert.Equal(DeliveryState.Delivered, (await h.GetAsync(a1.Id)).State);
+        Assert.Equal(DeliveryState.Delivered, (await h.GetAsync(a2.Id)).State);
+        Assert.Equal(DeliveryState.Delivered, (await h.GetAsync(b1.Id)).State);
+    }
+
+    [Fact]
     public async Task RunOnce_ResponseLongerThanKept_IsTrimmed()
     {
         await using var h = new DispatcherHarness(o => o.MaxKeptResponseBytes = 4);
