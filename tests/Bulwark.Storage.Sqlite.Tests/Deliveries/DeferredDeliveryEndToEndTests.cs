@@ -99,14 +99,53 @@ public sealed class DeferredDeliveryEndToEndTests : IDisposable
         Assert.Equal("{\"charge\":\"ch_order-42\"}", System.Text.Encoding.UTF8.GetString(stored.Response.Body.Span));
     }
 
+    [Fact]
+    public async Task ProcessStoppedBetweenRecordingAndNotifying_TheNextProcessTellsTheObserversOnce()
+    {
+        // The first process recorded the delivery in the file, then died before telling its observers.
+        var entry = Infrastructure.Entries.New("order-7");
+        var first = _database.Open();
+        await first.EnqueueAsync(entry, CancellationToken.None);
+        await first.LeaseDueAsync("crashed-process", entry.NextAttemptAt, TimeSpan.FromMinutes(2), 1, CancellationToken.None);
+        Assert.True(await first.CompleteAsync(entry.Id, "crashed-process", DeliveryCompletion.Delivered(entry.NextAttemptAt, Infrastructure.Entries.Response(201)), CancellationToken.None));
+        SqliteConnection.ClearAllPools();
+
+        var observer = new CountingObserver();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddBulwarkSqliteStore(o => o.Path = _database.Path);
+        builder.Services.AddSingleton<IDeliveryObserver>(observer);
+        builder.Services.AddBulwarkDeliveries();
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!(await host.Services.GetRequiredService<IDeferredDeliveryQueue>().GetAsync(entry.Id))!.Notified)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The observers were not told within 20 s.");
+                await Task.Delay(20);
+            }
+
+            await host.StopAsync();
+        }
+
+        Assert.Equal(1, observer.Count);
+        Assert.Equal(entry.Id, observer.LastId);
+        Assert.Equal(201, observer.LastStatus);
+    }
+
     private sealed class CountingObserver : IDeliveryObserver
     {
         private int _count;
 
         public int Count => Volatile.Read(ref _count);
 
+        public string? LastId { get; private set; }
+
+        public int? LastStatus { get; private set; }
+
         public ValueTask OnDeliveredAsync(DeliveryEntry entry, CancellationToken cancellationToken)
         {
+            (LastId, LastStatus) = (entry.Id, entry.Response?.Status);
             Interlocked.Increment(ref _count);
             return ValueTask.CompletedTask;
         }
