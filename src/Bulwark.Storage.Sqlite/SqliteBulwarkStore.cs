@@ -340,6 +340,13 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     private static int Migrate(SqliteConnection connection)
     {
         var migrations = SqliteMigrations.All;
+
+        // A store already at this version needs no write lock: another process may be writing to it right now.
+        if (Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture) == migrations.Count)
+        {
+            return migrations.Count;
+        }
+
         while (true)
         {
             // An immediate transaction takes the write lock first; the version is read under it, because another process

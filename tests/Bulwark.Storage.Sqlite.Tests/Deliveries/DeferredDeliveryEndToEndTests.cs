@@ -133,6 +133,56 @@ public sealed class DeferredDeliveryEndToEndTests : IDisposable
         Assert.Equal(201, observer.LastStatus);
     }
 
+    [Fact]
+    public async Task StoreLockedByAnotherProcess_DispatcherLogsAndKeepsTrying_DeliversOnceUnlocked()
+    {
+        var entry = Infrastructure.Entries.New("order-9") with { CreatedAt = DateTimeOffset.UtcNow, NextAttemptAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddHours(1) };
+        await _database.Open().EnqueueAsync(entry, CancellationToken.None);
+        int calls = 0;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddFakeLogging();
+        builder.Services.AddBulwarkSqliteStore(o => (o.Path, o.BusyTimeout) = (_database.Path, TimeSpan.Zero));
+        builder.Services.AddBulwarkDeliveries(o => o.PollInterval = TimeSpan.FromMilliseconds(50))
+            .AddHandler("payments", (_, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                return ValueTask.FromResult(DeliveryAttemptResult.Delivered(Infrastructure.Entries.Response()));
+            });
+        using var host = builder.Build();
+        var logs = host.Services.GetFakeLogCollector();
+
+        using (var locker = _database.Connect())
+        {
+            using (var command = locker.CreateCommand())
+            {
+                command.CommandText = "BEGIN EXCLUSIVE;";
+                command.ExecuteNonQuery();
+            }
+
+            await host.StartAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!logs.GetSnapshot().Any(r => r.Id.Id == 4006))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The failed pass was not logged within 20 s.");
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(0, Volatile.Read(ref calls));
+        }
+
+        var queue = host.Services.GetRequiredService<IDeferredDeliveryQueue>();
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while ((await queue.GetAsync(entry.Id))!.State != DeliveryState.Delivered)
+        {
+            Assert.True(DateTime.UtcNow < until, "The entry was not delivered within 20 s of the unlock.");
+            await Task.Delay(20);
+        }
+
+        await host.StopAsync();
+        Assert.Equal(1, calls);
+        Assert.Contains("locked", logs.GetSnapshot().First(r => r.Id.Id == 4006).Message, StringComparison.Ordinal);
+    }
+
     private sealed class CountingObserver : IDeliveryObserver
     {
         private int _count;
