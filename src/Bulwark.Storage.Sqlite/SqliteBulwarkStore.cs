@@ -18,7 +18,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     private const string EntryColumns = "id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, seq";
 
     private readonly string _connectionString;
-    private readonly string _pragmas;
+    private string _pragmas;
 
     private SqliteBulwarkStore(string path, SqliteStoreOptions options)
     {
@@ -36,10 +36,6 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         _pragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.FlushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON;");
-        if (options.MaxSizeBytes > 0)
-        {
-            _pragmas += string.Create(CultureInfo.InvariantCulture, $" PRAGMA max_page_count = {Math.Max(1, options.MaxSizeBytes / 4096)};");
-        }
     }
 
     /// <summary>Gets the database file's full path.</summary>
@@ -90,6 +86,13 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             if (!string.Equals(check, "ok", StringComparison.OrdinalIgnoreCase))
             {
                 throw new StoreUnavailableException($"The store '{path}' is corrupt: it failed its integrity check ({check}). Restore it from a backup, or move it aside to start with an empty store.");
+            }
+
+            if (options.MaxSizeBytes > 0)
+            {
+                // max_page_count counts pages: use this file's own page size (4 KiB unless the file was created elsewhere).
+                long pageSize = Convert.ToInt64(Scalar(connection, "PRAGMA page_size;"), CultureInfo.InvariantCulture);
+                store._pragmas += string.Create(CultureInfo.InvariantCulture, $" PRAGMA max_page_count = {Math.Max(1, options.MaxSizeBytes / pageSize)};");
             }
         }
         catch (SqliteException e)

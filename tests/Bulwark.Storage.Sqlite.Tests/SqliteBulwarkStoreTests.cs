@@ -236,6 +236,38 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task MaxSize_OfAFileWithSmallerPages_IsStillCountedInBytes()
+    {
+        // A file created elsewhere with 1 KiB pages (SQLite's default is 4 KiB).
+        using (var connection = _database.Connect())
+        {
+            Scalar(connection, "PRAGMA page_size = 1024; CREATE TABLE t (x INTEGER); DROP TABLE t; VACUUM;");
+            Assert.Equal(1024L, Scalar(connection, "PRAGMA page_size;"));
+        }
+
+        var store = _database.Open(o => o.MaxSizeBytes = 64 * 1024);
+        int accepted = 0;
+        try
+        {
+            for (; accepted < 100; accepted++)
+            {
+                await store.EnqueueAsync(New($"order-{accepted}", envelope: DeliveryEnvelope.ForPayload(new byte[1000])), CancellationToken.None);
+            }
+        }
+        catch (StoreUnavailableException e)
+        {
+            Assert.Contains("full", e.Message, StringComparison.Ordinal);
+        }
+
+        // 64 KiB hold some 40 such entries next to the schema; 16 pages of 1 KiB would hold a handful.
+        Assert.InRange(accepted, 30, 64);
+        using (var connection = _database.Connect())
+        {
+            Assert.True((long)Scalar(connection, "PRAGMA page_count;")! * 1024 <= 64 * 1024);
+        }
+    }
+
+    [Fact]
     public void Open_ASchemaNewerThanThisBulwark_FailsSayingSo()
     {
         using (var connection = _database.Connect())
