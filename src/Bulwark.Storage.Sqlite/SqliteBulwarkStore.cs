@@ -18,7 +18,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     private const string EntryColumns = "id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, seq";
 
     private readonly string _connectionString;
-    private readonly string _pragmas;
+    private string _pragmas;
 
     private SqliteBulwarkStore(string path, SqliteStoreOptions options)
     {
@@ -29,15 +29,13 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+            // The driver retries a busy command for DefaultTimeout seconds, where 0 means forever: a BusyTimeout under one
+            // second (0 included) must still end, so the driver gets at least one second on top of SQLite's busy_timeout.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         }.ToString();
         _pragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.FlushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON;");
-        if (options.MaxSizeBytes > 0)
-        {
-            _pragmas += string.Create(CultureInfo.InvariantCulture, $" PRAGMA max_page_count = {Math.Max(1, options.MaxSizeBytes / 4096)};");
-        }
     }
 
     /// <summary>Gets the database file's full path.</summary>
@@ -87,7 +85,14 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             var check = Convert.ToString(Scalar(connection, "PRAGMA quick_check;"), CultureInfo.InvariantCulture);
             if (!string.Equals(check, "ok", StringComparison.OrdinalIgnoreCase))
             {
-                throw new StoreUnavailableException($"The store '{path}' failed its integrity check ({check}). Restore it from a backup, or move it aside to start with an empty store.");
+                throw new StoreUnavailableException($"The store '{path}' is corrupt: it failed its integrity check ({check}). Restore it from a backup, or move it aside to start with an empty store.");
+            }
+
+            if (options.MaxSizeBytes > 0)
+            {
+                // max_page_count counts pages: use this file's own page size (4 KiB unless the file was created elsewhere).
+                long pageSize = Convert.ToInt64(Scalar(connection, "PRAGMA page_size;"), CultureInfo.InvariantCulture);
+                store._pragmas += string.Create(CultureInfo.InvariantCulture, $" PRAGMA max_page_count = {Math.Max(1, options.MaxSizeBytes / pageSize)};");
             }
         }
         catch (SqliteException e)
@@ -347,24 +352,38 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
 
     private static int Migrate(SqliteConnection connection)
     {
-        int version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
         var migrations = SqliteMigrations.All;
-        if (version > migrations.Count)
+
+        // A store already at this version needs no write lock: another process may be writing to it right now.
+        if (Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture) == migrations.Count)
         {
-            throw new StoreUnavailableException($"The store's schema is version {version}, newer than this Bulwark knows ({migrations.Count}). Run the newer Bulwark, or point the store at another file.");
+            return migrations.Count;
         }
 
-        for (int next = version; next < migrations.Count; next++)
+        while (true)
         {
-            using var transaction = connection.BeginTransaction();
+            // An immediate transaction takes the write lock first; the version is read under it, because another process
+            // opening the same new file at the same moment may have migrated while this one waited for the lock.
+            using var transaction = connection.BeginTransaction(deferred: false);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = migrations[next] + string.Create(CultureInfo.InvariantCulture, $"\nPRAGMA user_version = {next + 1};");
+            command.CommandText = "PRAGMA user_version;";
+            int version = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (version > migrations.Count)
+            {
+                throw new StoreUnavailableException($"The store's schema is version {version}, newer than this Bulwark knows ({migrations.Count}). Run the newer Bulwark, or point the store at another file.");
+            }
+
+            if (version == migrations.Count)
+            {
+                transaction.Commit();
+                return version;
+            }
+
+            command.CommandText = migrations[version] + string.Create(CultureInfo.InvariantCulture, $"\nPRAGMA user_version = {version + 1};");
             command.ExecuteNonQuery();
             transaction.Commit();
         }
-
-        return migrations.Count;
     }
 
     private static object? Scalar(SqliteConnection connection, string sql)
@@ -457,7 +476,9 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         (await ListWhereAsync(where, parameters, 1, cancellationToken).ConfigureAwait(false)) is [var entry] ? entry : null;
 
     private Task<IReadOnlyList<DeliveryEntry>> ListWhereAsync(string where, object[] parameters, int maxCount, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<DeliveryEntry>>("read deliveries", async (connection, ct) => await SelectAsync(connection, null, where, parameters, Math.Max(1, maxCount), ct).ConfigureAwait(false), cancellationToken);
+        maxCount < 1
+            ? Task.FromResult<IReadOnlyList<DeliveryEntry>>([])
+            : RunAsync<IReadOnlyList<DeliveryEntry>>("read deliveries", async (connection, ct) => await SelectAsync(connection, null, where, parameters, maxCount, ct).ConfigureAwait(false), cancellationToken);
 
     private Task<int> NonQueryAsync(string operation, string sql, object[] parameters, CancellationToken cancellationToken) =>
         RunAsync(operation, async (connection, ct) =>

@@ -7,7 +7,10 @@ public sealed class SqliteStoreOptions
     /// <value>Defaults to <c>data/bulwark.db</c>, relative to the working directory.</value>
     public string Path { get; set; } = SqliteStoreConstants.DefaultPath;
 
-    /// <summary>Gets or sets how long an operation waits for a lock held by another connection or process before it fails.</summary>
+    /// <summary>
+    /// Gets or sets how long an operation waits for a lock held by another connection or process before it fails. The
+    /// driver's own retry works in whole seconds, so a wait shorter than a second (0 included) lasts about one second.
+    /// </summary>
     /// <value>Defaults to 5 seconds. Range 0 to 5 minutes.</value>
     public TimeSpan BusyTimeout { get; set; } = SqliteStoreConstants.DefaultBusyTimeout;
 

@@ -30,6 +30,15 @@ internal sealed class DeferredDeliveryQueue : IDeferredDeliveryQueue
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(idempotencyKey.Length, MaxKeyLength, nameof(idempotencyKey));
         ArgumentNullException.ThrowIfNull(envelope);
+        if (options?.MaxAttempts is { } maxAttempts && maxAttempts is < 1 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), maxAttempts, "DeliveryEnqueueOptions.MaxAttempts must be in [1, 1000].");
+        }
+
+        if (options?.TimeToLive is { } timeToLive && (timeToLive < TimeSpan.FromSeconds(1) || timeToLive > TimeSpan.FromDays(30)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), timeToLive, "DeliveryEnqueueOptions.TimeToLive must be in [1 second, 30 days].");
+        }
 
         var now = _timeProvider.GetUtcNow();
         int attemptsMade = Math.Max(0, options?.AttemptsMade ?? 0);

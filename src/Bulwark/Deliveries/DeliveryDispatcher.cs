@@ -70,18 +70,37 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         var running = new List<Task>();
         while (!cancellationToken.IsCancellationRequested)
         {
-            int free = Math.Max(1, _slots.CurrentCount);
-            var batch = await _store.LeaseDueAsync(Owner, _timeProvider.GetUtcNow(), _options.LeaseDuration, free, cancellationToken).ConfigureAwait(false);
+            // Hold a slot before leasing: an entry leased while every slot is busy would spend its lease waiting, and a
+            // lease that runs out mid-attempt lets another dispatcher deliver the entry a second time.
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<DeliveryEntry> batch;
+            try
+            {
+                batch = await _store.LeaseDueAsync(Owner, _timeProvider.GetUtcNow(), _options.LeaseDuration, _slots.CurrentCount + 1, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                _slots.Release();
+                throw;
+            }
+
             if (batch.Count == 0)
             {
+                _slots.Release();
                 break;
             }
 
-            foreach (var entry in batch)
+            for (int i = 0; i < batch.Count; i++)
             {
-                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                // The first entry takes the slot held above; the others take slots that were free when leasing, and
+                // only this loop takes slots.
+                if (i > 0 && !_slots.Wait(0))
+                {
+                    await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 attempted++;
-                running.Add(DeliverAndReleaseAsync(entry, cancellationToken));
+                running.Add(DeliverAndReleaseAsync(batch[i], cancellationToken));
             }
 
             running.RemoveAll(t => t.IsCompleted);

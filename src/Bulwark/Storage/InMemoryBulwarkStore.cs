@@ -20,7 +20,11 @@ public sealed class InMemoryBulwarkStore : ICircuitBreakerStateStore, IDeliveryS
         ArgumentNullException.ThrowIfNull(snapshot);
         lock (_lock)
         {
-            _breakers[key] = snapshot;
+            // As in the SQLite store: a late writer with an older snapshot must not undo a newer one.
+            if (!_breakers.TryGetValue(key, out var saved) || snapshot.TakenAt >= saved.TakenAt)
+            {
+                _breakers[key] = snapshot;
+            }
         }
 
         return Task.CompletedTask;
@@ -72,6 +76,7 @@ public sealed class InMemoryBulwarkStore : ICircuitBreakerStateStore, IDeliveryS
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryEntry>> LeaseDueAsync(string owner, DateTimeOffset now, TimeSpan leaseDuration, int maxCount, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         var leased = new List<DeliveryEntry>();
         lock (_lock)

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using Bulwark.Configuration;
 using Bulwark.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 
 namespace Bulwark.CircuitBreaker.Persistence;
@@ -26,10 +29,15 @@ internal sealed partial class CircuitBreakerStatePersistence
     private Task _writer = Task.CompletedTask;
     private int _writing;
 
-    public CircuitBreakerStatePersistence(ICircuitBreakerStateStore store, ILogger<CircuitBreakerStatePersistence> logger)
+    private readonly IReadOnlyCollection<string>? _pipelineNames;
+
+    public CircuitBreakerStatePersistence(ICircuitBreakerStateStore store, ILogger<CircuitBreakerStatePersistence>? logger = null, IOptions<BulwarkOptions>? options = null)
     {
         _store = store;
-        _logger = logger;
+
+        // Optional, as for the pipeline provider that pulls this in: services built without logging still resolve.
+        _logger = logger ?? NullLogger<CircuitBreakerStatePersistence>.Instance;
+        _pipelineNames = options?.Value.Pipelines.Keys is { } names ? new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) : null;
     }
 
     /// <summary>Gets how many snapshots failed to save (the store was unavailable); each is logged.</summary>
@@ -70,11 +78,15 @@ internal sealed partial class CircuitBreakerStatePersistence
     {
         var loaded = await _store.LoadBreakerStatesAsync(cancellationToken).ConfigureAwait(false);
         List<(string Key, CircuitBreakerHandle Handle, CircuitBreakerSnapshot Snapshot)> restore = [];
+        int waiting;
         int ignored;
         lock (_lock)
         {
             _loaded = loaded;
-            ignored = loaded.Keys.Count(k => !_attached.ContainsKey(k));
+
+            // Pipelines are built on first use: a configured pipeline's breaker that is not built yet restores when it is.
+            waiting = loaded.Keys.Count(k => !_attached.ContainsKey(k) && IsConfigured(k));
+            ignored = loaded.Keys.Count(k => !_attached.ContainsKey(k) && !IsConfigured(k));
             foreach (var (key, handle) in _attached)
             {
                 if (loaded.TryGetValue(key, out var snapshot))
@@ -89,7 +101,7 @@ internal sealed partial class CircuitBreakerStatePersistence
             await RestoreOneAsync(key, handle, snapshot).ConfigureAwait(false);
         }
 
-        Log.Restored(_logger, restore.Count, ignored);
+        Log.Restored(_logger, restore.Count, waiting, ignored);
     }
 
     /// <summary>Waits until every transition so far is saved.</summary>
@@ -114,6 +126,17 @@ internal sealed partial class CircuitBreakerStatePersistence
                 StartWriter();
             }
         }
+    }
+
+    private bool IsConfigured(string key)
+    {
+        if (_pipelineNames is null)
+        {
+            return true;
+        }
+
+        int slash = key.IndexOf('/', StringComparison.Ordinal);
+        return _pipelineNames.Contains(slash < 0 ? key : key[..slash]);
     }
 
     private async Task RestoreOneAsync(string key, CircuitBreakerHandle handle, CircuitBreakerSnapshot snapshot)
@@ -205,8 +228,8 @@ internal sealed partial class CircuitBreakerStatePersistence
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Circuit breaker state restored for {Restored} breaker(s); {Ignored} saved state(s) belong to breakers no longer configured and were ignored")]
-        public static partial void Restored(ILogger logger, int restored, int ignored);
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Circuit breaker state restored for {Restored} breaker(s), {Waiting} more when their pipeline is first used; {Ignored} saved state(s) belong to pipelines no longer configured and were ignored")]
+        public static partial void Restored(ILogger logger, int restored, int waiting, int ignored);
 
         [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Circuit breaker {Breaker} restored {State} until {OpenUntil:o} from its saved state")]
         public static partial void RestoredOpen(ILogger logger, string breaker, string state, DateTimeOffset? openUntil);
