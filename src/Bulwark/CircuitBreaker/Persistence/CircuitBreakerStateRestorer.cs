@@ -8,7 +8,7 @@ namespace Bulwark.CircuitBreaker.Persistence;
 /// Restores circuit breakers from the store when the host starts, before it serves, and saves the last transitions when
 /// it stops. A store that cannot be read does not stop the host: the breakers start closed, and the error is logged.
 /// </summary>
-internal sealed partial class CircuitBreakerStateRestorer(CircuitBreakerStatePersistence persistence, ILogger<CircuitBreakerStateRestorer> logger) : IHostedService
+internal sealed partial class CircuitBreakerStateRestorer(CircuitBreakerStatePersistence persistence, ILogger<CircuitBreakerStateRestorer>? logger = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,7 +18,7 @@ internal sealed partial class CircuitBreakerStateRestorer(CircuitBreakerStatePer
         }
         catch (StoreUnavailableException e)
         {
-            Log.RestoreFailed(logger, e.Message);
+            Log.RestoreFailed(logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, e.Message);
         }
     }
 
