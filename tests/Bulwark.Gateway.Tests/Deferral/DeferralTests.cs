@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Gateway.Tests.Deferral;
 
@@ -192,25 +195,35 @@ public sealed class DeferralTests
     }
 
     [Fact]
-    public async Task Deferrals_AreCounted_OnTheMetricsEndpoint()
+    public async Task Deferrals_AreCounted_OnTheBulwarkMeter()
     {
         await using var provider = await Upstream.StartAsync();
         provider.Behaviour = Down;
         await using var gateway = await GatewayUnderTest.StartAsync(DeferralConfigs.Payments(provider.BaseAddress), DeferralConfigs.Environment);
 
+        // This gateway's own instruments only (tests run gateways side by side; their meters share the name).
+        var factory = gateway.Services.GetRequiredService<IMeterFactory>();
+        var recorded = new ConcurrentQueue<(string Instrument, long Value, string Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name.StartsWith("bulwark.deliveries.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            recorded.Enqueue((instrument.Name, value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.Start();
+
         using var accepted = await gateway.Client.SendAsync(Post("/payments/charges", "metered-1", """{"amount":6}"""));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await Poll.UntilAsync(() => recorded.Any(r => r.Instrument == "bulwark.deliveries.attempts"), "a delivery attempt to be counted");
 
-        string? metrics = null;
-        await Poll.UntilAsync(
-            () =>
-            {
-                metrics = gateway.Client.GetStringAsync("/metrics").GetAwaiter().GetResult();
-                return metrics.Contains("bulwark_deliveries_attempts", StringComparison.Ordinal);
-            },
-            "the delivery attempt to show on /metrics");
-        Assert.Matches("bulwark_deliveries_accepted[a-z_]*\\{[^}]*bulwark_queue=\"/payments/\\{\\*\\*rest\\}\"[^}]*\\} 1", metrics);
-        Assert.Contains("bulwark_result=\"failed\"", metrics, StringComparison.Ordinal);
+        Assert.Contains(recorded, r => r is { Instrument: "bulwark.deliveries.accepted", Value: 1, Tags: "bulwark.queue=/payments/{**rest}" });
+        Assert.Contains(recorded, r => r.Instrument == "bulwark.deliveries.attempts" && r.Tags.Contains("bulwark.result=failed", StringComparison.Ordinal));
     }
 
     internal static HttpRequestMessage Post(string path, string? key, string json)
