@@ -181,12 +181,14 @@ bulwark_config() {
         providers+="${providers:+,}\"p$i\": { \"BaseUrl\": \"http://127.0.0.1:$p\" }"
         names+="${names:+,}\"p$i\""
     done
-    # No drain delay: the harness stops gateways between runs and nothing balances load in front of them.
+    # No drain delay: the harness stops gateways between runs and nothing balances load in front of them. Each gateway
+    # keeps its store (breaker state, deferrals) in a file of its own, so no run starts with another's open breakers.
     cat >"$file" <<EOF
 {
   "Bulwark": {
     ${bulwark_pipeline}
     "Shutdown": { "DrainDelay": "00:00:00" },
+    "Storage": { "Path": "${file%.json}.db" },
     "Providers": { $providers },
     "Routes": [ { "Path": "/api/{**rest}", "Providers": [ $names ] } ]
   }
