@@ -1,5 +1,6 @@
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -78,6 +79,7 @@ public class SampleConfigTests
             Environment = name => environment.TryGetValue(name, out var value) ? value : null,
             EnvironmentOverrides = false,
             MinimumLogLevel = LogLevel.Warning,
+            StorePath = TestStore.NewPath(),
         });
 
     private static string RepositoryRoot()
