@@ -15,7 +15,7 @@ namespace Bulwark.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore
 {
-    private const string EntryColumns = "id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, seq";
+    private const string EntryColumns = "id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, seq, fingerprint, response_truncated";
 
     private readonly string _connectionString;
     private string _pragmas;
@@ -168,8 +168,8 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO deliveries (id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at)
-                VALUES ($id, $queue, $key, $ordering_key, $method, $target, $headers, $content_type, $body, $state, $attempts, $max_attempts, $created_at, $expires_at, $next_attempt_at, $lease_owner, $lease_expires_at)
+                INSERT INTO deliveries (id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, fingerprint)
+                VALUES ($id, $queue, $key, $ordering_key, $method, $target, $headers, $content_type, $body, $state, $attempts, $max_attempts, $created_at, $expires_at, $next_attempt_at, $lease_owner, $lease_expires_at, $fingerprint)
                 ON CONFLICT (queue, idempotency_key) DO NOTHING;
                 """;
             var envelope = entry.Envelope;
@@ -190,6 +190,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             insert.Parameters.AddWithValue("$next_attempt_at", entry.NextAttemptAt.ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$lease_owner", (object?)entry.LeaseOwner ?? DBNull.Value);
             insert.Parameters.AddWithValue("$lease_expires_at", ToDb(entry.LeaseExpiresAt));
+            insert.Parameters.AddWithValue("$fingerprint", (object?)entry.Fingerprint ?? DBNull.Value);
             bool created = await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
             var stored = created ? entry : (await SelectAsync(connection, transaction, "queue = $p0 AND idempotency_key = $p1", [entry.Queue, entry.IdempotencyKey], 1, ct).ConfigureAwait(false))[0];
             await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -253,6 +254,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
                     response_status = COALESCE($status, response_status),
                     response_content_type = CASE WHEN $status IS NULL THEN response_content_type ELSE $response_type END,
                     response_body = CASE WHEN $status IS NULL THEN response_body ELSE $response_body END,
+                    response_truncated = CASE WHEN $status IS NULL THEN response_truncated ELSE $response_truncated END,
                     completed_at = $completed_at
                 WHERE id = $id AND state = {(int)DeliveryState.InProgress} AND lease_owner = $owner;
                 """;
@@ -263,6 +265,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             command.Parameters.AddWithValue("$error", (object?)completion.Error ?? DBNull.Value);
             command.Parameters.AddWithValue("$status", (object?)completion.Response?.Status ?? DBNull.Value);
             command.Parameters.AddWithValue("$response_type", (object?)completion.Response?.ContentType ?? DBNull.Value);
+            command.Parameters.AddWithValue("$response_truncated", completion.Response is { BodyTruncated: true } ? 1 : 0);
             command.Parameters.Add("$response_body", SqliteType.Blob).Value = completion.Response is { } r ? r.Body.ToArray() : DBNull.Value;
             command.Parameters.AddWithValue("$completed_at", completion.State is DeliveryState.Delivered or DeliveryState.Dead ? completion.At.ToUnixTimeMilliseconds() : DBNull.Value);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
@@ -307,7 +310,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     public async Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken) =>
         await NonQueryAsync(
             "replay a dead delivery",
-            $"UPDATE deliveries SET state = {(int)DeliveryState.Pending}, attempts = 0, next_attempt_at = $p1, expires_at = $p2, completed_at = NULL, response_status = NULL, response_content_type = NULL, response_body = NULL WHERE id = $p0 AND state = {(int)DeliveryState.Dead};",
+            $"UPDATE deliveries SET state = {(int)DeliveryState.Pending}, attempts = 0, next_attempt_at = $p1, expires_at = $p2, completed_at = NULL, last_error = NULL, response_status = NULL, response_content_type = NULL, response_body = NULL, response_truncated = 0 WHERE id = $p0 AND state = {(int)DeliveryState.Dead};",
             [id, now.ToUnixTimeMilliseconds(), (now + timeToLive).ToUnixTimeMilliseconds()],
             cancellationToken).ConfigureAwait(false) == 1;
 
@@ -453,9 +456,10 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             LeaseOwner = Text(15),
             LeaseExpiresAt = FromDb(r, 16),
             LastError = Text(17),
-            Response = r.IsDBNull(18) ? null : new DeliveryResponse(r.GetInt32(18), Text(19), r.IsDBNull(20) ? ReadOnlyMemory<byte>.Empty : (byte[])r.GetValue(20)),
+            Response = r.IsDBNull(18) ? null : new DeliveryResponse(r.GetInt32(18), Text(19), r.IsDBNull(20) ? ReadOnlyMemory<byte>.Empty : (byte[])r.GetValue(20), r.GetInt64(25) != 0),
             CompletedAt = FromDb(r, 21),
             Notified = r.GetInt64(22) != 0,
+            Fingerprint = Text(24),
         };
     }
 

@@ -27,12 +27,12 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
 
         var reopened = _database.Open();
 
-        Assert.Equal(1, reopened.SchemaVersion);
+        Assert.Equal(2, reopened.SchemaVersion);
         Assert.Equal(_database.Path, reopened.FilePath);
         Assert.Equal(entry, await reopened.GetAsync(entry.Id, CancellationToken.None), EntryComparer.Instance);
         Assert.Equal(snapshot, (await reopened.LoadBreakerStatesAsync(CancellationToken.None))["payments/payments"]);
         using var connection = _database.Connect();
-        Assert.Equal(1L, Scalar(connection, "PRAGMA user_version;"));
+        Assert.Equal(2L, Scalar(connection, "PRAGMA user_version;"));
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
     }
 
@@ -64,7 +64,7 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
 
             var stores = await Task.WhenAll(opens).WaitAsync(TimeSpan.FromSeconds(60));
 
-            Assert.All(stores, s => Assert.Equal(1, s.SchemaVersion));
+            Assert.All(stores, s => Assert.Equal(2, s.SchemaVersion));
             Assert.True((await stores[0].EnqueueAsync(New("order-1"), CancellationToken.None)).Created);
             Assert.False((await stores[1].EnqueueAsync(New("order-1"), CancellationToken.None)).Created);
         }
@@ -268,6 +268,28 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_AVersionOneFile_MigratesItInPlace_KeepingItsEntries()
+    {
+        using (var connection = _database.Connect())
+        {
+            Scalar(connection, Bulwark.Storage.Sqlite.Migrations.SqliteMigrations.All[0] + "\nPRAGMA user_version = 1;");
+            Scalar(connection, """
+                INSERT INTO deliveries (id, queue, idempotency_key, headers, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at)
+                VALUES ('0123456789abcdef0123456789abcdef', 'payments', 'k-1', '[]', x'7b7d', 0, 1, 5, 0, 86400000, 0);
+                """);
+        }
+
+        var store = _database.Open();
+
+        Assert.Equal(2, store.SchemaVersion);
+        var entry = await store.GetAsync("0123456789abcdef0123456789abcdef", CancellationToken.None);
+        Assert.NotNull(entry);
+        Assert.Equal("k-1", entry.IdempotencyKey);
+        Assert.Null(entry.Fingerprint);
+        Assert.Equal("{}"u8.ToArray(), entry.Envelope.Body.ToArray());
+    }
+
+    [Fact]
     public void Open_ASchemaNewerThanThisBulwark_FailsSayingSo()
     {
         using (var connection = _database.Connect())
@@ -278,7 +300,7 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
         var error = Assert.Throws<StoreUnavailableException>(() => _database.Open());
 
         Assert.Equal(
-            "The store's schema is version 7, newer than this Bulwark knows (1). Run the newer Bulwark, or point the store at another file.",
+            "The store's schema is version 7, newer than this Bulwark knows (2). Run the newer Bulwark, or point the store at another file.",
             error.Message);
     }
 

@@ -34,7 +34,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ValidateStorage(GatewayOptions options, List<string> errors)
+    private void ValidateStorage(GatewayOptions options, List<string> errors)
     {
         if (options.Storage is { } storage)
         {
@@ -47,6 +47,12 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
             if (!Enum.IsDefined(storage.OnStoreFailure))
             {
                 errors.Add($"{path}:OnStoreFailure: '{storage.OnStoreFailure}' is not a mode; use FailClosed or FailOpen.");
+            }
+
+            string hostEnvironment = environment("DOTNET_ENVIRONMENT") ?? environment("ASPNETCORE_ENVIRONMENT") ?? "Production";
+            if (storage.Provider == Storage.GatewayStoreProvider.InMemory && string.Equals(hostEnvironment, "Production", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{path}:Provider: InMemory is refused in the Production environment: every deferred request and breaker state would be lost at the next restart. Use Sqlite (the default), or set DOTNET_ENVIRONMENT to Development for tests.");
             }
 
             if (storage.Provider == Storage.GatewayStoreProvider.Sqlite && string.IsNullOrWhiteSpace(storage.Path))
@@ -113,6 +119,10 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                 else if (Deferral.DeferralConstants.CredentialHeaders.Contains(header, StringComparer.OrdinalIgnoreCase))
                 {
                     errors.Add($"{path}:Defer:ReplayHeaders:{h}: {header} carries credentials, which are never stored; provider credentials are added at delivery from Bulwark:Providers:<name>:Headers.");
+                }
+                else if (Deferral.DeferralConstants.NeverReplayed.Contains(header, StringComparer.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{path}:Defer:ReplayHeaders:{h}: {header} frames the message, addresses the hop or steers routing or the method, so it is never replayed.");
                 }
             }
 

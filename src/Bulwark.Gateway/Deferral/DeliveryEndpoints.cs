@@ -113,8 +113,13 @@ internal static class DeliveryEndpoints
             {
                 bool replayed = await store.ReplayAsync(id, services.GetRequiredService<TimeProvider>().GetUtcNow(), timeToLive, context.RequestAborted).ConfigureAwait(false);
                 services.GetService<DeliverySignal>()?.Wake();
-                var after = await store.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
-                await WriteJsonAsync(context, replayed ? StatusCodes.Status200OK : StatusCodes.Status409Conflict, json => GatewayDeferral.WriteStatus(json, after!, forOperator: true)).ConfigureAwait(false);
+                if (await store.GetAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } after)
+                {
+                    await GatewayProblem.DeliveryNotFound(correlationId).WriteAsync(context, 0).ConfigureAwait(false);
+                    return;
+                }
+
+                await WriteJsonAsync(context, replayed ? StatusCodes.Status200OK : StatusCodes.Status409Conflict, json => GatewayDeferral.WriteStatus(json, after, forOperator: true)).ConfigureAwait(false);
             }).ConfigureAwait(false);
         });
 

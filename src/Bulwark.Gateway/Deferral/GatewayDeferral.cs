@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Bulwark.Deliveries;
 using Bulwark.Gateway.Configuration;
@@ -40,8 +42,32 @@ internal sealed partial class GatewayDeferral
         return route.Idempotent ? (DeliveryIds.Create(), false) : (null, false);
     }
 
+    /// <summary>The path and query as sent on delivery: encoded as on the wire, so a decoded <c>%3F</c> or <c>%23</c> cannot become a query or a fragment.</summary>
+    public static string TargetOf(HttpRequest request) => request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
+
+    /// <summary>A digest of the method, target and buffered body: a key sent again with another fingerprint is a reuse of the key for another request.</summary>
+    public static async Task<string> FingerprintAsync(HttpRequest request, bool bodyBuffered, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{TargetOf(request)}\n"));
+        if (bodyBuffered)
+        {
+            request.Body.Position = 0;
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
+            request.Body.Position = 0;
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     /// <summary>When the route already accepted this key, answers with what is known of it (202, or the stored response) and returns <see langword="true"/>.</summary>
-    public async Task<bool> TryAnswerRepeatAsync(HttpContext context, GatewayRoute route, string key, string correlationId)
+    public async Task<bool> TryAnswerRepeatAsync(HttpContext context, GatewayRoute route, string key, string fingerprint, string correlationId)
     {
         if (_queue is null)
         {
@@ -65,12 +91,12 @@ internal sealed partial class GatewayDeferral
             return false;
         }
 
-        await WriteRepeatAsync(context, entry, correlationId).ConfigureAwait(false);
+        await WriteRepeatAsync(context, entry, fingerprint, correlationId).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>Stores the failed request (its run along the chain counts as the first delivery attempt) and answers 202; or, when the store cannot take it, 503 — never an acknowledgement of a write that is not durable.</summary>
-    public async Task DeferAsync(HttpContext context, ForwardingRequest request, string key)
+    public async Task DeferAsync(HttpContext context, ForwardingRequest request, string key, string fingerprint)
     {
         var route = request.Route;
         var deferral = route.Deferral!;
@@ -93,7 +119,7 @@ internal sealed partial class GatewayDeferral
             }
         }
 
-        string target = httpRequest.Path.Value + httpRequest.QueryString.Value;
+        string target = TargetOf(httpRequest);
         string? orderingKey = deferral.OrderingHeader is { } header && httpRequest.Headers[header] is { Count: > 0 } ordering ? ordering.ToString() : null;
         var envelope = new DeliveryEnvelope(httpRequest.Method, target, headers, httpRequest.ContentType, body);
         DeliveryTicket ticket;
@@ -103,7 +129,7 @@ internal sealed partial class GatewayDeferral
                 route.Path,
                 key,
                 envelope,
-                new DeliveryEnqueueOptions { MaxAttempts = deferral.MaxAttempts, TimeToLive = deferral.TimeToLive, OrderingKey = orderingKey, AttemptsMade = 1 },
+                new DeliveryEnqueueOptions { MaxAttempts = deferral.MaxAttempts, TimeToLive = deferral.TimeToLive, OrderingKey = orderingKey, Fingerprint = fingerprint, AttemptsMade = 1 },
                 CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
@@ -116,7 +142,7 @@ internal sealed partial class GatewayDeferral
         if (!ticket.Created)
         {
             // Another request with the same key was deferred (or delivered) meanwhile: one entry, one delivery.
-            await WriteRepeatAsync(context, ticket.Entry, request.CorrelationId).ConfigureAwait(false);
+            await WriteRepeatAsync(context, ticket.Entry, fingerprint, request.CorrelationId).ConfigureAwait(false);
             return;
         }
 
@@ -155,7 +181,9 @@ internal sealed partial class GatewayDeferral
         if (forOperator)
         {
             json.WriteString("method", entry.Envelope.Method);
-            json.WriteString("target", entry.Envelope.Target);
+            // The path only: a query string may carry a client's token.
+            string target = entry.Envelope.Target ?? string.Empty;
+            json.WriteString("target", target.IndexOf('?', StringComparison.Ordinal) is var q and >= 0 ? target[..q] + "?…" : target);
             json.WriteNumber("bodyBytes", entry.Envelope.Body.Length);
             if (entry.LeaseOwner is { } owner)
             {
@@ -184,24 +212,44 @@ internal sealed partial class GatewayDeferral
         _ => "dead",
     };
 
-    private static async Task WriteRepeatAsync(HttpContext context, DeliveryEntry entry, string correlationId)
+    private static async Task WriteRepeatAsync(HttpContext context, DeliveryEntry entry, string fingerprint, string correlationId)
     {
         var response = context.Response;
+        if (entry.Fingerprint is { } stored && !string.Equals(stored, fingerprint, StringComparison.Ordinal))
+        {
+            // Another request under a key already taken: neither accepted again nor answered with the other's outcome.
+            await GatewayProblem.IdempotencyKeyReused(correlationId).WriteAsync(context, 0).ConfigureAwait(false);
+            return;
+        }
+
         response.Headers[DeferralConstants.DeliveryIdHeader] = entry.Id;
         response.Headers[DeferralConstants.ReplayedHeader] = "true";
         switch (entry.State)
         {
-            case DeliveryState.Delivered or DeliveryState.Dead when entry.Response is { } stored:
+            case DeliveryState.Delivered or DeliveryState.Dead when entry.Response is { } outcome:
                 // The stored outcome: what the provider answered to the one delivery.
-                response.StatusCode = stored.Status;
+                response.StatusCode = outcome.Status;
                 response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
-                if (stored.ContentType is { } type)
+                if (outcome.Status is < 200 or 204 or 304)
+                {
+                    return;
+                }
+
+                if (outcome.BodyTruncated)
+                {
+                    // Only the start of a long body was kept: better none than a truncated one that looks whole.
+                    response.Headers[DeferralConstants.BodyHeader] = "not-kept";
+                    response.ContentLength = 0;
+                    return;
+                }
+
+                if (outcome.ContentType is { } type)
                 {
                     response.ContentType = type;
                 }
 
-                response.ContentLength = stored.Body.Length;
-                await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
+                response.ContentLength = outcome.Body.Length;
+                await response.Body.WriteAsync(outcome.Body, context.RequestAborted).ConfigureAwait(false);
                 return;
             case DeliveryState.Dead:
                 await GatewayProblem.DeliveryGivenUp(correlationId, entry.Id).WriteAsync(context, 0).ConfigureAwait(false);

@@ -43,7 +43,7 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
         var result = await route.Chain.ExecuteAsync(AttemptAsync, (Handler: this, Route: route, Entry: entry, Capture: capture), replayable: true, linked.Token).ConfigureAwait(false);
         if (result.Outcome.Result is { } answered && capture.Response is { } response)
         {
-            return answered.StatusCode is >= 200 and < 400
+            return answered.StatusCode is >= 200 and < 300
                 ? DeliveryAttemptResult.Delivered(response)
                 : DeliveryAttemptResult.Refused(response, $"{result.Provider} refused the request with {answered.StatusCode}.");
         }
@@ -90,6 +90,11 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
 
         foreach (var (name, value) in envelope.Headers)
         {
+            if (DeferralConstants.NeverReplayed.Contains(name, StringComparer.OrdinalIgnoreCase) || DeferralConstants.CredentialHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             if (!request.Headers.TryAddWithoutValidation(name, value))
             {
                 request.Content?.Headers.TryAddWithoutValidation(name, value);
@@ -111,22 +116,39 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
             throw new UpstreamResponseException(status, RetryAfterParser.TryGetRetryAfter(response, handler._timeProvider.GetUtcNow(), out var delay) ? delay : null);
         }
 
-        capture.Response = new DeliveryResponse(status, response.Content.Headers.ContentType?.ToString(), await ReadKeptAsync(response.Content, handler._maxKeptResponseBytes, attempt.CancellationToken).ConfigureAwait(false));
+        // The provider has answered for good: from here on nothing may send the request again (not a retry, not another
+        // provider), so a body that fails to arrive is kept as far as it came, marked incomplete.
+        var (body, complete) = await ReadKeptAsync(response.Content, handler._maxKeptResponseBytes, attempt.CancellationToken).ConfigureAwait(false);
+        capture.Response = new DeliveryResponse(status, response.Content.Headers.ContentType?.ToString(), body, BodyTruncated: !complete);
         return new ForwardedResponse(status, Broken: false);
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadKeptAsync(HttpContent content, int max, CancellationToken cancellationToken)
+    private static async Task<(ReadOnlyMemory<byte> Body, bool Complete)> ReadKeptAsync(HttpContent content, int max, CancellationToken cancellationToken)
     {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while (buffer.Length < max && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, max - buffer.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-        }
+            await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var chunk = new byte[16 * 1024];
+            while (true)
+            {
+                int read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, max + 1 - buffer.Length)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), true);
+                }
 
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > max)
+                {
+                    return (buffer.GetBuffer().AsMemory(0, max), false);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            return (buffer.GetBuffer().AsMemory(0, (int)Math.Min(buffer.Length, max)), false);
+        }
     }
 
     private sealed class Capture

@@ -70,6 +70,7 @@ internal sealed partial class ForwardingHandler
 
         var (buffered, streamed) = body;
         string? deferralKey = null;
+        string deferralFingerprint = string.Empty;
         if (route.Deferral is { } deferral)
         {
             // A deferred request is stored whole: a body the route could not store is refused before any provider sees it.
@@ -81,7 +82,18 @@ internal sealed partial class ForwardingHandler
             }
 
             (deferralKey, bool fromClient) = GatewayDeferral.KeyOf(context.Request, route);
-            if (fromClient && await _deferral.TryAnswerRepeatAsync(context, route, deferralKey!, correlationId).ConfigureAwait(false))
+            string? tooLong = deferralKey?.Length > DeferralConstants.MaxKeyLength ? GatewayConstants.IdempotencyKeyHeader
+                : deferral.OrderingHeader is { } ordering && context.Request.Headers[ordering].ToString().Length > DeferralConstants.MaxKeyLength ? ordering
+                : null;
+            if (tooLong is not null)
+            {
+                feature.ErrorType = "bad-idempotency-key";
+                await GatewayProblem.BadIdempotencyKey(correlationId, tooLong).WriteAsync(context, 0).ConfigureAwait(false);
+                return;
+            }
+
+            deferralFingerprint = await GatewayDeferral.FingerprintAsync(context.Request, buffered, context.RequestAborted).ConfigureAwait(false);
+            if (fromClient && await _deferral.TryAnswerRepeatAsync(context, route, deferralKey!, deferralFingerprint, correlationId).ConfigureAwait(false))
             {
                 // Accepted before: one entry, one delivery, whatever the client resends.
                 return;
@@ -134,7 +146,7 @@ internal sealed partial class ForwardingHandler
             if (deferralKey is not null && _deferral.Enabled)
             {
                 feature.ErrorType = "deferred";
-                await _deferral.DeferAsync(context, request, deferralKey).ConfigureAwait(false);
+                await _deferral.DeferAsync(context, request, deferralKey, deferralFingerprint).ConfigureAwait(false);
                 return;
             }
 

@@ -88,9 +88,14 @@ internal static class GatewayHost
 
         // The store: breaker state across restarts (every pipeline's breaker is restored at start and saved on each
         // transition) and deferred delivery. Opened once; FailOpen leaves it out, said at start and on /health/ready.
-        services.AddBulwarkStore(sp => GatewayStore.Open(
-            settings.InMemoryStore ? new GatewayStorageOptions { Provider = GatewayStoreProvider.InMemory } : sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage,
-            settings.StorePath));
+        services.AddBulwarkStore(sp =>
+        {
+            var store = GatewayStore.Open(
+                settings.InMemoryStore ? new GatewayStorageOptions { Provider = GatewayStoreProvider.InMemory } : sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage,
+                settings.StorePath);
+            store.TimeProvider = sp.GetRequiredService<TimeProvider>();
+            return store;
+        });
         services.AddSingleton<IOptions<DeliveryOptions>>(static sp =>
         {
             var deliveries = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Deliveries;

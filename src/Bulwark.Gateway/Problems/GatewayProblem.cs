@@ -96,6 +96,26 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    public static GatewayProblem IdempotencyKeyReused(string correlationId) => new(
+        StatusCodes.Status422UnprocessableEntity,
+        "idempotency-key-reused",
+        "Idempotency-Key reused",
+        "This Idempotency-Key was already used for a different request (another method, path or body) on this route. Use a new key for a new request; nothing was sent.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    public static GatewayProblem BadIdempotencyKey(string correlationId, string header) => new(
+        StatusCodes.Status400BadRequest,
+        "bad-idempotency-key",
+        "Bad key",
+        $"The {header} header is longer than {Deferral.DeferralConstants.MaxKeyLength} characters; nothing was sent.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
     public static GatewayProblem DeliveryNotFound(string correlationId) => new(
         StatusCodes.Status404NotFound,
         "delivery-not-found",

@@ -67,7 +67,28 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore
     public Task<IReadOnlyDictionary<string, CircuitBreakerSnapshot>> LoadBreakerStatesAsync(CancellationToken cancellationToken) =>
         _breakers?.LoadBreakerStatesAsync(cancellationToken) ?? Task.FromResult<IReadOnlyDictionary<string, CircuitBreakerSnapshot>>(new Dictionary<string, CircuitBreakerSnapshot>());
 
-    public Task<(DeliveryEntry Entry, bool Created)> EnqueueAsync(DeliveryEntry entry, CancellationToken cancellationToken) => Deliveries.EnqueueAsync(entry, cancellationToken);
+    /// <summary>Gets the last time a write was refused (full, read-only, locked), or <see langword="null"/>; readiness reports it.</summary>
+    public DateTimeOffset? LastWriteFailure { get; private set; }
+
+    /// <summary>Gets why the last write was refused, or <see langword="null"/>.</summary>
+    public string? LastWriteFailureReason { get; private set; }
+
+    /// <summary>Gets or sets the clock that dates write failures.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    public async Task<(DeliveryEntry Entry, bool Created)> EnqueueAsync(DeliveryEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Deliveries.EnqueueAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            LastWriteFailure = TimeProvider.GetUtcNow();
+            LastWriteFailureReason = e.Message;
+            throw;
+        }
+    }
 
     public Task<DeliveryEntry?> GetAsync(string id, CancellationToken cancellationToken) => Deliveries.GetAsync(id, cancellationToken);
 

@@ -3,11 +3,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Bulwark.Gateway.Storage;
 
 /// <summary>
-/// Readiness of the store: healthy when it answers; degraded when the gateway runs without it (fail-open) — it still
-/// serves, so readiness stays up, but says so; unhealthy when the store it has stops answering.
+/// Readiness of the store: healthy when it answers; degraded when the gateway runs without it (fail-open), or when a
+/// write was refused in the last minute (full, read-only, locked) — it still serves, so readiness stays up, but says so;
+/// unhealthy when the store it has stops answering reads.
 /// </summary>
-internal sealed class StoreHealthCheck(GatewayStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(GatewayStore store, TimeProvider timeProvider) : IHealthCheck
 {
+    /// <summary>How long a refused write keeps readiness degraded.</summary>
+    public static readonly TimeSpan RecentWriteFailure = TimeSpan.FromMinutes(1);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!store.IsAvailable)
@@ -25,6 +29,11 @@ internal sealed class StoreHealthCheck(GatewayStore store) : IHealthCheck
             {
                 return HealthCheckResult.Unhealthy(e.Message);
             }
+        }
+
+        if (store.LastWriteFailure is { } failed && timeProvider.GetUtcNow() - failed < RecentWriteFailure)
+        {
+            return HealthCheckResult.Degraded($"A write was refused {(timeProvider.GetUtcNow() - failed).TotalSeconds:0} s ago, so deferrals are being refused: {store.LastWriteFailureReason}");
         }
 
         return HealthCheckResult.Healthy(store.Description);

@@ -53,5 +53,11 @@ internal static class SqliteMigrations
         CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
         CREATE INDEX deliveries_ordering ON deliveries (queue, ordering_key, seq) WHERE ordering_key IS NOT NULL;
         """,
+
+        // 2: the request fingerprint (a key reused for another request is told from a repeat) and truncated responses.
+        """
+        ALTER TABLE deliveries ADD COLUMN fingerprint TEXT NULL;
+        ALTER TABLE deliveries ADD COLUMN response_truncated INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

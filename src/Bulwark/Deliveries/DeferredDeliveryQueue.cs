@@ -49,6 +49,7 @@ internal sealed class DeferredDeliveryQueue : IDeferredDeliveryQueue
             Queue = queue,
             IdempotencyKey = idempotencyKey,
             OrderingKey = options?.OrderingKey,
+            Fingerprint = options?.Fingerprint,
             Envelope = envelope,
             State = DeliveryState.Pending,
             Attempts = attemptsMade,

@@ -64,6 +64,9 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
             {
                 Log.StuckReturned(_logger, released);
             }
+
+            await _store.PurgeAsync(DeliveryState.Delivered, now - _options.RetainDeliveredFor, cancellationToken).ConfigureAwait(false);
+            await NotifyLeftoversAsync(cancellationToken).ConfigureAwait(false);
         }
 
         int attempted = 0;
@@ -215,7 +218,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
 
         if (await CompleteAsync(entry, completion).ConfigureAwait(false) && completion.State == DeliveryState.Delivered)
         {
-            await NotifyAsync(entry with { State = DeliveryState.Delivered, Response = completion.Response, CompletedAt = now, LeaseOwner = null, LeaseExpiresAt = null }, cancellationToken).ConfigureAwait(false);
+            await NotifyAsync(entry with { State = DeliveryState.Delivered, Response = completion.Response, CompletedAt = now, LeaseOwner = null, LeaseExpiresAt = null }).ConfigureAwait(false);
         }
     }
 
@@ -263,15 +266,16 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         return true;
     }
 
-    private async Task NotifyAsync(DeliveryEntry entry, CancellationToken cancellationToken)
+    private async Task NotifyAsync(DeliveryEntry entry)
     {
         foreach (var observer in _observers)
         {
             try
             {
-                await observer.OnDeliveredAsync(entry, cancellationToken).ConfigureAwait(false);
+                // Not the stopping token: an observer cut short by a shutdown would be told again at the next start.
+                await observer.OnDeliveredAsync(entry, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 Log.ObserverFailed(_logger, entry.Id, observer.GetType().Name, e.GetType().Name);
             }
@@ -313,9 +317,16 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     {
         try
         {
+            // Only deliveries recorded a lease ago or more: a live dispatcher on the same file tells its own in that time.
+            var settled = _timeProvider.GetUtcNow() - _options.LeaseDuration;
             foreach (var entry in await _store.ListUnnotifiedAsync(10_000, cancellationToken).ConfigureAwait(false))
             {
-                await NotifyAsync(entry, cancellationToken).ConfigureAwait(false);
+                if (entry.CompletedAt is { } completed && completed > settled)
+                {
+                    continue;
+                }
+
+                await NotifyAsync(entry).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -325,7 +336,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     }
 
     private DeliveryResponse Trim(DeliveryResponse response) =>
-        response.Body.Length <= _options.MaxKeptResponseBytes ? response : response with { Body = response.Body[.._options.MaxKeptResponseBytes] };
+        response.Body.Length <= _options.MaxKeptResponseBytes ? response : response with { Body = response.Body[.._options.MaxKeptResponseBytes], BodyTruncated = true };
 
     private static partial class Log
     {

@@ -15,6 +15,10 @@ public sealed record DeliveryEnqueueOptions
     /// <value>Defaults to <see langword="null"/>: no ordering.</value>
     public string? OrderingKey { get; init; }
 
+    /// <summary>Gets a digest of what was submitted, stored so that a reuse of the key for another request can be told from a repeat.</summary>
+    /// <value>Defaults to <see langword="null"/>: not recorded.</value>
+    public string? Fingerprint { get; init; }
+
     /// <summary>Gets the attempts already made before the entry was stored (the gateway's direct attempt counts as one).</summary>
     /// <value>Defaults to 0. When more than 0, the first stored attempt waits one backoff.</value>
     public int AttemptsMade { get; init; }

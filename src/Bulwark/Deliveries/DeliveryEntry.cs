@@ -15,6 +15,12 @@ public sealed record DeliveryEntry
     /// <summary>Gets the ordering key: entries of the same queue with the same ordering key are delivered one after another, in the order they were accepted. <see langword="null"/> for no ordering.</summary>
     public string? OrderingKey { get; init; }
 
+    /// <summary>
+    /// Gets a digest of what was submitted (the gateway's: method, target and body), or <see langword="null"/>. A later
+    /// submission of the same key with another fingerprint is a different request reusing the key, not a repeat.
+    /// </summary>
+    public string? Fingerprint { get; init; }
+
     /// <summary>Gets what to deliver.</summary>
     public required DeliveryEnvelope Envelope { get; init; }
 

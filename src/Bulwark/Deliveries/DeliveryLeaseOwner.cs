@@ -11,7 +11,8 @@ internal static class DeliveryLeaseOwner
 
     /// <summary>
     /// Whether <paramref name="owner"/> ran on this machine in a process that no longer exists: another process id that is
-    /// not running, or this process id under another owner id (a container restarted as PID 1).
+    /// not running. (Processes sharing a host name but not a process namespace must not share a store file: each would
+    /// take the other for dead. Everything else waits for its lease to expire.)
     /// </summary>
     public static bool IsDeadLocalProcess(string owner, string self)
     {
@@ -24,7 +25,10 @@ internal static class DeliveryLeaseOwner
 
         if (pid == Environment.ProcessId)
         {
-            return true;
+            // This very process id under another owner: an earlier incarnation (a container restarted as PID 1) — or
+            // another host in this process, or a container beside this one with the same host name. It cannot be told
+            // apart, so the lease is left to expire.
+            return false;
         }
 
         try

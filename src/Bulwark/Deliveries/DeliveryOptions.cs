@@ -46,6 +46,13 @@ public sealed class DeliveryOptions
     /// <value>Defaults to 64 KiB. Range 0 to 16 MiB.</value>
     public int MaxKeptResponseBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Gets or sets how long a delivered entry is kept (to answer a repeated key with the stored response) before the
+    /// sweeper deletes it; a key sent again after that is a new request. Dead letters stay until an operator purges them.
+    /// </summary>
+    /// <value>Defaults to 7 days. Range 1 minute to 365 days.</value>
+    public TimeSpan RetainDeliveredFor { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Gets or sets whether the dispatcher runs in this process.</summary>
     /// <value>Defaults to <see langword="true"/>.</value>
     public bool DispatcherEnabled { get; set; } = true;

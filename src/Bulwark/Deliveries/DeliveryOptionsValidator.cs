@@ -15,6 +15,7 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         CheckRange(errors, "AttemptTimeout", options.AttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         CheckRange(errors, "LeaseDuration", options.LeaseDuration, TimeSpan.FromSeconds(2), TimeSpan.FromDays(1));
         CheckRange(errors, "PollInterval", options.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        CheckRange(errors, "RetainDeliveredFor", options.RetainDeliveredFor, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));
         CheckRange(errors, "SweepInterval", options.SweepInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         Check(errors, options.MaxConcurrentDeliveries is >= 1 and <= 256, "Bulwark:Deliveries:MaxConcurrentDeliveries must be in [1, 256].");
         Check(errors, options.MaxKeptResponseBytes is >= 0 and <= 16 * 1024 * 1024, "Bulwark:Deliveries:MaxKeptResponseBytes must be in [0, 16777216].");

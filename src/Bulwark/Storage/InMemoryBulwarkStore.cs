@@ -201,7 +201,7 @@ public sealed class InMemoryBulwarkStore : ICircuitBreakerStateStore, IDeliveryS
                 return Task.FromResult(false);
             }
 
-            _entries[i] = _entries[i] with { State = DeliveryState.Pending, Attempts = 0, NextAttemptAt = now, ExpiresAt = now + timeToLive, CompletedAt = null, Response = null };
+            _entries[i] = _entries[i] with { State = DeliveryState.Pending, Attempts = 0, NextAttemptAt = now, ExpiresAt = now + timeToLive, CompletedAt = null, Response = null, LastError = null };
             return Task.FromResult(true);
         }
     }

@@ -49,7 +49,12 @@ public sealed class DeferralConfigurationTests
         string json = DeferralConfigs.Payments(provider.Address, bulwarkExtra: """ "Storage": { "Provider": "InMemory", "OnStoreFailure": "FailOpen", "FlushEveryCommit": false }, """)
             .Replace("\"TimeToLive\": \"00:10:00\", ", string.Empty, StringComparison.Ordinal);
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
-        var loaded = GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = name => DeferralConfigs.Environment.GetValueOrDefault(name), EnvironmentOverrides = false });
+        // Development: the in-memory store is accepted there (refused in Production, see below), and still a finding.
+        var loaded = GatewayConfiguration.Load(new GatewayHostSettings(null, json, [])
+        {
+            Environment = name => name == "DOTNET_ENVIRONMENT" ? "Development" : DeferralConfigs.Environment.GetValueOrDefault(name),
+            EnvironmentOverrides = false,
+        });
 
         var findings = ProductionReadiness.Evaluate(loaded.Options, configuration);
 
@@ -57,6 +62,22 @@ public sealed class DeferralConfigurationTests
         Assert.Contains(findings, f => f.Code == "store-fail-open" && f.Severity == ReadinessSeverity.Warning);
         Assert.Contains(findings, f => f.Code == "store-no-flush" && f.Severity == ReadinessSeverity.Warning);
         Assert.Contains(findings, f => f.Code == "deferral-without-ttl" && f.Path == "Bulwark:Routes:0:Defer:TimeToLive");
+    }
+
+    [Fact]
+    public void InMemoryStore_InTheProductionEnvironment_IsRefusedAtStart()
+    {
+        using var provider = ClosedPort.Open();
+        string json = DeferralConfigs.Payments(provider.Address, bulwarkExtra: """ "Storage": { "Provider": "InMemory" }, """);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, [])
+        {
+            Environment = name => DeferralConfigs.Environment.GetValueOrDefault(name),
+            EnvironmentOverrides = false,
+        }));
+
+        var failure = Assert.Single(error.Failures);
+        Assert.StartsWith("Bulwark:Storage:Provider: InMemory is refused in the Production environment", failure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -187,6 +187,13 @@ public sealed class DeferralTests
         Assert.EndsWith("deferral-unavailable", refusal.GetProperty("type").GetString(), StringComparison.Ordinal);
         Assert.Contains("NOT accepted", refusal.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.True(acknowledged.Count >= 5, $"only {acknowledged.Count} fitted");
+        using (var ready = await gateway.Client.GetAsync("/health/ready"))
+        {
+            string readiness = await ready.Content.ReadAsStringAsync();
+            Assert.Contains("Degraded", readiness, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("deferrals are being refused", readiness, StringComparison.Ordinal);
+        }
+
         foreach (var location in acknowledged)
         {
             using var status = await gateway.Client.GetAsync(location);
@@ -224,6 +231,63 @@ public sealed class DeferralTests
 
         Assert.Contains(recorded, r => r is { Instrument: "bulwark.deliveries.accepted", Value: 1, Tags: "bulwark.queue=/payments/{**rest}" });
         Assert.Contains(recorded, r => r.Instrument == "bulwark.deliveries.attempts" && r.Tags.Contains("bulwark.result=failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task KeyReusedForAnotherRequest_Is422_AndTheFirstEntryIsNeitherAnsweredNorReplaced()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Down;
+        await using var gateway = await GatewayUnderTest.StartAsync(DeferralConfigs.Payments(provider.BaseAddress), DeferralConfigs.Environment);
+        using var first = await gateway.Client.SendAsync(Post("/payments/charges", "order-9", """{"amount":5}"""));
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+
+        using var otherBody = await gateway.Client.SendAsync(Post("/payments/charges", "order-9", """{"amount":500}"""));
+        using var otherPath = await gateway.Client.SendAsync(Post("/payments/refunds/1", "order-9", """{"amount":5}"""));
+
+        foreach (var reused in new[] { otherBody, otherPath })
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+            Assert.False(reused.Headers.Contains("Location"));
+            Assert.EndsWith("idempotency-key-reused", (await Problem.ReadAsync(reused)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        }
+
+        // (The deferred first request is being retried meanwhile; neither reuse reached the provider.)
+        Assert.All(provider.Snapshot(), r => Assert.Equal(("/payments/charges", """{"amount":5}"""), (r.PathAndQuery, Encoding.UTF8.GetString(r.Body))));
+        var store = gateway.Services.GetRequiredService<Bulwark.Gateway.Storage.GatewayStore>();
+        var entry = Assert.Single(await store.ListAsync(null, 10, CancellationToken.None));
+        Assert.Equal("""{"amount":5}""", Encoding.UTF8.GetString(entry.Envelope.Body.Span));
+    }
+
+    [Fact]
+    public async Task IdempotencyKeyLongerThan255_Is400_AndNothingIsSent()
+    {
+        await using var provider = await Upstream.StartAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(DeferralConfigs.Payments(provider.BaseAddress), DeferralConfigs.Environment);
+
+        using var response = await gateway.Client.SendAsync(Post("/payments/charges", new string('k', 256), "{}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("bad-idempotency-key", (await Problem.ReadAsync(response)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, provider.Requests);
+    }
+
+    [Fact]
+    public async Task EncodedQuestionMarkInThePath_IsDeliveredEncoded_NeverAsAQuery()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Down;
+        await using var gateway = await GatewayUnderTest.StartAsync(DeferralConfigs.Payments(provider.BaseAddress), DeferralConfigs.Environment);
+        using var accepted = await gateway.Client.SendAsync(Post("/payments/charges%3Famount=0%26x=", "encoded-1", "{}"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        string live = provider.Snapshot()[0].PathAndQuery;
+
+        provider.Behaviour = Created;
+        await PollStateAsync(gateway, accepted.Headers.Location!.ToString(), "delivered");
+
+        var delivered = provider.Snapshot()[^1];
+        Assert.Equal(live, delivered.PathAndQuery);
+        Assert.DoesNotContain('?', delivered.PathAndQuery);
     }
 
     internal static HttpRequestMessage Post(string path, string? key, string json)

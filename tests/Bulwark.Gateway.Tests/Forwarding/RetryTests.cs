@@ -40,7 +40,9 @@ public class RetryTests
         };
         var time = new RecordingTimeProvider();
         await using var gateway = await GatewayUnderTest.StartAsync(
-            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, Configs.RetryAfterPipeline), timeProvider: time);
+            // The delivery dispatcher polls on the same clock: its timer must not look like the retry's 1 s delay.
+            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, Configs.RetryAfterPipeline, bulwarkExtra: "\"Deliveries\": { \"PollInterval\": \"00:00:07\" },"),
+            timeProvider: time);
 
         var call = gateway.Client.GetAsync("/api/limited");
 

@@ -107,7 +107,7 @@ public sealed class DeferredDeliveryEndToEndTests : IDisposable
         var first = _database.Open();
         await first.EnqueueAsync(entry, CancellationToken.None);
         await first.LeaseDueAsync("crashed-process", entry.NextAttemptAt, TimeSpan.FromMinutes(2), 1, CancellationToken.None);
-        Assert.True(await first.CompleteAsync(entry.Id, "crashed-process", DeliveryCompletion.Delivered(entry.NextAttemptAt, Infrastructure.Entries.Response(201)), CancellationToken.None));
+        Assert.True(await first.CompleteAsync(entry.Id, "crashed-process", DeliveryCompletion.Delivered(DateTimeOffset.UtcNow.AddMinutes(-3), Infrastructure.Entries.Response(201)), CancellationToken.None));
         SqliteConnection.ClearAllPools();
 
         var observer = new CountingObserver();

@@ -173,7 +173,9 @@ internal sealed partial class CircuitBreakerStatePersistence
             }
         }
 
-        _dirty[key] = handle.CreateSnapshot();
+        // Two transitions saved from two threads: keep the newer snapshot whichever thread writes last.
+        var snapshot = handle.CreateSnapshot();
+        _dirty.AddOrUpdate(key, snapshot, (_, existing) => existing.TakenAt > snapshot.TakenAt ? existing : snapshot);
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
             StartWriterCore();
