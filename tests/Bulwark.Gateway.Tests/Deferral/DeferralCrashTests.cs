@@ -20,28 +20,40 @@ public sealed class DeferralCrashTests(ITestOutputHelper output)
         string store = TestStore.NewPath();
         var closed = ClosedPort.Open();
         int port = closed.Address.Port;
-        string config = DeferralConfigs.Payments(closed.Address, maxAttempts: 1000);
+        string config = DeferralConfigs.Payments(closed.Address, maxAttempts: 1000)
+            .Replace("\"PollInterval\": \"00:00:00.050\"", "\"PollInterval\": \"00:00:00.050\", \"AttemptTimeout\": \"00:00:02\", \"LeaseDuration\": \"00:00:03\", \"SweepInterval\": \"00:00:00.500\"", StringComparison.Ordinal);
+        Assert.Contains("LeaseDuration", config, StringComparison.Ordinal);
 
         var acknowledged = new ConcurrentDictionary<string, string>();
-        int refused = 0;
+        int refused = 0, cut = 0;
         await using (var first = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment))
         {
+            // The kill lands while submissions are still in flight: some are committed but never answered.
             using var client = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(30) };
-            await Parallel.ForEachAsync(Enumerable.Range(0, Attempted), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            var sending = Parallel.ForEachAsync(Enumerable.Range(0, Attempted), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
             {
                 string key = $"crash-{i:D4}";
-                using var response = await client.SendAsync(DeferralTests.Post("/payments/charges", key, $$"""{"n":{{i}}}"""), ct);
-                if (response.StatusCode == HttpStatusCode.Accepted)
+                try
                 {
-                    acknowledged[key] = response.Headers.Location!.ToString();
+                    using var response = await client.SendAsync(DeferralTests.Post("/payments/charges", key, $$"""{"n":{{i}}}"""), ct);
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        acknowledged[key] = response.Headers.Location!.ToString();
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref refused);
+                    }
                 }
-                else
+                catch (HttpRequestException)
                 {
-                    Interlocked.Increment(ref refused);
+                    Interlocked.Increment(ref cut);
                 }
             });
 
+            await Poll.UntilAsync(() => acknowledged.Count >= Attempted / 2 || sending.IsCompleted, "half the writes to be acknowledged");
             await first.KillAsync();
+            await Poll.WithinAsync(sending, "the submissions to end");
         }
 
         closed.Dispose();
@@ -57,14 +69,19 @@ public sealed class DeferralCrashTests(ITestOutputHelper output)
         await using var second = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment);
         await Poll.UntilAsync(() => acknowledged.Keys.All(receipts.ContainsKey), "every acknowledged write to be delivered", TimeSpan.FromSeconds(60));
 
+        // Settle past a lease (3 s here): a second delivery from an expired lease or a reclaimed entry would show now.
+        var settleUntil = DateTimeOffset.UtcNow.AddSeconds(4);
+        await Poll.UntilAsync(() => DateTimeOffset.UtcNow >= settleUntil, "the settling period", TimeSpan.FromSeconds(10));
+
         int delivered = acknowledged.Keys.Count(receipts.ContainsKey);
         int lost = acknowledged.Count - delivered;
         int duplicated = receipts.Values.Sum(n => n - 1);
         int unacknowledgedDelivered = receipts.Keys.Count(k => !acknowledged.ContainsKey(k));
-        output.WriteLine($"attempted {Attempted}, acknowledged (202) {acknowledged.Count}, refused {refused}, delivered {delivered}, lost {lost}, duplicated upstream deliveries {duplicated}, delivered without acknowledgement {unacknowledgedDelivered}");
+        output.WriteLine($"attempted {Attempted}, acknowledged (202) {acknowledged.Count}, refused {refused}, cut by the kill {cut}, delivered {delivered}, lost {lost}, duplicated upstream deliveries {duplicated}, stored but never acknowledged (delivered) {unacknowledgedDelivered}");
 
-        Assert.Equal(Attempted, acknowledged.Count + refused);
-        Assert.True(acknowledged.Count >= Attempted * 9 / 10, $"only {acknowledged.Count} of {Attempted} were acknowledged");
+        Assert.Equal(Attempted, acknowledged.Count + refused + cut);
+        Assert.Equal(0, refused);
+        Assert.True(acknowledged.Count >= Attempted / 2, $"only {acknowledged.Count} of {Attempted} were acknowledged before the kill");
         Assert.Equal(0, lost);
         Assert.Equal(0, duplicated);
 

@@ -6,8 +6,10 @@ namespace Bulwark.Gateway.Tests.Storage;
 /// <summary>A circuit breaker opened before a restart is still open after it: the dead provider is not called again until its break ends, and then once.</summary>
 public sealed class BreakerRestartTests
 {
-    [Fact]
-    public async Task OpenBreaker_SurvivesARestart_ThenProbesOnceAfterOpenUntil()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OpenBreaker_SurvivesARestart_ThenProbesOnceAfterOpenUntil(bool killed)
     {
         await using var dead = await Upstream.StartAsync();
         dead.Behaviour = Upstream.Status(503);
@@ -43,9 +45,18 @@ public sealed class BreakerRestartTests
             }
 
             Assert.Equal(3, dead.Requests);
-            await first.TerminateAsync();
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(20));
-            Assert.Equal(0, first.ExitCode);
+            if (killed)
+            {
+                // No drain, no flush: the state must already be in the file, saved when the breaker opened.
+                await Poll.UntilAsync(() => SavedOpen(store), "the open breaker to be saved");
+                await first.KillAsync();
+            }
+            else
+            {
+                await first.TerminateAsync();
+                await first.WaitForExitAsync(TimeSpan.FromSeconds(20));
+                Assert.Equal(0, first.ExitCode);
+            }
         }
 
         int before = dead.Requests;
@@ -74,5 +85,19 @@ public sealed class BreakerRestartTests
 
             Assert.Equal(before + 1, dead.Requests);
         }
+    }
+
+    private static bool SavedOpen(string store)
+    {
+        if (!File.Exists(store))
+        {
+            return false;
+        }
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM breaker_state WHERE key = 'default/dead' AND state = 1;";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 }
