@@ -99,7 +99,17 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
                 // only this loop takes slots.
                 if (i > 0 && !_slots.Wait(0))
                 {
-                    await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Stopping: hand back what was leased but not started, and let the started ones hand back theirs.
+                        await HandBackAsync(batch.Skip(i)).ConfigureAwait(false);
+                        await Task.WhenAll(running).ConfigureAwait(false);
+                        throw;
+                    }
                 }
 
                 attempted++;
@@ -141,6 +151,23 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
             catch (OperationCanceledException)
             {
                 return;
+            }
+        }
+    }
+
+    private async Task HandBackAsync(IEnumerable<DeliveryEntry> entries)
+    {
+        var now = _timeProvider.GetUtcNow();
+        foreach (var entry in entries)
+        {
+            try
+            {
+                await _store.CompleteAsync(entry.Id, Owner, DeliveryCompletion.Retry(now, now, "Handed back unstarted at shutdown."), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Its lease ends and the sweeper returns it.
+                Log.RecordFailed(_logger, entry.Id, e.GetType().Name);
             }
         }
     }
