@@ -1,48 +1,53 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Bulwark.AspNetCore.Redaction;
 using Bulwark.Failover;
 
 namespace Bulwark.AspNetCore.Logging;
 
 /// <summary>
-/// Writes the attempts as a compact JSON array string: the console JSON formatter writes a state value it does not
-/// know as its string, so an array travels as JSON text that log pipelines can parse.
+/// The <c>attempts</c> field of the request event: Bulwark's JSON formatter writes it as a JSON array; other
+/// formatters write a value they do not know as its string, so <see cref="ToString"/> returns the same array as JSON
+/// text that log pipelines can parse.
 /// </summary>
-internal static class AttemptsJson
+internal sealed class AttemptsJson(IReadOnlyList<FailoverAttempt> attempts, Func<string?, string?> redact) : IJsonLogValue
 {
-    public static string Write(IReadOnlyList<FailoverAttempt> attempts, PiiRedactor redactor)
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartArray();
+        foreach (var attempt in attempts)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("provider", redact(attempt.Provider));
+            writer.WriteNumber("attempt", attempt.AttemptNumber);
+            writer.WriteString("outcome", Outcome(attempt.Kind));
+            if (attempt.StatusCode is { } status)
+            {
+                writer.WriteNumber("status", status);
+            }
+            else
+            {
+                writer.WriteNull("status");
+            }
+
+            writer.WriteNumber("duration_ms", Milliseconds(attempt.Duration));
+            if (attempt.ExceptionType is { } exception)
+            {
+                writer.WriteString("exception_type", exception);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    public override string ToString()
     {
         var buffer = new ArrayBufferWriter<byte>(64 * (attempts.Count + 1));
         using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartArray();
-            foreach (var attempt in attempts)
-            {
-                json.WriteStartObject();
-                json.WriteString("provider", redactor.Redact(attempt.Provider));
-                json.WriteNumber("attempt", attempt.AttemptNumber);
-                json.WriteString("outcome", Outcome(attempt.Kind));
-                if (attempt.StatusCode is { } status)
-                {
-                    json.WriteNumber("status", status);
-                }
-                else
-                {
-                    json.WriteNull("status");
-                }
-
-                json.WriteNumber("duration_ms", Milliseconds(attempt.Duration));
-                if (attempt.ExceptionType is { } exception)
-                {
-                    json.WriteString("exception_type", exception);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            WriteTo(json);
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);

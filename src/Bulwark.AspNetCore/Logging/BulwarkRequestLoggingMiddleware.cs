@@ -33,6 +33,7 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
     private readonly ClientIpResolver _clientIp;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, string> _redactedConstants = new(StringComparer.Ordinal);
+    private readonly Func<string?, string?> _redactConstant;
 
     public BulwarkRequestLoggingMiddleware(
         RequestDelegate next,
@@ -47,6 +48,7 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
         _time = _options.TimeProvider ?? timeProvider;
         _clientIp = new ClientIpResolver(_options.TrustedProxies);
         _logger = loggerFactory.CreateLogger(BulwarkRequestLoggingConstants.Category);
+        _redactConstant = RedactConstant;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -175,27 +177,28 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
         string? errorType = bulwark?.ErrorType ?? (aborted ? "client_aborted" : exception?.GetType().FullName);
         string? errorMessage = exception is null ? null : _redactor.Redact(exception.Message);
 
-        Log.RequestCompleted(
-            _logger,
-            level,
-            request.Method,
-            route,
-            status,
-            Math.Round(duration.TotalMilliseconds, 3),
-            path,
-            correlationId is null ? null : _redactor.Redact(correlationId),
-            context.TraceIdentifier,
-            HeaderValue(request, _options.TenantIdHeader),
-            UserOf(context),
-            _clientIp.Resolve(context),
-            Redact(request.Headers.UserAgent),
-            RedactConstant(bulwark?.Provider),
-            bulwark is null ? null : AttemptsJson.Write(bulwark.Attempts, _redactor),
-            RedactConstant(bulwark?.BreakerState),
-            request.ContentLength ?? requestCounter?.Count ?? 0,
-            responseCounter?.Count ?? context.Response.ContentLength,
-            RedactConstant(errorType),
-            errorMessage);
+        var state = new RequestCompletedState
+        {
+            Method = request.Method,
+            Route = route,
+            Status = status,
+            DurationMs = Math.Round(duration.TotalMilliseconds, 3),
+            Path = path,
+            CorrelationId = correlationId is null ? null : _redactor.Redact(correlationId),
+            RequestId = context.TraceIdentifier,
+            TenantId = HeaderValue(request, _options.TenantIdHeader),
+            UserId = UserOf(context),
+            ClientIp = _clientIp.Resolve(context),
+            UserAgent = Redact(request.Headers.UserAgent),
+            Provider = RedactConstant(bulwark?.Provider),
+            Attempts = bulwark is null ? null : new AttemptsJson(bulwark.Attempts, _redactConstant),
+            BreakerState = RedactConstant(bulwark?.BreakerState),
+            BytesIn = request.ContentLength ?? requestCounter?.Count ?? 0,
+            BytesOut = responseCounter?.Count ?? context.Response.ContentLength,
+            ErrorType = RedactConstant(errorType),
+            ErrorMessage = errorMessage,
+        };
+        _logger.Log(level, LoggingEventIds.RequestCompletedId, state, null, RequestCompletedState.Format);
     }
 
     private string? RouteOf(Endpoint? endpoint) =>

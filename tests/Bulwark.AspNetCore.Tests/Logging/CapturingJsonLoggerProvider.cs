@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Bulwark.AspNetCore.Tests.Logging;
 
-/// <summary>Formats every log entry with the real console JSON formatter into memory, one JSON document per entry.</summary>
+/// <summary>Formats every log entry with Bulwark's console JSON formatter into memory, one JSON document per entry.</summary>
 public sealed class CapturingJsonLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConsoleFormatter _formatter;
@@ -15,7 +15,7 @@ public sealed class CapturingJsonLoggerProvider : ILoggerProvider, ISupportExter
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
     public CapturingJsonLoggerProvider(IEnumerable<ConsoleFormatter> formatters) =>
-        _formatter = formatters.Single(static f => f.Name == ConsoleFormatterNames.Json);
+        _formatter = formatters.Single(static f => f.Name == BulwarkJsonConsoleLoggingBuilderExtensions.FormatterName);
 
     public ConcurrentQueue<JsonElement> Entries { get; } = new();
 

@@ -50,21 +50,27 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("checkout-7f3a:42", Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
         var entry = await RequestEntryAsync("checkout-7f3a:42");
-        var state = entry.GetProperty("State");
         Assert.Equal("Information", entry.GetProperty("LogLevel").GetString());
-        Assert.Equal("GET", state.GetProperty("method").GetString());
-        Assert.Equal("/orders/{id}", state.GetProperty("route").GetString());
-        Assert.Equal("/orders/ORD-2026-000123", state.GetProperty("path").GetString());
-        Assert.Equal(200, state.GetProperty("status").GetInt32());
-        Assert.Equal("acme", state.GetProperty("tenant_id").GetString());
-        Assert.Equal("bulwark-tests/1.0", state.GetProperty("user_agent").GetString());
-        Assert.Equal("127.0.0.1", state.GetProperty("client_ip").GetString());
-        Assert.Equal(2, state.GetProperty("bytes_out").GetInt64());
-        Assert.False(string.IsNullOrEmpty(state.GetProperty("request_id").GetString()));
+        Assert.Equal("GET", entry.GetProperty("method").GetString());
+        Assert.Equal("/orders/{id}", entry.GetProperty("route").GetString());
+        Assert.Equal("/orders/ORD-2026-000123", entry.GetProperty("path").GetString());
+        Assert.Equal(200, entry.GetProperty("status").GetInt32());
+        Assert.Equal("acme", entry.GetProperty("tenant_id").GetString());
+        Assert.Equal("bulwark-tests/1.0", entry.GetProperty("user_agent").GetString());
+        Assert.Equal("127.0.0.1", entry.GetProperty("client_ip").GetString());
+        Assert.Equal(2, entry.GetProperty("bytes_out").GetInt64());
+        Assert.False(string.IsNullOrEmpty(entry.GetProperty("request_id").GetString()));
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", entry.GetProperty("Timestamp").GetString());
+        Assert.Equal("RequestCompleted", entry.GetProperty("EventName").GetString());
+        Assert.Matches(@"^GET /orders/\{id\} responded 200 in \d+(\.\d+)? ms$", entry.GetProperty("Message").GetString());
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("error_type").ValueKind);
+
+        // Each field once: no State copy, and the correlation scope does not repeat the event's own field.
+        Assert.False(entry.TryGetProperty("State", out _));
+        Assert.Single(entry.EnumerateObject(), p => p.Name == "correlation_id");
 
         // The handler's own log line carries the correlation id through the scope.
-        var handlerLine = await _logs.WaitForAsync(e => e.GetProperty("Category").GetString() == "OrdersEndpoint" && ScopeCorrelation(e) == "checkout-7f3a:42");
+        var handlerLine = await _logs.WaitForAsync(e => e.GetProperty("Category").GetString() == "OrdersEndpoint" && Correlation(e) == "checkout-7f3a:42");
         Assert.Equal("loading order ORD-2026-000123", handlerLine.GetProperty("Message").GetString());
     }
 
@@ -79,7 +85,7 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
         Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", id);
         var entry = await RequestEntryAsync(id);
-        Assert.Equal(id, ScopeCorrelation(entry));
+        Assert.Equal(id, Correlation(entry));
     }
 
     [Fact]
@@ -88,9 +94,9 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         using var response = await _client.GetAsync("/users/jane.doe@example.com/profile?access_token=abc123secret&page=2");
         string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
 
-        var state = (await RequestEntryAsync(id)).GetProperty("State");
-        Assert.Equal("/users/{email}/profile", state.GetProperty("route").GetString());
-        Assert.Equal("/users/[REDACTED:email]/profile?access_token=[REDACTED:secret]&page=2", state.GetProperty("path").GetString());
+        var entry = await RequestEntryAsync(id);
+        Assert.Equal("/users/{email}/profile", entry.GetProperty("route").GetString());
+        Assert.Equal("/users/[REDACTED:email]/profile?access_token=[REDACTED:secret]&page=2", entry.GetProperty("path").GetString());
         Assert.DoesNotContain("jane.doe", (await RequestEntryAsync(id)).GetRawText(), StringComparison.Ordinal);
     }
 
@@ -104,9 +110,8 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
             string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
 
             var entry = await RequestEntryAsync(id);
-            var state = entry.GetProperty("State");
-            Assert.Equal("/tenants/[REDACTED:email]/{**rest}", state.GetProperty("route").GetString());
-            Assert.Equal("[REDACTED:email]", state.GetProperty("provider").GetString());
+                Assert.Equal("/tenants/[REDACTED:email]/{**rest}", entry.GetProperty("route").GetString());
+            Assert.Equal("[REDACTED:email]", entry.GetProperty("provider").GetString());
             Assert.DoesNotContain("example.com", entry.GetRawText(), StringComparison.Ordinal);
         }
     }
@@ -119,12 +124,11 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
 
         var entry = await RequestEntryAsync(id);
-        var state = entry.GetProperty("State");
         Assert.Equal("Error", entry.GetProperty("LogLevel").GetString());
-        Assert.Equal(500, state.GetProperty("status").GetInt32());
-        Assert.Equal("/boom", state.GetProperty("route").GetString());
-        Assert.Equal(typeof(InvalidOperationException).FullName, state.GetProperty("error_type").GetString());
-        Assert.Equal("lookup failed for [REDACTED:email]", state.GetProperty("error_message").GetString());
+        Assert.Equal(500, entry.GetProperty("status").GetInt32());
+        Assert.Equal("/boom", entry.GetProperty("route").GetString());
+        Assert.Equal(typeof(InvalidOperationException).FullName, entry.GetProperty("error_type").GetString());
+        Assert.Equal("lookup failed for [REDACTED:email]", entry.GetProperty("error_message").GetString());
         Assert.False(entry.TryGetProperty("Exception", out _));
     }
 
@@ -137,8 +141,8 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
 
         var entry = await RequestEntryAsync(id);
         Assert.Equal("Warning", entry.GetProperty("LogLevel").GetString());
-        Assert.Equal(404, entry.GetProperty("State").GetProperty("status").GetInt32());
-        Assert.Equal("/no/such/thing", entry.GetProperty("State").GetProperty("route").GetString());
+        Assert.Equal(404, entry.GetProperty("status").GetInt32());
+        Assert.Equal("/no/such/thing", entry.GetProperty("route").GetString());
     }
 
     [Fact]
@@ -150,7 +154,7 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
 
         var entry = await RequestEntryAsync(id);
         Assert.Equal("Warning", entry.GetProperty("LogLevel").GetString());
-        Assert.Equal(1500, entry.GetProperty("State").GetProperty("duration_ms").GetDouble());
+        Assert.Equal(1500, entry.GetProperty("duration_ms").GetDouble());
     }
 
     [Fact]
@@ -162,7 +166,7 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
 
         // 127.0.0.9 is a trusted proxy; 203.0.113.9 is the first untrusted hop from the right. 198.51.100.1 was written by the client.
-        Assert.Equal("203.0.113.9", (await RequestEntryAsync(id)).GetProperty("State").GetProperty("client_ip").GetString());
+        Assert.Equal("203.0.113.9", (await RequestEntryAsync(id)).GetProperty("client_ip").GetString());
     }
 
     [Fact]
@@ -177,7 +181,7 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
 
         var entry = await logs.WaitForAsync(e => IsRequestEvent(e, id));
-        Assert.Equal("127.0.0.1", entry.GetProperty("State").GetProperty("client_ip").GetString());
+        Assert.Equal("127.0.0.1", entry.GetProperty("client_ip").GetString());
     }
 
     [Fact]
@@ -189,12 +193,11 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
         Assert.Equal(id, await response.Content.ReadAsStringAsync());
 
-        var state = (await RequestEntryAsync(id)).GetProperty("State");
-        Assert.Equal("secondary", state.GetProperty("provider").GetString());
-        Assert.Equal("Closed", state.GetProperty("breaker_state").GetString());
-        Assert.Equal(300, state.GetProperty("bytes_in").GetInt64());
-        using var attempts = JsonDocument.Parse(state.GetProperty("attempts").GetString()!);
-        var list = attempts.RootElement.EnumerateArray().ToArray();
+        var entry = await RequestEntryAsync(id);
+        Assert.Equal("secondary", entry.GetProperty("provider").GetString());
+        Assert.Equal("Closed", entry.GetProperty("breaker_state").GetString());
+        Assert.Equal(300, entry.GetProperty("bytes_in").GetInt64());
+        var list = entry.GetProperty("attempts").EnumerateArray().ToArray();
         Assert.Equal(2, list.Length);
         Assert.Equal("primary", list[0].GetProperty("provider").GetString());
         Assert.Equal("failure", list[0].GetProperty("outcome").GetString());
@@ -202,9 +205,9 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.Equal(120, list[0].GetProperty("duration_ms").GetDouble());
         Assert.Equal("success", list[1].GetProperty("outcome").GetString());
 
-        var attempt = await _logs.WaitForAsync(e => e.GetProperty("EventId").GetInt32() == AttemptEvent && e.GetProperty("State").GetProperty("correlation_id").GetString() == id);
+        var attempt = await _logs.WaitForAsync(e => e.GetProperty("EventId").GetInt32() == AttemptEvent && e.GetProperty("correlation_id").GetString() == id);
         Assert.Equal("Debug", attempt.GetProperty("LogLevel").GetString());
-        Assert.Equal("primary", attempt.GetProperty("State").GetProperty("provider").GetString());
+        Assert.Equal("primary", attempt.GetProperty("provider").GetString());
     }
 
     private static async Task<(WebApplication App, CapturingJsonLoggerProvider Logs)> StartAsync(string[] trustedProxies, FakeTimeProvider time)
@@ -288,18 +291,9 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
 
     private static bool IsRequestEvent(JsonElement entry, string correlationId) =>
         entry.GetProperty("EventId").GetInt32() == RequestEvent &&
-        entry.GetProperty("State").GetProperty("correlation_id").GetString() == correlationId;
+        entry.GetProperty("correlation_id").GetString() == correlationId;
 
-    private static string? ScopeCorrelation(JsonElement entry)
-    {
-        foreach (var scope in entry.GetProperty("Scopes").EnumerateArray())
-        {
-            if (scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("correlation_id", out var id))
-            {
-                return id.GetString();
-            }
-        }
-
-        return null;
-    }
+    // A scope's fields are top-level properties, like the event's own.
+    private static string? Correlation(JsonElement entry) =>
+        entry.TryGetProperty("correlation_id", out var id) ? id.GetString() : null;
 }
