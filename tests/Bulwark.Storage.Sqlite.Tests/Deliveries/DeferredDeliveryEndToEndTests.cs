@@ -73,12 +73,7 @@ public sealed class DeferredDeliveryEndToEndTests : IDisposable
             Assert.False(again.Created);
             Assert.Equal(ticket.Id, again.Id);
 
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!((await queue.GetAsync(id))!.Notified))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "The entry was not delivered within 20 s.");
-                await Task.Delay(20);
-            }
+            await Infrastructure.Poll.UntilAsync(async () => (await queue.GetAsync(id))!.Notified, "the entry to be delivered and its observers told", TimeSpan.FromSeconds(20));
 
             await host.StopAsync();
         }
@@ -118,12 +113,7 @@ public sealed class DeferredDeliveryEndToEndTests : IDisposable
         using (var host = builder.Build())
         {
             await host.StartAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!(await host.Services.GetRequiredService<IDeferredDeliveryQueue>().GetAsync(entry.Id))!.Notified)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "The observers were not told within 20 s.");
-                await Task.Delay(20);
-            }
+            await Infrastructure.Poll.UntilAsync(async () => (await host.Services.GetRequiredService<IDeferredDeliveryQueue>().GetAsync(entry.Id))!.Notified, "the observers to be told", TimeSpan.FromSeconds(20));
 
             await host.StopAsync();
         }
@@ -160,23 +150,13 @@ public sealed class DeferredDeliveryEndToEndTests : IDisposable
             }
 
             await host.StartAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!logs.GetSnapshot().Any(r => r.Id.Id == 4006))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "The failed pass was not logged within 20 s.");
-                await Task.Delay(20);
-            }
+            await Infrastructure.Poll.UntilAsync(() => Task.FromResult(logs.GetSnapshot().Any(r => r.Id.Id == 4006)), "the failed pass to be logged", TimeSpan.FromSeconds(20));
 
             Assert.Equal(0, Volatile.Read(ref calls));
         }
 
         var queue = host.Services.GetRequiredService<IDeferredDeliveryQueue>();
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while ((await queue.GetAsync(entry.Id))!.State != DeliveryState.Delivered)
-        {
-            Assert.True(DateTime.UtcNow < until, "The entry was not delivered within 20 s of the unlock.");
-            await Task.Delay(20);
-        }
+        await Infrastructure.Poll.UntilAsync(async () => (await queue.GetAsync(entry.Id))!.State == DeliveryState.Delivered, "the entry to be delivered after the unlock", TimeSpan.FromSeconds(20));
 
         await host.StopAsync();
         Assert.Equal(1, calls);

@@ -82,11 +82,12 @@ internal sealed class DispatcherHarness : IAsyncDisposable
     /// <summary>Waits, at most 10 seconds of real time, until <paramref name="condition"/> holds.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
-            await Task.Delay(10);
+            Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(10), $"Timed out waiting until {what}.");
+            await timer.WaitForNextTickAsync();
         }
     }
 
