@@ -69,7 +69,7 @@ internal sealed partial class GatewayDeferral
     /// <summary>When the route already accepted this key, answers with what is known of it (202, or the stored response) and returns <see langword="true"/>.</summary>
     public async Task<bool> TryAnswerRepeatAsync(HttpContext context, GatewayRoute route, string key, string fingerprint, string correlationId)
     {
-        if (_queue is null)
+        if (!Enabled)
         {
             return false;
         }
@@ -77,7 +77,7 @@ internal sealed partial class GatewayDeferral
         DeliveryEntry? entry;
         try
         {
-            entry = await _queue.FindAsync(route.Path, key, context.RequestAborted).ConfigureAwait(false);
+            entry = await _queue!.FindAsync(route.Path, key, context.RequestAborted).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
         {
