@@ -55,6 +55,20 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     /// <returns>How many entries were attempted.</returns>
     internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
+        var running = new List<Task>();
+        int attempted = await PassAsync(running, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(running).ConfigureAwait(false);
+        _metrics.SetCounts(await _store.CountAsync(cancellationToken).ConfigureAwait(false));
+        return attempted;
+    }
+
+    /// <summary>
+    /// One pass: sweeps when due, then leases and starts every due entry as slots allow, adding the attempts to
+    /// <paramref name="running"/> without waiting for them, so a slow attempt never holds up the next pass.
+    /// </summary>
+    private async Task<int> PassAsync(List<Task> running, CancellationToken cancellationToken)
+    {
+        running.RemoveAll(t => t.IsCompleted);
         var now = _timeProvider.GetUtcNow();
         if (now >= _nextSweep)
         {
@@ -70,7 +84,6 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         }
 
         int attempted = 0;
-        var running = new List<Task>();
         while (!cancellationToken.IsCancellationRequested)
         {
             // Hold a slot before leasing: an entry leased while every slot is busy would spend its lease waiting, and a
@@ -119,8 +132,6 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
             running.RemoveAll(t => t.IsCompleted);
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
-        _metrics.SetCounts(await _store.CountAsync(cancellationToken).ConfigureAwait(false));
         return attempted;
     }
 
@@ -128,30 +139,41 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     {
         await ReclaimFromDeadProcessesAsync(stoppingToken).ConfigureAwait(false);
         await NotifyLeftoversAsync(stoppingToken).ConfigureAwait(false);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The store is unavailable for now (locked, full): keep the entries, try again at the next poll.
-                Log.PassFailed(_logger, e.GetType().Name, e.Message);
-            }
 
-            try
+        // Attempts outlive the pass that started them; they are all awaited (each hands its entry back) when stopping.
+        var running = new List<Task>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await _signal.WaitAsync(_options.PollInterval, _timeProvider, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await PassAsync(running, stoppingToken).ConfigureAwait(false);
+                    _metrics.SetCounts(await _store.CountAsync(stoppingToken).ConfigureAwait(false));
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // The store is unavailable for now (locked, full): keep the entries, try again at the next poll.
+                    Log.PassFailed(_logger, e.GetType().Name, e.Message);
+                }
+
+                try
+                {
+                    await _signal.WaitAsync(_options.PollInterval, _timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        finally
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
     }
 

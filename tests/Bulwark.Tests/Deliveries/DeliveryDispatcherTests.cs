@@ -398,6 +398,42 @@ public class DeliveryDispatcherTests
     }
 
     [Fact]
+    public async Task Hosted_ASlowAttempt_DoesNotHoldUpAnEntryThatComesDueLater()
+    {
+        await using var h = new DispatcherHarness();
+        var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseSlow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Handler = async (entry, _) =>
+        {
+            if (entry.IdempotencyKey == "slow")
+            {
+                slowStarted.TrySetResult();
+                await releaseSlow.Task;
+            }
+
+            return DeliveryAttemptResult.Delivered(DispatcherHarness.Ok());
+        };
+        await h.Dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            var slow = await h.EnqueueAsync("slow");
+            await slowStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            var fast = await h.EnqueueAsync("fast");
+            await EventuallyAsync(async () => (await h.GetAsync(fast.Id)).State == DeliveryState.Delivered, "the later entry is delivered while the slow one runs");
+
+            Assert.Equal(DeliveryState.InProgress, (await h.GetAsync(slow.Id)).State);
+            releaseSlow.SetResult();
+            await EventuallyAsync(async () => (await h.GetAsync(slow.Id)).State == DeliveryState.Delivered, "the slow entry is delivered");
+        }
+        finally
+        {
+            releaseSlow.TrySetResult();
+            await h.Dispatcher.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Hosted_AnEnqueueWakesTheDispatcher_WithoutWaitingForThePoll()
     {
         await using var h = new DispatcherHarness(o => o.PollInterval = TimeSpan.FromMinutes(1));
