@@ -57,17 +57,17 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
 
             if (storage.Provider == Storage.GatewayStoreProvider.Sqlite && string.IsNullOrWhiteSpace(storage.Path))
             {
-                errors.Add($"{path}:Path: the SQLite file is required, for example \"data/bulwark.db\".");
+                errors.Add($"{path}:Path: the SQLite file is required, for example \"{Bulwark.Storage.Sqlite.SqliteStoreConstants.DefaultPath}\".");
             }
 
-            if (storage.BusyTimeout < TimeSpan.Zero || storage.BusyTimeout > TimeSpan.FromMinutes(5))
+            if (storage.BusyTimeout < TimeSpan.Zero || storage.BusyTimeout > Bulwark.Storage.Sqlite.SqliteStoreConstants.MaxBusyTimeout)
             {
                 errors.Add($"{path}:BusyTimeout: {storage.BusyTimeout:c} is out of range; allowed 00:00:00 to 00:05:00.");
             }
 
-            if (storage.MaxSizeBytes != 0 && storage.MaxSizeBytes is < 65_536 or > 1L << 40)
+            if (storage.MaxSizeBytes != 0 && storage.MaxSizeBytes is < Bulwark.Storage.Sqlite.SqliteStoreConstants.MinMaxSizeBytes or > Bulwark.Storage.Sqlite.SqliteStoreConstants.MaxMaxSizeBytes)
             {
-                errors.Add($"{path}:MaxSizeBytes: {storage.MaxSizeBytes} is out of range; allowed 0 (no limit) or 65536 to {1L << 40}.");
+                errors.Add($"{path}:MaxSizeBytes: {storage.MaxSizeBytes} is out of range; allowed 0 (no limit) or {Bulwark.Storage.Sqlite.SqliteStoreConstants.MinMaxSizeBytes} to {Bulwark.Storage.Sqlite.SqliteStoreConstants.MaxMaxSizeBytes}.");
             }
         }
 

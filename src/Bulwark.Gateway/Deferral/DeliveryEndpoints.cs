@@ -100,7 +100,7 @@ internal static class DeliveryEndpoints
 
             if (entry.State != DeliveryState.Dead)
             {
-                await GatewayProblem.AdminBadRequest(correlationId, $"Delivery {id} is {GatewayDeferral.StateName(entry.State)}; only dead deliveries can be replayed.").WriteAsync(context, 0).ConfigureAwait(false);
+                await GatewayProblem.AdminBadRequest(correlationId, $"Delivery {id} is {DeliveryStateNames.Of(entry.State)}; only dead deliveries can be replayed.").WriteAsync(context, 0).ConfigureAwait(false);
                 return;
             }
 
@@ -197,7 +197,7 @@ internal static class DeliveryEndpoints
             json.WriteStartObject("counts");
             foreach (var (state, count) in counts)
             {
-                json.WriteNumber(GatewayDeferral.StateName(state), count);
+                json.WriteNumber(DeliveryStateNames.Of(state), count);
             }
 
             json.WriteEndObject();
@@ -222,7 +222,7 @@ internal static class DeliveryEndpoints
 
         foreach (var candidate in Enum.GetValues<DeliveryState>())
         {
-            if (string.Equals(GatewayDeferral.StateName(candidate), value, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(DeliveryStateNames.Of(candidate), value, StringComparison.OrdinalIgnoreCase))
             {
                 state = candidate;
                 return true;

@@ -155,7 +155,7 @@ internal sealed partial class GatewayDeferral
     {
         json.WriteStartObject();
         json.WriteString("id", entry.Id);
-        json.WriteString("state", StateName(entry.State));
+        json.WriteString("state", DeliveryStateNames.Of(entry.State));
         json.WriteString("route", entry.Queue);
         json.WriteString("idempotencyKey", entry.IdempotencyKey);
         json.WriteString("location", DeferralConstants.StatusPathPrefix + entry.Id);
@@ -203,14 +203,6 @@ internal sealed partial class GatewayDeferral
 
         json.WriteEndObject();
     }
-
-    public static string StateName(DeliveryState state) => state switch
-    {
-        DeliveryState.Pending => "pending",
-        DeliveryState.InProgress => "in-progress",
-        DeliveryState.Delivered => "delivered",
-        _ => "dead",
-    };
 
     private static async Task WriteRepeatAsync(HttpContext context, DeliveryEntry entry, string fingerprint, string correlationId)
     {

@@ -9,7 +9,7 @@ public sealed class GatewayStorageOptions
 
     /// <summary>Gets or sets the SQLite file; created with its directory when missing.</summary>
     /// <value>Defaults to <c>data/bulwark.db</c>, relative to the working directory.</value>
-    public string Path { get; set; } = "data/bulwark.db";
+    public string Path { get; set; } = Bulwark.Storage.Sqlite.SqliteStoreConstants.DefaultPath;
 
     /// <summary>Gets or sets how long a store operation waits for a lock held elsewhere before it fails.</summary>
     /// <value>Defaults to 5 seconds. Range 0 to 5 minutes.</value>

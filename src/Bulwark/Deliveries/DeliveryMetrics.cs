@@ -49,13 +49,7 @@ internal sealed class DeliveryMetrics
     {
         foreach (var (state, count) in Volatile.Read(ref _counts))
         {
-            yield return new Measurement<long>(count, new KeyValuePair<string, object?>("bulwark.state", state switch
-            {
-                DeliveryState.Pending => "pending",
-                DeliveryState.InProgress => "in-progress",
-                DeliveryState.Delivered => "delivered",
-                _ => "dead",
-            }));
+            yield return new Measurement<long>(count, new KeyValuePair<string, object?>("bulwark.state", DeliveryStateNames.Of(state)));
         }
     }
 }
