@@ -21,6 +21,15 @@ internal sealed class PlainForwarder : IAsyncDisposable
 
     public static async Task<PlainForwarder> StartAsync(Uri destination)
     {
+        var app = Build(destination);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new PlainForwarder(app, new Uri(address));
+    }
+
+    /// <summary>Builds the forwarder on 127.0.0.1 (port 0), not started; shared with the in-process request benchmark.</summary>
+    public static WebApplication Build(Uri destination)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -43,9 +52,7 @@ internal sealed class PlainForwarder : IAsyncDisposable
         {
             await forwarder.SendAsync(context, prefix, invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PlainForwarder(app, new Uri(address));
+        return app;
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();

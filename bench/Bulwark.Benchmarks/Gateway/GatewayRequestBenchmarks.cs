@@ -1,14 +1,7 @@
-using System.Diagnostics;
-using System.Net;
 using BenchmarkDotNet.Attributes;
 using Bulwark.Gateway.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Bulwark.Benchmarks.Gateway;
 
@@ -39,7 +32,7 @@ public class GatewayRequestBenchmarks
 
         var upstream = await StartAsync(Upstream());
         _direct = Client(upstream);
-        _yarp = Client(await StartAsync(PlainYarp(upstream)));
+        _yarp = Client(await StartAsync(Bulwark.GatewayFigures.PlainForwarder.Build(upstream)));
         _gateway = Client(await StartAsync(Gateway(upstream, LogLevel.Information)));
         _gatewayQuiet = Client(await StartAsync(Gateway(upstream, LogLevel.Error)));
     }
@@ -103,31 +96,6 @@ public class GatewayRequestBenchmarks
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = Body.Length;
             return context.Response.Body.WriteAsync(Body).AsTask();
-        });
-        return app;
-    }
-
-    private static WebApplication PlainYarp(Uri upstream)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
-        builder.Services.AddHttpForwarder();
-        var app = builder.Build();
-        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
-        });
-        string prefix = upstream.ToString().TrimEnd('/');
-        var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-        app.Map("/{**catch-all}", async context =>
-        {
-            await forwarder.SendAsync(context, prefix, invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default);
         });
         return app;
     }
