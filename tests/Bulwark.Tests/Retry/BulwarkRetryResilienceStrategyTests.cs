@@ -2,7 +2,7 @@ using System.Net;
 using Bulwark.Backoff;
 using Bulwark.Retry;
 using Bulwark.RetryBudget;
-using Microsoft.Extensions.Time.Testing;
+using Bulwark.Tests.Infrastructure;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Telemetry;
@@ -13,7 +13,7 @@ public class BulwarkRetryResilienceStrategyTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly TimerWatchingTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly EventCollector _events = new();
 
     [Fact]
@@ -77,6 +77,9 @@ public class BulwarkRetryResilienceStrategyTests
         foreach (var delay in new[] { 100, 200 })
         {
             var before = attempts.Count;
+
+            // Each failed attempt starts one delay; the retry after the first runs on the thread that advanced the clock.
+            await _time.WaitForTimersAsync(before);
             _time.Advance(TimeSpan.FromMilliseconds(delay - 1));
             Assert.Equal(before, attempts.Count);
             _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -522,6 +525,7 @@ public class BulwarkRetryResilienceStrategyTests
     private async Task AssertNextAttemptAfterAsync(AttemptSignal attempts, TimeSpan delay)
     {
         Assert.Equal(1, attempts.Count);
+        await _time.WaitForTimersAsync(1);
         _time.Advance(delay - TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, attempts.Count);
         _time.Advance(TimeSpan.FromMilliseconds(1));
