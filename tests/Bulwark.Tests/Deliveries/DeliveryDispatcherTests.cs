@@ -382,7 +382,10 @@ public class DeliveryDispatcherTests
         try
         {
             // A delivery recorded just now may still be in its own dispatcher's hands: it is told once a lease has passed.
-            await Task.Yield();
+            // The dispatcher runs on another thread. Its first wait for the poll (timer 1) ends at once, on the enqueue's
+            // wake; its second pass then waits on timer 2. Advancing while that pass runs (it read the clock before the
+            // advance, so it does not sweep) would start timer 2 after the advance: the next pass would never come.
+            await h.Time.WaitForTimersAsync(2);
             Assert.False((await h.GetAsync(ticket.Id)).Notified);
             h.Time.Advance(TimeSpan.FromMinutes(2));
             await EventuallyAsync(async () => (await h.GetAsync(ticket.Id)).Notified, "the leftover delivery is notified");

@@ -1,8 +1,8 @@
 using Bulwark.Deliveries;
 using Bulwark.Storage;
+using Bulwark.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.Tests.Deliveries;
 
@@ -43,7 +43,8 @@ internal sealed class DispatcherHarness : IAsyncDisposable
         _services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
-    public FakeTimeProvider Time { get; } = new(T0);
+    /// <summary>Gets the fake clock; it counts its timers, so a test can wait for the dispatcher to start waiting on it.</summary>
+    public TimerWatchingTimeProvider Time { get; } = new(T0);
 
     /// <summary>Gets or sets the jitter draw, uniform in [0, 1).</summary>
     public double Random { get; set; } = 0.5;
