@@ -7,7 +7,7 @@ internal static class DeferralConfigs
 
     public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string> { ["PAY_TOKEN"] = "provider-secret-42" };
 
-    public static string Payments(Uri provider, string? deferExtra = null, string? bulwarkExtra = null, int maxAttempts = 50, bool credentials = true) => $$"""
+    public static string Payments(Uri provider, string? deferExtra = null, string? bulwarkExtra = null, int maxAttempts = 50, bool credentials = true, string? deliveriesExtra = null) => $$"""
         {
           "Bulwark": {
             {{bulwarkExtra}}
@@ -32,7 +32,7 @@ internal static class DeferralConfigs
                 "Defer": { "MaxAttempts": {{maxAttempts}}, "TimeToLive": "00:10:00", "MaxBodyBytes": 4096, "ReplayHeaders": [ "Accept", "X-Customer" ] {{deferExtra}} }
               }
             ],
-            "Deliveries": { "BaseDelay": "00:00:00.050", "MaxDelay": "00:00:00.200", "PollInterval": "00:00:00.050" }
+            "Deliveries": { "BaseDelay": "00:00:00.050", "MaxDelay": "00:00:00.200", "PollInterval": "00:00:00.050" {{deliveriesExtra}} }
           }
         }
         """;

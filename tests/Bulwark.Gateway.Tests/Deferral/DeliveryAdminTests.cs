@@ -71,27 +71,42 @@ public sealed class DeliveryAdminTests
     public async Task StuckWork_IsListed_AndReleasedBackToTheQueue()
     {
         await using var provider = await Upstream.StartAsync();
-        await using var gateway = await GatewayUnderTest.StartAsync(DeferralConfigs.Payments(provider.BaseAddress), DeferralConfigs.Environment);
+
+        // The dispatcher returns work whose lease ran out on its own: on its first pass, which runs in the background
+        // once the gateway has started, then once per sweep interval (an hour here).
+        await using var gateway = await GatewayUnderTest.StartAsync(
+            DeferralConfigs.Payments(provider.BaseAddress, deliveriesExtra: ", \"SweepInterval\": \"01:00:00\""),
+            DeferralConfigs.Environment);
         var store = gateway.Services.GetRequiredService<Bulwark.Gateway.Storage.GatewayStore>();
         var time = gateway.Services.GetRequiredService<TimeProvider>();
-
-        // Work another machine's dispatcher took and never finished: its lease ran out a minute ago.
         var now = time.GetUtcNow();
-        await store.EnqueueAsync(new Bulwark.Deliveries.DeliveryEntry
+        Bulwark.Deliveries.DeliveryEntry Entry(string key) => new()
         {
             Id = Bulwark.Deliveries.DeliveryIds.Create(),
             Queue = "/payments/{**rest}",
-            IdempotencyKey = "stuck-1",
+            IdempotencyKey = key,
             Envelope = new Bulwark.Deliveries.DeliveryEnvelope("POST", "/payments/charges", [], "application/json", "{}"u8.ToArray()),
-            State = Bulwark.Deliveries.DeliveryState.InProgress,
-            Attempts = 1,
             MaxAttempts = 5,
             CreatedAt = now.AddMinutes(-5),
             ExpiresAt = now.AddHours(1),
             NextAttemptAt = now.AddMinutes(-5),
-            LeaseOwner = "other-machine/1/abc",
-            LeaseExpiresAt = now.AddMinutes(-1),
-        }, CancellationToken.None);
+        };
+
+        // Wait for that first pass (it delivers a due entry after sweeping): work left stuck before it would be returned
+        // by its sweep, and the admin would find nothing stuck.
+        await store.EnqueueAsync(Entry("first-pass"), CancellationToken.None);
+        await Poll.UntilAsync(() => provider.Snapshot().Any(r => r.Headers.TryGetValue("Idempotency-Key", out var key) && key == "first-pass"), "the dispatcher's first pass");
+
+        // Work another machine's dispatcher took and never finished: its lease ran out a minute ago.
+        await store.EnqueueAsync(
+            Entry("stuck-1") with
+            {
+                State = Bulwark.Deliveries.DeliveryState.InProgress,
+                Attempts = 1,
+                LeaseOwner = "other-machine/1/abc",
+                LeaseExpiresAt = now.AddMinutes(-1),
+            },
+            CancellationToken.None);
 
         var stuck = await Admin(gateway, HttpMethod.Get, "/admin/deliveries/stuck");
         Assert.Equal(1, stuck.GetProperty("deliveries").GetArrayLength());
