@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Bulwark.AspNetCore.Logging;
 using Bulwark.Gateway.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -21,15 +22,10 @@ public class GatewayRequestBenchmarks
     private HttpClient _yarp = null!;
     private HttpClient _gateway = null!;
     private HttpClient _gatewayQuiet = null!;
-    private TextWriter? _console;
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        // The gateway's JSON console goes nowhere: the benchmark measures producing the line, not the terminal.
-        _console = Console.Out;
-        Console.SetOut(TextWriter.Null);
-
         var upstream = await StartAsync(Upstream());
         _direct = Client(upstream);
         _yarp = Client(await StartAsync(Bulwark.GatewayFigures.PlainForwarder.Build(upstream)));
@@ -48,11 +44,6 @@ public class GatewayRequestBenchmarks
         foreach (var app in _apps)
         {
             await app.DisposeAsync();
-        }
-
-        if (_console is not null)
-        {
-            Console.SetOut(_console);
         }
     }
 
@@ -115,6 +106,9 @@ public class GatewayRequestBenchmarks
             EnvironmentOverrides = false,
             Environment = _ => null,
             MinimumLogLevel = level,
+
+            // The gateway's JSON console goes nowhere: the benchmark measures producing and writing the line, not the terminal.
+            Logging = static logging => logging.Services.AddSingleton(new BulwarkJsonConsoleOutput(Stream.Null)),
         });
     }
 }

@@ -63,27 +63,65 @@ internal sealed class BulwarkJsonConsoleFormatter : ConsoleFormatter, IDisposabl
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         var options = _options;
-
-        // Taken from the thread while in use, so a value whose ToString logs cannot write into the same buffer.
-        var cache = t_cache is { } cached && ReferenceEquals(cached.Options, options) ? cached : new WriterCache(options);
-        t_cache = null;
+        var cache = TakeCache(options);
         try
         {
-            var writer = cache.Writer;
-            writer.Reset(cache.Buffer);
-            WriteEntry(writer, cache, in logEntry, options.IncludeScopes ? scopeProvider : null, options);
-            writer.Flush();
+            Format(cache, in logEntry, scopeProvider, options);
             WriteUtf8(cache.Buffer.WrittenSpan, textWriter);
             textWriter.Write(Environment.NewLine);
         }
         finally
         {
-            cache.Clear();
-            if (cache.Buffer.Capacity <= MaxRetainedBufferBytes)
-            {
-                t_cache = cache;
-            }
+            ReturnCache(cache);
         }
+    }
+
+    /// <summary>
+    /// Formats one entry as a line of UTF-8 JSON ending in <c>\n</c>, in an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/> that the caller returns (<see cref="BulwarkJsonLogLine.Return"/>).
+    /// </summary>
+    internal BulwarkJsonLogLine FormatLine<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider)
+    {
+        var options = _options;
+        var cache = TakeCache(options);
+        try
+        {
+            Format(cache, in logEntry, scopeProvider, options);
+            var json = cache.Buffer.WrittenSpan;
+            var line = ArrayPool<byte>.Shared.Rent(json.Length + 1);
+            json.CopyTo(line);
+            line[json.Length] = (byte)'\n';
+            return new BulwarkJsonLogLine(line, json.Length + 1);
+        }
+        finally
+        {
+            ReturnCache(cache);
+        }
+    }
+
+    // Taken from the thread while in use, so a value whose ToString logs cannot write into the same buffer.
+    private static WriterCache TakeCache(JsonConsoleFormatterOptions options)
+    {
+        var cache = t_cache is { } cached && ReferenceEquals(cached.Options, options) ? cached : new WriterCache(options);
+        t_cache = null;
+        return cache;
+    }
+
+    private static void ReturnCache(WriterCache cache)
+    {
+        cache.Clear();
+        if (cache.Buffer.Capacity <= MaxRetainedBufferBytes)
+        {
+            t_cache = cache;
+        }
+    }
+
+    private void Format<TState>(WriterCache cache, in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, JsonConsoleFormatterOptions options)
+    {
+        var writer = cache.Writer;
+        writer.Reset(cache.Buffer);
+        WriteEntry(writer, cache, in logEntry, options.IncludeScopes ? scopeProvider : null, options);
+        writer.Flush();
     }
 
     private void WriteEntry<TState>(Utf8JsonWriter writer, WriterCache cache, in LogEntry<TState> entry, IExternalScopeProvider? scopes, JsonConsoleFormatterOptions options)

@@ -1,21 +1,23 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Bulwark.AspNetCore.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.AspNetCore.Tests.Logging;
 
 /// <summary>Formats every log entry with Bulwark's console JSON formatter into memory, one JSON document per entry.</summary>
 public sealed class CapturingJsonLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
-    private readonly ConsoleFormatter _formatter;
+    private readonly BulwarkJsonConsoleFormatter _formatter;
     private readonly Channel<JsonElement> _arrivals = Channel.CreateUnbounded<JsonElement>();
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public CapturingJsonLoggerProvider(IEnumerable<ConsoleFormatter> formatters) =>
-        _formatter = formatters.Single(static f => f.Name == BulwarkJsonConsoleLoggingBuilderExtensions.FormatterName);
+    public CapturingJsonLoggerProvider(IOptionsMonitor<JsonConsoleFormatterOptions> options, TimeProvider timeProvider) =>
+        _formatter = new BulwarkJsonConsoleFormatter(options, timeProvider);
 
     public ConcurrentQueue<JsonElement> Entries { get; } = new();
 
@@ -45,9 +47,7 @@ public sealed class CapturingJsonLoggerProvider : ILoggerProvider, ISupportExter
         }
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _formatter.Dispose();
 
     private sealed class CapturingLogger(CapturingJsonLoggerProvider owner, string category) : ILogger
     {

@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Text;
+using Bulwark.AspNetCore.Logging;
+
+namespace Bulwark.AspNetCore.Tests.Logging;
+
+public sealed class BulwarkJsonConsoleWriterTests
+{
+    [Fact]
+    public void Enqueue_FromManyThreads_WritesEveryLineOnceInEachThreadsOrder()
+    {
+        var output = new GatedStream();
+        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 64, dropWhenFull: false);
+
+        Parallel.For(0, 4, thread =>
+        {
+            for (int i = 0; i < 2_500; i++)
+            {
+                writer.Enqueue(Line($"{thread}:{i}"));
+            }
+        });
+        writer.Dispose();
+
+        var lines = output.Lines();
+        Assert.Equal(10_000, lines.Length);
+        for (int thread = 0; thread < 4; thread++)
+        {
+            var mine = lines.Where(l => l.StartsWith($"{thread}:", StringComparison.Ordinal)).Select(l => int.Parse(l[2..], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(Enumerable.Range(0, 2_500), mine);
+        }
+
+        Assert.Equal(0, writer.Dropped);
+    }
+
+    [Fact]
+    public async Task Enqueue_WhileTheWriterIsBusy_LinesGoOutTogetherInOneWrite()
+    {
+        var output = new GatedStream(open: false);
+        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 1_000, dropWhenFull: false);
+
+        writer.Enqueue(Line("first"));
+        await output.WaitForWriteAsync();
+        for (int i = 0; i < 100; i++)
+        {
+            writer.Enqueue(Line($"line {i}"));
+        }
+
+        output.Open();
+        writer.Dispose();
+
+        Assert.Equal(101, output.Lines().Length);
+        Assert.Equal(2, output.Writes);
+    }
+
+    [Fact]
+    public async Task Enqueue_QueueFullInDropMode_DropsAndCountsTheLine()
+    {
+        var output = new GatedStream(open: false);
+        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 1, dropWhenFull: true);
+
+        writer.Enqueue(Line("being written"));
+        await output.WaitForWriteAsync();
+        writer.Enqueue(Line("queued"));
+        writer.Enqueue(Line("dropped"));
+        output.Open();
+        writer.Dispose();
+
+        Assert.Equal(["being written", "queued"], output.Lines());
+        Assert.Equal(1, writer.Dropped);
+    }
+
+    [Fact]
+    public async Task Enqueue_QueueFullInWaitMode_WaitsForRoomAndLosesNothing()
+    {
+        var output = new GatedStream(open: false);
+        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 1, dropWhenFull: false);
+
+        writer.Enqueue(Line("being written"));
+        await output.WaitForWriteAsync();
+        writer.Enqueue(Line("queued"));
+        var waiting = Task.Factory.StartNew(() => writer.Enqueue(Line("waits")), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        Assert.False(waiting.IsCompleted);
+        output.Open();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        writer.Dispose();
+
+        Assert.Equal(["being written", "queued", "waits"], output.Lines());
+        Assert.Equal(0, writer.Dropped);
+    }
+
+    [Fact]
+    public async Task Enqueue_OutputFails_CountsTheLostLinesAndKeepsWriting()
+    {
+        var output = new GatedStream(open: false) { Fail = true };
+        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 10, dropWhenFull: false);
+
+        writer.Enqueue(Line("lost"));
+        await output.WaitForWriteAsync();
+        output.Open();
+        writer.Dispose();
+        Assert.Equal(1, writer.Dropped);
+
+        output.Fail = false;
+        writer.Enqueue(Line("after"));
+
+        Assert.Equal(["after"], output.Lines());
+        Assert.Equal(1, writer.Dropped);
+    }
+
+    [Fact]
+    public void Enqueue_AfterDispose_WritesOnTheCallersThread()
+    {
+        var output = new GatedStream();
+        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 10, dropWhenFull: false);
+        writer.Dispose();
+
+        writer.Enqueue(Line("late"));
+
+        Assert.Equal(["late"], output.Lines());
+    }
+
+    private static BulwarkJsonLogLine Line(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text + "\n");
+        var rented = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.CopyTo(rented, 0);
+        return new BulwarkJsonLogLine(rented, bytes.Length);
+    }
+}
