@@ -72,7 +72,7 @@ cleanup() {
     done
     if [[ $status -ne 0 ]]; then
         echo "load harness failed (exit $status); logs:" >&2
-        tail -n 20 "$work"/*.log >&2 2>/dev/null || true
+        tail -n 20 "$work"/logs/*.log >&2 2>/dev/null || true
     fi
     rm -rf "$work"
     exit $status
@@ -130,7 +130,10 @@ start() {
     shift 2
     local t0
     t0="$(now_ms)"
-    "${target_cpu[@]}" "$@" >"$work/$name.log" 2>&1 &
+    # Output goes to a directory of its own: the gateway follows its configuration file's directory, and a log
+    # written there would wake its watcher on every line.
+    mkdir -p "$work/logs"
+    "${target_cpu[@]}" "$@" >"$work/logs/$name.log" 2>&1 &
     started_pid=$!
     pids+=("$started_pid")
     for _ in $(seq 3000); do
@@ -138,7 +141,7 @@ start() {
             ready_ms=$(( $(now_ms) - t0 ))
             return 0
         fi
-        kill -0 "$started_pid" 2>/dev/null || { echo "$name exited during start" >&2; cat "$work/$name.log" >&2; return 1; }
+        kill -0 "$started_pid" 2>/dev/null || { echo "$name exited during start" >&2; cat "$work/logs/$name.log" >&2; return 1; }
         sleep 0.01
     done
     echo "$name not ready after 30 s" >&2
