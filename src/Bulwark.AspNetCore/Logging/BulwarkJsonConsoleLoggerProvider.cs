@@ -26,7 +26,7 @@ internal sealed class BulwarkJsonConsoleLoggerProvider : ILoggerProvider, ISuppo
         _output = output;
         var console = consoleOptions.CurrentValue;
         Formatter = new BulwarkJsonConsoleFormatter(formatterOptions, timeProvider);
-        Writer = new BulwarkJsonConsoleWriter(output.Stream, Math.Max(1, console.MaxQueueLength), console.QueueFullMode == ConsoleLoggerQueueFullMode.DropWrite);
+        Writer = new BulwarkJsonConsoleWriter(output.Stream, Math.Max(1, console.MaxQueueLength), console.QueueFullMode == ConsoleLoggerQueueFullMode.DropWrite, timeProvider);
     }
 
     internal BulwarkJsonConsoleFormatter Formatter { get; }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Configuration;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Logging;
 
@@ -19,7 +18,11 @@ public static class BulwarkJsonConsoleLoggingBuilderExtensions
     /// <summary>The timestamp format written by <see cref="AddBulwarkJsonConsole"/>: ISO 8601 with milliseconds, UTC.</summary>
     public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
-    /// <summary>The name of the console formatter that <see cref="AddBulwarkJsonConsole"/> selects: <c>bulwark-json</c>.</summary>
+    /// <summary>
+    /// The name under which <see cref="AddBulwarkJsonConsole"/> also registers Bulwark's JSON formatter among the console
+    /// logger's formatters: <c>bulwark-json</c>. <see cref="AddBulwarkJsonConsole"/> itself writes through its own
+    /// provider; a console logger added after it would write every line a second time.
+    /// </summary>
     public const string FormatterName = "bulwark-json";
 
     /// <summary>
@@ -30,7 +33,8 @@ public static class BulwarkJsonConsoleLoggingBuilderExtensions
     /// and written by one background thread, as many per write as are waiting (the console logger makes one write per
     /// line). The provider's alias is <c>Console</c>: <c>Logging:Console</c> settings (log levels,
     /// <c>FormatterOptions</c>, <c>MaxQueueLength</c> (default 2,500 lines), <c>QueueFullMode</c> (default
-    /// <c>Wait</c>)) apply to it. It also turns off <see cref="HostingDiagnosticsCategory"/> for every provider:
+    /// <c>Wait</c>)) apply to it; <c>JsonWriterOptions.Indented</c> is always off. It removes a console logger added
+    /// before it, which would write every line a second time. It also turns off <see cref="HostingDiagnosticsCategory"/> for every provider:
     /// Bulwark's redacted request event replaces its lines, and its scope would otherwise write each request's raw
     /// path (emails, tokens) on every line. Re-enable it with a later <c>AddFilter</c> if you accept that.
     /// </summary>
@@ -53,7 +57,17 @@ public static class BulwarkJsonConsoleLoggingBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, BulwarkJsonConsoleLoggerProvider>());
         LoggerProviderOptions.RegisterProviderOptions<ConsoleLoggerOptions, BulwarkJsonConsoleLoggerProvider>(services);
 
-        // Bulwark's defaults, then Logging:Console:FormatterOptions, then the caller's changes.
+        // The console logger would write every line a second time (WebApplication.CreateBuilder adds it).
+        for (int i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(ILoggerProvider) && services[i].ImplementationType == typeof(ConsoleLoggerProvider))
+            {
+                services.RemoveAt(i);
+            }
+        }
+
+        // Bulwark's defaults, then Logging:Console:FormatterOptions (bound, and followed when it changes, as for the
+        // console logger's formatters), then the caller's changes. One line per entry whatever they say.
         services.Configure<JsonConsoleFormatterOptions>(static options =>
         {
             options.IncludeScopes = true;
@@ -61,16 +75,20 @@ public static class BulwarkJsonConsoleLoggingBuilderExtensions
             options.TimestampFormat = TimestampFormat;
             options.JsonWriterOptions = new() { Indented = false };
         });
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JsonConsoleFormatterOptions>, FormatterOptionsFromConfiguration>());
+        builder.AddConsoleFormatter<BulwarkJsonConsoleFormatter, JsonConsoleFormatterOptions>();
         if (configure is not null)
         {
             services.Configure(configure);
         }
 
+        services.PostConfigure<JsonConsoleFormatterOptions>(static options =>
+        {
+            if (options.JsonWriterOptions.Indented)
+            {
+                options.JsonWriterOptions = options.JsonWriterOptions with { Indented = false };
+            }
+        });
+
         return builder;
     }
-
-    /// <summary>Binds <c>Logging:Console:FormatterOptions</c>, as the console logger does for its formatters.</summary>
-    private sealed class FormatterOptionsFromConfiguration(ILoggerProviderConfiguration<BulwarkJsonConsoleLoggerProvider> configuration)
-        : ConfigureFromConfigurationOptions<JsonConsoleFormatterOptions>(configuration.Configuration.GetSection("FormatterOptions"));
 }

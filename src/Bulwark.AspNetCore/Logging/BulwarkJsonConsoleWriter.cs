@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Bulwark.AspNetCore.Logging;
@@ -5,16 +6,17 @@ namespace Bulwark.AspNetCore.Logging;
 /// <summary>
 /// Writes log lines to a stream (standard output) from one background thread, as many lines per write as are waiting.
 /// The console logger writes and flushes each line on its own — one system call and one wake-up of its thread per
-/// line, which under load cost the gateway about a quarter of its CPU. Here a producer wakes the writer only when it
-/// is idle; lines that arrive while it writes go out together in the next write, and the stream is flushed whenever the
-/// queue runs empty, so a line is never held back waiting for more.
+/// line, which under load cost the gateway a large share of its CPU. Here a producer wakes the writer only when it is
+/// idle; lines that arrive while it writes go out together in the next write, and every write is flushed at once, so
+/// a line is never held back waiting for more.
 /// </summary>
 /// <remarks>
 /// The queue is bounded (<see cref="ConsoleLoggerOptions.MaxQueueLength"/>, default 2,500 lines): when it is full a
 /// producer waits (<see cref="ConsoleLoggerQueueFullMode.Wait"/>, the default) or its line is dropped and counted
-/// (<see cref="ConsoleLoggerQueueFullMode.DropWrite"/>). Once disposed, lines are written on the caller's thread.
-/// A write that fails (a closed pipe) drops its batch, counted in <see cref="Dropped"/>; logging must not take the
-/// process down.
+/// (<see cref="ConsoleLoggerQueueFullMode.DropWrite"/>); the writer then writes a warning line saying how many were
+/// dropped. Once disposed, lines are written on the caller's thread. A write that throws drops its batch, counted in
+/// <see cref="Dropped"/>: logging must not take the process down. (Standard output on Unix ignores a closed pipe:
+/// such lines are lost without an error.)
 /// </remarks>
 internal sealed class BulwarkJsonConsoleWriter : IDisposable
 {
@@ -23,7 +25,7 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
 
     private const int OutputBufferBytes = 64 * 1024;
 
-    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DefaultDisposeWait = TimeSpan.FromSeconds(2);
 
     private readonly Queue<BulwarkJsonLogLine> _queue = new();
     private readonly object _sync = new();
@@ -33,29 +35,54 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
     private readonly Thread _thread;
     private readonly int _maxQueueLength;
     private readonly bool _dropWhenFull;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _disposeWait;
 
     private bool _writerIdle;
     private int _waitingProducers;
     private bool _completed;
     private long _dropped;
+    private long _droppedReported;
 
     /// <summary>Starts the writer thread.</summary>
     /// <param name="output">Where lines go: standard output in the application, a capturing stream in tests.</param>
     /// <param name="maxQueueLength">Lines that may wait; at least 1.</param>
     /// <param name="dropWhenFull"><see langword="true"/> to drop a line that finds the queue full instead of waiting.</param>
-    public BulwarkJsonConsoleWriter(Stream output, int maxQueueLength, bool dropWhenFull)
+    /// <param name="timeProvider">The clock of the "lines dropped" warning; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="disposeWait">How long <see cref="Dispose"/> waits for the queue to be written; two seconds when <see langword="null"/>.</param>
+    public BulwarkJsonConsoleWriter(Stream output, int maxQueueLength, bool dropWhenFull, TimeProvider? timeProvider = null, TimeSpan? disposeWait = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxQueueLength, 1);
         _output = output;
         _maxQueueLength = maxQueueLength;
         _dropWhenFull = dropWhenFull;
+        _time = timeProvider ?? TimeProvider.System;
+        _disposeWait = disposeWait ?? DefaultDisposeWait;
         _thread = new Thread(Run) { IsBackground = true, Name = "Bulwark JSON console" };
         _thread.Start();
     }
 
     /// <summary>Gets how many lines were dropped because the queue was full or the output failed.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Gets how many lines may wait in the queue.</summary>
+    internal int MaxQueueLength => _maxQueueLength;
+
+    /// <summary>Gets whether a line that finds the queue full is dropped (rather than waiting).</summary>
+    internal bool DropsWhenFull => _dropWhenFull;
+
+    /// <summary>Gets how many producers are waiting for room in the queue.</summary>
+    internal int WaitingProducers
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _waitingProducers;
+            }
+        }
+    }
 
     /// <summary>Queues a line; the writer gives its array back to the pool once written.</summary>
     public void Enqueue(BulwarkJsonLogLine line)
@@ -72,8 +99,14 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
                 }
 
                 _waitingProducers++;
-                Monitor.Wait(_sync);
-                _waitingProducers--;
+                try
+                {
+                    Monitor.Wait(_sync);
+                }
+                finally
+                {
+                    _waitingProducers--;
+                }
             }
 
             if (!_completed)
@@ -93,7 +126,7 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
         WriteBatch([line]);
     }
 
-    /// <summary>Writes what is queued and stops the thread, waiting for it up to two seconds.</summary>
+    /// <summary>Writes what is queued and stops the thread, waiting for it up to the dispose wait (two seconds by default).</summary>
     public void Dispose()
     {
         lock (_sync)
@@ -102,7 +135,7 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
             Monitor.PulseAll(_sync);
         }
 
-        _thread.Join(DisposeWait);
+        _thread.Join(_disposeWait);
     }
 
     private void Run()
@@ -137,7 +170,37 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
 
             WriteBatch(batch);
             batch.Clear();
+            ReportDropped();
         }
+    }
+
+    // One warning line for the lines dropped since the last one, written by the writer thread once there is room.
+    private void ReportDropped()
+    {
+        long dropped = Interlocked.Read(ref _dropped);
+        long unreported = dropped - _droppedReported;
+        if (unreported <= 0)
+        {
+            return;
+        }
+
+        _droppedReported = dropped;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("Timestamp", _time.GetUtcNow().ToString(BulwarkJsonConsoleLoggingBuilderExtensions.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteString("LogLevel", "Warning");
+            json.WriteString("Category", typeof(BulwarkJsonConsoleWriter).FullName);
+            json.WriteString("Message", $"{unreported} log line(s) dropped: the queue was full (MaxQueueLength {_maxQueueLength}, QueueFullMode DropWrite) or the output failed.");
+            json.WriteNumber("dropped_lines", unreported);
+            json.WriteEndObject();
+        }
+
+        var line = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.WrittenCount + 1);
+        buffer.WrittenSpan.CopyTo(line);
+        line[buffer.WrittenCount] = (byte)'\n';
+        WriteBatch([new BulwarkJsonLogLine(line, buffer.WrittenCount + 1)]);
     }
 
     private void WriteBatch(IReadOnlyList<BulwarkJsonLogLine> batch)
@@ -174,7 +237,7 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
 
                 _output.Flush();
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+            catch (Exception)
             {
                 // Some lines of the batch may have gone out; none can be confirmed.
                 Interlocked.Add(ref _dropped, batch.Count);

@@ -65,14 +65,110 @@ public sealed class BulwarkJsonConsoleLoggerProviderTests
         Assert.Equal("no scopes", json.RootElement.GetProperty("Message").GetString());
     }
 
-    private static ServiceProvider Services(GatedStream output, IConfiguration configuration)
+    [Fact]
+    public void AddBulwarkJsonConsole_AfterTheConsoleLogger_ReplacesItSoNothingIsWrittenTwice()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging =>
+        {
+            logging.AddConsole();
+            logging.AddBulwarkJsonConsole();
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var loggerProvider = Assert.Single(provider.GetServices<ILoggerProvider>());
+        Assert.IsType<BulwarkJsonConsoleLoggerProvider>(loggerProvider);
+    }
+
+    [Fact]
+    public void AddBulwarkJsonConsole_IndentedInConfiguration_StillOneLinePerEntry()
+    {
+        var output = new GatedStream();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:Console:FormatterOptions:JsonWriterOptions:Indented"] = "true",
+        }).Build();
+
+        using (var services = Services(output, configuration))
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Orders").LogWarning("one {Line}", "only");
+        }
+
+        using var json = JsonDocument.Parse(Assert.Single(output.Lines()));
+        Assert.Equal("only", json.RootElement.GetProperty("Line").GetString());
+    }
+
+    [Fact]
+    public void AddBulwarkJsonConsole_ConfigureCallback_AppliesAfterConfiguration()
+    {
+        var output = new GatedStream();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:Console:FormatterOptions:IncludeScopes"] = "false",
+        }).Build();
+
+        using (var services = Services(output, configuration, options => options.IncludeScopes = true))
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Orders");
+            using (logger.BeginScope(new Dictionary<string, object?> { ["correlation_id"] = "c-7" }))
+            {
+                logger.LogWarning("scoped");
+            }
+        }
+
+        using var json = JsonDocument.Parse(Assert.Single(output.Lines()));
+        Assert.Equal("c-7", json.RootElement.GetProperty("correlation_id").GetString());
+    }
+
+    [Fact]
+    public void AddBulwarkJsonConsole_QueueSettingsFromConfiguration_Apply()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:Console:MaxQueueLength"] = "17",
+            ["Logging:Console:QueueFullMode"] = "DropWrite",
+        }).Build();
+
+        using var services = Services(new GatedStream(), configuration);
+
+        var provider = Assert.IsType<BulwarkJsonConsoleLoggerProvider>(Assert.Single(services.GetServices<ILoggerProvider>()));
+        Assert.Equal(17, provider.Writer.MaxQueueLength);
+        Assert.True(provider.Writer.DropsWhenFull);
+    }
+
+    [Fact]
+    public void AddBulwarkJsonConsole_FormatterOptionsChangeInConfiguration_FollowedWithoutARestart()
+    {
+        var output = new GatedStream();
+        var source = new Dictionary<string, string?> { ["Logging:Console:FormatterOptions:IncludeScopes"] = "true" };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(source).Build();
+
+        using (var services = Services(output, configuration))
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Orders");
+            using (logger.BeginScope(new Dictionary<string, object?> { ["correlation_id"] = "c-1" }))
+            {
+                logger.LogWarning("before");
+                configuration["Logging:Console:FormatterOptions:IncludeScopes"] = "false";
+                configuration.Reload();
+                logger.LogWarning("after");
+            }
+        }
+
+        var lines = output.Lines().Select(static l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.True(lines[0].TryGetProperty("correlation_id", out _));
+        Assert.False(lines[1].TryGetProperty("correlation_id", out _));
+    }
+
+    private static ServiceProvider Services(GatedStream output, IConfiguration configuration, Action<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(new BulwarkJsonConsoleOutput(output));
         services.AddLogging(logging =>
         {
             logging.AddConfiguration(configuration.GetSection("Logging"));
-            logging.AddBulwarkJsonConsole();
+            logging.AddBulwarkJsonConsole(configure);
         });
         return services.BuildServiceProvider();
     }

@@ -1,16 +1,24 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using Bulwark.AspNetCore.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.AspNetCore.Tests.Logging;
 
 public sealed class BulwarkJsonConsoleWriterTests
 {
+    // Long enough that a starved writer thread on a loaded machine still finishes before Dispose gives up on it.
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 21, 5, 7, 123, TimeSpan.Zero));
+
     [Fact]
     public void Enqueue_FromManyThreads_WritesEveryLineOnceInEachThreadsOrder()
     {
         var output = new GatedStream();
-        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 64, dropWhenFull: false);
+        var writer = Writer(output, maxQueueLength: 64, dropWhenFull: false);
 
         Parallel.For(0, 4, thread =>
         {
@@ -36,7 +44,7 @@ public sealed class BulwarkJsonConsoleWriterTests
     public async Task Enqueue_WhileTheWriterIsBusy_LinesGoOutTogetherInOneWrite()
     {
         var output = new GatedStream(open: false);
-        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 1_000, dropWhenFull: false);
+        var writer = Writer(output, maxQueueLength: 1_000, dropWhenFull: false);
 
         writer.Enqueue(Line("first"));
         await output.WaitForWriteAsync();
@@ -53,10 +61,10 @@ public sealed class BulwarkJsonConsoleWriterTests
     }
 
     [Fact]
-    public async Task Enqueue_QueueFullInDropMode_DropsAndCountsTheLine()
+    public async Task Enqueue_QueueFullInDropMode_DropsTheLineAndSaysSoOnceThereIsRoom()
     {
         var output = new GatedStream(open: false);
-        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 1, dropWhenFull: true);
+        var writer = Writer(output, maxQueueLength: 1, dropWhenFull: true);
 
         writer.Enqueue(Line("being written"));
         await output.WaitForWriteAsync();
@@ -65,7 +73,14 @@ public sealed class BulwarkJsonConsoleWriterTests
         output.Open();
         writer.Dispose();
 
-        Assert.Equal(["being written", "queued"], output.Lines());
+        var lines = output.Lines();
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("being written", lines[0]);
+        using var warning = JsonDocument.Parse(lines[1]);
+        Assert.Equal("Warning", warning.RootElement.GetProperty("LogLevel").GetString());
+        Assert.Equal(1, warning.RootElement.GetProperty("dropped_lines").GetInt64());
+        Assert.Equal("2026-11-23T21:05:07.123Z", warning.RootElement.GetProperty("Timestamp").GetString());
+        Assert.Equal("queued", lines[2]);
         Assert.Equal(1, writer.Dropped);
     }
 
@@ -73,52 +88,73 @@ public sealed class BulwarkJsonConsoleWriterTests
     public async Task Enqueue_QueueFullInWaitMode_WaitsForRoomAndLosesNothing()
     {
         var output = new GatedStream(open: false);
-        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 1, dropWhenFull: false);
+        var writer = Writer(output, maxQueueLength: 1, dropWhenFull: false);
 
         writer.Enqueue(Line("being written"));
         await output.WaitForWriteAsync();
         writer.Enqueue(Line("queued"));
         var waiting = Task.Factory.StartNew(() => writer.Enqueue(Line("waits")), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+        Assert.True(SpinWait.SpinUntil(() => writer.WaitingProducers == 1, Deadline), "The third line did not wait for room.");
         Assert.False(waiting.IsCompleted);
         output.Open();
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        await waiting.WaitAsync(Deadline);
         writer.Dispose();
 
         Assert.Equal(["being written", "queued", "waits"], output.Lines());
+        Assert.Equal(0, writer.WaitingProducers);
         Assert.Equal(0, writer.Dropped);
     }
 
     [Fact]
-    public async Task Enqueue_OutputFails_CountsTheLostLinesAndKeepsWriting()
+    public async Task Enqueue_OutputFailsOnce_CountsTheLostLineAndTheWriterCarriesOn()
     {
-        var output = new GatedStream(open: false) { Fail = true };
-        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 10, dropWhenFull: false);
+        var output = new GatedStream(open: false) { FailWrites = 1 };
+        var writer = Writer(output, maxQueueLength: 10, dropWhenFull: false);
 
         writer.Enqueue(Line("lost"));
         await output.WaitForWriteAsync();
+        writer.Enqueue(Line("after"));
         output.Open();
         writer.Dispose();
-        Assert.Equal(1, writer.Dropped);
 
-        output.Fail = false;
+        var lines = output.Lines();
+        Assert.Equal(2, lines.Length);
+        using var warning = JsonDocument.Parse(lines[0]);
+        Assert.Equal(1, warning.RootElement.GetProperty("dropped_lines").GetInt64());
+        Assert.Equal("after", lines[1]);
+        Assert.Equal(1, writer.Dropped);
+    }
+
+    [Fact]
+    public void Enqueue_OutputThrowsSomethingOtherThanIO_TheWriterThreadSurvives()
+    {
+        var output = new GatedStream { Throws = new UnauthorizedAccessException("no") };
+        var writer = Writer(output, maxQueueLength: 10, dropWhenFull: false);
+
+        writer.Enqueue(Line("lost"));
+        Assert.True(SpinWait.SpinUntil(() => writer.Dropped >= 1, Deadline), "The failed line was not counted.");
+        output.Throws = null;
         writer.Enqueue(Line("after"));
+        writer.Dispose();
 
-        Assert.Equal(["after"], output.Lines());
-        Assert.Equal(1, writer.Dropped);
+        Assert.Contains("after", output.Lines());
     }
 
     [Fact]
     public void Enqueue_AfterDispose_WritesOnTheCallersThread()
     {
         var output = new GatedStream();
-        var writer = new BulwarkJsonConsoleWriter(output, maxQueueLength: 10, dropWhenFull: false);
+        var writer = Writer(output, maxQueueLength: 10, dropWhenFull: false);
         writer.Dispose();
 
         writer.Enqueue(Line("late"));
 
         Assert.Equal(["late"], output.Lines());
     }
+
+    private BulwarkJsonConsoleWriter Writer(GatedStream output, int maxQueueLength, bool dropWhenFull) =>
+        new(output, maxQueueLength, dropWhenFull, _time, DisposeWait);
 
     private static BulwarkJsonLogLine Line(string text)
     {

@@ -14,7 +14,11 @@ internal sealed class GatedStream(bool open = true) : Stream
     private readonly Lock _lock = new();
     private int _writes;
 
-    public bool Fail { get; set; }
+    /// <summary>Gets or sets how many of the next writes throw (a failed output).</summary>
+    public int FailWrites { get; set; }
+
+    /// <summary>Gets or sets an exception that every write throws, if any.</summary>
+    public Exception? Throws { get; set; }
 
     public int Writes => Volatile.Read(ref _writes);
 
@@ -48,8 +52,14 @@ internal sealed class GatedStream(bool open = true) : Stream
     {
         _entered.Release();
         Assert.True(_open.Wait(Deadline), "The test never opened the stream.");
-        if (Fail)
+        if (Throws is { } exception)
         {
+            throw exception;
+        }
+
+        if (FailWrites > 0)
+        {
+            FailWrites--;
             throw new IOException("Broken pipe");
         }
 
