@@ -129,7 +129,21 @@ internal static class GatewayHost
         }
 
         var app = builder.Build();
+        try
+        {
+            Configure(app);
+            return app;
+        }
+        catch
+        {
+            // A start that fails here (invalid configuration, store unavailable) still writes what it logged.
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+    }
 
+    private static void Configure(WebApplication app)
+    {
         // Resolving the routes validates the configuration now, with every error, before anything listens.
         var routes = app.Services.GetRequiredService<GatewayRouteEndpointDataSource>();
 
@@ -188,6 +202,5 @@ internal static class GatewayHost
 
         // Every unmatched path, dotted file-like ones included ("{*path}", not the default "{*path:nonfile}").
         app.MapFallback("{*path}", static context => GatewayProblem.NotFound(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0));
-        return app;
     }
 }
