@@ -218,6 +218,18 @@ internal static class ProductionReadiness
                 "FlushEveryCommit is off: an acknowledged deferral survives a crash of the process but may be lost in a power cut.",
                 $"{Root}:Storage:FlushEveryCommit"));
         }
+
+        var deliveries = options.Deliveries;
+        bool defers = options.Routes.Any(static r => r is not null && r.OnFailure == Deferral.RouteFailureMode.Defer);
+        var slack = deliveries.LeaseDuration - deliveries.AttemptTimeout - storage.BusyTimeout;
+        if (defers && slack < ProductionReadinessConstants.MinLeaseSlack)
+        {
+            findings.Add(new(ReadinessSeverity.Warning, "delivery-lease-margin",
+                $"Deliveries:LeaseDuration ({Format(deliveries.LeaseDuration)}) leaves {Format(slack < TimeSpan.Zero ? TimeSpan.Zero : slack)} beyond AttemptTimeout ({Format(deliveries.AttemptTimeout)}) " +
+                $"and the store's BusyTimeout ({Format(storage.BusyTimeout)}): an attempt that takes its whole timeout and then waits for the store can outlive its lease, " +
+                $"and the sweeper would hand the work out again (the provider sees the same Idempotency-Key twice). Leave at least {Format(ProductionReadinessConstants.MinLeaseSlack)}.",
+                $"{Root}:Deliveries:LeaseDuration"));
+        }
     }
 
     private static void CheckGateway(GatewayOptions options, List<ReadinessFinding> findings)

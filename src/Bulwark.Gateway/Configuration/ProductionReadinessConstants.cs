@@ -14,6 +14,13 @@ internal static class ProductionReadinessConstants
     /// <summary>Above this, a burst of concurrent uploads holds buffers of this size each.</summary>
     public const long LargeBufferedBodyBytes = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// The least time a delivery lease should leave beyond the attempt timeout and the store's busy timeout: an attempt
+    /// may take its whole timeout, and recording its outcome may then wait for the store's lock, all before the lease
+    /// runs out and the sweeper takes the work for stuck.
+    /// </summary>
+    public static readonly TimeSpan MinLeaseSlack = TimeSpan.FromSeconds(10);
+
     /// <summary>Header names whose value is a credential.</summary>
     public static readonly string[] SecretHeaderNames =
         ["Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "Api-Key", "X-Auth-Token", "X-Access-Token", "Ocp-Apim-Subscription-Key", "X-Goog-Api-Key"];

@@ -90,6 +90,24 @@ public sealed class DeferralConfigurationTests
 
         var findings = ProductionReadiness.Evaluate(loaded.Options, configuration);
 
-        Assert.DoesNotContain(findings, f => f.Code is "in-memory-store" or "store-fail-open" or "store-no-flush" or "deferral-without-ttl");
+        Assert.DoesNotContain(findings, f => f.Code is "in-memory-store" or "store-fail-open" or "store-no-flush" or "deferral-without-ttl" or "delivery-lease-margin");
+    }
+
+    [Fact]
+    public void ProductionReadiness_LeaseBarelyLongerThanTheAttempt_WarnsAboutTheMargin()
+    {
+        using var provider = ClosedPort.Open();
+
+        // Valid (the lease outlasts the attempt) but 63 s leaves nothing for a 5 s wait on the store after a 60 s attempt.
+        string json = DeferralConfigs.Payments(provider.Address, deliveriesExtra: """, "AttemptTimeout": "00:01:00", "LeaseDuration": "00:01:03" """);
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
+        var loaded = GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = name => DeferralConfigs.Environment.GetValueOrDefault(name), EnvironmentOverrides = false });
+
+        var findings = ProductionReadiness.Evaluate(loaded.Options, configuration);
+
+        var finding = Assert.Single(findings, f => f.Code == "delivery-lease-margin");
+        Assert.Equal(ReadinessSeverity.Warning, finding.Severity);
+        Assert.Equal("Bulwark:Deliveries:LeaseDuration", finding.Path);
+        Assert.Contains("leaves 00:00:00 beyond AttemptTimeout (00:01:00)", finding.Message, StringComparison.Ordinal);
     }
 }
