@@ -27,12 +27,25 @@ internal sealed class PlainForwarder : IAsyncDisposable
         return new PlainForwarder(app, new Uri(address));
     }
 
-    /// <summary>Builds the forwarder on 127.0.0.1 (port 0), not started; shared with the in-process request benchmark.</summary>
-    public static WebApplication Build(Uri destination)
+    /// <summary>
+    /// Builds the forwarder, not started; shared with the in-process request benchmark and the load harness's YARP peer.
+    /// </summary>
+    /// <param name="destination">Where every request goes.</param>
+    /// <param name="url">The address to listen on; 127.0.0.1 on a free port when <see langword="null"/>.</param>
+    /// <param name="consoleWarnings">
+    /// <see langword="true"/> to log warnings and errors to the console (the load harness: a process of its own);
+    /// otherwise nothing is logged.
+    /// </param>
+    public static WebApplication Build(Uri destination, string? url = null, bool consoleWarnings = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (consoleWarnings)
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        }
+
+        builder.WebHost.UseUrls(url ?? "http://127.0.0.1:0");
         builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
