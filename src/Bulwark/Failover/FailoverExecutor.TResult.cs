@@ -178,6 +178,18 @@ public sealed class FailoverExecutor<TResult>
 
         try
         {
+            if (run.Provider.Untyped is { } untyped)
+            {
+                // Run with the object results its reactive strategies take: no bridge converting outcomes at each of them.
+                var outcome = await untyped.ExecuteOutcomeAsync(
+                    static (ctx, r) => r.InvokeUntypedAsync(ctx),
+                    context,
+                    run).ConfigureAwait(false);
+                return outcome.Exception is { } exception
+                    ? Outcome.FromException<TResult>(exception)
+                    : Outcome.FromResult((TResult)outcome.Result!);
+            }
+
             return await run.Provider.Pipeline.ExecuteOutcomeAsync(
                 static (ctx, r) => r.InvokeAsync(ctx),
                 context,
