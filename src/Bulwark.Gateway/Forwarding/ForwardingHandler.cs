@@ -192,7 +192,7 @@ internal sealed partial class ForwardingHandler
         ForwarderError error;
         try
         {
-            var transformer = new AttemptTransformer(request, provider, handler._timeProvider, () => timeouts.Unregister());
+            var transformer = new AttemptTransformer(request, provider, handler._timeProvider, timeouts);
             error = await handler._forwarder.SendAsync(context, provider.BaseUrl, handler._invoker, RequestConfig, transformer, forwarding.Token).ConfigureAwait(false);
             if (transformer.HeldBackStatus is { } heldBack)
             {
