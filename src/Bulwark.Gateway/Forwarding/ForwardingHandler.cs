@@ -7,6 +7,7 @@ using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Polly.CircuitBreaker;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Bulwark.Gateway.Forwarding;
@@ -111,7 +112,7 @@ internal sealed partial class ForwardingHandler
         var lastTried = result.Provider ?? (result.Attempts.Count > 0 ? result.Attempts[^1].Provider : null);
         if (lastTried is not null && route.FindProvider(lastTried) is { } tried)
         {
-            feature.BreakerState = tried.Pipeline.CircuitBreaker?.State.ToString();
+            feature.BreakerState = tried.Pipeline.CircuitBreaker is { } breaker ? StateName(breaker.State) : null;
         }
 
         if (result.Outcome.Result is { } forwarded)
@@ -345,6 +346,16 @@ internal sealed partial class ForwardingHandler
 
         context.Features.Set<IForwarderErrorFeature>(null);
     }
+
+    /// <summary>The state's <see cref="Enum.ToString()"/>, without boxing it on every request.</summary>
+    private static string StateName(CircuitState state) => state switch
+    {
+        CircuitState.Closed => nameof(CircuitState.Closed),
+        CircuitState.Open => nameof(CircuitState.Open),
+        CircuitState.HalfOpen => nameof(CircuitState.HalfOpen),
+        CircuitState.Isolated => nameof(CircuitState.Isolated),
+        _ => state.ToString(),
+    };
 
     private static bool IsIdempotent(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ||
