@@ -4,6 +4,7 @@ using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Deferral;
+using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -40,8 +41,21 @@ internal sealed partial class ForwardingHandler
         _logger = logger;
     }
 
-    public async Task HandleAsync(HttpContext context, GatewayRoute route)
+    /// <summary>Forwards the request; counted in <paramref name="inFlight"/>, when given, from start to end.</summary>
+    public async Task HandleAsync(HttpContext context, GatewayRoute route, InFlightRequests? inFlight = null)
     {
+        // Counted here rather than by a wrapping async method: one async state machine less per request.
+        using var tracked = inFlight is null ? default : inFlight.Enter(context);
+
+        // Checked again once counted: a request that passed the refusal middleware just before the drain began may not
+        // have been counted when the drain found nothing in flight; it is refused rather than cut off.
+        if (inFlight is { IsRefusing: true })
+        {
+            context.Response.Headers.Connection = "close";
+            await GatewayProblem.ShuttingDown(CorrelationIdOf(context.Request)).WriteAsync(context, 0).ConfigureAwait(false);
+            return;
+        }
+
         string correlationId = CorrelationIdOf(context.Request);
         context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
 
