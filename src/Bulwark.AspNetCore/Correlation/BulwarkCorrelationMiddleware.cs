@@ -14,12 +14,27 @@ internal sealed class BulwarkCorrelationMiddleware
     private readonly RequestDelegate _next;
     private readonly BulwarkCorrelationOptions _options;
     private readonly ILogger _logger;
+    private readonly Func<object, Task> _restoreHeader;
 
     public BulwarkCorrelationMiddleware(RequestDelegate next, IOptions<BulwarkCorrelationOptions> options, ILoggerFactory loggerFactory)
     {
         _next = next;
         _options = options.Value;
         _logger = loggerFactory.CreateLogger("Bulwark.AspNetCore.Correlation");
+
+        // One delegate for the middleware's life, holding the header name, so that each request passes only its context
+        // as the callback's state (not a tuple boxed per request).
+        string header = _options.HeaderName;
+        _restoreHeader = state =>
+        {
+            var ctx = (HttpContext)state;
+            if (!ctx.Response.Headers.ContainsKey(header) && BulwarkCorrelation.Get(ctx) is { } id)
+            {
+                ctx.Response.Headers[header] = id;
+            }
+
+            return Task.CompletedTask;
+        };
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -31,16 +46,7 @@ internal sealed class BulwarkCorrelationMiddleware
             context.Response.Headers[_options.HeaderName] = id;
 
             // An exception handler clears the headers before writing its response; put the id back.
-            context.Response.OnStarting(static state =>
-            {
-                var (ctx, header) = ((HttpContext, string))state;
-                if (!ctx.Response.Headers.ContainsKey(header) && BulwarkCorrelation.Get(ctx) is { } id)
-                {
-                    ctx.Response.Headers[header] = id;
-                }
-
-                return Task.CompletedTask;
-            }, (context, _options.HeaderName));
+            context.Response.OnStarting(_restoreHeader, context);
         }
 
         using (_logger.BeginScope(new CorrelationLogScope(id)))

@@ -15,8 +15,11 @@ internal sealed class AttemptsJson(IReadOnlyList<FailoverAttempt> attempts, Func
     public void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartArray();
-        foreach (var attempt in attempts)
+
+        // Indexed: a foreach over the IReadOnlyList would box its enumerator on every request.
+        for (int i = 0; i < attempts.Count; i++)
         {
+            var attempt = attempts[i];
             writer.WriteStartObject();
             writer.WriteString("provider", redact(attempt.Provider));
             writer.WriteNumber("attempt", attempt.AttemptNumber);

@@ -332,15 +332,19 @@ internal sealed class BulwarkJsonConsoleFormatter : ConsoleFormatter, IDisposabl
 
         public void AddScope(object? scope)
         {
-            if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+            if (scope is IReadOnlyList<KeyValuePair<string, object?>> list)
+            {
+                // Indexed (the correlation, hosting and activity scopes are lists): enumerating one allocates its iterator.
+                for (int i = 0; i < list.Count; i++)
+                {
+                    AddScopeField(list[i]);
+                }
+            }
+            else if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
             {
                 foreach (var pair in pairs)
                 {
-                    if (pair.Key != OriginalFormat && !IsWritten(pair.Key))
-                    {
-                        _scopeKeys.Add(pair.Key);
-                        WriteField(Writer, FieldName(pair.Key), pair.Value);
-                    }
+                    AddScopeField(pair);
                 }
             }
             else if (scope is not null && scope.ToString() is { } text)
@@ -356,6 +360,15 @@ internal sealed class BulwarkJsonConsoleFormatter : ConsoleFormatter, IDisposabl
             Fields = null;
             _scopeKeys.Clear();
             TextScopes.Clear();
+        }
+
+        private void AddScopeField(KeyValuePair<string, object?> pair)
+        {
+            if (pair.Key != OriginalFormat && !IsWritten(pair.Key))
+            {
+                _scopeKeys.Add(pair.Key);
+                WriteField(Writer, FieldName(pair.Key), pair.Value);
+            }
         }
 
         private bool IsWritten(string key)

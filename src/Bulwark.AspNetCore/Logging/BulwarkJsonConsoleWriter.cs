@@ -210,9 +210,11 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
             try
             {
                 int buffered = 0;
-                foreach (var line in batch)
+
+                // Indexed, here and below: a foreach over the IReadOnlyList would box its enumerator on every batch.
+                for (int i = 0; i < batch.Count; i++)
                 {
-                    var bytes = line.Span;
+                    var bytes = batch[i].Span;
                     if (buffered + bytes.Length > _buffer.Length)
                     {
                         _output.Write(_buffer, 0, buffered);
@@ -244,9 +246,9 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
             }
             finally
             {
-                foreach (var line in batch)
+                for (int i = 0; i < batch.Count; i++)
                 {
-                    line.Return();
+                    batch[i].Return();
                 }
             }
         }

@@ -5,6 +5,7 @@ using Bulwark.AspNetCore.Requests;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -209,7 +210,9 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
 
     private string? UserOf(HttpContext context) =>
         HeaderValue(context.Request, _options.UserIdHeader) ??
-        (context.User.Identity is { IsAuthenticated: true, Name: { } name } ? _redactor.Redact(name) : null);
+        // The authentication feature's user, not HttpContext.User: for a request nobody authenticated, that getter
+        // creates an empty principal and identity (unauthenticated, so no user either way) on every request.
+        (context.Features.Get<IHttpAuthenticationFeature>()?.User?.Identity is { IsAuthenticated: true, Name: { } name } ? _redactor.Redact(name) : null);
 
     private string? Redact(string? value) => string.IsNullOrEmpty(value) ? value : _redactor.Redact(value);
 

@@ -70,7 +70,7 @@ public sealed class BulwarkMetrics
         var tags = new TagList
         {
             { Method, method },
-            { StatusCode, statusCode },
+            { StatusCode, TagValues.Box(statusCode) },
         };
         if (route is not null)
         {
@@ -101,7 +101,7 @@ public sealed class BulwarkMetrics
                 };
                 if (attempt.StatusCode is { } status)
                 {
-                    tags.Add(StatusCode, status);
+                    tags.Add(StatusCode, TagValues.Box(status));
                 }
 
                 _clientDuration.Record(attempt.Duration.TotalSeconds, tags);

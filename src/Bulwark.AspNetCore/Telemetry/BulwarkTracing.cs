@@ -48,11 +48,11 @@ internal static class BulwarkTracing
     {
         if (route is not null)
         {
-            activity.DisplayName = $"{method} {route}";
+            activity.DisplayName = TagValues.RequestName(method, route);
             activity.SetTag(Route, route);
         }
 
-        activity.SetTag(StatusCode, statusCode);
+        activity.SetTag(StatusCode, TagValues.Box(statusCode));
         if (errorType is not null)
         {
             activity.SetTag(ErrorType, errorType);
@@ -64,7 +64,7 @@ internal static class BulwarkTracing
             return;
         }
 
-        activity.SetTag(Attempts, attempts.Count);
+        activity.SetTag(Attempts, TagValues.Box(attempts.Count));
         var previous = Activity.Current;
         try
         {
@@ -74,7 +74,7 @@ internal static class BulwarkTracing
                 var attempt = attempts[i];
                 string outcome = AttemptOutcomes.Of(attempt);
                 var kind = AttemptOutcomes.ReachedProvider(outcome) ? ActivityKind.Client : ActivityKind.Internal;
-                using var span = Source.StartActivity($"attempt {attempt.Provider}", kind, activity.Context, tags: null, links: null, startTime: cursor);
+                using var span = Source.StartActivity(TagValues.AttemptName(attempt.Provider), kind, activity.Context, tags: null, links: null, startTime: cursor);
                 cursor += attempt.Duration;
                 if (span is null)
                 {
@@ -82,11 +82,11 @@ internal static class BulwarkTracing
                 }
 
                 span.SetTag(Provider, attempt.Provider);
-                span.SetTag(AttemptNumber, attempt.AttemptNumber);
+                span.SetTag(AttemptNumber, TagValues.Box(attempt.AttemptNumber));
                 span.SetTag(Outcome, outcome);
                 if (attempt.StatusCode is { } status)
                 {
-                    span.SetTag(StatusCode, status);
+                    span.SetTag(StatusCode, TagValues.Box(status));
                 }
 
                 if (outcome != AttemptOutcomes.Success)

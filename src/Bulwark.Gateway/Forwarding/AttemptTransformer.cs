@@ -30,14 +30,21 @@ internal sealed class AttemptTransformer : HttpTransformer
     private readonly ForwardingRequest _request;
     private readonly GatewayProvider _provider;
     private readonly TimeProvider _timeProvider;
-    private readonly Action? _onCommit;
+    private readonly CancellationTokenRegistration _timeouts;
 
-    public AttemptTransformer(ForwardingRequest request, GatewayProvider provider, TimeProvider timeProvider, Action? onCommit = null)
+    /// <param name="request">The client request.</param>
+    /// <param name="provider">The provider of this attempt.</param>
+    /// <param name="timeProvider">The clock for Retry-After.</param>
+    /// <param name="timeouts">
+    /// The registration through which the attempt's timeouts cancel the forwarding; unregistered when the response is
+    /// committed (a registration of its own rather than a closure that unregisters it: nothing allocated per attempt).
+    /// </param>
+    public AttemptTransformer(ForwardingRequest request, GatewayProvider provider, TimeProvider timeProvider, CancellationTokenRegistration timeouts = default)
     {
         _request = request;
         _provider = provider;
         _timeProvider = timeProvider;
-        _onCommit = onCommit;
+        _timeouts = timeouts;
     }
 
     /// <summary>Gets the transient status held back, if any.</summary>
@@ -101,7 +108,7 @@ internal sealed class AttemptTransformer : HttpTransformer
         }
 
         // Committed: from here the body streams to the client, and the attempt's timeouts no longer apply to it.
-        _onCommit?.Invoke();
+        _timeouts.Unregister();
         bool proxy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         var headers = httpContext.Response.Headers;
         if (proxyResponse is not null && proxyResponse.Headers.TryGetValues(HeaderNames.Connection, out var connection))

@@ -4,9 +4,11 @@ using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Deferral;
+using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Polly.CircuitBreaker;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Bulwark.Gateway.Forwarding;
@@ -39,8 +41,21 @@ internal sealed partial class ForwardingHandler
         _logger = logger;
     }
 
-    public async Task HandleAsync(HttpContext context, GatewayRoute route)
+    /// <summary>Forwards the request; counted in <paramref name="inFlight"/>, when given, from start to end.</summary>
+    public async Task HandleAsync(HttpContext context, GatewayRoute route, InFlightRequests? inFlight = null)
     {
+        // Counted here rather than by a wrapping async method: one async state machine less per request.
+        using var tracked = inFlight is null ? default : inFlight.Enter(context);
+
+        // Checked again once counted: a request that passed the refusal middleware just before the drain began may not
+        // have been counted when the drain found nothing in flight; it is refused rather than cut off.
+        if (inFlight is { IsRefusing: true })
+        {
+            context.Response.Headers.Connection = "close";
+            await GatewayProblem.ShuttingDown(CorrelationIdOf(context.Request)).WriteAsync(context, 0).ConfigureAwait(false);
+            return;
+        }
+
         string correlationId = CorrelationIdOf(context.Request);
         context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
 
@@ -111,7 +126,7 @@ internal sealed partial class ForwardingHandler
         var lastTried = result.Provider ?? (result.Attempts.Count > 0 ? result.Attempts[^1].Provider : null);
         if (lastTried is not null && route.FindProvider(lastTried) is { } tried)
         {
-            feature.BreakerState = tried.Pipeline.CircuitBreaker?.State.ToString();
+            feature.BreakerState = tried.Pipeline.CircuitBreaker is { } breaker ? StateName(breaker.State) : null;
         }
 
         if (result.Outcome.Result is { } forwarded)
@@ -192,7 +207,7 @@ internal sealed partial class ForwardingHandler
         ForwarderError error;
         try
         {
-            var transformer = new AttemptTransformer(request, provider, handler._timeProvider, () => timeouts.Unregister());
+            var transformer = new AttemptTransformer(request, provider, handler._timeProvider, timeouts);
             error = await handler._forwarder.SendAsync(context, provider.BaseUrl, handler._invoker, RequestConfig, transformer, forwarding.Token).ConfigureAwait(false);
             if (transformer.HeldBackStatus is { } heldBack)
             {
@@ -345,6 +360,16 @@ internal sealed partial class ForwardingHandler
 
         context.Features.Set<IForwarderErrorFeature>(null);
     }
+
+    /// <summary>The state's <see cref="Enum.ToString()"/>, without boxing it on every request.</summary>
+    private static string StateName(CircuitState state) => state switch
+    {
+        CircuitState.Closed => nameof(CircuitState.Closed),
+        CircuitState.Open => nameof(CircuitState.Open),
+        CircuitState.HalfOpen => nameof(CircuitState.HalfOpen),
+        CircuitState.Isolated => nameof(CircuitState.Isolated),
+        _ => state.ToString(),
+    };
 
     private static bool IsIdempotent(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ||

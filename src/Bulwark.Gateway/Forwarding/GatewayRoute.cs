@@ -50,11 +50,12 @@ internal sealed class GatewayRoute
     /// <summary>Finds one of the route's providers by name, or <see langword="null"/>.</summary>
     public GatewayProvider? FindProvider(string name)
     {
-        foreach (var provider in Providers)
+        // Indexed: a foreach over the IReadOnlyList would box its enumerator on every request.
+        for (int i = 0; i < Providers.Count; i++)
         {
-            if (string.Equals(provider.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Providers[i].Name, name, StringComparison.OrdinalIgnoreCase))
             {
-                return provider;
+                return Providers[i];
             }
         }
 

@@ -22,32 +22,16 @@ internal sealed class InFlightRequests
 
     public void Refuse() => Volatile.Write(ref _refusing, 1);
 
-    /// <summary>Runs <paramref name="next"/> counted as in flight.</summary>
-    public async Task TrackAsync(HttpContext context, RequestDelegate next)
+    /// <summary>
+    /// Counts <paramref name="context"/> as in flight until the returned value is disposed. The forwarding handler holds
+    /// it for the whole request in its own async method (a wrapping async method would cost one more state machine per
+    /// request), and then checks <see cref="IsRefusing"/>.
+    /// </summary>
+    public Tracked Enter(HttpContext context)
     {
         Interlocked.Increment(ref _count);
         _requests.TryAdd(context, 0);
-        try
-        {
-            // Checked again once counted: a request that passed the refusal middleware just before the drain began
-            // may not have been counted when the drain found nothing in flight; it is refused rather than cut off.
-            if (IsRefusing)
-            {
-                context.Response.Headers.Connection = "close";
-                await Problems.GatewayProblem.ShuttingDown(Forwarding.ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0).ConfigureAwait(false);
-                return;
-            }
-
-            await next(context).ConfigureAwait(false);
-        }
-        finally
-        {
-            _requests.TryRemove(context, out _);
-            if (Interlocked.Decrement(ref _count) == 0 && Volatile.Read(ref _watching) != 0)
-            {
-                _idle.TrySetResult();
-            }
-        }
+        return new Tracked(this, context);
     }
 
     /// <summary>Completes when no request is in flight; meant for the shutdown, once new requests can no longer start.</summary>
@@ -64,4 +48,28 @@ internal sealed class InFlightRequests
 
     /// <summary>The requests in flight now.</summary>
     public HttpContext[] Snapshot() => [.. _requests.Keys];
+
+    private void Exit(HttpContext context)
+    {
+        _requests.TryRemove(context, out _);
+        if (Interlocked.Decrement(ref _count) == 0 && Volatile.Read(ref _watching) != 0)
+        {
+            _idle.TrySetResult();
+        }
+    }
+
+    /// <summary>One request counted as in flight; disposing it (once) ends that. The default value counts nothing.</summary>
+    public readonly struct Tracked : IDisposable
+    {
+        private readonly InFlightRequests? _requests;
+        private readonly HttpContext? _context;
+
+        internal Tracked(InFlightRequests requests, HttpContext context)
+        {
+            _requests = requests;
+            _context = context;
+        }
+
+        public void Dispose() => _requests?.Exit(_context!);
+    }
 }

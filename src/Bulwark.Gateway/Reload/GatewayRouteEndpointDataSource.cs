@@ -38,8 +38,7 @@ internal sealed class GatewayRouteEndpointDataSource(LiveGatewayConfiguration li
         var endpoints = new List<Endpoint>(table.Routes.Count);
         foreach (var route in table.Routes)
         {
-            RequestDelegate handle = context => handler.HandleAsync(context, route);
-            RequestDelegate forward = context => inFlight.TrackAsync(context, handle);
+            RequestDelegate forward = context => handler.HandleAsync(context, route, inFlight);
             var builder = new RouteEndpointBuilder(forward, RoutePatternFactory.Parse(route.Path), order: 0)
             {
                 DisplayName = $"bulwark route {route.Path}",

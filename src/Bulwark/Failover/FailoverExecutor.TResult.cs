@@ -129,7 +129,41 @@ public sealed class FailoverExecutor<TResult>
             }
 
             var run = new ProviderRun<TResult, TState>(this, provider, index, callback, state, attempts, cancellationToken);
-            var outcome = await ExecuteProviderAsync(run, replayable, cancellationToken).ConfigureAwait(false);
+
+            // The provider's pipeline, run here rather than in a method of its own: one async state machine less per provider.
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            if (!replayable)
+            {
+                context.Properties.Set(BulwarkResilienceProperties.Replayable, false);
+            }
+
+            Outcome<TResult> outcome;
+            try
+            {
+                if (provider.Untyped is { } untyped)
+                {
+                    // Run with the object results its reactive strategies take: no bridge converting outcomes at each of them.
+                    var result = await untyped.ExecuteOutcomeAsync(
+                        static (ctx, r) => r.InvokeUntypedAsync(ctx),
+                        context,
+                        run).ConfigureAwait(false);
+                    outcome = result.Exception is { } exception
+                        ? Outcome.FromException<TResult>(exception)
+                        : Outcome.FromResult((TResult)result.Result!);
+                }
+                else
+                {
+                    outcome = await provider.Pipeline.ExecuteOutcomeAsync(
+                        static (ctx, r) => r.InvokeAsync(ctx),
+                        context,
+                        run).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+
             run.RecordPipelineOutcome(outcome);
 
             // A write that may have reached this provider is not sent to another one.
@@ -166,27 +200,6 @@ public sealed class FailoverExecutor<TResult>
             provider: null,
             usedFallback: false,
             attempts);
-    }
-
-    private static async ValueTask<Outcome<TResult>> ExecuteProviderAsync<TState>(ProviderRun<TResult, TState> run, bool replayable, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        if (!replayable)
-        {
-            context.Properties.Set(BulwarkResilienceProperties.Replayable, false);
-        }
-
-        try
-        {
-            return await run.Provider.Pipeline.ExecuteOutcomeAsync(
-                static (ctx, r) => r.InvokeAsync(ctx),
-                context,
-                run).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
     }
 
     private static async ValueTask<FailoverResult<TResult>> CancelledAsync(Outcome<TResult>? lastFailure, List<FailoverAttempt> attempts, CancellationToken cancellationToken)

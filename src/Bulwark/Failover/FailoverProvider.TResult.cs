@@ -38,6 +38,14 @@ public sealed class FailoverProvider<TResult>
     /// <summary>Gets the pipeline that guards calls to this provider.</summary>
     public ResiliencePipeline<TResult> Pipeline { get; }
 
+    /// <summary>
+    /// Gets the untyped pipeline that <see cref="Pipeline"/> wraps when the provider was created from a
+    /// <see cref="Pipelines.BulwarkPipeline"/>, else <see langword="null"/>. The executor runs it with
+    /// <see cref="object"/> results: its reactive strategies are <c>ResilienceStrategy&lt;object&gt;</c>, and Polly
+    /// bridges every other result type through them with two extra async state machines per strategy and call.
+    /// </summary>
+    internal ResiliencePipeline? Untyped { get; init; }
+
     /// <summary>Gets a value indicating whether the provider should be tried now.</summary>
     public bool IsAvailable => _isAvailable is null || _isAvailable();
 }

@@ -33,6 +33,10 @@ public static class FailoverProvider
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var typed = new ResiliencePipelineBuilder<TResult>().AddPipeline(pipeline.Pipeline).Build();
-        return Create(pipeline.InstanceName, typed, pipeline.CircuitBreaker);
+        var breaker = pipeline.CircuitBreaker;
+        return new FailoverProvider<TResult>(pipeline.InstanceName, typed, breaker is null ? null : () => breaker.IsCallPermitted)
+        {
+            Untyped = pipeline.Pipeline,
+        };
     }
 }

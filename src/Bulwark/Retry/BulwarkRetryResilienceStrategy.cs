@@ -110,7 +110,17 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
         ValueTask<Outcome<T>> attempt,
         long start)
     {
-        var outcome = await AwaitSafeAsync(attempt, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        // AwaitSafeAsync inlined: one async state machine per request instead of two.
+        Outcome<T> outcome;
+        try
+        {
+            outcome = await attempt.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception e)
+        {
+            outcome = Outcome.FromException<T>(e);
+        }
+
         if (_maxRetries == 0 || context.CancellationToken.IsCancellationRequested)
         {
             return outcome;

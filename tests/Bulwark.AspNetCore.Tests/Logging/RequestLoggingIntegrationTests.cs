@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.Json;
 using Bulwark.AspNetCore.Correlation;
 using Bulwark.AspNetCore.Requests;
@@ -210,6 +211,21 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.Equal("primary", attempt.GetProperty("provider").GetString());
     }
 
+    [Fact]
+    public async Task Request_ByAnAuthenticatedUser_LogsTheUserName_AndAnAnonymousOneNone()
+    {
+        using var mine = new HttpRequestMessage(HttpMethod.Get, "/me");
+        mine.Headers.Add("X-Correlation-ID", "user-authenticated");
+        using var anonymous = new HttpRequestMessage(HttpMethod.Get, "/orders/1");
+        anonymous.Headers.Add("X-Correlation-ID", "user-anonymous");
+
+        using var mineResponse = await _client.SendAsync(mine);
+        using var anonymousResponse = await _client.SendAsync(anonymous);
+
+        Assert.Equal("user-42", (await RequestEntryAsync("user-authenticated")).GetProperty("user_id").GetString());
+        Assert.Equal(JsonValueKind.Null, (await RequestEntryAsync("user-anonymous")).GetProperty("user_id").ValueKind);
+    }
+
     private static async Task<(WebApplication App, CapturingJsonLoggerProvider Logs)> StartAsync(string[] trustedProxies, FakeTimeProvider time)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -245,6 +261,11 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
             return "ok";
         });
         app.MapGet("/users/{email}/profile", static (string email) => "profile");
+        app.MapGet("/me", static (HttpContext context) =>
+        {
+            context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "user-42")], authenticationType: "test"));
+            return "me";
+        });
         app.MapGet("/boom", static string () => throw new InvalidOperationException("lookup failed for jane.doe@example.com"));
         app.MapGet("/slow", () =>
         {

@@ -46,8 +46,7 @@ internal sealed class ProviderRun<TResult, TState>
     public async ValueTask<Outcome<TResult>> InvokeAsync(ResilienceContext context)
     {
         var attemptNumber = Interlocked.Increment(ref _invocations);
-        var timeProvider = _executor.TimeProvider;
-        var started = timeProvider.GetTimestamp();
+        var started = _executor.TimeProvider.GetTimestamp();
 
         Outcome<TResult> outcome;
         try
@@ -62,6 +61,43 @@ internal sealed class ProviderRun<TResult, TState>
             outcome = Outcome.FromException<TResult>(exception);
         }
 
+        Record(outcome, attemptNumber, started);
+        return outcome;
+    }
+
+    /// <summary>
+    /// As <see cref="InvokeAsync"/>, for a pipeline run with <see cref="object"/> results (<see cref="FailoverProvider{TResult}.Untyped"/>):
+    /// the same attempt, recorded the same way, its outcome handed to the pipeline as an <see cref="Outcome{TResult}"/> of
+    /// <see cref="object"/>, as Polly's bridge would have converted it.
+    /// </summary>
+    public async ValueTask<Outcome<object>> InvokeUntypedAsync(ResilienceContext context)
+    {
+        var attemptNumber = Interlocked.Increment(ref _invocations);
+        var started = _executor.TimeProvider.GetTimestamp();
+
+        Outcome<TResult> outcome;
+        Outcome<object> untyped;
+        try
+        {
+            var result = await _callback(
+                new FailoverAttemptContext(Provider.Name, ProviderIndex, attemptNumber, context.CancellationToken),
+                _state).ConfigureAwait(context.ContinueOnCapturedContext);
+            outcome = Outcome.FromResult(result);
+            untyped = Outcome.FromResult<object>(result!);
+        }
+        catch (Exception exception)
+        {
+            outcome = Outcome.FromException<TResult>(exception);
+            untyped = Outcome.FromException<object>(exception);
+        }
+
+        Record(outcome, attemptNumber, started);
+        return untyped;
+    }
+
+    private void Record(Outcome<TResult> outcome, int attemptNumber, long started)
+    {
+        var timeProvider = _executor.TimeProvider;
         var ended = timeProvider.GetTimestamp();
         lock (_attempts)
         {
@@ -69,8 +105,6 @@ internal sealed class ProviderRun<TResult, TState>
             _lastEnded = ended;
             _lastException = outcome.Exception;
         }
-
-        return outcome;
     }
 
     /// <summary>
