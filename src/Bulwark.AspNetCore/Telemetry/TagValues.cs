@@ -16,6 +16,10 @@ internal static class TagValues
     private static readonly ConcurrentDictionary<(string Method, string Route), string> RequestNames = new();
     private static readonly ConcurrentDictionary<string, string> AttemptNames = new(StringComparer.Ordinal);
 
+    // Counted apart: ConcurrentDictionary.Count takes every lock of the dictionary.
+    private static int s_requestNameCount;
+    private static int s_attemptNameCount;
+
     /// <summary>Returns <paramref name="value"/> boxed, from a cache for 0 to 599.</summary>
     public static object Box(int value) => (uint)value < (uint)SmallIntegers.Length ? SmallIntegers[value] : value;
 
@@ -28,9 +32,9 @@ internal static class TagValues
         }
 
         name = $"{method} {route}";
-        if (RequestNames.Count < MaxCachedNames)
+        if (Volatile.Read(ref s_requestNameCount) < MaxCachedNames && RequestNames.TryAdd((method, route), name))
         {
-            RequestNames.TryAdd((method, route), name);
+            Interlocked.Increment(ref s_requestNameCount);
         }
 
         return name;
@@ -45,9 +49,9 @@ internal static class TagValues
         }
 
         name = $"attempt {provider}";
-        if (AttemptNames.Count < MaxCachedNames)
+        if (Volatile.Read(ref s_attemptNameCount) < MaxCachedNames && AttemptNames.TryAdd(provider, name))
         {
-            AttemptNames.TryAdd(provider, name);
+            Interlocked.Increment(ref s_attemptNameCount);
         }
 
         return name;

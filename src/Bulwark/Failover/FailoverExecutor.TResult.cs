@@ -147,9 +147,10 @@ public sealed class FailoverExecutor<TResult>
                         static (ctx, r) => r.InvokeUntypedAsync(ctx),
                         context,
                         run).ConfigureAwait(false);
+                    // As Polly's bridge converts: a null result is the type's default, not a failed cast.
                     outcome = result.Exception is { } exception
                         ? Outcome.FromException<TResult>(exception)
-                        : Outcome.FromResult((TResult)result.Result!);
+                        : Outcome.FromResult(result.Result is null ? default! : (TResult)result.Result);
                 }
                 else
                 {

@@ -62,6 +62,35 @@ public class FailoverWithBreakerTests
     }
 }
 
+public class FailoverValueTypeResultTests
+{
+    private const string Config = """
+        { "Bulwark": { "Pipelines": { "provider": {
+            "Retry": { "MaxRetries": 2, "Backoff": "Constant", "Jitter": "None", "BaseDelay": "00:00:00" }
+        } } } }
+        """;
+
+    [Fact]
+    public async Task ValueTypeResults_ThroughABulwarkPipeline_ComeBackUnchangedWithEveryAttemptRecorded()
+    {
+        using var services = ConfigurationFixture.Services(Config);
+        var pipelines = services.GetRequiredService<IBulwarkPipelineProvider>();
+        var chain = new FailoverExecutor<int>([FailoverProvider.Create<int>(pipelines.GetPipeline("provider", "primary"))]);
+        int calls = 0;
+
+        // Fails once (retried by the pipeline's retry), then answers 0: the type's default must survive as a result.
+        var result = await chain.ExecuteAsync(_ => ++calls == 1
+            ? throw new HttpRequestException("refused", null, System.Net.HttpStatusCode.ServiceUnavailable)
+            : ValueTask.FromResult(0));
+
+        Assert.Null(result.Outcome.Exception);
+        Assert.Equal(0, result.Outcome.Result);
+        Assert.Equal("primary", result.Provider);
+        Assert.Equal(2, calls);
+        Assert.Equal(2, result.Attempts.Count);
+    }
+}
+
 public class FailoverNonReplayableTests
 {
     [Theory]
