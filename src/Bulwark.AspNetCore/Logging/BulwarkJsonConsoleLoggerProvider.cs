@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,7 @@ internal sealed class BulwarkJsonConsoleLoggerProvider : ILoggerProvider, ISuppo
         _output = output;
         var console = consoleOptions.CurrentValue;
         Formatter = new BulwarkJsonConsoleFormatter(formatterOptions, timeProvider);
-        Writer = new BulwarkJsonConsoleWriter(output.Stream, Math.Max(1, console.MaxQueueLength), console.QueueFullMode == ConsoleLoggerQueueFullMode.DropWrite, timeProvider);
+        Writer = new BulwarkJsonConsoleWriter(output.Stream, Math.Max(1, console.MaxQueueLength), console.QueueFullMode == ConsoleLoggerQueueFullMode.DropWrite, DroppedLine);
     }
 
     internal BulwarkJsonConsoleFormatter Formatter { get; }
@@ -38,6 +39,14 @@ internal sealed class BulwarkJsonConsoleLoggerProvider : ILoggerProvider, ISuppo
     public ILogger CreateLogger(string categoryName) => new BulwarkJsonConsoleLogger(categoryName, this);
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => ScopeProvider = scopeProvider;
+
+    // The writer's "lines dropped" warning, formatted like every other entry.
+    private BulwarkJsonLogLine DroppedLine(long count)
+    {
+        var entry = new LogEntry<LogLinesDroppedState>(
+            LogLevel.Warning, typeof(BulwarkJsonConsoleWriter).FullName!, LoggingEventIds.LogLinesDroppedId, new LogLinesDroppedState(count), null, static (s, _) => s.ToString());
+        return Formatter.FormatLine(in entry, scopeProvider: null);
+    }
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Bulwark.AspNetCore.Logging;
@@ -13,8 +12,8 @@ namespace Bulwark.AspNetCore.Logging;
 /// <remarks>
 /// The queue is bounded (<see cref="ConsoleLoggerOptions.MaxQueueLength"/>, default 2,500 lines): when it is full a
 /// producer waits (<see cref="ConsoleLoggerQueueFullMode.Wait"/>, the default) or its line is dropped and counted
-/// (<see cref="ConsoleLoggerQueueFullMode.DropWrite"/>); the writer then writes a warning line saying how many were
-/// dropped. Once disposed, lines are written on the caller's thread. A write that throws drops its batch, counted in
+/// (<see cref="ConsoleLoggerQueueFullMode.DropWrite"/>); after its next write the writer writes a warning line saying
+/// how many were dropped. Once disposed, lines are written on the caller's thread. A write that throws drops its batch, counted in
 /// <see cref="Dropped"/>: logging must not take the process down. (Standard output on Unix ignores a closed pipe:
 /// such lines are lost without an error.)
 /// </remarks>
@@ -35,7 +34,7 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
     private readonly Thread _thread;
     private readonly int _maxQueueLength;
     private readonly bool _dropWhenFull;
-    private readonly TimeProvider _time;
+    private readonly Func<long, BulwarkJsonLogLine>? _droppedLine;
     private readonly TimeSpan _disposeWait;
 
     private bool _writerIdle;
@@ -48,16 +47,19 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
     /// <param name="output">Where lines go: standard output in the application, a capturing stream in tests.</param>
     /// <param name="maxQueueLength">Lines that may wait; at least 1.</param>
     /// <param name="dropWhenFull"><see langword="true"/> to drop a line that finds the queue full instead of waiting.</param>
-    /// <param name="timeProvider">The clock of the "lines dropped" warning; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="droppedLine">
+    /// Makes the warning line written after a write when lines were dropped since the last one, from their count (the
+    /// provider formats it like any entry); <see langword="null"/>: drops are only counted.
+    /// </param>
     /// <param name="disposeWait">How long <see cref="Dispose"/> waits for the queue to be written; two seconds when <see langword="null"/>.</param>
-    public BulwarkJsonConsoleWriter(Stream output, int maxQueueLength, bool dropWhenFull, TimeProvider? timeProvider = null, TimeSpan? disposeWait = null)
+    public BulwarkJsonConsoleWriter(Stream output, int maxQueueLength, bool dropWhenFull, Func<long, BulwarkJsonLogLine>? droppedLine = null, TimeSpan? disposeWait = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxQueueLength, 1);
         _output = output;
         _maxQueueLength = maxQueueLength;
         _dropWhenFull = dropWhenFull;
-        _time = timeProvider ?? TimeProvider.System;
+        _droppedLine = droppedLine;
         _disposeWait = disposeWait ?? DefaultDisposeWait;
         _thread = new Thread(Run) { IsBackground = true, Name = "Bulwark JSON console" };
         _thread.Start();
@@ -174,33 +176,17 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
         }
     }
 
-    // One warning line for the lines dropped since the last one, written by the writer thread once there is room.
+    // One warning line for the lines dropped since the last one, written by the writer thread itself (never queued: in
+    // Wait mode the writer must not wait for room it alone makes).
     private void ReportDropped()
     {
         long dropped = Interlocked.Read(ref _dropped);
         long unreported = dropped - _droppedReported;
-        if (unreported <= 0)
+        if (unreported > 0 && _droppedLine is { } line)
         {
-            return;
+            _droppedReported = dropped;
+            WriteBatch([line(unreported)]);
         }
-
-        _droppedReported = dropped;
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("Timestamp", _time.GetUtcNow().ToString(BulwarkJsonConsoleLoggingBuilderExtensions.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture));
-            json.WriteString("LogLevel", "Warning");
-            json.WriteString("Category", typeof(BulwarkJsonConsoleWriter).FullName);
-            json.WriteString("Message", $"{unreported} log line(s) dropped: the queue was full (MaxQueueLength {_maxQueueLength}, QueueFullMode DropWrite) or the output failed.");
-            json.WriteNumber("dropped_lines", unreported);
-            json.WriteEndObject();
-        }
-
-        var line = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.WrittenCount + 1);
-        buffer.WrittenSpan.CopyTo(line);
-        line[buffer.WrittenCount] = (byte)'\n';
-        WriteBatch([new BulwarkJsonLogLine(line, buffer.WrittenCount + 1)]);
     }
 
     private void WriteBatch(IReadOnlyList<BulwarkJsonLogLine> batch)

@@ -137,6 +137,38 @@ public sealed class BulwarkJsonConsoleLoggerProviderTests
     }
 
     [Fact]
+    public async Task AddBulwarkJsonConsole_DropWriteWithAFullQueue_WritesAWarningEntryWithTheCount()
+    {
+        var output = new GatedStream(open: false);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:Console:MaxQueueLength"] = "1",
+            ["Logging:Console:QueueFullMode"] = "DropWrite",
+        }).Build();
+
+        using (var services = Services(output, configuration))
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Orders");
+            logger.LogWarning("being written");
+            await output.WaitForWriteAsync();
+            logger.LogWarning("queued");
+            logger.LogWarning("dropped");
+            output.Open();
+        }
+
+        var lines = output.Lines().Select(static l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("being written", lines[0].GetProperty("Message").GetString());
+        Assert.Equal("queued", lines[2].GetProperty("Message").GetString());
+        var warning = lines[1];
+        Assert.Equal("Warning", warning.GetProperty("LogLevel").GetString());
+        Assert.Equal(3103, warning.GetProperty("EventId").GetInt32());
+        Assert.Equal("LogLinesDropped", warning.GetProperty("EventName").GetString());
+        Assert.Equal(1, warning.GetProperty("dropped_lines").GetInt64());
+        Assert.StartsWith("1 log line(s) dropped", warning.GetProperty("Message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddBulwarkJsonConsole_FormatterOptionsChangeInConfiguration_FollowedWithoutARestart()
     {
         var output = new GatedStream();
