@@ -88,11 +88,11 @@ for tool in nginx haproxy wrk; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null; }
+    # The harness installs nothing: eng/test.sh (the README's test command) installs the tests' packages as root.
+    echo "run.sh needs ${missing[*]} (Debian packages): apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 2
 fi
-# Debian starts nginx and haproxy as services on install; the harness runs its own instances only.
+# The harness runs its own nginx and HAProxy instances on free ports, never the system services.
 
 tools_dir="$repo/bench/load/Bulwark.LoadTools/bin/$configuration/net10.0"
 gateway_dir="$repo/src/Bulwark.Gateway/bin/$configuration/net10.0"

@@ -7,8 +7,8 @@ namespace Bulwark.Gateway.Tests.Load;
 /// <summary>
 /// Runs <c>bench/load/run.sh --quick</c> (direct, Bulwark, plain YARP, nginx, HAProxy on loopback, one fault scenario)
 /// and checks only that every target served requests and that a report was written: no assertion on speed, so a busy
-/// machine cannot make it fail. It needs bash, curl, nginx, haproxy and wrk (CI installs them; as root the script
-/// installs missing ones itself).
+/// machine cannot make it fail. It needs bash, curl, nginx, haproxy and wrk: <c>eng/test.sh</c> installs them; neither the
+/// test nor the script installs anything, and a missing one fails the test with the package to install.
 /// </summary>
 [Collection(QuickLoadHarnessCollection.Name)]
 public sealed class QuickLoadHarnessTests
@@ -18,6 +18,7 @@ public sealed class QuickLoadHarnessTests
     [Fact]
     public async Task RunQuick_EveryTarget_ServesRequestsAndWritesReport()
     {
+        RequirePrograms(("nginx", "nginx"), ("haproxy", "haproxy"), ("wrk", "wrk"), ("curl", "curl"));
         string repo = RepositoryRoot();
         string output = Path.Combine(Path.GetTempPath(), $"bulwark-load-test-{Guid.NewGuid():N}");
         Directory.CreateDirectory(output);
@@ -111,6 +112,15 @@ public sealed class QuickLoadHarnessTests
         {
             log.AppendLine(line);
         }
+    }
+
+    private static void RequirePrograms(params (string Program, string Package)[] programs)
+    {
+        string[] path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var missing = programs.Where(p => !path.Any(dir => File.Exists(Path.Combine(dir, p.Program)))).Select(p => p.Package).Distinct().ToList();
+        Assert.True(
+            missing.Count == 0,
+            $"The load harness needs the Debian package(s) {string.Join(", ", missing)}: run the tests with eng/test.sh (it installs them as root) or apt-get install -y {string.Join(' ', missing)}.");
     }
 
     private static string Tail(string log) => log.Length <= 6000 ? log : log[^6000..];

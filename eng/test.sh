@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every test: first makes sure the programs the tests start are installed (Debian packages), then `dotnet test`.
+# As root it installs what is missing (without letting Debian start them as system services: the tests start their own
+# instances on free ports); otherwise it prints the exact install line and stops. Extra arguments go to `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+
+# program the tests run -> the Debian package that provides it
+declare -A packages=(
+  [nginx]=nginx          # load harness peer (tests/Bulwark.Gateway.Tests/Load)
+  [haproxy]=haproxy      # load harness peer
+  [wrk]=wrk              # load generator
+)
+
+missing=()
+for program in "${!packages[@]}"; do
+  command -v "$program" >/dev/null 2>&1 || missing+=("${packages[$program]}")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "The tests need these Debian packages: ${missing[*]}" >&2
+    echo "Install them with:  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 2
+  fi
+  echo "installing ${missing[*]} (Debian packages the tests start on their own ports)"
+  export DEBIAN_FRONTEND=noninteractive
+  # policy-rc.d answering 101 stops Debian from starting the packages' system services on install.
+  policy=/usr/sbin/policy-rc.d
+  had_policy=0
+  [ -e "$policy" ] && had_policy=1
+  if [ "$had_policy" -eq 0 ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ "$had_policy" -eq 0 ]; then
+    rm -f "$policy"
+    trap - EXIT
+  fi
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+set +e
+dotnet test Bulwark.sln -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+echo "tests: ${passed} passed, ${failed} failed"
+
+if [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
+if [ "$passed" -eq 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
