@@ -13,6 +13,15 @@ public static class BulwarkResilienceProperties
     /// </summary>
     public static readonly ResiliencePropertyKey<bool> Replayable = new("Bulwark.Replayable");
 
+    /// <summary>
+    /// The most attempts Bulwark's retry strategy makes in this execution (the first one included), in place of its own
+    /// <c>MaxRetries</c> + 1. A <see cref="Failover.FailoverExecutor{TResult}"/> with
+    /// <see cref="Failover.FailoverOptions{TResult}.MaxAttempts"/> sets it to hand a provider the attempts that providers
+    /// which cannot serve leave unspent. Each retry still needs the provider's retry budget, and a strategy configured with
+    /// <c>MaxRetries</c> 0 still makes no retry. Absent means the strategy's own limit; values below 1 count as 1.
+    /// </summary>
+    public static readonly ResiliencePropertyKey<int> MaxAttempts = new("Bulwark.MaxAttempts");
+
     internal static bool IsReplayable(ResilienceContext context) =>
         !context.Properties.TryGetValue(Replayable, out bool replayable) || replayable;
 }

@@ -4,6 +4,9 @@ namespace Bulwark.Failover;
 
 internal static class FailoverConstants
 {
+    /// <summary>The most attempts a chain's allowance or one provider may be given.</summary>
+    public const int MaxAttemptsLimit = 1000;
+
     /// <summary>
     /// The default failover rule: any exception except the caller's own cancellation, or an HTTP response with
     /// status 408, 429 or 5xx.

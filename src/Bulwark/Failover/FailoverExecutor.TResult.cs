@@ -22,6 +22,7 @@ public sealed class FailoverExecutor<TResult>
 {
     private readonly FailoverProvider<TResult>[] _providers;
     private readonly Func<FailoverFallbackArguments<TResult>, ValueTask<TResult>>? _fallback;
+    private readonly int _maxAttempts;
 
     /// <summary>
     /// Initializes a new instance of the <see cref="FailoverExecutor{TResult}"/> class.
@@ -30,6 +31,7 @@ public sealed class FailoverExecutor<TResult>
     /// <param name="options">The options; <see langword="null"/> uses the defaults. Read once, here.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="providers"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when there is no provider, a provider is <see langword="null"/>, or a required option is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <see cref="FailoverOptions{TResult}.MaxAttempts"/> is below the number of providers or above 1,000.</exception>
     public FailoverExecutor(IEnumerable<FailoverProvider<TResult>> providers, FailoverOptions<TResult>? options = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
@@ -49,8 +51,18 @@ public sealed class FailoverExecutor<TResult>
         ShouldFailover = options.ShouldFailover ?? throw new ArgumentException("FailoverOptions.ShouldFailover is required.", nameof(options));
         TimeProvider = options.TimeProvider ?? throw new ArgumentException("FailoverOptions.TimeProvider is required.", nameof(options));
         _fallback = options.Fallback;
+        if (options.MaxAttempts is { } maxAttempts)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, _providers.Length, "options.MaxAttempts");
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(maxAttempts, FailoverConstants.MaxAttemptsLimit, "options.MaxAttempts");
+            _maxAttempts = maxAttempts;
+        }
+
         Providers = Array.AsReadOnly(_providers);
     }
+
+    /// <summary>Gets the chain's attempt allowance (<see cref="FailoverOptions{TResult}.MaxAttempts"/>), or <see langword="null"/> when each provider makes only its own attempts.</summary>
+    public int? MaxAttempts => _maxAttempts == 0 ? null : _maxAttempts;
 
     /// <summary>Gets the providers, in the order they are tried.</summary>
     public IReadOnlyList<FailoverProvider<TResult>> Providers { get; }
@@ -107,6 +119,7 @@ public sealed class FailoverExecutor<TResult>
 
         var attempts = new List<FailoverAttempt>(_providers.Length);
         Outcome<TResult>? lastFailure = null;
+        var allowance = _maxAttempts;
 
         for (var index = 0; index < _providers.Length; index++)
         {
@@ -135,6 +148,15 @@ public sealed class FailoverExecutor<TResult>
             if (!replayable)
             {
                 context.Properties.Set(BulwarkResilienceProperties.Replayable, false);
+            }
+
+            if (_maxAttempts > 0)
+            {
+                var share = ShareOf(index, allowance);
+                if (share != provider.MaxAttempts)
+                {
+                    context.Properties.Set(BulwarkResilienceProperties.MaxAttempts, share);
+                }
             }
 
             Outcome<TResult> outcome;
@@ -166,6 +188,7 @@ public sealed class FailoverExecutor<TResult>
             }
 
             run.RecordPipelineOutcome(outcome);
+            allowance -= run.Invocations;
 
             // A write that may have reached this provider is not sent to another one.
             var failover = (outcome.Exception is ExecutionRejectedException
@@ -201,6 +224,25 @@ public sealed class FailoverExecutor<TResult>
             provider: null,
             usedFallback: false,
             attempts);
+    }
+
+    /// <summary>
+    /// The attempts provider <paramref name="index"/> may make: what is left of the allowance once each later provider that
+    /// is available now keeps its own attempts, and at least one. With an allowance no smaller than the number of
+    /// providers, the chain never makes more attempts than the allowance (each later provider keeps at least one).
+    /// </summary>
+    private int ShareOf(int index, int allowance)
+    {
+        var kept = 0;
+        for (var later = index + 1; later < _providers.Length; later++)
+        {
+            if (_providers[later].IsAvailable)
+            {
+                kept += _providers[later].MaxAttempts;
+            }
+        }
+
+        return Math.Max(1, allowance - kept);
     }
 
     private static async ValueTask<FailoverResult<TResult>> CancelledAsync(Outcome<TResult>? lastFailure, List<FailoverAttempt> attempts, CancellationToken cancellationToken)

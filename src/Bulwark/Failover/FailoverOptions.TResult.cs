@@ -31,6 +31,25 @@ public class FailoverOptions<TResult>
     public Func<FailoverFallbackArguments<TResult>, ValueTask<TResult>>? Fallback { get; set; }
 
     /// <summary>
+    /// Gets or sets the chain's attempt allowance: the most attempts one execution makes over all its providers. The
+    /// attempts of providers that cannot serve (skipped while their breaker is open, or stopped early by a rejection) are
+    /// spent on the providers that still can, each retry within that provider's retry budget; so a chain with a dead
+    /// provider keeps the chance of success it has with all of them alive.
+    /// </summary>
+    /// <remarks>
+    /// Arriving at a provider, the executor keeps <see cref="FailoverProvider{TResult}.MaxAttempts"/> for each later
+    /// provider that is available now, and hands this one the rest of the allowance (at least one attempt) through
+    /// <see cref="BulwarkResilienceProperties.MaxAttempts"/>; Bulwark's retry strategy honours it. A provider whose pipeline
+    /// makes no retry (no Bulwark retry, or <c>MaxRetries</c> 0) makes one attempt whatever it is handed.
+    /// </remarks>
+    /// <value>
+    /// The default value is <see langword="null"/>: each provider makes its own attempts and no more (the sum of
+    /// <see cref="FailoverProvider{TResult}.MaxAttempts"/> is the natural allowance). Range: the number of providers to
+    /// 1,000.
+    /// </value>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>
     /// Gets or sets the time provider used to measure attempt durations.
     /// </summary>
     /// <value>

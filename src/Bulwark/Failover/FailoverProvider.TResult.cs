@@ -10,6 +10,7 @@ namespace Bulwark.Failover;
 public sealed class FailoverProvider<TResult>
 {
     private readonly Func<bool>? _isAvailable;
+    private readonly int _maxAttempts = 1;
 
     /// <summary>
     /// Initializes a new instance of the <see cref="FailoverProvider{TResult}"/> class.
@@ -45,6 +46,22 @@ public sealed class FailoverProvider<TResult>
     /// bridges every other result type through them with two extra async state machines per strategy and call.
     /// </summary>
     internal ResiliencePipeline? Untyped { get; init; }
+
+    /// <summary>
+    /// Gets the attempts the provider's pipeline makes on its own (its retry's <c>MaxRetries</c> + 1). A chain with
+    /// <see cref="FailoverOptions{TResult}.MaxAttempts"/> keeps this many attempts for the provider while it can serve.
+    /// </summary>
+    /// <value>The default value is 1; <see cref="FailoverProvider.Create{TResult}(Pipelines.BulwarkPipeline)"/> takes the pipeline's. Range: 1–1,000.</value>
+    public int MaxAttempts
+    {
+        get => _maxAttempts;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, FailoverConstants.MaxAttemptsLimit);
+            _maxAttempts = value;
+        }
+    }
 
     /// <summary>Gets a value indicating whether the provider should be tried now.</summary>
     public bool IsAvailable => _isAvailable is null || _isAvailable();

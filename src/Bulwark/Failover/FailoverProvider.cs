@@ -37,6 +37,7 @@ public static class FailoverProvider
         return new FailoverProvider<TResult>(pipeline.InstanceName, typed, breaker is null ? null : () => breaker.IsCallPermitted)
         {
             Untyped = pipeline.Pipeline,
+            MaxAttempts = pipeline.MaxAttempts,
         };
     }
 }

@@ -30,7 +30,8 @@ public sealed class BulwarkPipeline
         CircuitBreakerHandle? circuitBreaker,
         BulkheadHandle? bulkhead,
         TransientClassifier classifier,
-        BulwarkFallbackOptions? fallback = null)
+        BulwarkFallbackOptions? fallback = null,
+        int maxAttempts = 1)
     {
         Name = name;
         InstanceName = instanceName;
@@ -39,6 +40,7 @@ public sealed class BulwarkPipeline
         Bulkhead = bulkhead;
         Classifier = classifier;
         Fallback = fallback;
+        MaxAttempts = maxAttempts;
     }
 
     /// <summary>Gets the pipeline's configured name.</summary>
@@ -55,6 +57,11 @@ public sealed class BulwarkPipeline
 
     /// <summary>Gets the bulkhead's handle, or <see langword="null"/> when the pipeline has no bulkhead.</summary>
     public BulkheadHandle? Bulkhead { get; }
+
+    /// <summary>
+    /// Gets the most attempts one execution makes on its own: its retry's <c>MaxRetries</c> + 1, or 1 without a retry.
+    /// </summary>
+    public int MaxAttempts { get; }
 
     /// <summary>Gets the classifier the pipeline's strategies use to tell transient failures.</summary>
     public TransientClassifier Classifier { get; }

@@ -77,7 +77,8 @@ internal static class BulwarkPipelineFactory
             builder.AddTimeout(attempt);
         }
 
-        return new BulwarkPipeline(name, instanceName, builder.Build(), breakerHandle, bulkheadHandle, classifier, options.Fallback);
+        int maxAttempts = options.Retry is { } configuredRetry ? configuredRetry.MaxRetries + 1 : 1;
+        return new BulwarkPipeline(name, instanceName, builder.Build(), breakerHandle, bulkheadHandle, classifier, options.Fallback, maxAttempts);
     }
 
     private static readonly BulwarkRetryStrategyOptions DefaultRetry = new();

@@ -75,6 +75,12 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
         return RetryAsync(callback, context, state, outcome, handle, start);
     }
 
+    // Read only once a first attempt failed. A strategy configured to make no retry (MaxRetries 0) never reaches it.
+    private int MaxRetriesOf(ResilienceContext context) =>
+        context.Properties.TryGetValue(BulwarkResilienceProperties.MaxAttempts, out int maxAttempts)
+            ? Math.Max(0, maxAttempts - 1)
+            : _maxRetries;
+
     private static ValueTask<Outcome<T>> InvokeSafe<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
@@ -140,6 +146,7 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
         long start)
     {
         var cancellationToken = context.CancellationToken;
+        var maxRetries = MaxRetriesOf(context);
         var previousDelay = TimeSpan.Zero;
         var attemptNumber = 0;
         var handled = await pendingHandle.ConfigureAwait(context.ContinueOnCapturedContext);
@@ -152,7 +159,7 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
                 _telemetry.Report(handled ? HandledAttemptEvent : AttemptEvent, context, outcome, new ExecutionAttemptArguments(attemptNumber, duration, handled));
             }
 
-            if (!handled || attemptNumber >= _maxRetries || cancellationToken.IsCancellationRequested)
+            if (!handled || attemptNumber >= maxRetries || cancellationToken.IsCancellationRequested)
             {
                 return outcome;
             }

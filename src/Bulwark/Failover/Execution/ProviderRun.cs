@@ -43,6 +43,9 @@ internal sealed class ProviderRun<TResult, TState>
 
     public int ProviderIndex { get; }
 
+    /// <summary>Gets how many times the provider's pipeline invoked the callback.</summary>
+    public int Invocations => Volatile.Read(ref _invocations);
+
     public async ValueTask<Outcome<TResult>> InvokeAsync(ResilienceContext context)
     {
         var attemptNumber = Interlocked.Increment(ref _invocations);
