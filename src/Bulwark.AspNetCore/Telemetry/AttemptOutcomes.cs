@@ -1,8 +1,9 @@
 using Bulwark.Failover;
+using Bulwark.Outcomes;
 
 namespace Bulwark.AspNetCore.Telemetry;
 
-/// <summary>Names an attempt's outcome and a rejection's reason, with a bounded set of values (metric attributes).</summary>
+/// <summary>The outcome tag values of attempt metrics and spans, read off the engine's typed <see cref="AttemptOutcome"/>.</summary>
 internal static class AttemptOutcomes
 {
     public const string Success = "success";
@@ -12,34 +13,26 @@ internal static class AttemptOutcomes
     public const string Skipped = "skipped";
     public const string Cancelled = "cancelled";
 
-    public static string Of(in FailoverAttempt attempt) => attempt.Kind switch
+    public static string Of(in FailoverAttempt attempt) => attempt.Outcome switch
     {
-        FailoverAttemptKind.Success => Success,
-        FailoverAttemptKind.Skipped => Skipped,
-        FailoverAttemptKind.Cancelled => Cancelled,
-        FailoverAttemptKind.Rejected => IsTimeout(attempt.ExceptionType) ? Timeout : Rejected,
-
-        // An attempt cancelled by the pipeline's own timeout is recorded as a failure with a cancellation exception.
-        _ => IsTimeout(attempt.ExceptionType) || (attempt.ExceptionType?.EndsWith("CanceledException", StringComparison.Ordinal) ?? false) ? Timeout : Failure,
+        AttemptOutcome.Success => Success,
+        AttemptOutcome.Skipped => Skipped,
+        AttemptOutcome.Cancelled => Cancelled,
+        AttemptOutcome.Timeout => Timeout,
+        AttemptOutcome.CircuitOpen or AttemptOutcome.Isolated or AttemptOutcome.BulkheadFull or AttemptOutcome.RateLimited => Rejected,
+        _ => Failure,
     };
 
-    /// <summary>Whether the attempt reached the provider (and so has a meaningful latency and outcome for it).</summary>
+    /// <summary>Whether the attempt was made at the provider (and so has a meaningful latency and outcome for it).</summary>
     public static bool ReachedProvider(string outcome) => outcome is Success or Failure or Timeout;
 
-    /// <summary>Why the provider refused the attempt, or <see langword="null"/> if it did not.</summary>
-    public static string? RejectionReason(in FailoverAttempt attempt, string outcome) => outcome switch
+    /// <summary>Why Bulwark refused the attempt, or <see langword="null"/> if it did not.</summary>
+    public static string? RejectionReason(in FailoverAttempt attempt) => attempt.Outcome switch
     {
-        Skipped => "circuit_open",
-        Rejected => attempt.ExceptionType switch
-        {
-            { } t when t.Contains("Bulkhead", StringComparison.Ordinal) => "bulkhead",
-            { } t when t.Contains("Isolated", StringComparison.Ordinal) => "isolated",
-            { } t when t.Contains("RateLimiter", StringComparison.Ordinal) => "rate_limited",
-            { } t when t.Contains("Circuit", StringComparison.Ordinal) => "circuit_open",
-            _ => "other",
-        },
+        AttemptOutcome.Skipped or AttemptOutcome.CircuitOpen => "circuit_open",
+        AttemptOutcome.Isolated => "isolated",
+        AttemptOutcome.BulkheadFull => "bulkhead",
+        AttemptOutcome.RateLimited => "rate_limited",
         _ => null,
     };
-
-    private static bool IsTimeout(string? exceptionType) => exceptionType?.Contains("Timeout", StringComparison.Ordinal) ?? false;
 }

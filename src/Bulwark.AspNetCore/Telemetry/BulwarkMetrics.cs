@@ -107,7 +107,7 @@ public sealed class BulwarkMetrics
                 _clientDuration.Record(attempt.Duration.TotalSeconds, tags);
             }
         }
-        else if (AttemptOutcomes.RejectionReason(attempt, outcome) is { } reason)
+        else if (AttemptOutcomes.RejectionReason(attempt) is { } reason)
         {
             _rejections.Add(1, new KeyValuePair<string, object?>(Provider, attempt.Provider), new KeyValuePair<string, object?>(RejectionReason, reason));
         }

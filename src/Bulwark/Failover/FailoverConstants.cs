@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Bulwark.Failover;
 
 internal static class FailoverConstants
@@ -8,8 +6,8 @@ internal static class FailoverConstants
     public const int MaxAttemptsLimit = 1000;
 
     /// <summary>
-    /// The default failover rule: any exception except the caller's own cancellation, or an HTTP response with
-    /// status 408, 429 or 5xx.
+    /// The default failover rule: any exception except the caller's own cancellation, or an HTTP response whose status the
+    /// provider's <see cref="Classification.TransientClassifier"/> calls transient (the one rule retries and breakers use).
     /// </summary>
     public static bool ShouldFailoverByDefault<TResult>(FailoverPredicateArguments<TResult> args)
     {
@@ -18,9 +16,6 @@ internal static class FailoverConstants
             return !(exception is OperationCanceledException && args.CancellationToken.IsCancellationRequested);
         }
 
-        return args.Outcome.Result is HttpResponseMessage response && IsTransientStatus(response.StatusCode);
+        return args.Outcome.Result is HttpResponseMessage response && args.Classifier.IsTransientStatusCode((int)response.StatusCode);
     }
-
-    public static bool IsTransientStatus(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 }

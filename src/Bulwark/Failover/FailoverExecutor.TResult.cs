@@ -131,7 +131,7 @@ public sealed class FailoverExecutor<TResult>
             var provider = _providers[index];
             if (!provider.IsAvailable)
             {
-                attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero));
+                attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero, AttemptOutcome.Skipped, ReachedProvider: false));
                 continue;
             }
 
@@ -192,7 +192,7 @@ public sealed class FailoverExecutor<TResult>
 
             // A write that may have reached this provider is not sent to another one.
             var failover = (outcome.Exception is ExecutionRejectedException
-                    || ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, provider.Name, cancellationToken)))
+                    || ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, provider.Name, cancellationToken, provider.Classifier)))
                 && (replayable || !Classification.RequestDelivery.MayHaveReachedDependency(outcome));
 
             // The caller's cancellation is never the provider's fault, and never served by one: stop here.

@@ -1,3 +1,4 @@
+using Bulwark.Classification;
 using Polly;
 
 namespace Bulwark.Failover;
@@ -11,6 +12,7 @@ public sealed class FailoverProvider<TResult>
 {
     private readonly Func<bool>? _isAvailable;
     private readonly int _maxAttempts = 1;
+    private readonly TransientClassifier _classifier = TransientClassifier.Default;
 
     /// <summary>
     /// Initializes a new instance of the <see cref="FailoverProvider{TResult}"/> class.
@@ -61,6 +63,17 @@ public sealed class FailoverProvider<TResult>
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, FailoverConstants.MaxAttemptsLimit);
             _maxAttempts = value;
         }
+    }
+
+    /// <summary>
+    /// Gets the provider's transient rule: which statuses the default failover predicate fails over on, and how each
+    /// attempt's <see cref="FailoverAttempt.Outcome"/> is told.
+    /// </summary>
+    /// <value>The default value is <see cref="TransientClassifier.Default"/>; <see cref="FailoverProvider.Create{TResult}(Pipelines.BulwarkPipeline)"/> takes the pipeline's.</value>
+    public TransientClassifier Classifier
+    {
+        get => _classifier;
+        init => _classifier = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>Gets a value indicating whether the provider should be tried now.</summary>

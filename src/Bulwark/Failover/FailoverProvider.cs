@@ -38,6 +38,7 @@ public static class FailoverProvider
         {
             Untyped = pipeline.Pipeline,
             MaxAttempts = pipeline.MaxAttempts,
+            Classifier = pipeline.Classifier,
         };
     }
 }

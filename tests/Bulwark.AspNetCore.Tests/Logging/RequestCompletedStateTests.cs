@@ -18,7 +18,7 @@ public sealed class RequestCompletedStateTests
         RequestId = "r-1",
         Provider = "secondary",
         Attempts = new AttemptsJson(
-            [new FailoverAttempt("primary", 1, FailoverAttemptKind.Failure, 503, null, TimeSpan.FromMilliseconds(12))],
+            [new FailoverAttempt("primary", 1, FailoverAttemptKind.Failure, 503, null, TimeSpan.FromMilliseconds(12), Bulwark.Outcomes.AttemptOutcome.TransientStatus, true)],
             static value => value),
         BreakerState = "Closed",
         BytesIn = 0,

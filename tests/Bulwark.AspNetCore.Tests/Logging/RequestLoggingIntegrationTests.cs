@@ -294,8 +294,8 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
                 BreakerState = "Closed",
                 Attempts =
                 [
-                    new FailoverAttempt("primary", 1, FailoverAttemptKind.Failure, 503, null, TimeSpan.FromMilliseconds(120)),
-                    new FailoverAttempt("secondary", 1, FailoverAttemptKind.Success, 200, null, TimeSpan.FromMilliseconds(80)),
+                    new FailoverAttempt("primary", 1, FailoverAttemptKind.Failure, 503, null, TimeSpan.FromMilliseconds(120), Bulwark.Outcomes.AttemptOutcome.TransientStatus, true),
+                    new FailoverAttempt("secondary", 1, FailoverAttemptKind.Success, 200, null, TimeSpan.FromMilliseconds(80), Bulwark.Outcomes.AttemptOutcome.Success, true),
                 ],
             });
             return BulwarkCorrelation.Get(context);

@@ -124,7 +124,7 @@ public class BulwarkMetricsTests
                 {
                     Route = "/scrape/{id}",
                     Provider = "scraped",
-                    Attempts = [new("scraped", 1, Bulwark.Failover.FailoverAttemptKind.Success, 200, null, TimeSpan.FromMilliseconds(5))],
+                    Attempts = [new("scraped", 1, Bulwark.Failover.FailoverAttemptKind.Success, 200, null, TimeSpan.FromMilliseconds(5), Bulwark.Outcomes.AttemptOutcome.Success, true)],
                 });
                 return Results.Text("ok");
             });

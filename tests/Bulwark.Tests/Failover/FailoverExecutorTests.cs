@@ -2,6 +2,7 @@ using System.Net;
 using Bulwark.Bulkhead;
 using Bulwark.CircuitBreaker;
 using Bulwark.Failover;
+using Bulwark.Outcomes;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.CircuitBreaker;
@@ -43,10 +44,10 @@ public class FailoverExecutorTests
         const string Http = "System.Net.Http.HttpRequestException";
         Assert.Equal(
             [
-                new FailoverAttempt("primary", 1, FailoverAttemptKind.Failure, null, Http, TimeSpan.FromMilliseconds(10)),
-                new FailoverAttempt("primary", 2, FailoverAttemptKind.Failure, null, Http, TimeSpan.FromMilliseconds(20)),
-                new FailoverAttempt("primary", 3, FailoverAttemptKind.Failure, null, Http, TimeSpan.FromMilliseconds(30)),
-                new FailoverAttempt("secondary", 1, FailoverAttemptKind.Success, null, null, TimeSpan.FromMilliseconds(25)),
+                new FailoverAttempt("primary", 1, FailoverAttemptKind.Failure, null, Http, TimeSpan.FromMilliseconds(10), AttemptOutcome.ConnectionFailed, true),
+                new FailoverAttempt("primary", 2, FailoverAttemptKind.Failure, null, Http, TimeSpan.FromMilliseconds(20), AttemptOutcome.ConnectionFailed, true),
+                new FailoverAttempt("primary", 3, FailoverAttemptKind.Failure, null, Http, TimeSpan.FromMilliseconds(30), AttemptOutcome.ConnectionFailed, true),
+                new FailoverAttempt("secondary", 1, FailoverAttemptKind.Success, null, null, TimeSpan.FromMilliseconds(25), AttemptOutcome.Success, true),
             ],
             result.Attempts);
     }
@@ -88,7 +89,7 @@ public class FailoverExecutorTests
         Assert.Equal(HttpStatusCode.BadRequest, result.Outcome.Result!.StatusCode);
         Assert.Equal("a", result.Provider);
         Assert.False(secondCalled);
-        Assert.Equal([new FailoverAttempt("a", 1, FailoverAttemptKind.Success, 400, null, TimeSpan.Zero)], result.Attempts);
+        Assert.Equal([new FailoverAttempt("a", 1, FailoverAttemptKind.Success, 400, null, TimeSpan.Zero, AttemptOutcome.Success, true)], result.Attempts);
     }
 
     [Fact]
@@ -110,8 +111,8 @@ public class FailoverExecutorTests
         Assert.Equal("up", result.Provider);
         Assert.Equal(
             [
-                new FailoverAttempt("down", 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero),
-                new FailoverAttempt("up", 1, FailoverAttemptKind.Success, null, null, TimeSpan.Zero),
+                new FailoverAttempt("down", 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero, AttemptOutcome.Skipped, false),
+                new FailoverAttempt("up", 1, FailoverAttemptKind.Success, null, null, TimeSpan.Zero, AttemptOutcome.Success, true),
             ],
             result.Attempts);
     }
@@ -142,8 +143,8 @@ public class FailoverExecutorTests
         Assert.Equal("backup", result.Provider);
         Assert.Equal(
             [
-                new FailoverAttempt("guarded", 1, FailoverAttemptKind.Rejected, null, typeof(IsolatedCircuitException).FullName, TimeSpan.Zero),
-                new FailoverAttempt("backup", 1, FailoverAttemptKind.Success, null, null, TimeSpan.Zero),
+                new FailoverAttempt("guarded", 1, FailoverAttemptKind.Rejected, null, typeof(IsolatedCircuitException).FullName, TimeSpan.Zero, AttemptOutcome.Isolated, false),
+                new FailoverAttempt("backup", 1, FailoverAttemptKind.Success, null, null, TimeSpan.Zero, AttemptOutcome.Success, true),
             ],
             result.Attempts);
     }

@@ -1,3 +1,4 @@
+using Bulwark.Outcomes;
 using Polly;
 using Polly.Timeout;
 
@@ -138,27 +139,28 @@ internal sealed class ProviderRun<TResult, TState>
 
     private FailoverAttempt Describe(Outcome<TResult> outcome, int attemptNumber, TimeSpan duration)
     {
-        FailoverAttemptKind kind;
-        if (outcome.Exception is { } exception)
+        var callerCancelled = _callerToken.IsCancellationRequested;
+        var failover = outcome.Exception is null
+            && _executor.ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, Provider.Name, _callerToken, Provider.Classifier));
+        var detail = AttemptClassification.Classify(outcome, failover, callerCancelled, Provider.Classifier);
+        var kind = detail switch
         {
-            kind = exception switch
-            {
-                OperationCanceledException when _callerToken.IsCancellationRequested => FailoverAttemptKind.Cancelled,
-                TimeoutRejectedException => FailoverAttemptKind.Failure,
-                ExecutionRejectedException => FailoverAttemptKind.Rejected,
-                _ => FailoverAttemptKind.Failure,
-            };
-        }
-        else
-        {
-            kind = _executor.ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, Provider.Name, _callerToken))
-                ? FailoverAttemptKind.Failure
-                : FailoverAttemptKind.Success;
-        }
+            AttemptOutcome.Success => FailoverAttemptKind.Success,
+            AttemptOutcome.Cancelled => FailoverAttemptKind.Cancelled,
+            _ when outcome.Exception is ExecutionRejectedException and not TimeoutRejectedException => FailoverAttemptKind.Rejected,
+            _ => FailoverAttemptKind.Failure,
+        };
 
-        int? statusCode = outcome.Result is HttpResponseMessage response ? (int)response.StatusCode
-            : outcome.Exception is HttpRequestException { StatusCode: { } status } ? (int)status
-            : null;
-        return new FailoverAttempt(Provider.Name, attemptNumber, kind, statusCode, outcome.Exception?.GetType().FullName, duration);
+        int? statusCode = AttemptClassification.StatusOf(outcome.Result)
+            ?? (outcome.Exception is HttpRequestException { StatusCode: { } status } ? (int)status : null);
+        return new FailoverAttempt(
+            Provider.Name,
+            attemptNumber,
+            kind,
+            statusCode,
+            outcome.Exception?.GetType().FullName,
+            duration,
+            detail,
+            AttemptClassification.ReachedProvider(outcome, detail));
     }
 }
