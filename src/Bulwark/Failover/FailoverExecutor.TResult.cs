@@ -109,13 +109,45 @@ public sealed class FailoverExecutor<TResult>
     /// <param name="replayable">Whether the operation may be sent again after it may have reached a provider.</param>
     /// <param name="cancellationToken">The caller's cancellation token.</param>
     /// <returns>The outcome, who served it, and every attempt.</returns>
-    public async ValueTask<FailoverResult<TResult>> ExecuteAsync<TState>(
+    public ValueTask<FailoverResult<TResult>> ExecuteAsync<TState>(
         Func<FailoverAttemptContext, TState, ValueTask<TResult>> callback,
         TState state,
         bool replayable,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        return ExecuteCoreAsync(callback, null, state, replayable, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> through the provider chain; the callback returns a failure as an
+    /// <see cref="Outcome{TResult}"/> (<see cref="Outcome.FromException{TResult}(Exception)"/>) instead of throwing it,
+    /// as Polly's <c>ExecuteOutcomeAsync</c>: a failure the chain handles anyway (retried, failed over) costs no throw.
+    /// An exception the callback does throw is treated the same as a returned one.
+    /// </summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="callback">The operation; it must observe <see cref="FailoverAttemptContext.CancellationToken"/>.</param>
+    /// <param name="state">The state passed to <paramref name="callback"/>.</param>
+    /// <param name="replayable">Whether the operation may be sent again after it may have reached a provider (see <see cref="ExecuteAsync{TState}(Func{FailoverAttemptContext, TState, ValueTask{TResult}}, TState, bool, CancellationToken)"/>).</param>
+    /// <param name="cancellationToken">The caller's cancellation token.</param>
+    /// <returns>The outcome, who served it, and every attempt.</returns>
+    public ValueTask<FailoverResult<TResult>> ExecuteOutcomeAsync<TState>(
+        Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>> callback,
+        TState state,
+        bool replayable,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return ExecuteCoreAsync(null, callback, state, replayable, cancellationToken);
+    }
+
+    private async ValueTask<FailoverResult<TResult>> ExecuteCoreAsync<TState>(
+        Func<FailoverAttemptContext, TState, ValueTask<TResult>>? callback,
+        Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>>? outcomeCallback,
+        TState state,
+        bool replayable,
+        CancellationToken cancellationToken)
+    {
 
         var attempts = new List<FailoverAttempt>(_providers.Length);
         Outcome<TResult>? lastFailure = null;
@@ -141,7 +173,7 @@ public sealed class FailoverExecutor<TResult>
                 lastFailure = null;
             }
 
-            var run = new ProviderRun<TResult, TState>(this, provider, index, callback, state, attempts, cancellationToken);
+            var run = new ProviderRun<TResult, TState>(this, provider, index, callback, outcomeCallback, state, attempts, cancellationToken);
 
             // The provider's pipeline, run here rather than in a method of its own: one async state machine less per provider.
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -191,8 +223,7 @@ public sealed class FailoverExecutor<TResult>
             allowance -= run.Invocations;
 
             // A write that may have reached this provider is not sent to another one.
-            var failover = (outcome.Exception is ExecutionRejectedException
-                    || ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, provider.Name, cancellationToken, provider.Classifier)))
+            var failover = run.ShouldFailover(outcome, cancellationToken)
                 && (replayable || !Classification.RequestDelivery.MayHaveReachedDependency(outcome));
 
             // The caller's cancellation is never the provider's fault, and never served by one: stop here.

@@ -11,7 +11,8 @@ namespace Bulwark.Failover.Execution;
 internal sealed class ProviderRun<TResult, TState>
 {
     private readonly FailoverExecutor<TResult> _executor;
-    private readonly Func<FailoverAttemptContext, TState, ValueTask<TResult>> _callback;
+    private readonly Func<FailoverAttemptContext, TState, ValueTask<TResult>>? _callback;
+    private readonly Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>>? _outcomeCallback;
     private readonly TState _state;
     private readonly List<FailoverAttempt> _attempts;
     private readonly CancellationToken _callerToken;
@@ -19,12 +20,15 @@ internal sealed class ProviderRun<TResult, TState>
     private int _invocations;
     private long _lastEnded;
     private Exception? _lastException;
+    private Outcome<TResult> _lastOutcome;
+    private bool _lastFailover;
 
     public ProviderRun(
         FailoverExecutor<TResult> executor,
         FailoverProvider<TResult> provider,
         int providerIndex,
-        Func<FailoverAttemptContext, TState, ValueTask<TResult>> callback,
+        Func<FailoverAttemptContext, TState, ValueTask<TResult>>? callback,
+        Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>>? outcomeCallback,
         TState state,
         List<FailoverAttempt> attempts,
         CancellationToken callerToken)
@@ -33,6 +37,7 @@ internal sealed class ProviderRun<TResult, TState>
         Provider = provider;
         ProviderIndex = providerIndex;
         _callback = callback;
+        _outcomeCallback = outcomeCallback;
         _state = state;
         _attempts = attempts;
         _callerToken = callerToken;
@@ -55,10 +60,10 @@ internal sealed class ProviderRun<TResult, TState>
         Outcome<TResult> outcome;
         try
         {
-            var result = await _callback(
-                new FailoverAttemptContext(Provider.Name, ProviderIndex, attemptNumber, context.CancellationToken),
-                _state).ConfigureAwait(context.ContinueOnCapturedContext);
-            outcome = Outcome.FromResult(result);
+            var attempt = new FailoverAttemptContext(Provider.Name, ProviderIndex, attemptNumber, context.CancellationToken);
+            outcome = _outcomeCallback is { } outcomeCallback
+                ? await outcomeCallback(attempt, _state).ConfigureAwait(context.ContinueOnCapturedContext)
+                : Outcome.FromResult(await _callback!(attempt, _state).ConfigureAwait(context.ContinueOnCapturedContext));
         }
         catch (Exception exception)
         {
@@ -76,27 +81,43 @@ internal sealed class ProviderRun<TResult, TState>
     /// </summary>
     public async ValueTask<Outcome<object>> InvokeUntypedAsync(ResilienceContext context)
     {
+        // InvokeAsync's body again rather than a call to it: one async state machine less per attempt.
         var attemptNumber = Interlocked.Increment(ref _invocations);
         var started = _executor.TimeProvider.GetTimestamp();
 
         Outcome<TResult> outcome;
-        Outcome<object> untyped;
         try
         {
-            var result = await _callback(
-                new FailoverAttemptContext(Provider.Name, ProviderIndex, attemptNumber, context.CancellationToken),
-                _state).ConfigureAwait(context.ContinueOnCapturedContext);
-            outcome = Outcome.FromResult(result);
-            untyped = Outcome.FromResult<object>(result!);
+            var attempt = new FailoverAttemptContext(Provider.Name, ProviderIndex, attemptNumber, context.CancellationToken);
+            outcome = _outcomeCallback is { } outcomeCallback
+                ? await outcomeCallback(attempt, _state).ConfigureAwait(context.ContinueOnCapturedContext)
+                : Outcome.FromResult(await _callback!(attempt, _state).ConfigureAwait(context.ContinueOnCapturedContext));
         }
         catch (Exception exception)
         {
             outcome = Outcome.FromException<TResult>(exception);
-            untyped = Outcome.FromException<object>(exception);
         }
 
         Record(outcome, attemptNumber, started);
-        return untyped;
+        return outcome.Exception is { } failure ? Outcome.FromException<object>(failure) : Outcome.FromResult<object>(outcome.Result!);
+    }
+
+    /// <summary>
+    /// Gets whether the chain moves on after <paramref name="outcome"/>, the provider pipeline's final outcome: what was
+    /// decided when the attempt that produced it was recorded, so the failover rule runs once per attempt; decided now
+    /// only for an outcome no attempt produced (a pipeline's own fallback result).
+    /// </summary>
+    public bool ShouldFailover(Outcome<TResult> outcome, CancellationToken cancellationToken)
+    {
+        lock (_attempts)
+        {
+            if (_attempts.Count > 0 && IsLastRecorded(outcome))
+            {
+                return _lastFailover;
+            }
+        }
+
+        return Decide(outcome, cancellationToken);
     }
 
     private void Record(Outcome<TResult> outcome, int attemptNumber, long started)
@@ -137,11 +158,23 @@ internal sealed class ProviderRun<TResult, TState>
         }
     }
 
+    private bool IsLastRecorded(Outcome<TResult> outcome) =>
+        outcome.Exception is { } exception
+            ? ReferenceEquals(exception, _lastOutcome.Exception)
+            : _lastOutcome.Exception is null && EqualityComparer<TResult>.Default.Equals(outcome.Result!, _lastOutcome.Result!);
+
+    // The chain's rule: a rejection by the provider's own pipeline always moves on; anything else is the predicate's call.
+    private bool Decide(Outcome<TResult> outcome, CancellationToken cancellationToken) =>
+        outcome.Exception is ExecutionRejectedException
+        || _executor.ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, Provider.Name, cancellationToken, Provider.Classifier));
+
+    // Called under the attempts' lock.
     private FailoverAttempt Describe(Outcome<TResult> outcome, int attemptNumber, TimeSpan duration)
     {
         var callerCancelled = _callerToken.IsCancellationRequested;
-        var failover = outcome.Exception is null
-            && _executor.ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, Provider.Name, _callerToken, Provider.Classifier));
+        var failover = Decide(outcome, _callerToken);
+        _lastOutcome = outcome;
+        _lastFailover = failover;
         var detail = AttemptClassification.Classify(outcome, failover, callerCancelled, Provider.Classifier);
         var kind = detail switch
         {

@@ -1,0 +1,98 @@
+using System.Net;
+using Bulwark.Backoff;
+using Bulwark.Failover;
+using Bulwark.Outcomes;
+using Bulwark.Retry;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+
+namespace Bulwark.Tests.Failover;
+
+/// <summary>Failures returned as outcomes instead of thrown, and the failover rule asked once per attempt.</summary>
+public class FailoverExecuteOutcomeTests
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public async Task ExecuteOutcomeAsync_ReturnedFailures_AreRetriedAndFailedOverLikeThrownOnes()
+    {
+        var executor = new FailoverExecutor<string>(
+            [
+                new FailoverProvider<string>("a", RetryPipeline(maxRetries: 1)) { MaxAttempts = 2 },
+                new FailoverProvider<string>("b", RetryPipeline(maxRetries: 1)) { MaxAttempts = 2 },
+            ],
+            new FailoverOptions<string> { TimeProvider = _time });
+        var calls = new List<string>();
+
+        var result = await executor.ExecuteOutcomeAsync(
+            static (context, log) =>
+            {
+                log.Add($"{context.Provider}{context.AttemptNumber}");
+                return ValueTask.FromResult(context.Provider == "a"
+                    ? Outcome.FromException<string>(new HttpRequestException("held back", null, HttpStatusCode.ServiceUnavailable))
+                    : Outcome.FromResult("served"));
+            },
+            calls,
+            replayable: true,
+            CancellationToken.None).AsTask().WaitAsync(TestTimeout);
+
+        Assert.Equal("served", result.Outcome.Result);
+        Assert.Equal(["a1", "a2", "b1"], calls);
+        Assert.Equal([AttemptOutcome.TransientStatus, AttemptOutcome.TransientStatus, AttemptOutcome.Success], result.Attempts.Select(a => a.Outcome));
+        Assert.Equal([503, 503, null], result.Attempts.Select(a => a.StatusCode));
+    }
+
+    [Fact]
+    public async Task ExecuteOutcomeAsync_NonReplayableFailureThatReachedTheProvider_IsNotFailedOver()
+    {
+        var executor = new FailoverExecutor<string>(
+            [new FailoverProvider<string>("a", ResiliencePipeline<string>.Empty), new FailoverProvider<string>("b", ResiliencePipeline<string>.Empty)],
+            new FailoverOptions<string> { TimeProvider = _time });
+
+        var result = await executor.ExecuteOutcomeAsync(
+            static (_, _) => ValueTask.FromResult(Outcome.FromException<string>(new HttpRequestException("reset mid-request"))),
+            0,
+            replayable: false,
+            CancellationToken.None).AsTask().WaitAsync(TestTimeout);
+
+        // The chain stops at the provider the write may have reached, and reports its failure.
+        Assert.Equal("a", result.Provider);
+        Assert.Equal("a", Assert.Single(result.Attempts).Provider);
+        Assert.IsType<HttpRequestException>(result.Outcome.Exception);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_FailoverRule_IsAskedOncePerAttempt()
+    {
+        var asked = 0;
+        var executor = new FailoverExecutor<int>(
+            [
+                new FailoverProvider<int>("a", RetryPipeline<int>(maxRetries: 2)) { MaxAttempts = 3 },
+                new FailoverProvider<int>("b", ResiliencePipeline<int>.Empty),
+            ],
+            new FailoverOptions<int>
+            {
+                TimeProvider = _time,
+                ShouldFailover = args =>
+                {
+                    Interlocked.Increment(ref asked);
+                    return args.Outcome.Exception is not null || args.Outcome.Result < 0;
+                },
+            });
+
+        var result = await executor.ExecuteAsync(context => context.Provider == "a" ? throw new HttpRequestException("refused") : ValueTask.FromResult(1))
+            .AsTask().WaitAsync(TestTimeout);
+
+        Assert.Equal(1, result.Outcome.Result);
+        Assert.Equal(4, result.Attempts.Count);
+        Assert.Equal(4, asked);
+    }
+
+    private ResiliencePipeline<string> RetryPipeline(int maxRetries) => RetryPipeline<string>(maxRetries);
+
+    private ResiliencePipeline<T> RetryPipeline<T>(int maxRetries) =>
+        new ResiliencePipelineBuilder<T> { TimeProvider = _time }
+            .AddBulwarkRetry(new BulwarkRetryStrategyOptions<T> { MaxRetries = maxRetries, BaseDelay = TimeSpan.Zero, Jitter = JitterMode.None })
+            .Build();
+}
