@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Bulwark.AspNetCore.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -212,13 +211,13 @@ public sealed partial class AnomalyDetector
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = TelemetryEventIds.ProviderDegraded, Level = LogLevel.Warning, Message = "Provider {Provider} is degraded: its smoothed {Signal} {Value:0.###} stayed above the control limit {Limit:0.###}")]
+        [LoggerMessage(EventId = EventIds.ProviderDegraded, Level = LogLevel.Warning, Message = "Provider {Provider} is degraded: its smoothed {Signal} {Value:0.###} stayed above the control limit {Limit:0.###}")]
         public static partial void Degraded(ILogger logger, string provider, AnomalySignal signal, double value, double limit);
 
-        [LoggerMessage(EventId = TelemetryEventIds.ProviderRecovered, Level = LogLevel.Information, Message = "Provider {Provider} is back within its control limits")]
+        [LoggerMessage(EventId = EventIds.ProviderRecovered, Level = LogLevel.Information, Message = "Provider {Provider} is back within its control limits")]
         public static partial void Recovered(ILogger logger, string provider);
 
-        [LoggerMessage(EventId = TelemetryEventIds.ProviderRebaselined, Level = LogLevel.Information, Message = "Provider {Provider} stayed out of control: its baseline moved to latency {LatencyMs:0.###} ms, error rate {ErrorRate:0.###}")]
+        [LoggerMessage(EventId = EventIds.ProviderRebaselined, Level = LogLevel.Information, Message = "Provider {Provider} stayed out of control: its baseline moved to latency {LatencyMs:0.###} ms, error rate {ErrorRate:0.###}")]
         public static partial void Rebaselined(ILogger logger, string provider, double latencyMs, double errorRate);
     }
 }

@@ -44,7 +44,7 @@ internal sealed class BulwarkJsonConsoleLoggerProvider : ILoggerProvider, ISuppo
     private BulwarkJsonLogLine DroppedLine(long count)
     {
         var entry = new LogEntry<LogLinesDroppedState>(
-            LogLevel.Warning, typeof(BulwarkJsonConsoleWriter).FullName!, LoggingEventIds.LogLinesDroppedId, new LogLinesDroppedState(count), null, static (s, _) => s.ToString());
+            LogLevel.Warning, typeof(BulwarkJsonConsoleWriter).FullName!, EventIds.LogLinesDroppedId, new LogLinesDroppedState(count), null, static (s, _) => s.ToString());
         return Formatter.FormatLine(in entry, scopeProvider: null);
     }
 

@@ -9,7 +9,7 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
     private static partial class Log
     {
         [LoggerMessage(
-            EventId = LoggingEventIds.AttemptCompleted,
+            EventId = EventIds.AttemptCompleted,
             EventName = "AttemptCompleted",
             Level = LogLevel.Debug,
             Message = "Attempt {attempt} on {provider} ended {outcome} with status {status} in {duration_ms} ms; exception {exception_type}; correlation {correlation_id}")]

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Bulwark.AspNetCore.Logging;
 
 /// <summary>
-/// Writes one structured event per request (<see cref="LoggingEventIds.RequestCompleted"/>) when it ends, and one
+/// Writes one structured event per request (<see cref="EventIds.RequestCompleted"/>) when it ends, and one
 /// <c>Debug</c> event per failover attempt. Every string field goes through the <see cref="PiiRedactor"/>; no header is
 /// logged but <c>User-Agent</c>. The exception object is not attached (its message and stack can hold PII): its type
 /// and redacted message are fields.
@@ -199,7 +199,7 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             ErrorType = RedactConstant(errorType),
             ErrorMessage = errorMessage,
         };
-        _logger.Log(level, LoggingEventIds.RequestCompletedId, state, null, RequestCompletedState.Format);
+        _logger.Log(level, EventIds.RequestCompletedId, state, null, RequestCompletedState.Format);
     }
 
     private string? RouteOf(Endpoint? endpoint) =>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Bulwark.AspNetCore.Logging;
 
 /// <summary>
-/// The fields of the request event (<see cref="LoggingEventIds.RequestCompleted"/>), named in snake_case like
+/// The fields of the request event (<see cref="EventIds.RequestCompleted"/>), named in snake_case like
 /// OpenTelemetry attributes. Bulwark's JSON formatter writes them typed and once, with a short message; any other
 /// logger provider sees the usual list of fields and the long message naming them all (<see cref="ToString"/>).
 /// </summary>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Bulwark.AspNetCore.Anomaly;
 using Bulwark.AspNetCore.Providers;
-using Bulwark.AspNetCore.Telemetry;
 using Polly.CircuitBreaker;
 using static Bulwark.AspNetCore.ProviderHealth.ProviderHealthConstants;
 

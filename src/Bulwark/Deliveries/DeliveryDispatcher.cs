@@ -389,31 +389,31 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Delivery {DeliveryId} to {Queue} delivered with status {Status} after {Attempts} attempt(s)")]
+        [LoggerMessage(EventId = EventIds.DeliveryDelivered, Level = LogLevel.Information, Message = "Delivery {DeliveryId} to {Queue} delivered with status {Status} after {Attempts} attempt(s)")]
         public static partial void Delivered(ILogger logger, string deliveryId, string queue, int status, int attempts);
 
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} to {Queue} attempt {Attempts} failed; next attempt at {NextAttemptAt:o}: {Error}")]
+        [LoggerMessage(EventId = EventIds.DeliveryAttemptFailed, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} to {Queue} attempt {Attempts} failed; next attempt at {NextAttemptAt:o}: {Error}")]
         public static partial void AttemptFailed(ILogger logger, string deliveryId, string queue, int attempts, DateTimeOffset nextAttemptAt, string error);
 
-        [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Delivery {DeliveryId} to {Queue} is a dead letter after {Attempts} attempt(s): {Error}")]
+        [LoggerMessage(EventId = EventIds.DeliveryDead, Level = LogLevel.Error, Message = "Delivery {DeliveryId} to {Queue} is a dead letter after {Attempts} attempt(s): {Error}")]
         public static partial void Dead(ILogger logger, string deliveryId, string queue, int attempts, string error);
 
-        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the lease was lost before the outcome was recorded; another dispatcher owns it now")]
+        [LoggerMessage(EventId = EventIds.DeliveryLeaseLost, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the lease was lost before the outcome was recorded; another dispatcher owns it now")]
         public static partial void LeaseLost(ILogger logger, string deliveryId);
 
-        [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "{Count} stuck delivery(ies) whose dispatcher stopped mid-attempt were returned to the queue")]
+        [LoggerMessage(EventId = EventIds.DeliveryStuckReturned, Level = LogLevel.Warning, Message = "{Count} stuck delivery(ies) whose dispatcher stopped mid-attempt were returned to the queue")]
         public static partial void StuckReturned(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "The delivery dispatcher's pass failed ({ExceptionType}): {Message}; entries stay stored and are tried again")]
+        [LoggerMessage(EventId = EventIds.DeliveryPassFailed, Level = LogLevel.Error, Message = "The delivery dispatcher's pass failed ({ExceptionType}): {Message}; entries stay stored and are tried again")]
         public static partial void PassFailed(ILogger logger, string exceptionType, string message);
 
-        [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: recording the outcome failed ({ExceptionType}); the entry returns to the queue when its lease ends")]
+        [LoggerMessage(EventId = EventIds.DeliveryRecordFailed, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: recording the outcome failed ({ExceptionType}); the entry returns to the queue when its lease ends")]
         public static partial void RecordFailed(ILogger logger, string deliveryId, string exceptionType);
 
-        [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "{Count} delivery(ies) left in progress by {Owner}, a process on this machine that is gone, were returned to the queue")]
+        [LoggerMessage(EventId = EventIds.DeliveryDeadOwnerReclaimed, Level = LogLevel.Warning, Message = "{Count} delivery(ies) left in progress by {Owner}, a process on this machine that is gone, were returned to the queue")]
         public static partial void DeadOwnerReclaimed(ILogger logger, int count, string owner);
 
-        [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: observer {Observer} threw {ExceptionType}")]
+        [LoggerMessage(EventId = EventIds.DeliveryObserverFailed, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: observer {Observer} threw {ExceptionType}")]
         public static partial void ObserverFailed(ILogger logger, string deliveryId, string observer, string exceptionType);
     }
 }

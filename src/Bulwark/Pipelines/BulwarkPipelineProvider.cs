@@ -78,7 +78,7 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
+        [LoggerMessage(EventId = EventIds.PipelineConfigurationWarning, Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
         public static partial void ConfigurationWarning(ILogger logger, string warning);
     }
 }

@@ -150,7 +150,7 @@ public sealed class DeferredDeliveryEndToEndTests : IDisposable
             }
 
             await host.StartAsync();
-            await Infrastructure.Poll.UntilAsync(() => Task.FromResult(logs.GetSnapshot().Any(r => r.Id.Id == 4006)), "the failed pass to be logged", TimeSpan.FromSeconds(20));
+            await Infrastructure.Poll.UntilAsync(() => Task.FromResult(logs.GetSnapshot().Any(r => r.Id.Id == 1206)), "the failed pass to be logged", TimeSpan.FromSeconds(20));
 
             Assert.Equal(0, Volatile.Read(ref calls));
         }
@@ -160,7 +160,7 @@ public sealed class DeferredDeliveryEndToEndTests : IDisposable
 
         await host.StopAsync();
         Assert.Equal(1, calls);
-        Assert.Contains("locked", logs.GetSnapshot().First(r => r.Id.Id == 4006).Message, StringComparison.Ordinal);
+        Assert.Contains("locked", logs.GetSnapshot().First(r => r.Id.Id == 1206).Message, StringComparison.Ordinal);
     }
 
     private sealed class CountingObserver : IDeliveryObserver

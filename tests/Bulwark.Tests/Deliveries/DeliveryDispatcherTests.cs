@@ -276,7 +276,7 @@ public class DeliveryDispatcherTests
         Assert.Equal(h.Dispatcher.Owner, call.LeaseOwner);
         Assert.NotEqual(stolen.LeaseOwner, call.LeaseOwner);
         Assert.Single(h.Observer.Delivered);
-        Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 4005 && r.Message.StartsWith("1 stuck delivery(ies)", StringComparison.Ordinal));
+        Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 1205 && r.Message.StartsWith("1 stuck delivery(ies)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -367,7 +367,7 @@ public class DeliveryDispatcherTests
 
         Assert.Single(h.Observer.Delivered);
         Assert.True((await h.GetAsync(ticket.Id)).Notified);
-        Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 4008);
+        Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 1208);
     }
 
     [Fact]

@@ -230,16 +230,16 @@ internal sealed partial class CircuitBreakerStatePersistence
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Circuit breaker state restored for {Restored} breaker(s), {Waiting} more when their pipeline is first used; {Ignored} saved state(s) belong to pipelines no longer configured and were ignored")]
+        [LoggerMessage(EventId = EventIds.BreakerStatesRestored, Level = LogLevel.Information, Message = "Circuit breaker state restored for {Restored} breaker(s), {Waiting} more when their pipeline is first used; {Ignored} saved state(s) belong to pipelines no longer configured and were ignored")]
         public static partial void Restored(ILogger logger, int restored, int waiting, int ignored);
 
-        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Circuit breaker {Breaker} restored {State} until {OpenUntil:o} from its saved state")]
+        [LoggerMessage(EventId = EventIds.BreakerRestoredOpen, Level = LogLevel.Warning, Message = "Circuit breaker {Breaker} restored {State} until {OpenUntil:o} from its saved state")]
         public static partial void RestoredOpen(ILogger logger, string breaker, string state, DateTimeOffset? openUntil);
 
-        [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Circuit breaker {Breaker}: the saved state was rejected ({Reason}); it starts closed")]
+        [LoggerMessage(EventId = EventIds.BreakerRestoreRejected, Level = LogLevel.Warning, Message = "Circuit breaker {Breaker}: the saved state was rejected ({Reason}); it starts closed")]
         public static partial void RestoreRejected(ILogger logger, string breaker, string reason);
 
-        [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Circuit breaker {Breaker}: saving its state failed ({ExceptionType}: {Message}); it will not survive a restart until the store recovers")]
+        [LoggerMessage(EventId = EventIds.BreakerSaveFailed, Level = LogLevel.Error, Message = "Circuit breaker {Breaker}: saving its state failed ({ExceptionType}: {Message}); it will not survive a restart until the store recovers")]
         public static partial void SaveFailed(ILogger logger, string breaker, string exceptionType, string message);
     }
 }

@@ -26,7 +26,7 @@ internal sealed partial class CircuitBreakerStateRestorer(CircuitBreakerStatePer
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Circuit breaker states could not be restored ({Reason}); every breaker starts closed")]
+        [LoggerMessage(EventId = EventIds.BreakerRestoreFailed, Level = LogLevel.Error, Message = "Circuit breaker states could not be restored ({Reason}); every breaker starts closed")]
         public static partial void RestoreFailed(ILogger logger, string reason);
     }
 }

@@ -1,6 +1,6 @@
 using Polly.CircuitBreaker;
 
-namespace Bulwark.AspNetCore.Telemetry;
+namespace Bulwark.AspNetCore.ProviderHealth;
 
 /// <summary>How a breaker's state is reported: a gauge value and a name.</summary>
 internal static class BreakerStates
