@@ -13,26 +13,49 @@ namespace Bulwark.Storage.Sqlite;
 /// Bulwark's embedded store: one SQLite file in WAL mode, every multi-step change in one immediate transaction, the schema
 /// migrated at start-up. Safe for many threads and for several processes on the same file (leases keep them apart).
 /// </summary>
-public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore
+/// <remarks>
+/// One connection stays open for the store's lifetime. Before every operation the store checks that the file at its path
+/// is still the one it opened (and that its WAL is still there); a file deleted or replaced under it, or a page that fails
+/// an integrity check, puts the store in a failed state for good: every later operation throws
+/// <see cref="StoreUnavailableException"/>, so nothing more is acknowledged. A deleted file is copied back to its path
+/// from the connection still open on it, so that a restart finds every entry that was acknowledged.
+/// </remarks>
+public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore, IDisposable
 {
     private const string EntryColumns = "id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, seq, fingerprint, response_truncated";
 
     private readonly string _connectionString;
+    private readonly string _keeperConnectionString;
+    private readonly string _checkConnectionString;
+    private readonly string _walPath;
+    private readonly Lock _keeperLock = new();
+    private SqliteConnection? _keeper;
+    private StoreUnavailableException? _failure;
     private string _pragmas;
 
     private SqliteBulwarkStore(string path, SqliteStoreOptions options)
     {
         FilePath = path;
-        _connectionString = new SqliteConnectionStringBuilder
+        _walPath = path + "-wal";
+        var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = false,
             // The driver retries a busy command for DefaultTimeout seconds, where 0 means forever: a BusyTimeout under one
             // second (0 included) must still end, so the driver gets at least one second on top of SQLite's busy_timeout.
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-        }.ToString();
+        };
+
+        // Only the keeper, opened first, may create the file: a pooled connection opened after the file was deleted must
+        // fail, not create an empty database that a restart would take for the store.
+        _keeperConnectionString = builder.ToString();
+        builder.Mode = SqliteOpenMode.ReadOnly;
+        _checkConnectionString = builder.ToString();
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        builder.Pooling = true;
+        _connectionString = builder.ToString();
         _pragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.FlushEveryCommit ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON;");
@@ -43,6 +66,12 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
 
     /// <summary>Gets the schema version after migrations.</summary>
     public int SchemaVersion { get; private set; }
+
+    /// <summary>
+    /// Gets why the store stopped accepting operations (its file was corrupt, or deleted or replaced while open), or
+    /// <see langword="null"/> while it works. Once set it stays set: every operation throws it.
+    /// </summary>
+    public StoreUnavailableException? Failure => Volatile.Read(ref _failure);
 
     /// <summary>
     /// Opens the store: creates the file and its directory when missing, turns on WAL, applies pending migrations and checks
@@ -79,13 +108,14 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         var store = new SqliteBulwarkStore(path, options);
         try
         {
-            using var connection = store.OpenConnection();
+            var connection = store.OpenConnection(store._keeperConnectionString);
+            store._keeper = connection;
             Execute(connection, "PRAGMA journal_mode = WAL;");
             store.SchemaVersion = Migrate(connection);
             var check = Convert.ToString(Scalar(connection, "PRAGMA quick_check;"), CultureInfo.InvariantCulture);
             if (!string.Equals(check, "ok", StringComparison.OrdinalIgnoreCase))
             {
-                throw new StoreUnavailableException($"The store '{path}' is corrupt: it failed its integrity check ({check}). Restore it from a backup, or move it aside to start with an empty store.");
+                throw new StoreUnavailableException(StoreUnavailableReason.Corrupt, $"The store '{path}' is corrupt: it failed its integrity check ({check}). Salvage its readable entries into a fresh file (bulwark store recover), restore it from a backup, or move it aside to start with an empty store.");
             }
 
             if (options.MaxSizeBytes > 0)
@@ -97,11 +127,59 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         }
         catch (SqliteException e)
         {
+            store.Dispose();
             SqliteConnection.ClearAllPools();
             throw Translate(e, path, "open");
         }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
 
         return store;
+    }
+
+    /// <summary>Closes the connection the store keeps open and the pooled ones.</summary>
+    public void Dispose()
+    {
+        lock (_keeperLock)
+        {
+            _keeper?.Dispose();
+            _keeper = null;
+        }
+
+        using var pooled = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(pooled);
+    }
+
+    /// <summary>
+    /// Runs SQLite's <c>quick_check</c> on a fresh connection (so it reads the file, not pages cached in memory); a file
+    /// that fails it puts the store in its failed state. Reads every page: for a periodic check, not for every request.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the file passed.</returns>
+    /// <exception cref="StoreUnavailableException">It did not, or the store had already failed.</exception>
+    public async Task CheckIntegrityAsync(CancellationToken cancellationToken)
+    {
+        EnsureUsable();
+        string? result;
+        try
+        {
+            await using var connection = OpenConnection(_checkConnectionString);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check(1);";
+            result = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException e)
+        {
+            throw OnError(e, "check its integrity");
+        }
+
+        if (!string.Equals(result, "ok", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Fail(StoreUnavailableReason.Corrupt, $"it failed its integrity check ({result})", null);
+        }
     }
 
     /// <inheritdoc/>
@@ -195,7 +273,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             var stored = created ? entry : (await SelectAsync(connection, transaction, "queue = $p0 AND idempotency_key = $p1", [entry.Queue, entry.IdempotencyKey], 1, ct).ConfigureAwait(false))[0];
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             return (stored, created);
-        }, cancellationToken);
+        }, cancellationToken, confirmAfter: true);
     }
 
     /// <inheritdoc/>
@@ -405,18 +483,18 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
 
     private static StoreUnavailableException Translate(SqliteException e, string path, string operation)
     {
-        string why = e.SqliteErrorCode switch
+        (StoreUnavailableReason reason, string why) = e.SqliteErrorCode switch
         {
-            5 or 6 => "it is locked by another process beyond the busy timeout",
-            8 => "it is read-only",
-            10 => "a disk input/output error occurred",
-            11 or 26 => "the file is corrupt or not a SQLite database; restore it from a backup or move it aside",
-            13 => "the disk or the store's size limit is full",
-            14 => "the file cannot be opened or created (check the path and permissions)",
-            3 or 23 => "permission was denied",
-            _ => $"SQLite error {e.SqliteErrorCode}",
+            5 or 6 => (StoreUnavailableReason.Busy, "it is locked by another process beyond the busy timeout"),
+            8 => (StoreUnavailableReason.ReadOnly, "it is read-only"),
+            10 => (StoreUnavailableReason.Unspecified, "a disk input/output error occurred"),
+            11 or 26 => (StoreUnavailableReason.Corrupt, "the file is corrupt or not a SQLite database; salvage its readable entries (bulwark store recover), restore it from a backup or move it aside"),
+            13 => (StoreUnavailableReason.Full, "the disk or the store's size limit is full"),
+            14 => (StoreUnavailableReason.CannotOpen, "the file cannot be opened or created (check the path and permissions)"),
+            3 or 23 => (StoreUnavailableReason.ReadOnly, "permission was denied"),
+            _ => (StoreUnavailableReason.Unspecified, $"SQLite error {e.SqliteErrorCode}"),
         };
-        return new StoreUnavailableException($"The Bulwark store '{path}' could not {operation}: {why}. ({e.Message})", e);
+        return new StoreUnavailableException(reason, $"The Bulwark store '{path}' could not {operation}: {why}. ({e.Message})", e);
     }
 
     private static object ToDb(DateTimeOffset? value) => value is { } v ? v.ToUnixTimeMilliseconds() : DBNull.Value;
@@ -497,22 +575,173 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
 
-    private async Task<T> RunAsync<T>(string operation, Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection once the file is known to be the one opened. With
+    /// <paramref name="confirmAfter"/> the check is made again after the work committed: a write that raced a deletion is
+    /// reported as failed (and the caller does not acknowledge it) even though it reached the lost file.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string operation, Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool confirmAfter = false)
     {
+        EnsureUsable();
         try
         {
-            await using var connection = OpenConnection();
-            return await work(connection, cancellationToken).ConfigureAwait(false);
+            T result;
+            await using (var connection = OpenConnection(_connectionString))
+            {
+                result = await work(connection, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (confirmAfter)
+            {
+                EnsureUsable();
+            }
+
+            return result;
         }
         catch (SqliteException e)
         {
-            throw Translate(e, FilePath, operation);
+            throw OnError(e, operation);
         }
     }
 
-    private SqliteConnection OpenConnection()
+    /// <summary>Throws when the store has failed, or when its file is no longer the one it opened (and then fails it).</summary>
+    private void EnsureUsable()
     {
-        var connection = new SqliteConnection(_connectionString);
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw Repeat(failure);
+        }
+
+        bool lost;
+        lock (_keeperLock)
+        {
+            if (_keeper is null)
+            {
+                throw new StoreUnavailableException(StoreUnavailableReason.Unspecified, $"The store '{FilePath}' is closed.");
+            }
+
+            // The keeper holds the WAL open, so SQLite never removes it: a missing WAL was deleted from outside.
+            lost = SqliteFileIdentity.HasMoved(_keeper) == true || !File.Exists(FilePath) || !File.Exists(_walPath);
+        }
+
+        if (lost)
+        {
+            throw Fail(StoreUnavailableReason.FileLost, null, null);
+        }
+    }
+
+    private StoreUnavailableException OnError(SqliteException error, string operation)
+    {
+        var translated = Translate(error, FilePath, operation);
+        if (translated.Reason == StoreUnavailableReason.Corrupt)
+        {
+            return Fail(StoreUnavailableReason.Corrupt, $"{operation} failed: {error.Message}", error);
+        }
+
+        if (translated.Reason == StoreUnavailableReason.CannotOpen && !File.Exists(FilePath))
+        {
+            return Fail(StoreUnavailableReason.FileLost, null, error);
+        }
+
+        if (error.SqliteErrorCode == 10 && !PassesQuickCheck())
+        {
+            // A short or garbled read can surface as an I/O error: it is corruption when the file fails its check.
+            return Fail(StoreUnavailableReason.Corrupt, $"{operation} failed with an I/O error and the file failed its integrity check: {error.Message}", error);
+        }
+
+        return translated;
+    }
+
+    private bool PassesQuickCheck()
+    {
+        try
+        {
+            using var connection = OpenConnection(_checkConnectionString);
+            return string.Equals(Convert.ToString(Scalar(connection, "PRAGMA quick_check(1);"), CultureInfo.InvariantCulture), "ok", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (SqliteException e)
+        {
+            return e.SqliteErrorCode is not (11 or 26);
+        }
+    }
+
+    /// <summary>Puts the store in its failed state (the first failure wins) and returns the exception every later operation throws.</summary>
+    private StoreUnavailableException Fail(StoreUnavailableReason reason, string? detail, Exception? cause)
+    {
+        string message = reason == StoreUnavailableReason.Corrupt
+            ? $"The store '{FilePath}' is corrupt ({detail}): nothing more is accepted into it. Stop the process, then salvage what is readable into a fresh file (bulwark store recover) or restore a backup."
+            : $"The store file '{FilePath}' was deleted or replaced while it was open: nothing more is accepted into it.";
+        var failure = new StoreUnavailableException(reason, message, cause);
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is { } earlier)
+        {
+            return Repeat(earlier);
+        }
+
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+
+        if (reason == StoreUnavailableReason.FileLost)
+        {
+            Volatile.Write(ref _failure, new StoreUnavailableException(reason, message + " " + Rescue(), cause));
+        }
+
+        return Repeat(Volatile.Read(ref _failure)!);
+    }
+
+    private static StoreUnavailableException Repeat(StoreUnavailableException failure) => new(failure.Reason, failure.Message, failure.InnerException);
+
+    /// <summary>
+    /// Copies the database, as the connection still open on the lost file sees it, back to the path (SQLite's backup
+    /// API), so that a restart finds every entry acknowledged; or beside the path when another file now stands there.
+    /// </summary>
+    private string Rescue()
+    {
+        lock (_keeperLock)
+        {
+            if (_keeper is null)
+            {
+                return string.Empty;
+            }
+
+            string copy = FilePath + ".rescued-" + TimeProvider.System.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+            try
+            {
+                long unfinished = Convert.ToInt64(Scalar(_keeper, $"SELECT COUNT(*) FROM deliveries WHERE state IN ({(int)DeliveryState.Pending}, {(int)DeliveryState.InProgress});"), CultureInfo.InvariantCulture);
+                if (System.IO.Path.GetDirectoryName(FilePath) is { Length: > 0 } directory)
+                {
+                    Directory.CreateDirectory(directory);
+                }
+
+                using (var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()))
+                {
+                    destination.Open();
+                    _keeper.BackupDatabase(destination);
+                }
+
+                // Only the WAL was lost when the path still holds the file the keeper has open: the copy replaces it.
+                bool foreign = File.Exists(FilePath) && SqliteFileIdentity.HasMoved(_keeper) != false;
+                if (foreign)
+                {
+                    return $"Another file now stands at that path, so the database as it was ({unfinished} unfinished deliveries) was copied to '{copy}': stop the process and put that copy in place before starting again.";
+                }
+
+                File.Delete(_walPath);
+                File.Delete(FilePath + "-shm");
+                File.Move(copy, FilePath, overwrite: true);
+                return $"The database as it was, with its {unfinished} unfinished deliveries, was copied back to '{FilePath}' from the file still open: restart the process to go on delivering them.";
+            }
+            catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                return $"Copying the still-open database out to '{copy}' failed ({e.Message}): do not stop the process before its unfinished deliveries are delivered or copied out by hand.";
+            }
+        }
+    }
+
+    private SqliteConnection OpenConnection(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Cli;
 
-/// <summary>The <c>bulwark</c> command line: <c>serve</c>, <c>check-config</c> and <c>demo</c>.</summary>
+/// <summary>The <c>bulwark</c> command line: <c>serve</c>, <c>check-config</c>, <c>demo</c> and <c>store recover</c>.</summary>
 internal static class GatewayCli
 {
     public const int ConfigurationError = 2;
@@ -47,6 +47,7 @@ internal static class GatewayCli
             serve,
             CheckConfigCommand.Create(),
             demo,
+            StoreRecoverCommand.Create(),
         };
     }
 
@@ -83,7 +84,10 @@ internal static class GatewayCli
         }
         catch (Bulwark.Storage.StoreUnavailableException e)
         {
-            await Console.Error.WriteLineAsync($"bulwark: {e.Message} The gateway did not start (set Bulwark:Storage:OnStoreFailure to FailOpen to serve without durable features).").ConfigureAwait(false);
+            string salvage = e.Reason == Bulwark.Storage.StoreUnavailableReason.Corrupt
+                ? $" Salvage its readable entries into a fresh file with: bulwark store recover --config {config.FullName}"
+                : string.Empty;
+            await Console.Error.WriteLineAsync($"bulwark: {e.Message} The gateway did not start (set Bulwark:Storage:OnStoreFailure to FailOpen to serve without durable features).{salvage}").ConfigureAwait(false);
             return StoreUnavailable;
         }
 

@@ -94,6 +94,7 @@ internal static class GatewayHost
                 settings.InMemoryStore ? new GatewayStorageOptions { Provider = GatewayStoreProvider.InMemory } : sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage,
                 settings.StorePath);
             store.TimeProvider = sp.GetRequiredService<TimeProvider>();
+            store.Logger = sp.GetRequiredService<ILogger<GatewayStore>>();
             return store;
         });
         services.AddSingleton<IOptions<DeliveryOptions>>(static sp =>

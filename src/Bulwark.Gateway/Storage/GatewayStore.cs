@@ -10,10 +10,11 @@ namespace Bulwark.Gateway.Storage;
 /// the gateway fails open, the reason it is missing: then breaker state is neither restored nor saved, and every
 /// delivery operation throws <see cref="StoreUnavailableException"/> (a deferral is refused, never acknowledged).
 /// </summary>
-internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore
+internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, IDisposable
 {
     private readonly ICircuitBreakerStateStore? _breakers;
     private readonly IDeliveryStore? _deliveries;
+    private int _failureLogged;
 
     private GatewayStore(object? inner, string description, string? unavailableReason)
     {
@@ -76,6 +77,15 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore
     /// <summary>Gets or sets the clock that dates write failures.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Gets or sets where the store's failure (file lost or corrupt) is reported, once, when first seen.</summary>
+    public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>Gets or sets when readiness last checked the file's integrity (the health check itself is created per probe).</summary>
+    public DateTimeOffset? LastIntegrityCheck { get; set; }
+
+    /// <summary>Gets why the store stopped accepting anything while running (file deleted, replaced or corrupt), or <see langword="null"/>.</summary>
+    public StoreUnavailableException? Failure => Sqlite?.Failure;
+
     public async Task<(DeliveryEntry Entry, bool Created)> EnqueueAsync(DeliveryEntry entry, CancellationToken cancellationToken)
     {
         try
@@ -86,37 +96,75 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore
         {
             LastWriteFailure = TimeProvider.GetUtcNow();
             LastWriteFailureReason = e.Message;
+            ReportFailure();
             throw;
         }
     }
 
-    public Task<DeliveryEntry?> GetAsync(string id, CancellationToken cancellationToken) => Deliveries.GetAsync(id, cancellationToken);
+    public Task<DeliveryEntry?> GetAsync(string id, CancellationToken cancellationToken) => Observe(Deliveries.GetAsync(id, cancellationToken));
 
-    public Task<DeliveryEntry?> FindAsync(string queue, string idempotencyKey, CancellationToken cancellationToken) => Deliveries.FindAsync(queue, idempotencyKey, cancellationToken);
+    public Task<DeliveryEntry?> FindAsync(string queue, string idempotencyKey, CancellationToken cancellationToken) => Observe(Deliveries.FindAsync(queue, idempotencyKey, cancellationToken));
 
     public Task<IReadOnlyList<DeliveryEntry>> LeaseDueAsync(string owner, DateTimeOffset now, TimeSpan leaseDuration, int maxCount, CancellationToken cancellationToken) =>
-        Deliveries.LeaseDueAsync(owner, now, leaseDuration, maxCount, cancellationToken);
+        Observe(Deliveries.LeaseDueAsync(owner, now, leaseDuration, maxCount, cancellationToken));
 
     public Task<bool> CompleteAsync(string id, string owner, DeliveryCompletion completion, CancellationToken cancellationToken) =>
-        Deliveries.CompleteAsync(id, owner, completion, cancellationToken);
+        Observe(Deliveries.CompleteAsync(id, owner, completion, cancellationToken));
 
-    public Task MarkNotifiedAsync(string id, CancellationToken cancellationToken) => Deliveries.MarkNotifiedAsync(id, cancellationToken);
+    public Task MarkNotifiedAsync(string id, CancellationToken cancellationToken) => Observe(Deliveries.MarkNotifiedAsync(id, cancellationToken));
 
-    public Task<IReadOnlyList<DeliveryEntry>> ListAsync(DeliveryState? state, int maxCount, CancellationToken cancellationToken) => Deliveries.ListAsync(state, maxCount, cancellationToken);
+    public Task<IReadOnlyList<DeliveryEntry>> ListAsync(DeliveryState? state, int maxCount, CancellationToken cancellationToken) => Observe(Deliveries.ListAsync(state, maxCount, cancellationToken));
 
-    public Task<IReadOnlyList<DeliveryEntry>> ListUnnotifiedAsync(int maxCount, CancellationToken cancellationToken) => Deliveries.ListUnnotifiedAsync(maxCount, cancellationToken);
+    public Task<IReadOnlyList<DeliveryEntry>> ListUnnotifiedAsync(int maxCount, CancellationToken cancellationToken) => Observe(Deliveries.ListUnnotifiedAsync(maxCount, cancellationToken));
 
-    public Task<IReadOnlyList<DeliveryEntry>> ListStuckAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken) => Deliveries.ListStuckAsync(now, maxCount, cancellationToken);
+    public Task<IReadOnlyList<DeliveryEntry>> ListStuckAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken) => Observe(Deliveries.ListStuckAsync(now, maxCount, cancellationToken));
 
-    public Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) => Deliveries.ReleaseExpiredLeasesAsync(now, cancellationToken);
+    public Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) => Observe(Deliveries.ReleaseExpiredLeasesAsync(now, cancellationToken));
 
-    public Task<int> ReleaseLeasesOfAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) => Deliveries.ReleaseLeasesOfAsync(owner, now, cancellationToken);
+    public Task<int> ReleaseLeasesOfAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) => Observe(Deliveries.ReleaseLeasesOfAsync(owner, now, cancellationToken));
 
-    public Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken) => Deliveries.ReplayAsync(id, now, timeToLive, cancellationToken);
+    public Task<bool> ReplayAsync(string id, DateTimeOffset now, TimeSpan timeToLive, CancellationToken cancellationToken) => Observe(Deliveries.ReplayAsync(id, now, timeToLive, cancellationToken));
 
-    public Task<int> PurgeAsync(DeliveryState state, DateTimeOffset completedBefore, CancellationToken cancellationToken) => Deliveries.PurgeAsync(state, completedBefore, cancellationToken);
+    public Task<int> PurgeAsync(DeliveryState state, DateTimeOffset completedBefore, CancellationToken cancellationToken) => Observe(Deliveries.PurgeAsync(state, completedBefore, cancellationToken));
 
-    public Task<IReadOnlyDictionary<DeliveryState, long>> CountAsync(CancellationToken cancellationToken) => Deliveries.CountAsync(cancellationToken);
+    public Task<IReadOnlyDictionary<DeliveryState, long>> CountAsync(CancellationToken cancellationToken) => Observe(Deliveries.CountAsync(cancellationToken));
+
+    public void Dispose() => Sqlite?.Dispose();
+
+    /// <summary>Logs the store's failure the first time any caller meets it: deferrals refused from then on, and why.</summary>
+    public void ReportFailure()
+    {
+        if (Failure is { } failure && Interlocked.Exchange(ref _failureLogged, 1) == 0)
+        {
+            StoreLog.StoreFailed(Logger, failure.Reason.ToString(), failure.Message);
+        }
+    }
+
+    private async Task<T> Observe<T>(Task<T> operation)
+    {
+        try
+        {
+            return await operation.ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            ReportFailure();
+            throw;
+        }
+    }
+
+    private async Task Observe(Task operation)
+    {
+        try
+        {
+            await operation.ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            ReportFailure();
+            throw;
+        }
+    }
 
     private IDeliveryStore Deliveries => _deliveries ?? throw new StoreUnavailableException($"The gateway runs without its store: {UnavailableReason}");
 }

@@ -8,4 +8,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "The store is in memory: breaker state and deferred deliveries are lost when the process stops. Use it for tests only; production checks refuse it.")]
     public static partial void InMemoryStore(ILogger logger);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Critical, Message = "THE STORE FAILED WHILE RUNNING ({Reason}): deferrals are refused with 503 from now on and /health/ready reports the store unhealthy. {Detail}")]
+    public static partial void StoreFailed(ILogger logger, string reason, string detail);
 }

@@ -26,4 +26,18 @@ public sealed class StoreUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>Initializes a new instance of the <see cref="StoreUnavailableException"/> class.</summary>
+    /// <param name="reason">Why the store is unavailable.</param>
+    /// <param name="message">What failed and what to do about it.</param>
+    /// <param name="innerException">The store's own error, or <see langword="null"/>.</param>
+    public StoreUnavailableException(StoreUnavailableReason reason, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Reason = reason;
+    }
+
+    /// <summary>Gets why the store is unavailable.</summary>
+    /// <value><see cref="StoreUnavailableReason.Unspecified"/> unless the store classified it.</value>
+    public StoreUnavailableReason Reason { get; }
 }

@@ -89,4 +89,92 @@ public sealed class DeferralCrashTests(ITestOutputHelper output)
         using var status = await client2.GetAsync(acknowledged.Values.First());
         Assert.Contains("\"delivered\"", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task KillNine_WhileDelivering_ResendsOnlyTheEntriesInFlight_WithTheirKey_AndTheirStatusCountsTheAttempt()
+    {
+        const int Concurrency = 4;
+        const int Submitted = 40;
+        string store = TestStore.NewPath();
+        string config = DeferralConfigs.Payments(new Uri("http://127.0.0.1:1"), maxAttempts: 1000, deliveriesExtra: $", \"MaxConcurrentDeliveries\": {Concurrency}");
+
+        // Two phases at the provider: refusals (so every write is deferred), then hanging (deliveries in flight at the kill).
+        var hanging = new ConcurrentDictionary<string, int>();
+        var receipts = new ConcurrentDictionary<string, int>();
+        var withoutKey = 0;
+        int phase = 0;
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = async (context, _) =>
+        {
+            string key = context.Request.Headers["Idempotency-Key"].ToString();
+            if (key.Length == 0)
+            {
+                Interlocked.Increment(ref withoutKey);
+            }
+
+            switch (Volatile.Read(ref phase))
+            {
+                case 0:
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                case 1:
+                    hanging.AddOrUpdate(key, 1, static (_, n) => n + 1);
+                    var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    using (context.RequestAborted.Register(() => gone.TrySetResult()))
+                    {
+                        await gone.Task;
+                    }
+
+                    return;
+                default:
+                    receipts.AddOrUpdate(key, 1, static (_, n) => n + 1);
+                    context.Response.StatusCode = StatusCodes.Status201Created;
+                    await context.Response.WriteAsync("{}");
+                    return;
+            }
+        };
+        config = config.Replace("http://127.0.0.1:1", provider.BaseAddress.ToString().TrimEnd('/'), StringComparison.Ordinal);
+
+        var acknowledged = new Dictionary<string, string>();
+        await using (var first = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment))
+        {
+            using var client = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(30) };
+            for (int i = 0; i < Submitted; i++)
+            {
+                string key = $"inflight-{i:D3}";
+                using var response = await client.SendAsync(DeferralTests.Post("/payments/charges", key, $$"""{"n":{{i}}}"""));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                acknowledged[key] = response.Headers.Location!.ToString();
+            }
+
+            Volatile.Write(ref phase, 1);
+            await Poll.UntilAsync(() => hanging.Count >= Concurrency, $"{Concurrency} deliveries to be in flight at the provider");
+            await first.KillAsync();
+        }
+
+        var inFlight = hanging.Keys.ToArray();
+        Volatile.Write(ref phase, 2);
+        await using var second = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment);
+        await Poll.UntilAsync(() => acknowledged.Keys.All(receipts.ContainsKey), "every acknowledged write to be delivered", TimeSpan.FromSeconds(60));
+        var settleUntil = DateTimeOffset.UtcNow.AddSeconds(2);
+        await Poll.UntilAsync(() => DateTimeOffset.UtcNow >= settleUntil, "the settling period", TimeSpan.FromSeconds(10));
+
+        // Re-sent: a key the provider saw in flight at the kill and again after the restart.
+        int resent = acknowledged.Keys.Count(k => hanging.ContainsKey(k) && receipts.ContainsKey(k));
+        int duplicated = acknowledged.Keys.Sum(k => hanging.GetValueOrDefault(k) + receipts.GetValueOrDefault(k)) - acknowledged.Count;
+        output.WriteLine($"acknowledged {acknowledged.Count}, in flight at the kill {inFlight.Length} (concurrency {Concurrency}), re-sent after the restart {resent}, duplicated upstream deliveries {duplicated}");
+
+        Assert.Equal(0, Volatile.Read(ref withoutKey));
+        Assert.All(acknowledged.Keys, k => Assert.Equal(1, receipts[k]));
+        Assert.InRange(inFlight.Length, 1, Concurrency);
+        Assert.Equal(inFlight.Length, resent);
+        Assert.InRange(duplicated, 1, Concurrency);
+
+        // What an operator sees of a re-sent entry: the attempt the kill cut short is counted.
+        using var client2 = new HttpClient { BaseAddress = second.Address };
+        using var status = await client2.GetAsync(acknowledged[inFlight[0]]);
+        using var json = System.Text.Json.JsonDocument.Parse(await status.Content.ReadAsStringAsync());
+        Assert.Equal("delivered", json.RootElement.GetProperty("state").GetString());
+        Assert.True(json.RootElement.GetProperty("attempts").GetInt32() >= 3, json.RootElement.ToString());
+    }
 }

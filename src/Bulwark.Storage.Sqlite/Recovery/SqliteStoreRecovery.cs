@@ -1,0 +1,239 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Bulwark.Storage.Sqlite.Recovery;
+
+/// <summary>
+/// Salvages a damaged store: reads the old file (read-only, with its WAL) row by row, skipping what cannot be read, writes
+/// every readable delivery and breaker snapshot into a fresh file with the current schema, moves the damaged file aside
+/// as <c>&lt;name&gt;.corrupt-&lt;timestamp&gt;</c> and puts the fresh one in its place. Run it with the store closed
+/// (the gateway stopped).
+/// </summary>
+public static class SqliteStoreRecovery
+{
+    private const string DeliveryColumns = "seq, id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, fingerprint, response_truncated";
+    private const string BreakerColumns = "key, state, open_until, trip_count, baseline_failure_rate, baseline_weight, last_transition_at, last_transition_reason, taken_at";
+
+    /// <summary>Salvages the store at <paramref name="path"/>.</summary>
+    /// <param name="path">The damaged store's file.</param>
+    /// <param name="timeProvider">Dates the damaged file's new name.</param>
+    /// <returns>What was salvaged and what was not.</returns>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="StoreUnavailableException">The fresh file cannot be written, or the files cannot be moved.</exception>
+    public static SqliteRecoveryReport Recover(string path, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        path = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"There is no store at '{path}'.", path);
+        }
+
+        string stamp = timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        string fresh = path + ".recovering-" + stamp;
+        string aside = path + ".corrupt-" + stamp;
+        var unreadable = new List<string>();
+        int deliveries = 0, breakers = 0;
+        try
+        {
+            SqliteBulwarkStore.Open(new SqliteStoreOptions { Path = fresh }).Dispose();
+            using var target = Connect(fresh, SqliteOpenMode.ReadWrite);
+            using var transaction = target.BeginTransaction();
+            using (var source = Connect(path, SqliteOpenMode.ReadOnly))
+            {
+                deliveries = Salvage(source, target, "deliveries", "seq", DeliveryColumns, IsDelivery, unreadable);
+                breakers = Salvage(source, target, "breaker_state", "rowid", BreakerColumns, static row => row[0] is string { Length: > 0 }, unreadable);
+            }
+
+            // The process that held these leases is gone (the store is salvaged with the gateway stopped).
+            using (var release = target.CreateCommand())
+            {
+                release.CommandText = "UPDATE deliveries SET state = 0, lease_owner = NULL, lease_expires_at = NULL WHERE state = 1;";
+                release.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreUnavailableException(StoreUnavailableReason.CannotOpen, $"The fresh store '{fresh}' could not be written: {e.Message}", e);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+
+        try
+        {
+            File.Move(path, aside);
+            foreach (var suffix in new[] { "-wal", "-shm" })
+            {
+                if (File.Exists(path + suffix))
+                {
+                    File.Move(path + suffix, aside + suffix);
+                }
+            }
+
+            File.Move(fresh, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException(StoreUnavailableReason.CannotOpen, $"The salvaged store is complete at '{fresh}', but moving the files into place failed: {e.Message}", e);
+        }
+
+        return new SqliteRecoveryReport(path, aside, deliveries, breakers, unreadable);
+    }
+
+    private static SqliteConnection Connect(string path, SqliteOpenMode mode)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static bool IsDelivery(object?[] row) =>
+        row[1] is string { Length: > 0 } && row[2] is string { Length: > 0 } && row[3] is string { Length: > 0 }
+        && row[10] is long state && state is >= 0 and <= 3 && row[9] is byte[] or DBNull;
+
+    /// <summary>
+    /// Copies every readable row of <paramref name="table"/>, in rowid order: a scan that hits a damaged page is resumed
+    /// past it, found by seeking forward (exponentially, then narrowed) to the first rowid that can be reached again.
+    /// </summary>
+    private static int Salvage(SqliteConnection source, SqliteConnection target, string table, string rowid, string columns, Func<object?[], bool> valid, List<string> unreadable)
+    {
+        int columnCount = columns.Split(',').Length;
+        using var insert = target.CreateCommand();
+        insert.CommandText = $"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({string.Join(", ", Enumerable.Range(0, columnCount).Select(i => $"$p{i}"))});";
+        int copied = 0;
+        long next = long.MinValue;
+        while (true)
+        {
+            long failedAt;
+            try
+            {
+                using var scan = source.CreateCommand();
+                scan.CommandText = $"SELECT {rowid}, {columns} FROM {table} WHERE {rowid} >= $from ORDER BY {rowid};";
+                scan.Parameters.AddWithValue("$from", next);
+                using var reader = scan.ExecuteReader();
+                while (reader.Read())
+                {
+                    long current = reader.GetInt64(0);
+                    next = current == long.MaxValue ? current : current + 1;
+                    object?[] row;
+                    try
+                    {
+                        row = [.. Enumerable.Range(1, columnCount).Select(reader.GetValue)];
+                    }
+                    catch (SqliteException)
+                    {
+                        unreadable.Add($"{table}: row {current}");
+                        continue;
+                    }
+
+                    if (!valid(row))
+                    {
+                        unreadable.Add($"{table}: row {current} (garbled)");
+                        continue;
+                    }
+
+                    insert.Parameters.Clear();
+                    for (int i = 0; i < columnCount; i++)
+                    {
+                        insert.Parameters.AddWithValue($"$p{i}", row[i] ?? DBNull.Value);
+                    }
+
+                    copied += insert.ExecuteNonQuery();
+                }
+
+                return copied;
+            }
+            catch (SqliteException e)
+            {
+                failedAt = next;
+                if (e.SqliteErrorCode is not (11 or 26 or 10))
+                {
+                    unreadable.Add($"{table}: {e.Message}");
+                    return copied;
+                }
+            }
+
+            if (ResumeAfter(source, table, rowid, failedAt) is not { } resume)
+            {
+                unreadable.Add($"{table}: rows from {Show(failedAt)} on");
+                return copied;
+            }
+
+            if (resume.FirstRow is not { } first)
+            {
+                unreadable.Add($"{table}: rows from {Show(failedAt)} on");
+                return copied;
+            }
+
+            unreadable.Add($"{table}: rows {Show(failedAt)} to {first - 1}");
+            next = resume.Seek;
+        }
+    }
+
+    private static string Show(long rowid) => rowid == long.MinValue ? "the first" : rowid.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The smallest seek position past <paramref name="failedAt"/> that can be read again, and the first row found there (none: the end).</summary>
+    private static (long Seek, long? FirstRow)? ResumeAfter(SqliteConnection source, string table, string rowid, long failedAt)
+    {
+        long start = failedAt == long.MinValue ? 0 : failedAt;
+        long bad = start, step = 1;
+        (long Seek, long? FirstRow)? good = null;
+        for (int i = 0; i < 62 && good is null; i++, step <<= 1)
+        {
+            long at = start + step;
+            if (Probe(source, table, rowid, at) is { } found)
+            {
+                good = (at, found.Row);
+            }
+            else
+            {
+                bad = at;
+            }
+        }
+
+        if (good is not { } g)
+        {
+            return null;
+        }
+
+        // Narrow down: the rows between the last failing and the first working seek may still be readable.
+        long low = bad, high = g.Seek;
+        long? firstRow = g.FirstRow;
+        while (high - low > 1)
+        {
+            long mid = low + ((high - low) / 2);
+            if (Probe(source, table, rowid, mid) is { } found)
+            {
+                high = mid;
+                firstRow = found.Row;
+            }
+            else
+            {
+                low = mid;
+            }
+        }
+
+        return (high, firstRow);
+    }
+
+    /// <summary>Seeks to the first row at or after <paramref name="at"/>: the row (or none, past the end), or <see langword="null"/> when the seek hits damage.</summary>
+    private static (long? Row, bool Ok)? Probe(SqliteConnection source, string table, string rowid, long at)
+    {
+        try
+        {
+            using var command = source.CreateCommand();
+            command.CommandText = $"SELECT {rowid} FROM {table} WHERE {rowid} >= $at ORDER BY {rowid} LIMIT 1;";
+            command.Parameters.AddWithValue("$at", at);
+            return (command.ExecuteScalar() is long row ? row : null, true);
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
+    }
+}
