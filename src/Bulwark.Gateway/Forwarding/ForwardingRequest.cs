@@ -11,6 +11,7 @@ internal sealed class ForwardingRequest
         Replayable = replayable;
         BodyBuffered = bodyBuffered;
         BodyStreamed = bodyStreamed;
+        PathAndQuery = RawTarget.PathAndQuery(context);
     }
 
     public HttpContext Context { get; }
@@ -27,6 +28,9 @@ internal sealed class ForwardingRequest
 
     /// <summary>Gets a value indicating whether the body is too large to buffer and streams once.</summary>
     public bool BodyStreamed { get; }
+
+    /// <summary>Gets the client's path and query as sent (dot-segments resolved), or <see langword="null"/> to let the forwarder build them.</summary>
+    public string? PathAndQuery { get; }
 
     /// <summary>Gets or sets the number of attempts sent so far.</summary>
     public int Attempts { get; set; }
