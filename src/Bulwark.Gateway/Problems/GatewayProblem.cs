@@ -66,6 +66,16 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    public static GatewayProblem BadRequestFraming(string correlationId, string detail) => new(
+        StatusCodes.Status400BadRequest,
+        "bad-request-framing",
+        "Bad request",
+        detail,
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
     public static GatewayProblem DeferralBodyTooLarge(string correlationId, long limit) => new(
         StatusCodes.Status413PayloadTooLarge,
         "bad-request-body",
