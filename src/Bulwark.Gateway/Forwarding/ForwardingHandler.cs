@@ -222,6 +222,10 @@ internal sealed partial class ForwardingHandler
             {
                 ResetResponse(context);
                 request.BodyConsumed = true;
+                if (transformer.RetryAfter is { } retryAfter)
+                {
+                    request.NoteRetryAfter(attempt.ProviderIndex, handler._timeProvider.GetUtcNow() + retryAfter);
+                }
 
                 throw new UpstreamResponseException(heldBack, transformer.RetryAfter);
             }

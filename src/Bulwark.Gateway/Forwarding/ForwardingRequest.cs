@@ -37,4 +37,15 @@ internal sealed class ForwardingRequest
 
     /// <summary>Gets or sets a value indicating whether a streamed body has been (even partly) read by an attempt.</summary>
     public bool BodyConsumed { get; set; }
+
+    /// <summary>Gets, per provider of the route (by index), until when it last asked to be left alone (its Retry-After), if it did.</summary>
+    public DateTimeOffset?[]? RetryAfterUntil { get; private set; }
+
+    /// <summary>Notes a provider's Retry-After; the latest answer of a provider is what it means now.</summary>
+    public void NoteRetryAfter(int providerIndex, DateTimeOffset until)
+    {
+        // Allocated only when a provider says Retry-After: nothing on the usual path.
+        RetryAfterUntil ??= new DateTimeOffset?[Route.Providers.Count];
+        RetryAfterUntil[providerIndex] = until;
+    }
 }
