@@ -76,6 +76,25 @@ public class RawPathTests(RawPathTests.Fixture fixture) : IClassFixture<RawPathT
         Assert.Equal(before, fixture.Upstream.Requests);
     }
 
+    /// <summary>A NUL or a raw non-ASCII byte in the path: Kestrel refuses the target itself (an empty 400) before any route.</summary>
+    [Theory]
+    [InlineData("/api/a%00b")]
+    [InlineData("/api/caf\u00e9")]
+    public async Task TargetKestrelRefuses_Is400_AndNotForwarded(string target)
+    {
+        int before = fixture.Upstream.Requests;
+
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(fixture.Gateway.BaseAddress.Host, fixture.Gateway.BaseAddress.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"GET {target} HTTP/1.1\r\nHost: gateway\r\n\r\n"));
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        var response = await RawHttp.ReadResponseAsync(stream, timeout.Token);
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal(before, fixture.Upstream.Requests);
+    }
+
     [Fact]
     public async Task AbsoluteFormTarget_ForwardsItsPathAndQueryOnly_ToTheConfiguredProvider()
     {
