@@ -57,6 +57,13 @@ internal sealed class AttemptTransformer : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
 
+        // The forwarder rebuilt the target from the decoded path, re-encoding it ("%2F" became "%252F"): the client's
+        // own bytes go instead, after the provider's base URL.
+        if (_request.PathAndQuery is { } pathAndQuery)
+        {
+            proxyRequest.RequestUri = RawTarget.Destination(destinationPrefix, pathAndQuery);
+        }
+
         // The destination is the provider's BaseUrl, always; the provider gets its own Host, and nothing the client
         // sent about forwarding is trusted.
         proxyRequest.Headers.Host = null;

@@ -72,8 +72,10 @@ internal sealed partial class ForwardingHandler
         }
         catch (BadHttpRequestException e)
         {
-            // The client's body broke a limit or the protocol (413, 400, 408): its fault, told in its terms.
+            // The client's body broke a limit or the protocol (413, 400, 408): its fault, told in its terms, and logged
+            // as the client's mistake it is — without a stack trace.
             feature.ErrorType = "bad-request-body";
+            Log.BadRequestBody(_logger, e.StatusCode, e.Message, correlationId);
             await GatewayProblem.BadRequestBody(e.StatusCode, correlationId).WriteAsync(context, 0).ConfigureAwait(false);
             return;
         }
@@ -171,7 +173,14 @@ internal sealed partial class ForwardingHandler
         }
 
         feature.ErrorType = problem.Type;
-        Log.RequestFailed(_logger, context.Request.Method, route.Path, problem.Status, result.Attempts.Count, correlationId);
+        if (result.Outcome.Exception is ClientBodyException clientBody)
+        {
+            Log.BadRequestBody(_logger, problem.Status, clientBody.InnerException?.Message ?? clientBody.Message, correlationId);
+        }
+        else
+        {
+            Log.RequestFailed(_logger, context.Request.Method, route.Path, problem.Status, result.Attempts.Count, correlationId);
+        }
         if (request.BodyStreamed)
         {
             // A failure is when the client most needs to know why the gateway did not retry.
@@ -213,6 +222,11 @@ internal sealed partial class ForwardingHandler
             {
                 ResetResponse(context);
                 request.BodyConsumed = true;
+                if (transformer.RetryAfter is { } retryAfter)
+                {
+                    request.NoteRetryAfter(attempt.ProviderIndex, handler._timeProvider.GetUtcNow() + retryAfter);
+                }
+
                 throw new UpstreamResponseException(heldBack, transformer.RetryAfter);
             }
         }
@@ -327,7 +341,7 @@ internal sealed partial class ForwardingHandler
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), context.RequestAborted).ConfigureAwait(false)) > 0)
+        while ((read = await ReadClientBodyAsync(context, chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length))).ConfigureAwait(false)) > 0)
         {
             buffer.Write(chunk, 0, read);
             if (buffer.Length > limit)
@@ -340,6 +354,22 @@ internal sealed partial class ForwardingHandler
         buffer.Position = 0;
         context.Request.Body = buffer;
         return (true, false);
+    }
+
+    /// <summary>
+    /// Reads the client's body; a read that fails while the client is still connected is its malformed body — Kestrel
+    /// reports a chunk size that overflows as a bare <see cref="IOException"/>, not a <see cref="BadHttpRequestException"/>.
+    /// </summary>
+    private static async ValueTask<int> ReadClientBodyAsync(HttpContext context, Memory<byte> buffer)
+    {
+        try
+        {
+            return await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
+        {
+            throw new BadHttpRequestException("The request body is malformed: " + e.Message, StatusCodes.Status400BadRequest, e);
+        }
     }
 
     private static void ResetResponse(HttpContext context)
@@ -397,5 +427,8 @@ internal sealed partial class ForwardingHandler
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "The client went away; correlation id {CorrelationId}")]
         public static partial void ClientGone(ILogger logger, string correlationId);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "The client's request body was refused with {Status}: {Reason}; correlation id {CorrelationId}")]
+        public static partial void BadRequestBody(ILogger logger, int status, string reason, string correlationId);
     }
 }

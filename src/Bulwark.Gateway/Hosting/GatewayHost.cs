@@ -18,9 +18,15 @@ namespace Bulwark.Gateway.Hosting;
 /// </summary>
 internal static class GatewayHost
 {
+    private const string BareLineFeedSwitch = "Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators";
+
     /// <summary>Builds the gateway; throws <see cref="OptionsValidationException"/> listing every configuration error.</summary>
     public static WebApplication Build(GatewayHostSettings settings)
     {
+        // A bare LF ending a request line or header line is refused (400), not taken for CRLF as Kestrel does by
+        // default: a proxy in front that reads the same bytes otherwise would disagree about where the request ends.
+        AppContext.SetSwitch(BareLineFeedSwitch, true);
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
         GatewayConfiguration.AddSources(builder.Configuration, settings);
@@ -55,6 +61,7 @@ internal static class GatewayHost
             kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
             kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            kestrel.RequestHeaderEncodingSelector = RequestHeaderDecoding.Select;
         });
         services.AddRateLimiter(static limiter => limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         services.AddHttpForwarder();
@@ -185,6 +192,9 @@ internal static class GatewayHost
         app.Use(static (context, next) => HttpMethods.IsTrace(context.Request.Method) || HttpMethods.IsConnect(context.Request.Method)
             ? GatewayProblem.MethodNotAllowed(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0)
             : next(context));
+
+        // Framing Kestrel accepts but a gateway must not: refused before any endpoint, forwarding or not, runs.
+        app.Use(RequestFraming.CheckAsync);
 
         // Per-client limits apply to the forwarding routes only (their endpoints carry the policy): health, admin and
         // metrics stay reachable to a client that is being throttled.

@@ -66,6 +66,16 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    public static GatewayProblem BadRequestFraming(string correlationId, string detail) => new(
+        StatusCodes.Status400BadRequest,
+        "bad-request-framing",
+        "Bad request",
+        detail,
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
     public static GatewayProblem DeferralBodyTooLarge(string correlationId, long limit) => new(
         StatusCodes.Status413PayloadTooLarge,
         "bad-request-body",
@@ -242,9 +252,50 @@ internal sealed record GatewayProblem
             "Providers failed",
             $"The request failed at every provider of this route ({sent} attempt{(sent == 1 ? string.Empty : "s")}); see attempts." + unsafeNote,
             retryable,
-            last is IRetryAfterProvider { RetryAfter: { } hint } ? hint : null,
+            retryable ? EarliestRetry(request, last, timeProvider) : HintOf(last),
             request.CorrelationId,
             attempts);
+    }
+
+    /// <summary>The wait the last outcome itself announced (a provider's Retry-After, a breaker's remaining break), if any.</summary>
+    private static TimeSpan? HintOf(Exception? last) => last switch
+    {
+        IRetryAfterProvider { RetryAfter: { } hint } => hint,
+        Polly.CircuitBreaker.BrokenCircuitException { RetryAfter: { } hint } => hint,
+        _ => null,
+    };
+
+    /// <summary>
+    /// When a retry of a failed request can first succeed, if anything says: per provider, the later of its breaker's
+    /// remaining break and the Retry-After it answered during this request; over the route, the earliest provider. A
+    /// provider that said nothing (its breaker closed, no Retry-After) gives no time; when none gives one, the last
+    /// outcome's own hint is all there is.
+    /// </summary>
+    private static TimeSpan? EarliestRetry(ForwardingRequest request, Exception? last, TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetUtcNow();
+        var providers = request.Route.Providers;
+        TimeSpan? earliest = null;
+        for (int i = 0; i < providers.Count; i++)
+        {
+            TimeSpan? wait = null;
+            if (providers[i].Pipeline.CircuitBreaker?.GetHealth().OpenUntil is { } open && open > now)
+            {
+                wait = open - now;
+            }
+
+            if (request.RetryAfterUntil?[i] is { } asked && asked > now && (wait is null || asked - now > wait))
+            {
+                wait = asked - now;
+            }
+
+            if (wait is { } w && (earliest is null || w < earliest))
+            {
+                earliest = w;
+            }
+        }
+
+        return earliest ?? HintOf(last);
     }
 
     public async Task WriteAsync(HttpContext context, int attemptsSent)

@@ -7,8 +7,7 @@ namespace Bulwark.Gateway.Tests.Forwarding;
 
 public class HeadersTests
 {
-    // Kestrel keeps only "keep-alive" or "close" of a Connection header that also names other headers, so a client
-    // that sends "Connection: keep-alive, X-Custom" reaches the gateway as plain "keep-alive": this names X-Custom alone.
+    // Connection headers that also carry keep-alive, close or upgrade: ConnectionHeaderTests.
     [Fact]
     public async Task Request_HopByHopHeaders_DoNotReachTheProvider()
     {

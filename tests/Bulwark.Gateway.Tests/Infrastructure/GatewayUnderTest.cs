@@ -61,12 +61,12 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     /// Starts the gateway from a configuration file, as <c>bulwark serve --config</c> does (so it follows the file's
     /// changes), recording its logs in <paramref name="logs"/> when given.
     /// </summary>
-    public static Task<GatewayUnderTest> StartFromFileAsync(string path, RecordingLoggerProvider? logs = null, bool drainOnShutdown = false) =>
+    public static Task<GatewayUnderTest> StartFromFileAsync(string path, RecordingLoggerProvider? logs = null, bool drainOnShutdown = false, LogLevel minimumLogLevel = LogLevel.Information) =>
         StartAsync(new GatewayHostSettings(path, null, ["http://127.0.0.1:0"])
         {
             Environment = _ => null,
             EnvironmentOverrides = false,
-            MinimumLogLevel = LogLevel.Information,
+            MinimumLogLevel = minimumLogLevel,
             DrainOnShutdown = drainOnShutdown,
             StorePath = TestStore.NewPath(),
             Logging = logging =>

@@ -26,8 +26,8 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            records.Enqueue(new LogRecord(category, logLevel, eventId.Id, formatter(state, exception)));
+            records.Enqueue(new LogRecord(category, logLevel, eventId.Id, formatter(state, exception), exception));
     }
 }
 
-internal sealed record LogRecord(string Category, LogLevel Level, int EventId, string Message);
+internal sealed record LogRecord(string Category, LogLevel Level, int EventId, string Message, Exception? Exception = null);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -67,7 +68,10 @@ internal sealed class Upstream : IAsyncDisposable
                     context.Request.Method,
                     context.Request.Path + context.Request.QueryString,
                     context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                    body.ToArray()));
+                    body.ToArray())
+                {
+                    RawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget,
+                });
             }
 
             await upstream.Behaviour(context, n);
@@ -94,4 +98,8 @@ internal sealed class Upstream : IAsyncDisposable
     }
 }
 
-internal sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body);
+internal sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+{
+    /// <summary>Gets the request target exactly as it arrived on the wire (Kestrel's <see cref="IHttpRequestFeature.RawTarget"/>), undecoded.</summary>
+    public string RawTarget { get; init; } = string.Empty;
+}
