@@ -274,13 +274,13 @@ internal sealed partial class GatewayDeferral
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Every provider of {Route} failed; the request was stored as delivery {DeliveryId} for later delivery; correlation id {CorrelationId}")]
+        [LoggerMessage(EventId = EventIds.RequestDeferred, Level = LogLevel.Warning, Message = "Every provider of {Route} failed; the request was stored as delivery {DeliveryId} for later delivery; correlation id {CorrelationId}")]
         public static partial void Deferred(ILogger logger, string deliveryId, string route, string correlationId);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Every provider of {Route} failed and the store refused the deferral, so the request was NOT accepted (503); correlation id {CorrelationId}: {Reason}")]
+        [LoggerMessage(EventId = EventIds.DeferralRefused, Level = LogLevel.Error, Message = "Every provider of {Route} failed and the store refused the deferral, so the request was NOT accepted (503); correlation id {CorrelationId}: {Reason}")]
         public static partial void StoreRefused(ILogger logger, string route, string correlationId, string reason);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Looking up an idempotency key failed; the request is forwarded; correlation id {CorrelationId}: {Reason}")]
+        [LoggerMessage(EventId = EventIds.IdempotencyLookupFailed, Level = LogLevel.Warning, Message = "Looking up an idempotency key failed; the request is forwarded; correlation id {CorrelationId}: {Reason}")]
         public static partial void LookupFailed(ILogger logger, string correlationId, string reason);
     }
 }

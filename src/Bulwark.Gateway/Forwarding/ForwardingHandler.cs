@@ -419,16 +419,16 @@ internal sealed partial class ForwardingHandler
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "{Method} {Route} failed with {Status} after {Attempts} attempt(s); correlation id {CorrelationId}")]
+        [LoggerMessage(EventId = EventIds.RequestFailed, Level = LogLevel.Warning, Message = "{Method} {Route} failed with {Status} after {Attempts} attempt(s); correlation id {CorrelationId}")]
         public static partial void RequestFailed(ILogger logger, string method, string route, int status, int attempts, string correlationId);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "The response stream from {Provider} broke after it had started; the client connection was aborted; correlation id {CorrelationId}")]
+        [LoggerMessage(EventId = EventIds.ResponseStreamBroke, Level = LogLevel.Warning, Message = "The response stream from {Provider} broke after it had started; the client connection was aborted; correlation id {CorrelationId}")]
         public static partial void StreamBroken(ILogger logger, string provider, string correlationId);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "The client went away; correlation id {CorrelationId}")]
+        [LoggerMessage(EventId = EventIds.ClientWentAway, Level = LogLevel.Debug, Message = "The client went away; correlation id {CorrelationId}")]
         public static partial void ClientGone(ILogger logger, string correlationId);
 
-        [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "The client's request body was refused with {Status}: {Reason}; correlation id {CorrelationId}")]
+        [LoggerMessage(EventId = EventIds.ClientBodyRefused, Level = LogLevel.Debug, Message = "The client's request body was refused with {Status}: {Reason}; correlation id {CorrelationId}")]
         public static partial void BadRequestBody(ILogger logger, int status, string reason, string correlationId);
     }
 }

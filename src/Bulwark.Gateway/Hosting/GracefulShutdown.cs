@@ -137,16 +137,16 @@ internal sealed partial class GracefulShutdown : IHostedLifecycleService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Shutting down: /health/ready now answers 503; serving for {DrainDelaySeconds} s more so load balancers notice; {InFlight} request(s) in flight")]
+        [LoggerMessage(EventId = EventIds.DrainStarted, Level = LogLevel.Information, Message = "Shutting down: /health/ready now answers 503; serving for {DrainDelaySeconds} s more so load balancers notice; {InFlight} request(s) in flight")]
         public static partial void Draining(ILogger logger, double drainDelaySeconds, int inFlight);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Stopped listening; new requests are refused; waiting up to {DrainTimeoutSeconds} s for {InFlight} request(s) in flight")]
+        [LoggerMessage(EventId = EventIds.StoppedListening, Level = LogLevel.Information, Message = "Stopped listening; new requests are refused; waiting up to {DrainTimeoutSeconds} s for {InFlight} request(s) in flight")]
         public static partial void StoppedListening(ILogger logger, int inFlight, double drainTimeoutSeconds);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Drained: every request in flight finished")]
+        [LoggerMessage(EventId = EventIds.Drained, Level = LogLevel.Information, Message = "Drained: every request in flight finished")]
         public static partial void Drained(ILogger logger);
 
-        [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Drain timeout: cancelled {Method} {Path} still in flight; correlation id {CorrelationId}")]
+        [LoggerMessage(EventId = EventIds.DrainTimedOut, Level = LogLevel.Error, Message = "Drain timeout: cancelled {Method} {Path} still in flight; correlation id {CorrelationId}")]
         public static partial void Cancelled(ILogger logger, string method, string path, string correlationId);
     }
 }

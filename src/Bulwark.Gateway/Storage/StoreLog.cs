@@ -3,12 +3,12 @@ namespace Bulwark.Gateway.Storage;
 /// <summary>What the gateway says about its store at start-up.</summary>
 internal static partial class StoreLog
 {
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "The store could not be opened and Bulwark:Storage:OnStoreFailure is FailOpen: serving WITHOUT durable features (breaker state is not kept across restarts; deferral routes answer failures instead of deferring). Reason: {Reason}")]
+    [LoggerMessage(EventId = EventIds.StoreOpenFailedServingWithout, Level = LogLevel.Error, Message = "The store could not be opened and Bulwark:Storage:OnStoreFailure is FailOpen: serving WITHOUT durable features (breaker state is not kept across restarts; deferral routes answer failures instead of deferring). Reason: {Reason}")]
     public static partial void RunningWithoutStore(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "The store is in memory: breaker state and deferred deliveries are lost when the process stops. Use it for tests only; production checks refuse it.")]
+    [LoggerMessage(EventId = EventIds.StoreInMemory, Level = LogLevel.Warning, Message = "The store is in memory: breaker state and deferred deliveries are lost when the process stops. Use it for tests only; production checks refuse it.")]
     public static partial void InMemoryStore(ILogger logger);
 
-    [LoggerMessage(EventId = 3110, Level = LogLevel.Critical, Message = "THE STORE FAILED WHILE RUNNING ({Reason}): deferrals are refused with 503 from now on and /health/ready reports the store unhealthy. {Detail}")]
+    [LoggerMessage(EventId = EventIds.StoreFailedWhileRunning, Level = LogLevel.Critical, Message = "THE STORE FAILED WHILE RUNNING ({Reason}): deferrals are refused with 503 from now on and /health/ready reports the store unhealthy. {Detail}")]
     public static partial void StoreFailed(ILogger logger, string reason, string detail);
 }

@@ -1,0 +1,43 @@
+namespace Bulwark.Gateway;
+
+/// <summary>
+/// Every log event id of the gateway, in one place so that none is used twice. Ranges by assembly: Bulwark 1000–1999,
+/// Bulwark.Gateway 2000–2999, 3000–3099 and 3200–3499, Bulwark.AspNetCore 3100–3199, 4000–4099 and 5000–5099.
+/// </summary>
+internal static class EventIds
+{
+    // Forwarding: 2001–2099.
+    public const int RequestFailed = 2001;
+    public const int ResponseStreamBroke = 2002;
+    public const int ClientWentAway = 2003;
+    public const int ClientBodyRefused = 2004;
+
+    // Graceful shutdown: 3001–3099.
+    public const int DrainStarted = 3001;
+    public const int StoppedListening = 3002;
+    public const int Drained = 3003;
+    public const int DrainTimedOut = 3004;
+
+    // Live configuration reload: 3201–3299.
+    public const int ReloadApplied = 3201;
+    public const int ReloadRejected = 3202;
+    public const int ReloadError = 3203;
+    public const int ReloadRequiresRestart = 3204;
+    public const int ConfigurationWarning = 3205;
+    public const int ReloadBreakerCarriedOver = 3206;
+    public const int ReloadWatching = 3207;
+    public const int ReloadOff = 3208;
+    public const int ReloadNoFileEvents = 3209;
+    public const int ReloadWatcherFailed = 3210;
+    public const int ReloadFailedUnexpectedly = 3211;
+
+    // Deferral: 3301–3399.
+    public const int RequestDeferred = 3301;
+    public const int DeferralRefused = 3302;
+    public const int IdempotencyLookupFailed = 3303;
+
+    // The store: 3401–3499.
+    public const int StoreOpenFailedServingWithout = 3401;
+    public const int StoreInMemory = 3402;
+    public const int StoreFailedWhileRunning = 3410;
+}
