@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Bulwark.Deliveries;
+using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
@@ -43,7 +44,8 @@ internal sealed partial class GatewayDeferral
     }
 
     /// <summary>The path and query as sent on delivery: encoded as on the wire, so a decoded <c>%3F</c> or <c>%23</c> cannot become a query or a fragment.</summary>
-    public static string TargetOf(HttpRequest request) => request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
+    public static string TargetOf(HttpRequest request) =>
+        RawTarget.PathAndQuery(request.HttpContext) ?? request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
 
     /// <summary>A digest of the method, target and buffered body: a key sent again with another fingerprint is a reuse of the key for another request.</summary>
     public static async Task<string> FingerprintAsync(HttpRequest request, bool bodyBuffered, CancellationToken cancellationToken)

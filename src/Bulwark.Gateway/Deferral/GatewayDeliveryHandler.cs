@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Bulwark.Classification;
 using Bulwark.Deliveries;
 using Bulwark.Failover;
+using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Microsoft.Extensions.Options;
@@ -78,7 +79,7 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
         var (handler, route, entry, capture) = state;
         var provider = route.Providers[attempt.ProviderIndex];
         var envelope = entry.Envelope;
-        using var request = new HttpRequestMessage(new HttpMethod(envelope.Method ?? "POST"), provider.BaseUrl + (envelope.Target ?? "/"));
+        using var request = new HttpRequestMessage(new HttpMethod(envelope.Method ?? "POST"), RawTarget.Destination(provider.BaseUrl, envelope.Target ?? "/"));
         if (!envelope.Body.IsEmpty || envelope.ContentType is not null)
         {
             request.Content = new ReadOnlyMemoryContent(envelope.Body);

@@ -1,3 +1,4 @@
+using Bulwark.Gateway.Requests;
 using System.Globalization;
 using Bulwark.Classification;
 using Bulwark.Gateway.Configuration;

@@ -1,3 +1,5 @@
+using Bulwark.Gateway.Requests;
+
 namespace Bulwark.Gateway.Forwarding;
 
 /// <summary>Everything one client request carries through its attempts.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Requests;
 
 /// <summary>
 /// The path and query a provider receives: the client's request target byte for byte (RFC 9112 3.2), never decoded
