@@ -20,6 +20,9 @@ namespace Bulwark.Gateway.Forwarding;
 /// </summary>
 internal sealed partial class ForwardingHandler
 {
+    /// <summary>The longest wait a provider's Retry-After is taken to announce (longer ones are read as this).</summary>
+    private static readonly TimeSpan MaxRetryAfterHint = TimeSpan.FromDays(1);
+
     public const string StreamedBodyNotice = "off; the request body was too large to buffer, so it was sent once and never retried";
 
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
@@ -224,7 +227,9 @@ internal sealed partial class ForwardingHandler
                 request.BodyConsumed = true;
                 if (transformer.RetryAfter is { } retryAfter)
                 {
-                    request.NoteRetryAfter(attempt.ProviderIndex, handler._timeProvider.GetUtcNow() + retryAfter);
+                    // A provider's Retry-After is its own input: a huge one must not overflow the clock's arithmetic.
+                    var wait = retryAfter < MaxRetryAfterHint ? retryAfter : MaxRetryAfterHint;
+                    request.NoteRetryAfter(attempt.ProviderIndex, handler._timeProvider.GetUtcNow() + wait);
                 }
 
                 throw new UpstreamResponseException(heldBack, transformer.RetryAfter);

@@ -1,11 +1,13 @@
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Requests;
 
 namespace Bulwark.Gateway.Hosting;
 
 /// <summary>
-/// What the gateway checks of a request's HTTP/1.1 framing after Kestrel has parsed it, before anything else runs:
-/// the cases Kestrel accepts but a gateway must not (RFC 9112 6.1, 6.3).
+/// What the gateway checks of a request's HTTP/1.1 framing and target after Kestrel has parsed it, before anything else
+/// runs: the cases Kestrel accepts but a gateway must not (RFC 9112 6.1, 6.3), and a target that would leave its route
+/// at a provider that decodes before it resolves dot-segments.
 /// </summary>
 internal static class RequestFraming
 {
@@ -26,6 +28,13 @@ internal static class RequestFraming
                 ForwardingHandler.CorrelationIdOf(context.Request),
                 "The request has both Content-Length and Transfer-Encoding, so its length is ambiguous; it was refused and nothing was sent to a provider.")
                 .WriteAsync(context, 0);
+        }
+
+        // The raw target goes to the provider as sent. Kestrel resolved dot-segments between literal slashes for the
+        // route match, but "..%2F" or "..\" were no segments to it: a provider that decodes first would climb out.
+        if (RawTarget.HasHiddenDotSegment(context))
+        {
+            return GatewayProblem.BadRequestTarget(ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0);
         }
 
         return next(context);

@@ -76,6 +76,16 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    public static GatewayProblem BadRequestTarget(string correlationId) => new(
+        StatusCodes.Status400BadRequest,
+        "bad-request-target",
+        "Bad request target",
+        "The request path has a '.' or '..' segment next to an encoded separator (%2F, %5C) or a backslash, which a provider could resolve to a path outside the route; it was refused and nothing was sent to a provider.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
     public static GatewayProblem DeferralBodyTooLarge(string correlationId, long limit) => new(
         StatusCodes.Status413PayloadTooLarge,
         "bad-request-body",
@@ -268,8 +278,8 @@ internal sealed record GatewayProblem
     /// <summary>
     /// When a retry of a failed request can first succeed, if anything says: per provider, the later of its breaker's
     /// remaining break and the Retry-After it answered during this request; over the route, the earliest provider. A
-    /// provider that said nothing (its breaker closed, no Retry-After) gives no time; when none gives one, the last
-    /// outcome's own hint is all there is.
+    /// provider that said nothing (its breaker closed, no Retry-After) may serve a retry at once, so no route-wide time is
+    /// known then: only the last outcome's own hint is given, if it has one.
     /// </summary>
     private static TimeSpan? EarliestRetry(ForwardingRequest request, Exception? last, TimeProvider timeProvider)
     {
@@ -289,7 +299,12 @@ internal sealed record GatewayProblem
                 wait = asked - now;
             }
 
-            if (wait is { } w && (earliest is null || w < earliest))
+            if (wait is not { } w)
+            {
+                return HintOf(last);
+            }
+
+            if (earliest is null || w < earliest)
             {
                 earliest = w;
             }

@@ -23,6 +23,71 @@ internal static class RawTarget
     /// </summary>
     public static string? PathAndQuery(HttpContext context) => PathAndQuery(context.Features.Get<IHttpRequestFeature>()?.RawTarget);
 
+    /// <summary>
+    /// Whether the request's path has a <c>.</c> or <c>..</c> segment (in any mix of literal and percent-encoded dots)
+    /// delimited on either side by a separator that is not a literal <c>/</c>: <c>%2F</c>, <c>%5C</c> or <c>\</c>. Such
+    /// a segment is none to Kestrel's route match, yet a provider that decodes before it resolves would climb with it.
+    /// </summary>
+    public static bool HasHiddenDotSegment(HttpContext context) =>
+        context.Features.Get<IHttpRequestFeature>()?.RawTarget is { } raw && HasHiddenDotSegment(raw);
+
+    /// <inheritdoc cref="HasHiddenDotSegment(HttpContext)"/>
+    internal static bool HasHiddenDotSegment(string rawTarget)
+    {
+        int end = rawTarget.IndexOf('?');
+        var path = end < 0 ? rawTarget.AsSpan() : rawTarget.AsSpan(0, end);
+
+        // The common path has no hidden separator at all: one scan, nothing allocated.
+        if (path.IndexOf('\\') < 0 && path.IndexOf("%2f", StringComparison.OrdinalIgnoreCase) < 0 && path.IndexOf("%5c", StringComparison.OrdinalIgnoreCase) < 0)
+        {
+            return false;
+        }
+
+        int start = 0;
+        bool leftHidden = false;
+        for (int i = 0; i <= path.Length;)
+        {
+            int separator = i == path.Length ? 0 : SeparatorAt(path, i);
+            if (i == path.Length || separator > 0)
+            {
+                bool rightHidden = separator > 1 || (separator == 1 && path[i] == '\\');
+                if ((leftHidden || rightHidden) && DotsIn(path[start..i].ToString()) > 0)
+                {
+                    return true;
+                }
+
+                if (i == path.Length)
+                {
+                    break;
+                }
+
+                leftHidden = rightHidden;
+                i += separator;
+                start = i;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The length of the separator at <paramref name="i"/>: 1 for '/' or '\', 3 for %2F or %5C, 0 for none.</summary>
+    private static int SeparatorAt(ReadOnlySpan<char> path, int i)
+    {
+        if (path[i] is '/' or '\\')
+        {
+            return 1;
+        }
+
+        return path[i] == '%' && i + 2 < path.Length
+            && ((path[i + 1] == '2' && path[i + 2] is 'f' or 'F') || (path[i + 1] == '5' && path[i + 2] is 'c' or 'C'))
+            ? 3
+            : 0;
+    }
+
     /// <summary>The origin-form path and query of a raw request target, dot-segments resolved.</summary>
     internal static string? PathAndQuery(string? rawTarget)
     {
@@ -54,8 +119,9 @@ internal static class RawTarget
 
         foreach (char c in target)
         {
-            // Kestrel admits only visible ASCII in a request target; anything else is not forwarded verbatim.
-            if (c is <= ' ' or >= (char)0x7F)
+            // Kestrel admits only visible ASCII in a request target; anything else is not forwarded verbatim, nor is '#',
+            // which a URI would read as the start of a fragment and cut off.
+            if (c is <= ' ' or >= (char)0x7F or '#')
             {
                 return null;
             }

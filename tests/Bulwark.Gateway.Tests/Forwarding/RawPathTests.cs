@@ -76,6 +76,37 @@ public class RawPathTests(RawPathTests.Fixture fixture) : IClassFixture<RawPathT
         Assert.Equal(before, fixture.Upstream.Requests);
     }
 
+    /// <summary>
+    /// Dot-segments behind an encoded separator or a backslash are no segments to the route match, but a provider that
+    /// decodes before it resolves would climb out of the route with them: refused with a problem, never forwarded.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/..%2F..%2Fadmin")]
+    [InlineData("/api/%2e%2e%2fadmin")]
+    [InlineData("/api/x%2F..%2F..%2Fadmin")]
+    [InlineData("/api/..%5Cadmin")]
+    [InlineData("/api/x\\..\\..\\admin")]
+    [InlineData("/api/x/..%2f")]
+    public async Task DotSegmentsBehindEncodedSeparators_Are400_AndNotForwarded(string target)
+    {
+        int before = fixture.Upstream.Requests;
+
+        var response = await RawHttp.SendAsync(fixture.Gateway.BaseAddress, $"GET {target} HTTP/1.1\r\nHost: gateway\r\n\r\n");
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains("bad-request-target", response.Body, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Upstream.Requests);
+    }
+
+    /// <summary>A '#' in a raw target would start a URI fragment and cut the path short: the forwarder's encoding (%23) is kept.</summary>
+    [Fact]
+    public async Task HashInTarget_IsForwardedEncoded_NotCutOff()
+    {
+        var received = await SendAsync("/api/a#b?c=1");
+
+        Assert.Equal("/v1/api/a%23b?c=1", received);
+    }
+
     /// <summary>A NUL or a raw non-ASCII byte in the path: Kestrel refuses the target itself (an empty 400) before any route.</summary>
     [Theory]
     [InlineData("/api/a%00b")]

@@ -16,7 +16,7 @@ public class RetryAfterTests
 
         // The first eight requests are held until all eight have arrived, then all answer 429 at once: the eighth
         // failure in a row opens the breaker, so each request's retry (after the provider's Retry-After, capped at
-        // 0.3 s) meets an open breaker — the final outcome is the breaker's rejection, after an attempt was sent.
+        // 3 s, long enough for all eight failures to be recorded on a loaded machine) meets an open breaker — the final outcome is the breaker's rejection, after an attempt was sent.
         var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         provider.Behaviour = async (context, n) =>
         {
@@ -34,7 +34,7 @@ public class RetryAfterTests
               "Bulwark": {
                 "Pipelines": {
                   "default": {
-                    "Retry": { "MaxRetries": 2, "Backoff": "Constant", "Jitter": "None", "BaseDelay": "00:00:00", "MaxRetryAfter": "00:00:00.300" },
+                    "Retry": { "MaxRetries": 2, "Backoff": "Constant", "Jitter": "None", "BaseDelay": "00:00:00", "MaxRetryAfter": "00:00:03" },
                     "CircuitBreaker": { "Mode": "ConsecutiveFailures", "FailureThreshold": {{Concurrent}}, "BreakDuration": "00:00:30" },
                     "Timeout": { "Attempt": "00:00:20", "Total": "00:00:30" },
                     "Bulkhead": { "MaxConcurrency": 50, "QueueLimit": 50 }
@@ -107,4 +107,77 @@ public class RetryAfterTests
         Assert.Equal(9, problem.GetProperty("retryAfterSeconds").GetInt32());
         Assert.Equal(3, provider.Requests);
     }
+
+    [Fact]
+    public async Task ProviderRetryAfterOfDecades_IsStillATransientAnswer_RetriedAndReportedCappedAtADay()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = (context, _) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "2147483647";
+            return Task.CompletedTask;
+        };
+        await using var gateway = await GatewayUnderTest.StartAsync(SingleProvider(provider));
+
+        using var response = await gateway.Client.GetAsync("/api/chat");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await Problem.ReadAsync(response);
+        Assert.True(problem.GetProperty("retryable").GetBoolean());
+        Assert.True(problem.TryGetProperty("retryAfterSeconds", out var seconds) && seconds.ValueKind == System.Text.Json.JsonValueKind.Number, problem.ToString());
+        Assert.Equal(86400, seconds.GetInt32());
+        Assert.Equal(3, provider.Requests);
+    }
+
+    [Fact]
+    public async Task OneProviderSaysLaterAndAnotherNothing_NoRouteWideRetryAfterIsClaimed()
+    {
+        await using var throttled = await Upstream.StartAsync();
+        throttled.Behaviour = (context, _) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "20";
+            return Task.CompletedTask;
+        };
+        await using var failing = await Upstream.StartAsync();
+        failing.Behaviour = (context, _) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            return Task.CompletedTask;
+        };
+        string json = $$"""
+            {
+              "Bulwark": {
+                "Pipelines": { "default": {{Configs.FastPipeline}} },
+                "Providers": {
+                  "throttled": { "BaseUrl": "{{throttled.BaseAddress.ToString().TrimEnd('/')}}" },
+                  "failing": { "BaseUrl": "{{failing.BaseAddress.ToString().TrimEnd('/')}}" }
+                },
+                "Routes": [ { "Path": "/api/{**rest}", "Providers": [ "throttled", "failing" ], "Idempotent": true } ]
+              }
+            }
+            """;
+        await using var gateway = await GatewayUnderTest.StartAsync(json);
+
+        using var response = await gateway.Client.GetAsync("/api/chat");
+
+        // "failing" may serve a retry at once: telling the client to wait the throttled provider's 20 s would be false.
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await Problem.ReadAsync(response);
+        Assert.True(problem.GetProperty("retryable").GetBoolean());
+        Assert.Null(response.Headers.RetryAfter);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, problem.GetProperty("retryAfterSeconds").ValueKind);
+        Assert.True(failing.Requests > 0);
+    }
+
+    private static string SingleProvider(Upstream provider) => $$"""
+        {
+          "Bulwark": {
+            "Pipelines": { "default": {{Configs.FastPipeline}} },
+            "Providers": { "throttled": { "BaseUrl": "{{provider.BaseAddress.ToString().TrimEnd('/')}}" } },
+            "Routes": [ { "Path": "/api/{**rest}", "Providers": [ "throttled" ] } ]
+          }
+        }
+        """;
 }
