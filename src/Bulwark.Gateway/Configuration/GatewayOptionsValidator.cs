@@ -1,6 +1,5 @@
 using Bulwark.Configuration;
 using Bulwark.Gateway.Limits;
-using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Configuration;
@@ -10,7 +9,7 @@ namespace Bulwark.Gateway.Configuration;
 /// the engine's pipelines, then providers (URLs, pipeline references, header sources) and routes (templates, provider
 /// references, duplicates).
 /// </summary>
-internal sealed class GatewayOptionsValidator(Func<string, string?> environment) : IValidateOptions<GatewayOptions>
+internal sealed class GatewayOptionsValidator(Func<string, string?> environment, RouteTemplateCheck routeTemplates) : IValidateOptions<GatewayOptions>
 {
     private const string Root = "Bulwark";
 
@@ -266,7 +265,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
         }
     }
 
-    private static void ValidateRoutes(GatewayOptions options, List<string> errors)
+    private void ValidateRoutes(GatewayOptions options, List<string> errors)
     {
         if (options.Routes.Count == 0)
         {
@@ -289,13 +288,9 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
             }
             else
             {
-                try
+                if (routeTemplates.Parse(route.Path, out string? problem) is null)
                 {
-                    RoutePatternFactory.Parse(route.Path);
-                }
-                catch (RoutePatternException e)
-                {
-                    errors.Add($"{path}:Path: '{route.Path}' is not a valid route template: {e.Message}");
+                    errors.Add($"{path}:Path: '{route.Path}' is not a valid route template: {problem}");
                 }
 
                 string key = string.Join(' ', route.Methods.Select(m => m?.ToUpperInvariant()).Order(StringComparer.Ordinal)) + " " + route.Path.TrimEnd('/');

@@ -124,6 +124,32 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.False(File.Exists(store), "check-config must not create the store");
     }
 
+    [Theory]
+    [InlineData("/c1/{a:foo}", "the constraint 'foo' is unknown; use one of alpha, bool, datetime, decimal, double, file, float, guid, int, length, long, max, maxlength, min, minlength, nonfile, range, required.")]
+    [InlineData("/c1/{a:regex(()}", "the constraint 'regex' is not available in the gateway; use one of alpha, bool, datetime, decimal, double, file, float, guid, int, length, long, max, maxlength, min, minlength, nonfile, range, required.")]
+    [InlineData("/c1/{a:int(5)}", "the constraint 'int(5)' cannot be created: Could not find a constructor for constraint type 'IntRouteConstraint' with the following number of parameters: 1.")]
+    [InlineData("/c1/{a:range(5,x)}", "the constraint 'range(5,x)' cannot be created: ")]
+    [InlineData("/c1/{a", "There is an incomplete parameter in the route template. Check that each '{' character has a matching '}' character.")]
+    [InlineData("/c1/a}", "There is an incomplete parameter in the route template. Check that each '{' character has a matching '}' character.")]
+    [InlineData("/c1/{a}{b}", "A path segment cannot contain two consecutive parameters. They must be separated by a '/' or by a literal string.")]
+    [InlineData("/c1/{**a}/x", "A catch-all parameter can only appear as the last segment of the route template.")]
+    [InlineData("/c1/{a}/{A}", "The route parameter name 'A' appears more than one time in the route template.")]
+    [InlineData("/c1//x", "The route template separator character '/' cannot appear consecutively. It must be separated by either a parameter or a literal value.")]
+    public async Task CheckConfig_MalformedRouteTemplate_Exits1_NamingTheRouteAndWhy(string template, string reason)
+    {
+        string config = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002")).Replace(
+            "{ \"Path\": \"/api/{**rest}\", \"Providers\": [ \"primary\", \"secondary\" ]  }",
+            $"{{ \"Path\": \"/api/{{**rest}}\", \"Providers\": [ \"primary\" ] }}, {{ \"Path\": \"{template}\", \"Providers\": [ \"secondary\" ] }}",
+            StringComparison.Ordinal));
+
+        var (exit, output, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("the configuration has 1 error(s)", error, StringComparison.Ordinal);
+        Assert.Contains($"  - Bulwark:Routes:1:Path: '{template}' is not a valid route template: {reason}", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CheckConfig_TwentyThousandRoutes_FinishesWellWithinBound()
     {
