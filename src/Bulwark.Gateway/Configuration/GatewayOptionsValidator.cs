@@ -224,9 +224,13 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                     continue;
                 }
 
-                if (string.IsNullOrWhiteSpace(headerName) || headerName.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c)))
+                if (ProviderHeaderNames.Refusal(headerName) is { } refusal)
                 {
-                    errors.Add($"{headerPath}: '{headerName}' is not a valid header name.");
+                    errors.Add($"{headerPath}: {refusal}");
+                    if (headerName.Length == 0)
+                    {
+                        continue;
+                    }
                 }
 
                 if ((header.FromEnvironment is null) == (header.Value is null))
