@@ -16,7 +16,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>(options.ConfigurationErrors);
+        var errors = new List<string>();
         errors.AddRange(BulwarkOptionsValidator.ValidatePipelines(options, Root));
         ValidateProviders(options, errors);
         ValidateRoutes(options, errors);
@@ -30,6 +30,10 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
         ValidateShutdown(options.Shutdown, errors);
         ValidateStorage(options, errors);
         ValidateReload(options.Reload, errors);
+
+        // A value that could not be read is reported by itself, not again by the rules that saw its stand-in.
+        errors.RemoveAll(e => UnreadSetting.IsDerived(e, options.UnreadPaths));
+        errors.InsertRange(0, options.ConfigurationErrors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -151,6 +151,42 @@ public sealed class CheckConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckConfig_TypeAndEnumErrors_AreTheOnlyErrors_NoFalseErrorFromWhatCouldNotBeRead()
+    {
+        string json = """
+            {
+              "Bulwark": {
+                "Pipelines": { "default": { "Retry": { "Backoff": "Sideways" } }, "slow": "not a section" },
+                "Providers": {
+                  "primary": { "BaseUrl": "http://127.0.0.1:9001", "Pipeline": "slow" },
+                  "secondary": "not a section"
+                },
+                "Routes": [
+                  { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ], "Timeout": "soon" },
+                  { "Path": "/b/{**rest}", "Providers": [ "primary" ], "OnFailure": "Retry" },
+                  { "Path": "/c/{**rest}", "Providers": [ "ghost" ] }
+                ]
+              }
+            }
+            """;
+        string config = Write(json);
+
+        var (exit, _, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        string[] expected =
+        [
+            "Bulwark:Pipelines:default:Retry:Backoff: 'Sideways' is not a valid value; use one of Constant, Linear, Exponential, Fibonacci.",
+            "Bulwark:Pipelines:slow: expects a section of settings, not the value 'not a section'.",
+            "Bulwark:Providers:secondary: expects a section of settings, not the value 'not a section'.",
+            "Bulwark:Routes:0:Timeout: 'soon' is not a duration; use [d.]hh:mm:ss[.fff], for example 00:00:02 or 00:00:00.250.",
+            "Bulwark:Routes:1:OnFailure: 'Retry' is not a valid value; use one of Fail, Defer.",
+            "Bulwark:Routes:2:Providers:0: no provider named 'ghost' (configured: primary, secondary).",
+        ];
+        Assert.Equal(expected.Select(e => "  - " + e), error.ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith("  - ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task CheckConfig_TwentyThousandRoutes_FinishesWellWithinBound()
     {
         // Speed is measured by the benchmark; this catches a return to work that grows with the square of the routes.
