@@ -1,6 +1,5 @@
 using Bulwark.Configuration;
 using Bulwark.Gateway.Limits;
-using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Configuration;
@@ -10,14 +9,14 @@ namespace Bulwark.Gateway.Configuration;
 /// the engine's pipelines, then providers (URLs, pipeline references, header sources) and routes (templates, provider
 /// references, duplicates).
 /// </summary>
-internal sealed class GatewayOptionsValidator(Func<string, string?> environment) : IValidateOptions<GatewayOptions>
+internal sealed class GatewayOptionsValidator(Func<string, string?> environment, RouteTemplateCheck routeTemplates) : IValidateOptions<GatewayOptions>
 {
     private const string Root = "Bulwark";
 
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>(options.ConfigurationErrors);
+        var errors = new List<string>();
         errors.AddRange(BulwarkOptionsValidator.ValidatePipelines(options, Root));
         ValidateProviders(options, errors);
         ValidateRoutes(options, errors);
@@ -31,6 +30,10 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
         ValidateShutdown(options.Shutdown, errors);
         ValidateStorage(options, errors);
         ValidateReload(options.Reload, errors);
+
+        // A value that could not be read is reported by itself, not again by the rules that saw its stand-in.
+        errors.RemoveAll(e => UnreadSetting.IsDerived(e, options.UnreadPaths));
+        errors.InsertRange(0, options.ConfigurationErrors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -225,9 +228,13 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
                     continue;
                 }
 
-                if (string.IsNullOrWhiteSpace(headerName) || headerName.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c)))
+                if (ProviderHeaderNames.Refusal(headerName) is { } refusal)
                 {
-                    errors.Add($"{headerPath}: '{headerName}' is not a valid header name.");
+                    errors.Add($"{headerPath}: {refusal}");
+                    if (headerName.Length == 0)
+                    {
+                        continue;
+                    }
                 }
 
                 if ((header.FromEnvironment is null) == (header.Value is null))
@@ -266,7 +273,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
         }
     }
 
-    private static void ValidateRoutes(GatewayOptions options, List<string> errors)
+    private void ValidateRoutes(GatewayOptions options, List<string> errors)
     {
         if (options.Routes.Count == 0)
         {
@@ -289,13 +296,9 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment)
             }
             else
             {
-                try
+                if (routeTemplates.Parse(route.Path, out string? problem) is null)
                 {
-                    RoutePatternFactory.Parse(route.Path);
-                }
-                catch (RoutePatternException e)
-                {
-                    errors.Add($"{path}:Path: '{route.Path}' is not a valid route template: {e.Message}");
+                    errors.Add($"{path}:Path: '{route.Path}' is not a valid route template: {problem}");
                 }
 
                 string key = string.Join(' ', route.Methods.Select(m => m?.ToUpperInvariant()).Order(StringComparer.Ordinal)) + " " + route.Path.TrimEnd('/');

@@ -1,6 +1,7 @@
 using System.Text;
 using Bulwark.AspNetCore.Admin;
 using Bulwark.Gateway.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Hosting;
@@ -18,12 +19,15 @@ internal static class GatewayConfiguration
     {
         if (settings.ConfigPath is { } path)
         {
-            configuration.AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
+            // As AddJsonFile, with child keys indexed: checking and binding stay linear in the number of routes.
+            var file = new IndexedJsonConfigurationSource { Path = Path.GetFullPath(path), Optional = false, ReloadOnChange = false };
+            file.ResolveFileProvider();
+            configuration.Add(file);
         }
 
         if (settings.ConfigJson is { } json)
         {
-            configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+            configuration.Add(new IndexedJsonStreamConfigurationSource { Stream = new MemoryStream(Encoding.UTF8.GetBytes(json)) });
         }
 
         if (settings.EnvironmentOverrides)
@@ -36,7 +40,10 @@ internal static class GatewayConfiguration
     public static void AddOptions(IServiceCollection services, IConfiguration configuration, Func<string, string?> environment)
     {
         services.AddBulwarkOptions<GatewayOptions>(configuration.GetSection("Bulwark"), environment, GatewayDefaults.Pipeline);
-        services.AddSingleton<IValidateOptions<GatewayOptions>>(new GatewayOptionsValidator(environment));
+        // Route templates are checked against the routing's own constraint resolution (a web application has it already).
+        services.AddRoutingCore();
+        services.TryAddSingleton<RouteTemplateCheck>();
+        services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => new GatewayOptionsValidator(environment, sp.GetRequiredService<RouteTemplateCheck>()));
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Limits;
-using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Primitives;
 
 namespace Bulwark.Gateway.Reload;
@@ -11,7 +11,16 @@ namespace Bulwark.Gateway.Reload;
 /// <see cref="LiveGatewayConfiguration"/>): new paths answer, removed ones fall through to the 404 fallback. Each
 /// endpoint carries its route's per-client rate limiter policy, as <c>RequireRateLimiting</c> would attach it.
 /// </summary>
-internal sealed class GatewayRouteEndpointDataSource(LiveGatewayConfiguration live, ForwardingHandler handler, InFlightRequests inFlight) : EndpointDataSource
+/// <remarks>
+/// Validation refuses a template the routing cannot use; should one reach this point anyway, its route is left out and
+/// logged, for the routing builds one matcher over every endpoint, and a single bad one would fail every request.
+/// </remarks>
+internal sealed partial class GatewayRouteEndpointDataSource(
+    LiveGatewayConfiguration live,
+    ForwardingHandler handler,
+    InFlightRequests inFlight,
+    RouteTemplateCheck templates,
+    ILogger<GatewayRouteEndpointDataSource> logger) : EndpointDataSource
 {
     private Built? _built;
 
@@ -38,8 +47,14 @@ internal sealed class GatewayRouteEndpointDataSource(LiveGatewayConfiguration li
         var endpoints = new List<Endpoint>(table.Routes.Count);
         foreach (var route in table.Routes)
         {
+            if (templates.Parse(route.Path, out string? problem) is not { } pattern)
+            {
+                Log.RouteLeftOut(logger, route.Path, problem!);
+                continue;
+            }
+
             RequestDelegate forward = context => handler.HandleAsync(context, route, inFlight);
-            var builder = new RouteEndpointBuilder(forward, RoutePatternFactory.Parse(route.Path), order: 0)
+            var builder = new RouteEndpointBuilder(forward, pattern, order: 0)
             {
                 DisplayName = $"bulwark route {route.Path}",
             };
@@ -59,6 +74,12 @@ internal sealed class GatewayRouteEndpointDataSource(LiveGatewayConfiguration li
         }
 
         return endpoints;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3212, Level = LogLevel.Error, Message = "The route {Path} is left out of routing: not a valid route template: {Problem}")]
+        public static partial void RouteLeftOut(ILogger logger, string path, string problem);
     }
 
     private sealed record Built(GatewayRouteTable Table, IReadOnlyList<Endpoint> Endpoints);

@@ -12,11 +12,18 @@ internal static class BulwarkConfigurationReader
     public static void Read(IConfiguration section, BulwarkOptions options, Func<string, string?> environment, Func<BulwarkPipelineOptions>? defaultPipeline = null)
     {
         string path = section is IConfigurationSection named ? named.Path : "Bulwark";
-        int before = options.ConfigurationErrors.Count;
-        ConfigurationChecker.Check(section, options.GetType(), path, options.ConfigurationErrors, options.ConfigurationWarnings);
-        if (options.ConfigurationErrors.Count == before)
+        var unread = new List<UnreadSetting>();
+        ConfigurationChecker.Check(section, options.GetType(), path, options.ConfigurationErrors, options.ConfigurationWarnings, unread);
+        if (unread.Count == 0)
         {
             section.Bind(options);
+        }
+        else
+        {
+            // Everything else still binds, so that validation reports the other errors too, and none that only follows
+            // from a value it could not read (such as "no route" when one route's timeout is not a duration).
+            BindReadable(section, path, options, unread);
+            options.UnreadPaths.AddRange(unread.Select(static u => u.Path));
         }
 
         if (defaultPipeline is not null && !options.Pipelines.ContainsKey(BulwarkOptions.DefaultPipelineName))
@@ -26,5 +33,47 @@ internal static class BulwarkConfigurationReader
 
         bool modeSetInFile = section.GetSection($"Pipelines:{BulwarkOptions.DefaultPipelineName}:CircuitBreaker:Mode").Value is not null;
         SeedEnvironmentVariables.Apply(options, environment, modeSetInFile);
+    }
+
+    private static void BindReadable(IConfiguration section, string path, BulwarkOptions options, List<UnreadSetting> unread)
+    {
+        var left = new HashSet<string>(unread.Select(static u => u.Path), StringComparer.OrdinalIgnoreCase);
+        var values = new List<KeyValuePair<string, string?>>();
+        foreach (var pair in section.AsEnumerable())
+        {
+            if (!IsUnder(pair.Key, left))
+            {
+                values.Add(pair);
+            }
+        }
+
+        foreach (var setting in unread)
+        {
+            if (setting.StandIn is { } standIn)
+            {
+                values.Add(standIn);
+            }
+        }
+
+        using var readable = new ConfigurationRoot([new IndexedMemoryConfigurationProvider(values)]);
+        readable.GetSection(path).Bind(options);
+    }
+
+    private static bool IsUnder(string key, HashSet<string> paths)
+    {
+        if (paths.Contains(key))
+        {
+            return true;
+        }
+
+        for (int i = key.IndexOf(':', StringComparison.Ordinal); i > 0; i = key.IndexOf(':', i + 1))
+        {
+            if (paths.Contains(key[..i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -14,6 +14,9 @@ public class BulwarkOptions
     /// <summary>Gets errors found while reading configuration, reported by validation together with every other error.</summary>
     internal List<string> ConfigurationErrors { get; } = [];
 
+    /// <summary>Gets the paths of the settings that could not be read, and so were not bound: errors that follow from them are not reported.</summary>
+    internal List<string> UnreadPaths { get; } = [];
+
     /// <summary>Gets warnings found while reading configuration (unknown keys).</summary>
     internal List<string> ConfigurationWarnings { get; } = [];
 }

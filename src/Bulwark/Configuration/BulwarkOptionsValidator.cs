@@ -23,7 +23,7 @@ internal sealed class BulwarkOptionsValidator : IValidateOptions<BulwarkOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>(options.ConfigurationErrors);
-        errors.AddRange(ValidatePipelines(options, _rootPath));
+        errors.AddRange(ValidatePipelines(options, _rootPath).Where(e => !UnreadSetting.IsDerived(e, options.UnreadPaths)));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

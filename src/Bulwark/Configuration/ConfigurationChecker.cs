@@ -12,30 +12,43 @@ namespace Bulwark.Configuration;
 /// </summary>
 internal static class ConfigurationChecker
 {
-    public static void Check(IConfiguration section, Type type, string path, List<string> errors, List<string> warnings)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> SettableByType = new();
+
+    /// <param name="section">The section to check.</param>
+    /// <param name="type">The options type it binds to.</param>
+    /// <param name="path">The section's path, for messages.</param>
+    /// <param name="errors">Receives every value that cannot be read.</param>
+    /// <param name="warnings">Receives every unknown key.</param>
+    /// <param name="unread">Receives, for each error, the setting left out of binding and what stands in for it.</param>
+    public static void Check(IConfiguration section, Type type, string path, List<string> errors, List<string> warnings, List<UnreadSetting>? unread = null) =>
+        CheckSection([.. section.GetChildren()], type, path, new CheckState(errors, warnings, unread ?? []));
+
+    private static void CheckSection(List<IConfigurationSection> children, Type type, string path, CheckState state)
     {
         var properties = Settable(type);
-        foreach (var child in section.GetChildren())
+        foreach (var child in children)
         {
             string childPath = $"{path}:{child.Key}";
             if (!properties.TryGetValue(child.Key, out var property))
             {
-                warnings.Add(UnknownKey(childPath, child.Key, properties.Keys));
+                state.Warnings.Add(UnknownKey(childPath, child.Key, properties.Keys));
                 continue;
             }
 
-            CheckValue(child, property.PropertyType, childPath, errors, warnings);
+            CheckValue(child, property.PropertyType, childPath, Position.Property, state);
         }
     }
 
-    private static void CheckValue(IConfigurationSection section, Type type, string path, List<string> errors, List<string> warnings)
+    private static void CheckValue(IConfigurationSection section, Type type, string path, Position position, CheckState state)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
-        bool hasChildren = section.GetChildren().Any();
+        // Read once: each read of a section's children asks every configuration provider.
+        List<IConfigurationSection> children = [.. section.GetChildren()];
+        bool hasChildren = children.Count > 0;
 
         if (typeof(Delegate).IsAssignableFrom(target) || target == typeof(Type))
         {
-            errors.Add($"{path}: cannot be set from configuration; set it in code.");
+            state.Error(path, $"{path}: cannot be set from configuration; set it in code.", StandIn(path, target, position));
             return;
         }
 
@@ -43,51 +56,75 @@ internal static class ConfigurationChecker
         {
             if (hasChildren)
             {
-                errors.Add($"{path}: expects a single value, not a section.");
+                state.Error(path, $"{path}: expects a single value, not a section.", StandIn(path, target, position));
             }
             else if (section.Value is { Length: 0 } && target != typeof(string) && Nullable.GetUnderlyingType(type) is null)
             {
                 // An empty string (or an empty JSON array, which the JSON provider stores as "") cannot bind to a value type.
-                errors.Add($"{path}: is empty; expects {Describe(target)}.");
+                state.Error(path, $"{path}: is empty; expects {Describe(target)}.", StandIn(path, target, position));
             }
             else if (section.Value is { Length: > 0 } value && !TryConvert(value, target))
             {
-                errors.Add($"{path}: '{value}' is not {Describe(target)}.");
+                state.Error(path, $"{path}: '{value}' is not {Describe(target)}.", StandIn(path, target, position));
             }
 
             return;
         }
 
-        if (DictionaryValueType(target) is { } valueType)
-        {
-            foreach (var child in section.GetChildren())
-            {
-                CheckValue(child, valueType, $"{path}:{child.Key}", errors, warnings);
-            }
-
-            return;
-        }
-
-        if (ElementType(target) is { } elementType)
-        {
-            foreach (var child in section.GetChildren())
-            {
-                CheckValue(child, elementType, $"{path}:{child.Key}", errors, warnings);
-            }
-
-            return;
-        }
-
+        var valueType = DictionaryValueType(target);
+        var elementType = valueType is null ? ElementType(target) : null;
         if (!hasChildren && section.Value is { Length: > 0 } scalar)
         {
-            errors.Add($"{path}: expects a section of settings, not the value '{scalar}'.");
+            // The binder would leave the setting as it is, silently: a list or a section given as one value.
+            string expected = valueType is not null ? "a section of named entries" : elementType is not null ? "a list" : "a section of settings";
+            state.Error(path, $"{path}: expects {expected}, not the value '{scalar}'.", StandIn(path, target, position));
             return;
         }
 
-        Check(section, target, path, errors, warnings);
+        if (valueType is not null)
+        {
+            foreach (var child in children)
+            {
+                CheckValue(child, valueType, $"{path}:{child.Key}", Position.DictionaryValue, state);
+            }
+
+            return;
+        }
+
+        if (elementType is not null)
+        {
+            foreach (var child in children)
+            {
+                CheckValue(child, elementType, $"{path}:{child.Key}", Position.ListElement, state);
+            }
+
+            return;
+        }
+
+        CheckSection(children, target, path, state);
     }
 
-    private static Dictionary<string, PropertyInfo> Settable(Type type)
+    /// <summary>
+    /// What binds in place of a value that cannot be read: nothing for a setting (it keeps its default) or a dictionary's
+    /// scalar entry; for an element of a list of values, the whole list keeps its default (dropping the element alone would
+    /// move the ones after it to other indexes); for an entry of settings in a list or by name (a route, a provider, a
+    /// pipeline), an empty one, so that indexes stay and references to its name still find it.
+    /// </summary>
+    private static UnreadSetting StandIn(string path, Type target, Position position)
+    {
+        bool section = !IsScalar(target) && ElementType(target) is null && DictionaryValueType(target) is null;
+        return position switch
+        {
+            Position.ListElement or Position.DictionaryValue when section => new UnreadSetting(path, new($"{path}:{UnreadSetting.Placeholder}", string.Empty)),
+            Position.ListElement => new UnreadSetting(path[..path.LastIndexOf(':')], null),
+            _ => new UnreadSetting(path, null),
+        };
+    }
+
+    // Per type, not per section: a list of routes would otherwise reflect over the route type once per route.
+    private static Dictionary<string, PropertyInfo> Settable(Type type) => SettableByType.GetOrAdd(type, static t => FindSettable(t));
+
+    private static Dictionary<string, PropertyInfo> FindSettable(Type type)
     {
         var result = new Dictionary<string, PropertyInfo>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -212,6 +249,22 @@ internal static class ConfigurationChecker
         }
 
         return previous[b.Length];
+    }
+
+    private enum Position
+    {
+        Property,
+        ListElement,
+        DictionaryValue,
+    }
+
+    private sealed record CheckState(List<string> Errors, List<string> Warnings, List<UnreadSetting> Unread)
+    {
+        public void Error(string path, string message, UnreadSetting unread)
+        {
+            Errors.Add(message);
+            Unread.Add(unread);
+        }
     }
 
     internal static string Format(object? value) => value switch

@@ -124,6 +124,85 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.False(File.Exists(store), "check-config must not create the store");
     }
 
+    [Theory]
+    [InlineData("/c1/{a:foo}", "the constraint 'foo' is unknown; use one of alpha, bool, datetime, decimal, double, file, float, guid, int, length, long, max, maxlength, min, minlength, nonfile, range, required.")]
+    [InlineData("/c1/{a:regex(()}", "the constraint 'regex' is not available in the gateway; use one of alpha, bool, datetime, decimal, double, file, float, guid, int, length, long, max, maxlength, min, minlength, nonfile, range, required.")]
+    [InlineData("/c1/{a:int(5)}", "the constraint 'int(5)' cannot be created: Could not find a constructor for constraint type 'IntRouteConstraint' with the following number of parameters: 1.")]
+    [InlineData("/c1/{a:range(5,x)}", "the constraint 'range(5,x)' cannot be created: ")]
+    [InlineData("/c1/{a", "There is an incomplete parameter in the route template. Check that each '{' character has a matching '}' character.")]
+    [InlineData("/c1/a}", "There is an incomplete parameter in the route template. Check that each '{' character has a matching '}' character.")]
+    [InlineData("/c1/{a}{b}", "A path segment cannot contain two consecutive parameters. They must be separated by a '/' or by a literal string.")]
+    [InlineData("/c1/{**a}/x", "A catch-all parameter can only appear as the last segment of the route template.")]
+    [InlineData("/c1/{a}/{A}", "The route parameter name 'A' appears more than one time in the route template.")]
+    [InlineData("/c1//x", "The route template separator character '/' cannot appear consecutively. It must be separated by either a parameter or a literal value.")]
+    public async Task CheckConfig_MalformedRouteTemplate_Exits1_NamingTheRouteAndWhy(string template, string reason)
+    {
+        string config = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002")).Replace(
+            "{ \"Path\": \"/api/{**rest}\", \"Providers\": [ \"primary\", \"secondary\" ]  }",
+            $"{{ \"Path\": \"/api/{{**rest}}\", \"Providers\": [ \"primary\" ] }}, {{ \"Path\": \"{template}\", \"Providers\": [ \"secondary\" ] }}",
+            StringComparison.Ordinal));
+
+        var (exit, output, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("the configuration has 1 error(s)", error, StringComparison.Ordinal);
+        Assert.Contains($"  - Bulwark:Routes:1:Path: '{template}' is not a valid route template: {reason}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_TypeAndEnumErrors_AreTheOnlyErrors_NoFalseErrorFromWhatCouldNotBeRead()
+    {
+        string json = """
+            {
+              "Bulwark": {
+                "Pipelines": { "default": { "Retry": { "Backoff": "Sideways" } }, "slow": "not a section" },
+                "Providers": {
+                  "primary": { "BaseUrl": "http://127.0.0.1:9001", "Pipeline": "slow" },
+                  "secondary": "not a section"
+                },
+                "Routes": [
+                  { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ], "Timeout": "soon" },
+                  { "Path": "/b/{**rest}", "Providers": [ "primary" ], "OnFailure": "Retry" },
+                  { "Path": "/c/{**rest}", "Providers": [ "ghost" ] }
+                ]
+              }
+            }
+            """;
+        string config = Write(json);
+
+        var (exit, _, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        string[] expected =
+        [
+            "Bulwark:Pipelines:default:Retry:Backoff: 'Sideways' is not a valid value; use one of Constant, Linear, Exponential, Fibonacci.",
+            "Bulwark:Pipelines:slow: expects a section of settings, not the value 'not a section'.",
+            "Bulwark:Providers:secondary: expects a section of settings, not the value 'not a section'.",
+            "Bulwark:Routes:0:Timeout: 'soon' is not a duration; use [d.]hh:mm:ss[.fff], for example 00:00:02 or 00:00:00.250.",
+            "Bulwark:Routes:1:OnFailure: 'Retry' is not a valid value; use one of Fail, Defer.",
+            "Bulwark:Routes:2:Providers:0: no provider named 'ghost' (configured: primary, secondary).",
+        ];
+        Assert.Equal(expected.Select(e => "  - " + e), error.ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith("  - ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task CheckConfig_TwentyThousandRoutes_FinishesWellWithinBound()
+    {
+        // Speed is measured by the benchmark; this catches a return to work that grows with the square of the routes.
+        const int Routes = 20_000;
+        var routes = string.Join(",\n", Enumerable.Range(0, Routes).Select(i => $$"""{ "Path": "/r{{i}}/{**rest}", "Providers": [ "primary" ], "Methods": [ "GET" ] }"""));
+        string config = Write($$"""
+            { "Bulwark": { "Providers": { "primary": { "BaseUrl": "http://127.0.0.1:9001" } }, "Routes": [ {{routes}} ] } }
+            """);
+
+        var (exit, output, error) = await RunAsync(TimeSpan.FromSeconds(30), "check-config", "--config", config);
+
+        Assert.Equal(string.Empty, error);
+        Assert.Equal(0, exit);
+        Assert.Contains($": valid ({Routes} route(s), 1 provider(s), 1 pipeline(s)).", output, StringComparison.Ordinal);
+    }
+
     private string Write(string json)
     {
         string path = Path.Combine(_directory, $"{Guid.NewGuid():N}.json");
@@ -131,14 +210,17 @@ public sealed class CheckConfigCommandTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunAsync(TimeSpan.FromSeconds(60), args);
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         int exit = await Poll.WithinAsync(
-            GatewayCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }),
+            // On the thread pool: the configuration is read synchronously, and the deadline must bound that too.
+            Task.Run(() => GatewayCli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error })),
             "check-config to finish",
-            TimeSpan.FromSeconds(60));
+            timeout);
         return (exit, output.ToString(), error.ToString());
     }
 }

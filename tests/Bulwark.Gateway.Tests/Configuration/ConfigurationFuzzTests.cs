@@ -3,6 +3,12 @@ using System.Text.Json.Nodes;
 using Bulwark.Gateway.Cli;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
@@ -11,6 +17,9 @@ namespace Bulwark.Gateway.Tests.Configuration;
 /// <summary>
 /// Mutates a valid configuration file at random (seeded) and loads each result as <c>serve</c> and <c>check-config</c>
 /// do: each must be accepted, or rejected with the listed errors or a JSON error, and never crash the configuration code.
+/// An accepted configuration must serve: the gateway built from it answers <c>/health/live</c> with 200. A rejected one
+/// must carry no false error: nothing said to be missing that the file has (a route, a provider, a pipeline), and no
+/// error twice.
 /// </summary>
 public sealed class ConfigurationFuzzTests(ITestOutputHelper output) : IDisposable
 {
@@ -65,11 +74,13 @@ public sealed class ConfigurationFuzzTests(ITestOutputHelper output) : IDisposab
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void Load_RandomlyMutatedConfigurations_AcceptOrRejectCleanly_NeverCrash()
+    public async Task Load_RandomlyMutatedConfigurations_AcceptOrRejectCleanly_NeverCrash()
     {
         var random = new Random(Seed);
         int accepted = 0, rejected = 0, json = 0;
         var unexpected = new List<string>();
+        var falseErrors = new List<string>();
+        var notServing = new List<string>();
         for (int i = 0; i < Count; i++)
         {
             string text = Mutate(random, out string mutations);
@@ -82,26 +93,51 @@ public sealed class ConfigurationFuzzTests(ITestOutputHelper output) : IDisposab
                 // What check-config and the admin endpoint do with an accepted configuration must not crash either.
                 _ = CheckConfigCommand.Summary(path, loaded);
                 _ = CheckConfigCommand.Report(ProductionReadiness.Evaluate(loaded.Options, loaded.Configuration));
-                accepted++;
             }
             catch (OptionsValidationException e)
             {
                 Assert.NotEmpty(e.Failures);
                 Assert.All(e.Failures, failure => Assert.StartsWith("Bulwark:", failure, StringComparison.Ordinal));
+                falseErrors.AddRange(FalseErrors(text, e.Failures).Select(f => $"#{i} ({mutations}): {f}"));
                 rejected++;
+                continue;
             }
             catch (InvalidDataException e) when (e.GetBaseException() is JsonException or FormatException)
             {
                 json++;
+                continue;
             }
             catch (Exception e)
             {
                 unexpected.Add($"#{i} ({mutations}): {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
+                continue;
+            }
+
+            // The options are valid: the gateway built from them, as serve builds it, either refuses to start with the
+            // errors of its other components (as check-config reports them) or serves.
+            try
+            {
+                if (await LiveStatusAsync(path, i) is var status and not 200)
+                {
+                    notServing.Add($"#{i} ({mutations}): /health/live answered {status}");
+                }
+
+                accepted++;
+            }
+            catch (OptionsValidationException e)
+            {
+                Assert.NotEmpty(e.Failures);
+                falseErrors.AddRange(FalseErrors(text, e.Failures).Select(f => $"#{i} ({mutations}): {f}"));
+                rejected++;
+            }
+            catch (Exception e)
+            {
+                unexpected.Add($"#{i} ({mutations}): serving: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
             }
         }
 
-        output.WriteLine($"{Count} mutated configurations (seed {Seed}): {accepted} accepted, {rejected} rejected by validation, {json} JSON errors, {unexpected.Count} unexpected exceptions.");
-        foreach (var failure in unexpected.Take(10))
+        output.WriteLine($"{Count} mutated configurations (seed {Seed}): {accepted} accepted, {rejected} rejected by validation, {json} JSON errors, {unexpected.Count} unexpected exceptions, {falseErrors.Count} false errors, {notServing.Count} accepted but not serving.");
+        foreach (var failure in unexpected.Concat(falseErrors).Concat(notServing).Take(20))
         {
             output.WriteLine(failure);
         }
@@ -109,6 +145,84 @@ public sealed class ConfigurationFuzzTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(Count, accepted + rejected + json + unexpected.Count);
         Assert.True(accepted > 0 && rejected > 0 && json > 0, $"the mutations should reach every outcome: {accepted}/{rejected}/{json}");
         Assert.Empty(unexpected);
+        Assert.Empty(falseErrors);
+        Assert.Empty(notServing);
+    }
+
+    /// <summary>
+    /// The errors that say something false of the file: that it has no route while it lists a route with settings, that a
+    /// provider or pipeline it defines does not exist, or the same error twice.
+    /// </summary>
+    private static IEnumerable<string> FalseErrors(string text, IEnumerable<string> failures)
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text))).Build();
+        var bulwark = configuration.GetSection("Bulwark");
+        bool hasRoute = bulwark.GetSection("Routes").GetChildren().Any(route => route.GetChildren().Any());
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var failure in failures)
+        {
+            if (!seen.Add(failure))
+            {
+                yield return "reported twice: " + failure;
+            }
+
+            if (hasRoute && failure.StartsWith("Bulwark:Routes: no route is configured", StringComparison.Ordinal))
+            {
+                yield return "the file has a route: " + failure;
+            }
+
+            if (NamedMissing(failure, "no provider named '") is { } provider && bulwark.GetSection("Providers").GetSection(provider).Exists())
+            {
+                yield return $"the file has provider '{provider}': {failure}";
+            }
+
+            if (NamedMissing(failure, "no pipeline named '") is { } pipeline
+                && (bulwark.GetSection("Pipelines").GetSection(pipeline).Exists() || string.Equals(pipeline, "default", StringComparison.OrdinalIgnoreCase)))
+            {
+                yield return $"the file has pipeline '{pipeline}' (or it is the built-in default): {failure}";
+            }
+        }
+    }
+
+    private static string? NamedMissing(string failure, string marker)
+    {
+        int at = failure.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        int start = at + marker.Length;
+        int end = failure.IndexOf('\'', start);
+        return end > start ? failure[start..end] : null;
+    }
+
+    /// <summary>Starts the gateway from the accepted file, as <c>serve</c> does (on a port of its own), and asks <c>/health/live</c>.</summary>
+    private async Task<int> LiveStatusAsync(string path, int i)
+    {
+        var app = GatewayHost.Build(new GatewayHostSettings(path, null, ["http://127.0.0.1:0"])
+        {
+            Environment = _ => null,
+            EnvironmentOverrides = false,
+            MinimumLogLevel = LogLevel.None,
+            StorePath = Path.Combine(_directory, $"{i}.db"),
+        });
+        await using (app)
+        {
+            await Poll.WithinAsync(app.StartAsync(), $"the gateway of configuration #{i} to start");
+            try
+            {
+                string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+                using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(15) };
+                using var response = await client.GetAsync("/health/live");
+                return (int)response.StatusCode;
+            }
+            finally
+            {
+                using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await app.StopAsync(stopping.Token);
+            }
+        }
     }
 
     private static string Mutate(Random random, out string mutations)

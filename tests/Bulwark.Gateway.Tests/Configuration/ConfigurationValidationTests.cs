@@ -42,6 +42,61 @@ public class ConfigurationValidationTests
             error.Failures);
     }
 
+    [Theory]
+    [InlineData("Content-Length", "'Content-Length' frames the message, which the gateway does for each request; a provider header must not set it.")]
+    [InlineData("transfer-encoding", "'transfer-encoding' frames the message, which the gateway does for each request; a provider header must not set it.")]
+    [InlineData("TE", "'TE' frames the message, which the gateway does for each request; a provider header must not set it.")]
+    [InlineData("Trailer", "'Trailer' frames the message, which the gateway does for each request; a provider header must not set it.")]
+    [InlineData("Host", "'Host' is set from the provider's BaseUrl; a provider header must not set it.")]
+    [InlineData("Connection", "'Connection' is a hop-by-hop header, which applies to one connection and is never forwarded; a provider header must not set it.")]
+    [InlineData("Keep-Alive", "'Keep-Alive' is a hop-by-hop header, which applies to one connection and is never forwarded; a provider header must not set it.")]
+    [InlineData("Proxy-Connection", "'Proxy-Connection' is a hop-by-hop header, which applies to one connection and is never forwarded; a provider header must not set it.")]
+    [InlineData("Upgrade", "'Upgrade' is a hop-by-hop header, which applies to one connection and is never forwarded; a provider header must not set it.")]
+    [InlineData("X Api Key", "'X Api Key' is not a valid header name.")]
+    public void Load_ProviderHeaderTheGatewayOwns_IsRefused_NamingTheHeaderAndWhy(string header, string why)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address).Replace(
+            "\"primary\":   { \"BaseUrl\": \"" + primary.Address.ToString().TrimEnd('/') + "\" }",
+            "\"primary\":   { \"BaseUrl\": \"" + primary.Address.ToString().TrimEnd('/') + "\", \"Headers\": { \"" + header + "\": { \"Value\": \"5\" } } }",
+            StringComparison.Ordinal);
+        Assert.Contains("Headers", json, StringComparison.Ordinal);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal([$"Bulwark:Providers:primary:Headers:{header}: {why}"], error.Failures);
+    }
+
+    [Fact]
+    public void Load_ProviderPseudoHeader_IsRefusedOnce_AsTheEmptyNameItReadsAs()
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address).Replace(
+            "\"primary\":   { \"BaseUrl\": \"" + primary.Address.ToString().TrimEnd('/') + "\" }",
+            "\"primary\":   { \"BaseUrl\": \"" + primary.Address.ToString().TrimEnd('/') + "\", \"Headers\": { \":authority\": { \"Value\": \"evil\" } } }",
+            StringComparison.Ordinal);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal(
+            ["Bulwark:Providers:primary:Headers:: the header name is empty (a name starting with ':', as a pseudo-header's does, reads as an empty one); pseudo-headers are written by the HTTP stack only."],
+            error.Failures);
+    }
+
+    [Fact]
+    public void Load_ProviderHeaderOfItsOwn_IsAccepted()
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address).Replace(
+            "\"primary\":   { \"BaseUrl\": \"" + primary.Address.ToString().TrimEnd('/') + "\" }",
+            "\"primary\":   { \"BaseUrl\": \"" + primary.Address.ToString().TrimEnd('/') + "\", \"Headers\": { \"X-Api-Key\": { \"Value\": \"5\" } } }",
+            StringComparison.Ordinal);
+
+        var loaded = GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false });
+
+        Assert.Equal("5", loaded.Options.Providers["primary"].Headers["X-Api-Key"].Value);
+    }
+
     [Fact]
     public async Task Build_ValidConfiguration_DoesNotThrow()
     {
