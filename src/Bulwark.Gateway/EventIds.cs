@@ -30,6 +30,7 @@ internal static class EventIds
     public const int ReloadNoFileEvents = 3209;
     public const int ReloadWatcherFailed = 3210;
     public const int ReloadFailedUnexpectedly = 3211;
+    public const int RouteLeftOut = 3212;
 
     // Deferral: 3301–3399.
     public const int RequestDeferred = 3301;

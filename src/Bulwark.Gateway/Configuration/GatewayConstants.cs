@@ -5,6 +5,9 @@ internal static class GatewayConstants
 {
     public const long DefaultMaxBufferedBodyBytes = 1024 * 1024;
 
+    /// <summary>The most attempts a route's allowance may grant over all its providers.</summary>
+    public const int MaxRouteAttempts = 1000;
+
     /// <summary>Kestrel's default request body limit: a larger buffer could never fill.</summary>
     public const long MaxMaxBufferedBodyBytes = 30_000_000;
 

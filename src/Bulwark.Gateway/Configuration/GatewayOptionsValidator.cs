@@ -344,6 +344,11 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 errors.Add($"{path}:Timeout: {route.Timeout:c} is out of range; allowed 00:00:00.001 to 1.00:00:00.");
             }
 
+            if (route.MaxAttempts is { } maxAttempts && (maxAttempts < route.Providers.Count || maxAttempts > GatewayConstants.MaxRouteAttempts))
+            {
+                errors.Add($"{path}:MaxAttempts: {maxAttempts} is out of range; allowed the number of providers ({route.Providers.Count}) to {GatewayConstants.MaxRouteAttempts}.");
+            }
+
             if (route.RateLimit is { } rateLimit)
             {
                 if (rateLimit.RequestsPerMinutePerClient is { } perMinute)

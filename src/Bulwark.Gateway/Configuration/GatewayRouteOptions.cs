@@ -27,6 +27,15 @@ public sealed class GatewayRouteOptions
     /// <value>Defaults to 25 seconds (the default drain timeout). Range 1 ms to 1 day.</value>
     public TimeSpan Timeout { get; set; } = GatewayConstants.DefaultRouteTimeout;
 
+    /// <summary>
+    /// Gets or sets the route's attempt allowance: the most attempts one request makes over all its providers, retries
+    /// included. Attempts that providers which cannot serve (breaker open, at capacity) leave unspent go to those that
+    /// can, each retry within that provider's retry budget, so a route with a dead provider keeps the chance of success
+    /// it has with all of them alive.
+    /// </summary>
+    /// <value>Defaults to the sum of its providers' attempts (each pipeline's <c>MaxRetries</c> + 1), at most 1,000. Range: the number of providers to 1,000.</value>
+    public int? MaxAttempts { get; set; }
+
     /// <summary>Gets or sets this route's own per-client limits, overriding <c>Bulwark:Limits</c> value by value.</summary>
     /// <value>Defaults to <see langword="null"/>: the limits of <c>Bulwark:Limits</c>.</value>
     public Bulwark.Gateway.Limits.GatewayRateLimitOptions? RateLimit { get; set; }

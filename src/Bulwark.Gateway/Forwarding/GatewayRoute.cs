@@ -17,9 +17,10 @@ internal sealed class GatewayRoute
         Timeout = options.Timeout;
         Deferral = options.OnFailure == Bulwark.Gateway.Deferral.RouteFailureMode.Defer ? options.Defer : null;
         Providers = providers;
+        MaxAttempts = options.MaxAttempts ?? Math.Min(providers.Sum(p => p.Failover.MaxAttempts), GatewayConstants.MaxRouteAttempts);
         Chain = new FailoverExecutor<ForwardedResponse>(
             providers.Select(p => p.Failover),
-            new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider });
+            new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider, MaxAttempts = Math.Max(MaxAttempts, providers.Count) });
     }
 
     public string Path { get; }
@@ -29,6 +30,9 @@ internal sealed class GatewayRoute
     public IReadOnlyList<string> Methods { get; }
 
     public TimeSpan Timeout { get; }
+
+    /// <summary>Gets the route's attempt allowance over all its providers (<c>Routes[]:MaxAttempts</c>, by default the sum of theirs).</summary>
+    public int MaxAttempts { get; }
 
     /// <summary>Gets how the route defers requests every provider failed, or <see langword="null"/> when it does not.</summary>
     public Bulwark.Gateway.Deferral.GatewayDeferralOptions? Deferral { get; }

@@ -78,7 +78,7 @@ internal sealed partial class GatewayRouteEndpointDataSource(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3212, Level = LogLevel.Error, Message = "The route {Path} is left out of routing: not a valid route template: {Problem}")]
+        [LoggerMessage(EventId = EventIds.RouteLeftOut, Level = LogLevel.Error, Message = "The route {Path} is left out of routing: not a valid route template: {Problem}")]
         public static partial void RouteLeftOut(ILogger logger, string path, string problem);
     }
 
