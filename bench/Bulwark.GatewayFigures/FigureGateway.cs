@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Bulwark.GatewayFigures;
 
-/// <summary>The gateway with its default pipeline (no pipeline configured), in front of two providers.</summary>
+/// <summary>The gateway in front of two providers, with its default pipeline (none configured) or the one given.</summary>
 internal sealed class FigureGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -17,11 +17,13 @@ internal sealed class FigureGateway : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<FigureGateway> StartAsync(Uri primary, Uri secondary)
+    public static async Task<FigureGateway> StartAsync(Uri primary, Uri secondary, string? pipeline = null)
     {
+        string pipelines = pipeline is null ? string.Empty : $$""""Pipelines": { "default": {{pipeline}} },""";
         string json = $$"""
             {
               "Bulwark": {
+                {{pipelines}}
                 "Providers": {
                   "primary":   { "BaseUrl": "{{primary.ToString().TrimEnd('/')}}" },
                   "secondary": { "BaseUrl": "{{secondary.ToString().TrimEnd('/')}}" }

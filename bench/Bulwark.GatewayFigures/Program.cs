@@ -27,9 +27,14 @@ var both = await MeasureAsync("both providers fail 15%", primary.BaseAddress, se
 // 2. One of two providers is dead (connection refused); the other fails 15%.
 var oneDead = await MeasureAsync("one provider dead, the other fails 15%", new Uri($"http://127.0.0.1:{deadPort}"), secondary.BaseAddress, requests);
 
+// 3. The same with a pipeline of MaxRetries 3 (four attempts per provider): the route's attempt allowance (eight) is
+//    spent on the live provider once the dead one's breaker is open.
+const string FourAttempts = """{ "Retry": { "MaxRetries": 3, "Backoff": "Exponential", "Jitter": "Full", "BaseDelay": "00:00:00.010", "MaxDelay": "00:00:00.200" }, "CircuitBreaker": { "Mode": "Adaptive" }, "Timeout": { "Attempt": "00:00:05", "Total": "00:00:20" } }""";
+var oneDeadFour = await MeasureAsync("one provider dead, the other fails 15%, MaxRetries 3", new Uri($"http://127.0.0.1:{deadPort}"), secondary.BaseAddress, requests, FourAttempts);
+
 Console.WriteLine("| Scenario | Requests | Succeeded | Success rate | Upstream calls per request |");
 Console.WriteLine("|---|--:|--:|--:|--:|");
-foreach (var r in new[] { both, oneDead })
+foreach (var r in new[] { both, oneDead, oneDeadFour })
 {
     Console.WriteLine($"| {r.Name} | {r.Requests:N0} | {r.Succeeded:N0} | {100.0 * r.Succeeded / r.Requests:0.0000}% | {r.UpstreamCalls / (double)r.Requests:0.000} |");
 }
@@ -48,9 +53,9 @@ Console.WriteLine($"| added by Bulwark vs direct | | {latency.GatewayP50 - laten
 Console.WriteLine($"| added by plain YARP vs direct | | {latency.YarpP50 - latency.DirectP50:0.000} ms | {latency.YarpP99 - latency.DirectP99:0.000} ms |");
 return 0;
 
-static async Task<ScenarioResult> MeasureAsync(string name, Uri first, Uri second, int count)
+static async Task<ScenarioResult> MeasureAsync(string name, Uri first, Uri second, int count, string? pipeline = null)
 {
-    await using var gateway = await FigureGateway.StartAsync(first, second);
+    await using var gateway = await FigureGateway.StartAsync(first, second, pipeline);
     using var client = NewClient(gateway.BaseAddress);
     int next = -1, succeeded = 0;
     long calls = 0;
