@@ -19,7 +19,7 @@ internal sealed class FigureGateway : IAsyncDisposable
 
     public static async Task<FigureGateway> StartAsync(Uri primary, Uri secondary, string? pipeline = null)
     {
-        string pipelines = pipeline is null ? string.Empty : $$""""Pipelines": { "default": {{pipeline}} },""";
+        string pipelines = pipeline is null ? string.Empty : "\"Pipelines\": { \"default\": " + pipeline + " },";
         string json = $$"""
             {
               "Bulwark": {
