@@ -63,10 +63,10 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
     }
 
     public Task SaveBreakerStateAsync(string key, CircuitBreakerSnapshot snapshot, CancellationToken cancellationToken) =>
-        _breakers?.SaveBreakerStateAsync(key, snapshot, cancellationToken) ?? Task.CompletedTask;
+        _breakers is { } breakers ? Observe(breakers.SaveBreakerStateAsync(key, snapshot, cancellationToken)) : Task.CompletedTask;
 
     public Task<IReadOnlyDictionary<string, CircuitBreakerSnapshot>> LoadBreakerStatesAsync(CancellationToken cancellationToken) =>
-        _breakers?.LoadBreakerStatesAsync(cancellationToken) ?? Task.FromResult<IReadOnlyDictionary<string, CircuitBreakerSnapshot>>(new Dictionary<string, CircuitBreakerSnapshot>());
+        _breakers is { } breakers ? Observe(breakers.LoadBreakerStatesAsync(cancellationToken)) : Task.FromResult<IReadOnlyDictionary<string, CircuitBreakerSnapshot>>(new Dictionary<string, CircuitBreakerSnapshot>());
 
     /// <summary>Gets the last time a write was refused (full, read-only, locked), or <see langword="null"/>; readiness reports it.</summary>
     public DateTimeOffset? LastWriteFailure { get; private set; }
@@ -131,12 +131,28 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
 
     public void Dispose() => Sqlite?.Dispose();
 
-    /// <summary>Logs the store's failure the first time any caller meets it: deferrals refused from then on, and why.</summary>
+    /// <summary>
+    /// Logs the store's failure the first time any caller meets it: deferrals refused from then on, and why; then, as its
+    /// own event once it is done, what became of the entries acknowledged before (the rescue runs in the background).
+    /// </summary>
     public void ReportFailure()
     {
-        if (Failure is { } failure && Interlocked.Exchange(ref _failureLogged, 1) == 0)
+        if (Failure is { } failure && Sqlite is { } sqlite && Interlocked.Exchange(ref _failureLogged, 1) == 0)
         {
             StoreLog.StoreFailed(Logger, failure.Reason.ToString(), failure.Message);
+            var logger = Logger;
+            _ = sqlite.RescueCompletion.ContinueWith(
+                static (rescue, state) =>
+                {
+                    if (rescue.IsCompletedSuccessfully && rescue.Result is { } outcome)
+                    {
+                        StoreLog.RescueOutcome((ILogger)state!, outcome);
+                    }
+                },
+                logger,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 
