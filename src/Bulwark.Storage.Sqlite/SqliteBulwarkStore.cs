@@ -543,6 +543,11 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     private static DeliveryEntry ReadEntry(SqliteDataReader r)
     {
         var headers = JsonSerializer.Deserialize<string[][]>(r.GetString(6)) ?? [];
+        if (headers.Any(static h => h is not [not null, not null]))
+        {
+            throw new JsonException("A stored header is not a [name, value] pair.");
+        }
+
         string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         return new DeliveryEntry
         {
@@ -627,6 +632,11 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         catch (SqliteException e)
         {
             throw OnError(e, operation);
+        }
+        catch (JsonException e)
+        {
+            // A row's headers are not the JSON the store writes: the file was changed behind its back.
+            throw Fail(StoreUnavailableReason.Corrupt, $"{operation} found a row it cannot read: {e.Message}", e);
         }
     }
 
