@@ -38,6 +38,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     private StoreUnavailableException? _failure;
     private Task<string>? _rescue;
     private int _quickCheckRunning;
+    private int _integrityCheckRunning;
     private DateTimeOffset? _lastQuickCheckPassed;
     private string _pragmas;
 
@@ -184,11 +185,17 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     /// that fails it puts the store in its failed state. Reads every page: for a periodic check, not for every request.
     /// </summary>
     /// <param name="cancellationToken">Cancels the check.</param>
-    /// <returns>A task that completes when the file passed.</returns>
+    /// <returns>A task that completes when the file passed, or at once while another check is running (one at a time).</returns>
     /// <exception cref="StoreUnavailableException">It did not, or the store had already failed.</exception>
     public async Task CheckIntegrityAsync(CancellationToken cancellationToken)
     {
         EnsureUsable();
+        if (Interlocked.CompareExchange(ref _integrityCheckRunning, 1, 0) != 0)
+        {
+            // One check at a time: another caller's check is reading the file now, and fails the store if it must.
+            return;
+        }
+
         string? result;
         try
         {
@@ -200,6 +207,10 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         catch (SqliteException e)
         {
             throw OnError(e, "check its integrity");
+        }
+        finally
+        {
+            Volatile.Write(ref _integrityCheckRunning, 0);
         }
 
         if (!string.Equals(result, "ok", StringComparison.OrdinalIgnoreCase))

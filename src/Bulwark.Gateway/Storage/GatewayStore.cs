@@ -15,6 +15,7 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
     private readonly ICircuitBreakerStateStore? _breakers;
     private readonly IDeliveryStore? _deliveries;
     private int _failureLogged;
+    private long _lastIntegrityCheckTicks;
 
     private GatewayStore(object? inner, string description, string? unavailableReason)
     {
@@ -80,8 +81,12 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
     /// <summary>Gets or sets where the store's failure (file lost or corrupt) is reported, once, when first seen.</summary>
     public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
-    /// <summary>Gets or sets when readiness last checked the file's integrity (the health check itself is created per probe).</summary>
-    public DateTimeOffset? LastIntegrityCheck { get; set; }
+    /// <summary>Gets or sets when the file's integrity was last checked and passed (by <see cref="StoreIntegrityMonitor"/>).</summary>
+    public DateTimeOffset? LastIntegrityCheck
+    {
+        get => Interlocked.Read(ref _lastIntegrityCheckTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        set => Interlocked.Exchange(ref _lastIntegrityCheckTicks, value?.UtcTicks ?? 0);
+    }
 
     /// <summary>Gets why the store stopped accepting anything while running (file deleted, replaced or corrupt), or <see langword="null"/>.</summary>
     public StoreUnavailableException? Failure => Sqlite?.Failure;

@@ -79,8 +79,10 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
         string config = DeferralConfigs.Payments(provider.BaseAddress, maxAttempts: 1000);
         var environment = new Dictionary<string, string>(DeferralConfigs.Environment) { ["Bulwark__Storage__Path"] = store };
 
+        // The integrity check runs in the background; a short interval lets the test see it without waiting a minute.
+        var checkedOften = new Dictionary<string, string>(DeferralConfigs.Environment) { ["Bulwark__Storage__IntegrityCheckInterval"] = "00:00:00.200" };
         Dictionary<string, HttpStatusCode> before, after;
-        await using (var first = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment))
+        await using (var first = await GatewayProcess.StartAsync(config, store, checkedOften))
         {
             using var client = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(30) };
             before = await SubmitAsync(client, "before", Batch);
@@ -88,13 +90,20 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
 
             CorruptBreakerStatePage(store);
 
-            // Readiness reads the damaged page first; inserts never touch it, so only the failure, once seen, can stop them.
-            using var ready = await client.GetAsync("/health/ready");
-            string readiness = await ready.Content.ReadAsStringAsync();
+            // Inserts never touch the damaged page: only the failure, once the background check found it, can stop them.
+            string readiness = string.Empty;
+            await Poll.UntilAsync(
+                () =>
+                {
+                    using var ready = client.GetAsync("/health/ready").GetAwaiter().GetResult();
+                    readiness = ready.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                    return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
+                },
+                "readiness to report the store unhealthy",
+                TimeSpan.FromSeconds(30));
             output.WriteLine(readiness);
             after = await SubmitAsync(client, "after", Batch);
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             Assert.Contains("corrupt", readiness, StringComparison.Ordinal);
             Assert.DoesNotContain(HttpStatusCode.Accepted, after.Values);
             Assert.All(after.Values, status => Assert.Equal(HttpStatusCode.ServiceUnavailable, status));
