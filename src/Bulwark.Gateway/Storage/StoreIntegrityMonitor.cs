@@ -1,6 +1,5 @@
 using Bulwark.Storage;
 using Bulwark.Storage.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Storage;
 
@@ -9,7 +8,7 @@ namespace Bulwark.Gateway.Storage;
 /// request and probe threads (it reads every page, synchronously): a file that fails puts the store in its failed state,
 /// which readiness then reports. Also says, once, when the file identity check is not available on this platform.
 /// </summary>
-internal sealed class StoreIntegrityMonitor(GatewayStore store, IOptions<Bulwark.Gateway.Configuration.GatewayOptions> options, TimeProvider timeProvider, ILogger<StoreIntegrityMonitor> logger) : BackgroundService
+internal sealed class StoreIntegrityMonitor(GatewayStore store, TimeSpan interval, TimeProvider timeProvider, ILogger<StoreIntegrityMonitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,7 +18,7 @@ internal sealed class StoreIntegrityMonitor(GatewayStore store, IOptions<Bulwark
         }
 
         bool toldCheckOff = false;
-        using var timer = new PeriodicTimer(options.Value.Storage.IntegrityCheckInterval, timeProvider);
+        using var timer = new PeriodicTimer(interval, timeProvider);
         do
         {
             if (store.Failure is not null)
