@@ -41,4 +41,7 @@ internal static class EventIds
     public const int StoreOpenFailedServingWithout = 3401;
     public const int StoreInMemory = 3402;
     public const int StoreFailedWhileRunning = 3410;
+    public const int StoreRescueOutcome = 3411;
+    public const int StoreIntegrityCheckFailed = 3412;
+    public const int StoreFileCheckOff = 3413;
 }

@@ -22,21 +22,42 @@ namespace Bulwark.Storage.Sqlite;
 /// </remarks>
 public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore, IDisposable
 {
+    /// <summary>How long a passing quick_check after an I/O error vouches for the file: errors meanwhile are not checked again.</summary>
+    private static readonly TimeSpan QuickCheckInterval = TimeSpan.FromSeconds(10);
+
     private const string EntryColumns = "id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, seq, fingerprint, response_truncated";
 
     private readonly string _connectionString;
     private readonly string _keeperConnectionString;
     private readonly string _checkConnectionString;
     private readonly string _walPath;
+    private readonly string _shmPath;
+    private readonly TimeProvider _timeProvider;
     private readonly Lock _keeperLock = new();
     private SqliteConnection? _keeper;
     private StoreUnavailableException? _failure;
+    private Task<string>? _rescue;
+    private int _quickCheckRunning;
+    private int _integrityCheckRunning;
+    private DateTimeOffset? _lastQuickCheckPassed;
     private string _pragmas;
+
+    /// <summary>What a look at the store's files found.</summary>
+    private enum Loss
+    {
+        None,
+        MainAbsent,
+        MainReplaced,
+        WalOrShm,
+        Unknown,
+    }
 
     private SqliteBulwarkStore(string path, SqliteStoreOptions options)
     {
         FilePath = path;
         _walPath = path + "-wal";
+        _shmPath = path + "-shm";
+        _timeProvider = options.TimeProvider;
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -72,6 +93,12 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     /// <see langword="null"/> while it works. Once set it stays set: every operation throws it.
     /// </summary>
     public StoreUnavailableException? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>
+    /// Gets the rescue of a lost file's entries, run in the background once the store failed: its outcome (also appended to
+    /// <see cref="Failure"/>'s message), or <see langword="null"/> when there was nothing to rescue.
+    /// </summary>
+    internal Task<string?> RescueCompletion => Volatile.Read(ref _rescue) is { } rescue ? rescue.ContinueWith<string?>(static t => t.Result, TaskScheduler.Default) : Task.FromResult<string?>(null);
 
     /// <summary>
     /// Opens the store: creates the file and its directory when missing, turns on WAL, applies pending migrations and checks
@@ -158,11 +185,17 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     /// that fails it puts the store in its failed state. Reads every page: for a periodic check, not for every request.
     /// </summary>
     /// <param name="cancellationToken">Cancels the check.</param>
-    /// <returns>A task that completes when the file passed.</returns>
+    /// <returns>A task that completes when the file passed, or at once while another check is running (one at a time).</returns>
     /// <exception cref="StoreUnavailableException">It did not, or the store had already failed.</exception>
     public async Task CheckIntegrityAsync(CancellationToken cancellationToken)
     {
         EnsureUsable();
+        if (Interlocked.CompareExchange(ref _integrityCheckRunning, 1, 0) != 0)
+        {
+            // One check at a time: another caller's check is reading the file now, and fails the store if it must.
+            return;
+        }
+
         string? result;
         try
         {
@@ -174,6 +207,10 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         catch (SqliteException e)
         {
             throw OnError(e, "check its integrity");
+        }
+        finally
+        {
+            Volatile.Write(ref _integrityCheckRunning, 0);
         }
 
         if (!string.Equals(result, "ok", StringComparison.OrdinalIgnoreCase))
@@ -517,6 +554,11 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     private static DeliveryEntry ReadEntry(SqliteDataReader r)
     {
         var headers = JsonSerializer.Deserialize<string[][]>(r.GetString(6)) ?? [];
+        if (headers.Any(static h => h is not [not null, not null]))
+        {
+            throw new JsonException("A stored header is not a [name, value] pair.");
+        }
+
         string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         return new DeliveryEntry
         {
@@ -602,9 +644,18 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         {
             throw OnError(e, operation);
         }
+        catch (JsonException e)
+        {
+            // A row's headers are not the JSON the store writes: the file was changed behind its back.
+            throw Fail(StoreUnavailableReason.Corrupt, $"{operation} found a row it cannot read: {e.Message}", e);
+        }
     }
 
-    /// <summary>Throws when the store has failed, or when its file is no longer the one it opened (and then fails it).</summary>
+    /// <summary>
+    /// Throws when the store has failed, or when its file is no longer the one it opened (and then fails it). The checks
+    /// are <c>stat</c> calls made without a lock; a loss is only believed when a second look agrees, and a check that
+    /// fails for another reason than a missing file refuses this operation alone.
+    /// </summary>
     private void EnsureUsable()
     {
         if (Volatile.Read(ref _failure) is { } failure)
@@ -612,22 +663,77 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             throw Repeat(failure);
         }
 
-        bool lost;
-        lock (_keeperLock)
+        var keeper = Volatile.Read(ref _keeper) ?? throw Closed();
+        Loss loss;
+        try
         {
-            if (_keeper is null)
+            loss = ConfirmLoss(keeper);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw Closed();
+        }
+
+        if (loss == Loss.Unknown)
+        {
+            throw new StoreUnavailableException(StoreUnavailableReason.Unspecified, $"The store's file '{FilePath}' could not be checked (the file system answered with an error): this operation was refused and changed nothing; the next one checks again.");
+        }
+
+        if (loss != Loss.None)
+        {
+            throw Fail(StoreUnavailableReason.FileLost, null, null, loss);
+        }
+    }
+
+    private StoreUnavailableException Closed() => new(StoreUnavailableReason.Unspecified, $"The store '{FilePath}' is closed.");
+
+    /// <summary>Looks at the files; when something seems lost, looks again: a loss both looks agree on, <see cref="Loss.Unknown"/> when a look failed, or none.</summary>
+    private Loss ConfirmLoss(SqliteConnection keeper)
+    {
+        var first = Observe(keeper);
+        if (first == Loss.None)
+        {
+            return Loss.None;
+        }
+
+        var second = Observe(keeper);
+        if (second == Loss.None)
+        {
+            return Loss.None;
+        }
+
+        return first == Loss.Unknown || second == Loss.Unknown ? Loss.Unknown : second;
+    }
+
+    private Loss Observe(SqliteConnection keeper)
+    {
+        // HAS_MOVED compares the path's inode with the open file's: when it answers "not moved" the path needs no stat of
+        // its own. "Moved" also comes from a stat that failed (EACCES, ESTALE): only ENOENT, or another file standing at the
+        // path, is a loss.
+        bool? moved = SqliteFileIdentity.HasMoved(keeper);
+        if (moved != false)
+        {
+            switch (SqliteFileIdentity.Probe(FilePath))
             {
-                throw new StoreUnavailableException(StoreUnavailableReason.Unspecified, $"The store '{FilePath}' is closed.");
+                case PathState.Absent:
+                    return Loss.MainAbsent;
+                case PathState.Unknown:
+                    return Loss.Unknown;
+                case PathState.Present when moved == true:
+                    return Loss.MainReplaced;
             }
-
-            // The keeper holds the WAL open, so SQLite never removes it: a missing WAL was deleted from outside.
-            lost = SqliteFileIdentity.HasMoved(_keeper) == true || !File.Exists(FilePath) || !File.Exists(_walPath);
         }
 
-        if (lost)
+        // The keeper holds the WAL and the wal-index open, so SQLite never removes them: a missing one was deleted from
+        // outside (and a new connection would create a second one beside the keeper's).
+        var wal = SqliteFileIdentity.Probe(_walPath);
+        var shm = SqliteFileIdentity.Probe(_shmPath);
+        if (wal == PathState.Unknown || shm == PathState.Unknown)
         {
-            throw Fail(StoreUnavailableReason.FileLost, null, null);
+            return Loss.Unknown;
         }
+
+        return wal == PathState.Absent || shm == PathState.Absent ? Loss.WalOrShm : Loss.None;
     }
 
     private StoreUnavailableException OnError(SqliteException error, string operation)
@@ -638,9 +744,19 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             return Fail(StoreUnavailableReason.Corrupt, $"{operation} failed: {error.Message}", error);
         }
 
-        if (translated.Reason == StoreUnavailableReason.CannotOpen && !File.Exists(FilePath))
+        if (translated.Reason == StoreUnavailableReason.CannotOpen && Volatile.Read(ref _keeper) is { } keeper)
         {
-            return Fail(StoreUnavailableReason.FileLost, null, error);
+            try
+            {
+                if (ConfirmLoss(keeper) is not (Loss.None or Loss.Unknown) and var loss)
+                {
+                    return Fail(StoreUnavailableReason.FileLost, null, error, loss);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                return Closed();
+            }
         }
 
         if (error.SqliteErrorCode == 10 && !PassesQuickCheck())
@@ -652,25 +768,60 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         return translated;
     }
 
+    /// <summary>
+    /// Runs quick_check after an I/O error, one at a time and at most once per <see cref="QuickCheckInterval"/> after a
+    /// pass: errors meanwhile are reported as they are (not as corruption), and the running check fails the store if the
+    /// file is corrupt.
+    /// </summary>
     private bool PassesQuickCheck()
     {
+        if (Interlocked.CompareExchange(ref _quickCheckRunning, 1, 0) != 0)
+        {
+            return true;
+        }
+
         try
         {
+            var now = _timeProvider.GetUtcNow();
+            if (_lastQuickCheckPassed is { } passed && now - passed < QuickCheckInterval)
+            {
+                return true;
+            }
+
             using var connection = OpenConnection(_checkConnectionString);
-            return string.Equals(Convert.ToString(Scalar(connection, "PRAGMA quick_check(1);"), CultureInfo.InvariantCulture), "ok", StringComparison.OrdinalIgnoreCase);
+            bool ok = string.Equals(Convert.ToString(Scalar(connection, "PRAGMA quick_check(1);"), CultureInfo.InvariantCulture), "ok", StringComparison.OrdinalIgnoreCase);
+            if (ok)
+            {
+                _lastQuickCheckPassed = now;
+            }
+
+            return ok;
         }
         catch (SqliteException e)
         {
             return e.SqliteErrorCode is not (11 or 26);
         }
+        finally
+        {
+            Volatile.Write(ref _quickCheckRunning, 0);
+        }
     }
 
-    /// <summary>Puts the store in its failed state (the first failure wins) and returns the exception every later operation throws.</summary>
-    private StoreUnavailableException Fail(StoreUnavailableReason reason, string? detail, Exception? cause)
+    /// <summary>
+    /// Puts the store in its failed state (the first failure wins) and returns the exception every later operation throws.
+    /// A lost file's entries are rescued in the background (<see cref="RescueCompletion"/>); its outcome is then appended
+    /// to <see cref="Failure"/>'s message.
+    /// </summary>
+    private StoreUnavailableException Fail(StoreUnavailableReason reason, string? detail, Exception? cause, Loss loss = Loss.None)
     {
         string message = reason == StoreUnavailableReason.Corrupt
             ? $"The store '{FilePath}' is corrupt ({detail}): nothing more is accepted into it. Stop the process, then salvage what is readable into a fresh file (bulwark store recover) or restore a backup."
-            : $"The store file '{FilePath}' was deleted or replaced while it was open: nothing more is accepted into it.";
+            : loss switch
+            {
+                Loss.MainReplaced => $"The store file '{FilePath}' was replaced by another file while it was open: nothing more is accepted into it.",
+                Loss.WalOrShm => $"The store's write-ahead log or its index ('{_walPath}', '{_shmPath}') was deleted while the store was open: nothing more is accepted into it.",
+                _ => $"The store file '{FilePath}' was deleted while it was open: nothing more is accepted into it.",
+            };
         var failure = new StoreUnavailableException(reason, message, cause);
         if (Interlocked.CompareExchange(ref _failure, failure, null) is { } earlier)
         {
@@ -684,31 +835,57 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
 
         if (reason == StoreUnavailableReason.FileLost)
         {
-            Volatile.Write(ref _failure, new StoreUnavailableException(reason, message + " " + Rescue(), cause));
+            if (loss is Loss.MainAbsent or Loss.MainReplaced && Volatile.Read(ref _keeper) is { } keeper)
+            {
+                // The -wal at the path is no longer this file's to delete when the keeper closes.
+                SqliteFileIdentity.KeepWalOnClose(keeper);
+            }
+
+            _rescue = Task.Run(() =>
+            {
+                string outcome = Rescue(loss);
+                Volatile.Write(ref _failure, new StoreUnavailableException(reason, message + " " + outcome, cause));
+                return outcome;
+            });
         }
 
-        return Repeat(Volatile.Read(ref _failure)!);
+        return Repeat(failure);
     }
 
     private static StoreUnavailableException Repeat(StoreUnavailableException failure) => new(failure.Reason, failure.Message, failure.InnerException);
 
     /// <summary>
-    /// Copies the database, as the connection still open on the lost file sees it, back to the path (SQLite's backup
-    /// API), so that a restart finds every entry acknowledged; or beside the path when another file now stands there.
+    /// Keeps what the store acknowledged when its files were lost, from the connection still open on them. A lost WAL or
+    /// wal-index: a checkpoint writes every committed frame into the file, still the one at the path. A deleted file: the
+    /// database is copied out (SQLite's backup API) and moved to the path only while nothing stands there. A replaced
+    /// file: the copy stays beside it. Never overwrites a file; a failed copy is deleted.
     /// </summary>
-    private string Rescue()
+    private string Rescue(Loss loss)
     {
         lock (_keeperLock)
         {
-            if (_keeper is null)
+            if (_keeper is not { } keeper)
             {
-                return string.Empty;
+                return "The store was closed before its entries could be copied out.";
             }
 
-            string copy = FilePath + ".rescued-" + TimeProvider.System.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+            long unfinished;
             try
             {
-                long unfinished = Convert.ToInt64(Scalar(_keeper, $"SELECT COUNT(*) FROM deliveries WHERE state IN ({(int)DeliveryState.Pending}, {(int)DeliveryState.InProgress});"), CultureInfo.InvariantCulture);
+                unfinished = Convert.ToInt64(Scalar(keeper, $"SELECT COUNT(*) FROM deliveries WHERE state IN ({(int)DeliveryState.Pending}, {(int)DeliveryState.InProgress});"), CultureInfo.InvariantCulture);
+                if (loss == Loss.WalOrShm && Checkpoint(keeper))
+                {
+                    return $"The file at that path is still the store's own: everything committed, with its {unfinished} unfinished deliveries, was written into it (a checkpoint). Restart the process to go on delivering them.";
+                }
+            }
+            catch (SqliteException e)
+            {
+                return $"Reading the still-open database failed ({e.Message}): {StillOpenAdvice()}";
+            }
+
+            string copy = $"{FilePath}.rescued-{_timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..8]}";
+            try
+            {
                 if (System.IO.Path.GetDirectoryName(FilePath) is { Length: > 0 } directory)
                 {
                     Directory.CreateDirectory(directory);
@@ -717,25 +894,83 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
                 using (var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()))
                 {
                     destination.Open();
-                    _keeper.BackupDatabase(destination);
+                    keeper.BackupDatabase(destination);
                 }
 
-                // Only the WAL was lost when the path still holds the file the keeper has open: the copy replaces it.
-                bool foreign = File.Exists(FilePath) && SqliteFileIdentity.HasMoved(_keeper) != false;
-                if (foreign)
-                {
-                    return $"Another file now stands at that path, so the database as it was ({unfinished} unfinished deliveries) was copied to '{copy}': stop the process and put that copy in place before starting again.";
-                }
-
-                File.Delete(_walPath);
-                File.Delete(FilePath + "-shm");
-                File.Move(copy, FilePath, overwrite: true);
-                return $"The database as it was, with its {unfinished} unfinished deliveries, was copied back to '{FilePath}' from the file still open: restart the process to go on delivering them.";
+                SqliteConnection.ClearPool(new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString()));
             }
             catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
             {
-                return $"Copying the still-open database out to '{copy}' failed ({e.Message}): do not stop the process before its unfinished deliveries are delivered or copied out by hand.";
+                TryDelete(copy);
+                TryDelete(copy + "-journal");
+                return $"Copying the still-open database out to '{copy}' failed ({e.Message}): {StillOpenAdvice()}";
             }
+
+            if (loss == Loss.MainAbsent && SqliteFileIdentity.Probe(FilePath) == PathState.Absent)
+            {
+                try
+                {
+                    // The -wal and -shm left at the path belonged to the deleted file: the copy holds everything they did.
+                    File.Delete(_walPath);
+                    File.Delete(_shmPath);
+                    File.Move(copy, FilePath, overwrite: false);
+                    return $"The database as it was, with its {unfinished} unfinished deliveries, was copied back to '{FilePath}' from the file still open: restart the process to go on delivering them.";
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return $"The database as it was ({unfinished} unfinished deliveries) was copied to '{copy}', but moving it to '{FilePath}' failed ({e.Message}): stop the process and put that copy in place before starting again.";
+                }
+            }
+
+            return $"The database as it was ({unfinished} unfinished deliveries) was copied to '{copy}': stop the process, move whatever now stands at '{FilePath}' aside (with its -wal and -shm), and put that copy in its place before starting again.";
+        }
+    }
+
+    /// <summary>Writes every committed WAL frame into the database file; <see langword="false"/> when a reader kept it from finishing.</summary>
+    private static bool Checkpoint(SqliteConnection keeper)
+    {
+        using var command = keeper.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        using var reader = command.ExecuteReader();
+        return reader.Read() && reader.GetInt64(0) == 0;
+    }
+
+    /// <summary>What is true once copying out failed: the store refuses everything, so the entries are only in the file this process has open.</summary>
+    private string StillOpenAdvice()
+    {
+        string where = OpenDescriptorOf(FilePath) is { } fd ? $" (while the process runs, that file can be read at '{fd}')" : string.Empty;
+        return $"the store refuses every operation, so the entries it acknowledged are no longer delivered; they exist only in the file this process still has open{where}. Copy it out by hand (sqlite3 .backup) before stopping the process, or they are lost.";
+    }
+
+    private static string? OpenDescriptorOf(string path)
+    {
+        try
+        {
+            foreach (var fd in Directory.EnumerateFiles("/proc/self/fd"))
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && (target == path || target == path + " (deleted)"))
+                {
+                    return "/proc/" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "/fd/" + System.IO.Path.GetFileName(fd);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not Linux, or not readable: no hint.
+        }
+
+        return null;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort.
         }
     }
 

@@ -28,4 +28,7 @@ public sealed class SqliteStoreOptions
     /// </summary>
     /// <value>Defaults to 0. Range 0, or 64 KiB to 1 TiB.</value>
     public long MaxSizeBytes { get; set; }
+
+    /// <summary>Gets or sets the clock that dates rescued copies and spaces integrity checks.</summary>
+    internal TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -56,6 +56,12 @@ internal static class StoreRecoverCommand
                     return GatewayCli.ConfigurationError;
                 }
 
+                if (string.IsNullOrWhiteSpace(options.Path))
+                {
+                    await error.WriteLineAsync($"bulwark: Bulwark:Storage:Path is empty in '{config.FullName}' (or the environment): give the store's file.").ConfigureAwait(false);
+                    return GatewayCli.ConfigurationError;
+                }
+
                 store = Path.GetFullPath(options.Path);
             }
             catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException)
@@ -65,6 +71,7 @@ internal static class StoreRecoverCommand
             }
         }
 
+        await output.WriteLineAsync($"bulwark: recovering the store '{store}'.").ConfigureAwait(false);
         SqliteRecoveryReport report;
         try
         {

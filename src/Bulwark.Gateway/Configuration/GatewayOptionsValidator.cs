@@ -68,6 +68,11 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 errors.Add($"{path}:BusyTimeout: {storage.BusyTimeout:c} is out of range; allowed 00:00:00 to 00:05:00.");
             }
 
+            if (storage.IntegrityCheckInterval < TimeSpan.FromMilliseconds(100) || storage.IntegrityCheckInterval > TimeSpan.FromDays(1))
+            {
+                errors.Add($"{path}:IntegrityCheckInterval: {storage.IntegrityCheckInterval:c} is out of range; allowed 00:00:00.1 to 1.00:00:00.");
+            }
+
             if (storage.MaxSizeBytes != 0 && storage.MaxSizeBytes is < Bulwark.Storage.Sqlite.SqliteStoreConstants.MinMaxSizeBytes or > Bulwark.Storage.Sqlite.SqliteStoreConstants.MaxMaxSizeBytes)
             {
                 errors.Add($"{path}:MaxSizeBytes: {storage.MaxSizeBytes} is out of range; allowed 0 (no limit) or {Bulwark.Storage.Sqlite.SqliteStoreConstants.MinMaxSizeBytes} to {Bulwark.Storage.Sqlite.SqliteStoreConstants.MaxMaxSizeBytes}.");

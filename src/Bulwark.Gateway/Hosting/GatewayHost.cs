@@ -123,6 +123,11 @@ internal static class GatewayHost
         services.AddBulwarkProviderHealth();
         services.AddSingleton<Bulwark.AspNetCore.Health.IBulwarkProviderHealthSource, Bulwark.AspNetCore.ProviderHealth.StatisticsProviderHealthSource>();
         services.AddBulwarkHealth().AddCheck<StoreHealthCheck>("store", tags: [Bulwark.AspNetCore.Health.BulwarkHealthTags.Ready]);
+        services.AddHostedService(static sp => new StoreIntegrityMonitor(
+            sp.GetRequiredService<GatewayStore>(),
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage.IntegrityCheckInterval,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StoreIntegrityMonitor>>()));
         services.AddBulwarkErrorRate();
         // The admin status summarizes the configuration in force, which a reload replaces (registered before the admin's own).
         services.AddSingleton(static services => new Bulwark.AspNetCore.Admin.AdminConfiguration(new LiveConfigurationView(services.GetRequiredService<LiveGatewayConfiguration>())));

@@ -23,6 +23,10 @@ public sealed class GatewayStorageOptions
     /// <value>Defaults to 0. Range 0, or 65,536 to 2^40.</value>
     public long MaxSizeBytes { get; set; }
 
+    /// <summary>Gets or sets how often the SQLite file's integrity is checked (quick_check, in the background): a file that fails stops taking deferrals and readiness reports it.</summary>
+    /// <value>Defaults to 1 minute. Range 100 ms to 1 day.</value>
+    public TimeSpan IntegrityCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Gets or sets what happens when the store cannot be opened at start-up.</summary>
     /// <value>Defaults to <see cref="StoreFailureMode.FailClosed"/>: the gateway does not start.</value>
     public StoreFailureMode OnStoreFailure { get; set; } = StoreFailureMode.FailClosed;

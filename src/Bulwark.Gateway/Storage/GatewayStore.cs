@@ -15,6 +15,7 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
     private readonly ICircuitBreakerStateStore? _breakers;
     private readonly IDeliveryStore? _deliveries;
     private int _failureLogged;
+    private long _lastIntegrityCheckTicks;
 
     private GatewayStore(object? inner, string description, string? unavailableReason)
     {
@@ -63,10 +64,10 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
     }
 
     public Task SaveBreakerStateAsync(string key, CircuitBreakerSnapshot snapshot, CancellationToken cancellationToken) =>
-        _breakers?.SaveBreakerStateAsync(key, snapshot, cancellationToken) ?? Task.CompletedTask;
+        _breakers is { } breakers ? Observe(breakers.SaveBreakerStateAsync(key, snapshot, cancellationToken)) : Task.CompletedTask;
 
     public Task<IReadOnlyDictionary<string, CircuitBreakerSnapshot>> LoadBreakerStatesAsync(CancellationToken cancellationToken) =>
-        _breakers?.LoadBreakerStatesAsync(cancellationToken) ?? Task.FromResult<IReadOnlyDictionary<string, CircuitBreakerSnapshot>>(new Dictionary<string, CircuitBreakerSnapshot>());
+        _breakers is { } breakers ? Observe(breakers.LoadBreakerStatesAsync(cancellationToken)) : Task.FromResult<IReadOnlyDictionary<string, CircuitBreakerSnapshot>>(new Dictionary<string, CircuitBreakerSnapshot>());
 
     /// <summary>Gets the last time a write was refused (full, read-only, locked), or <see langword="null"/>; readiness reports it.</summary>
     public DateTimeOffset? LastWriteFailure { get; private set; }
@@ -80,8 +81,12 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
     /// <summary>Gets or sets where the store's failure (file lost or corrupt) is reported, once, when first seen.</summary>
     public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
-    /// <summary>Gets or sets when readiness last checked the file's integrity (the health check itself is created per probe).</summary>
-    public DateTimeOffset? LastIntegrityCheck { get; set; }
+    /// <summary>Gets or sets when the file's integrity was last checked and passed (by <see cref="StoreIntegrityMonitor"/>).</summary>
+    public DateTimeOffset? LastIntegrityCheck
+    {
+        get => Interlocked.Read(ref _lastIntegrityCheckTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        set => Interlocked.Exchange(ref _lastIntegrityCheckTicks, value?.UtcTicks ?? 0);
+    }
 
     /// <summary>Gets why the store stopped accepting anything while running (file deleted, replaced or corrupt), or <see langword="null"/>.</summary>
     public StoreUnavailableException? Failure => Sqlite?.Failure;
@@ -131,12 +136,28 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
 
     public void Dispose() => Sqlite?.Dispose();
 
-    /// <summary>Logs the store's failure the first time any caller meets it: deferrals refused from then on, and why.</summary>
+    /// <summary>
+    /// Logs the store's failure the first time any caller meets it: deferrals refused from then on, and why; then, as its
+    /// own event once it is done, what became of the entries acknowledged before (the rescue runs in the background).
+    /// </summary>
     public void ReportFailure()
     {
-        if (Failure is { } failure && Interlocked.Exchange(ref _failureLogged, 1) == 0)
+        if (Failure is { } failure && Sqlite is { } sqlite && Interlocked.Exchange(ref _failureLogged, 1) == 0)
         {
             StoreLog.StoreFailed(Logger, failure.Reason.ToString(), failure.Message);
+            var logger = Logger;
+            _ = sqlite.RescueCompletion.ContinueWith(
+                static (rescue, state) =>
+                {
+                    if (rescue.IsCompletedSuccessfully && rescue.Result is { } outcome)
+                    {
+                        StoreLog.RescueOutcome((ILogger)state!, outcome);
+                    }
+                },
+                logger,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 

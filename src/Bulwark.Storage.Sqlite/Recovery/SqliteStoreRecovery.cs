@@ -30,7 +30,7 @@ public static class SqliteStoreRecovery
             throw new FileNotFoundException($"There is no store at '{path}'.", path);
         }
 
-        string stamp = timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        string stamp = timeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         string fresh = path + ".recovering-" + stamp;
         string aside = path + ".corrupt-" + stamp;
         var unreadable = new List<string>();
@@ -55,9 +55,16 @@ public static class SqliteStoreRecovery
 
             transaction.Commit();
         }
-        catch (SqliteException e)
+        catch (Exception e) when (e is SqliteException or RecoveryAbortedException)
         {
-            throw new StoreUnavailableException(StoreUnavailableReason.CannotOpen, $"The fresh store '{fresh}' could not be written: {e.Message}", e);
+            // Nothing is swapped: the damaged file stays where it is, and the partial fresh one goes.
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
+            {
+                File.Delete(fresh + suffix);
+            }
+
+            throw new StoreUnavailableException(StoreUnavailableReason.CannotOpen, $"Recovery stopped and changed nothing ('{path}' is untouched): {(e is SqliteException ? $"the fresh store '{fresh}' could not be written: {e.Message}" : e.Message)}", e);
         }
         finally
         {
@@ -94,17 +101,23 @@ public static class SqliteStoreRecovery
 
     private static bool IsDelivery(object?[] row) =>
         row[1] is string { Length: > 0 } && row[2] is string { Length: > 0 } && row[3] is string { Length: > 0 }
-        && row[10] is long state && state is >= 0 and <= 3 && row[9] is byte[] or DBNull;
+        && row[10] is long state && state is >= 0 and <= 3 && row[9] is byte[] or DBNull && IsHeaders(row[7]);
 
     /// <summary>
     /// Copies every readable row of <paramref name="table"/>, in rowid order: a scan that hits a damaged page is resumed
     /// past it, found by seeking forward (exponentially, then narrowed) to the first rowid that can be reached again.
     /// </summary>
-    private static int Salvage(SqliteConnection source, SqliteConnection target, string table, string rowid, string columns, Func<object?[], bool> valid, List<string> unreadable)
+    private static int Salvage(SqliteConnection source, SqliteConnection target, string table, string rowid, string allColumns, Func<object?[], bool> valid, List<string> unreadable)
     {
-        int columnCount = columns.Split(',').Length;
+        // An older schema lacks later columns: read what it has, the fresh file's defaults fill in the rest. A row that
+        // still lacks a required value is rejected and reported.
+        var wanted = allColumns.Split(',', StringSplitOptions.TrimEntries);
+        var present = SourceColumns(source, table);
+        string columns = string.Join(", ", wanted.Select(c => present.Contains(c) ? c : "NULL"));
+        var inserted = wanted.Where(present.Contains).ToArray();
+        int columnCount = wanted.Length;
         using var insert = target.CreateCommand();
-        insert.CommandText = $"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({string.Join(", ", Enumerable.Range(0, columnCount).Select(i => $"$p{i}"))});";
+        insert.CommandText = $"INSERT INTO {table} ({string.Join(", ", inserted)}) VALUES ({string.Join(", ", wanted.Select((c, i) => (c, i)).Where(p => present.Contains(p.c)).Select(p => $"$p{p.i}"))});";
         int copied = 0;
         long next = long.MinValue;
         while (true)
@@ -140,10 +153,26 @@ public static class SqliteStoreRecovery
                     insert.Parameters.Clear();
                     for (int i = 0; i < columnCount; i++)
                     {
-                        insert.Parameters.AddWithValue($"$p{i}", row[i] ?? DBNull.Value);
+                        if (present.Contains(wanted[i]))
+                        {
+                            insert.Parameters.AddWithValue($"$p{i}", row[i] ?? DBNull.Value);
+                        }
                     }
 
-                    copied += insert.ExecuteNonQuery();
+                    try
+                    {
+                        copied += insert.ExecuteNonQuery();
+                    }
+                    catch (SqliteException e) when (e.SqliteErrorCode == 19)
+                    {
+                        // A constraint (NOT NULL, a duplicate key): the row is reported, never silently dropped.
+                        unreadable.Add($"{table}: row {current} rejected ({e.Message})");
+                    }
+                    catch (SqliteException e)
+                    {
+                        // The fresh file's own failure (disk full, I/O): not the source's damage.
+                        throw new RecoveryAbortedException($"writing the fresh store failed: {e.Message}", e);
+                    }
                 }
 
                 return copied;
@@ -153,8 +182,8 @@ public static class SqliteStoreRecovery
                 failedAt = next;
                 if (e.SqliteErrorCode is not (11 or 26 or 10))
                 {
-                    unreadable.Add($"{table}: {e.Message}");
-                    return copied;
+                    // Not damage (locked, out of memory, a query this file cannot answer): salvaging on would lose rows.
+                    throw new RecoveryAbortedException($"reading '{table}' failed with an error that is not corruption: {e.Message}", e);
                 }
             }
 
@@ -172,6 +201,50 @@ public static class SqliteStoreRecovery
 
             unreadable.Add($"{table}: rows {Show(failedAt)} to {first - 1}");
             next = resume.Seek;
+        }
+    }
+
+    private static HashSet<string> SourceColumns(SqliteConnection source, string table)
+    {
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            using var command = source.CreateCommand();
+            command.CommandText = $"SELECT name FROM pragma_table_info('{table}');";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        {
+            // The schema itself is damaged: read as if it were current, and report what fails.
+        }
+
+        if (columns.Count == 0)
+        {
+            columns.UnionWith(table == "deliveries" ? DeliveryColumns.Split(',', StringSplitOptions.TrimEntries) : BreakerColumns.Split(',', StringSplitOptions.TrimEntries));
+        }
+
+        columns.Add("rowid");
+        return columns;
+    }
+
+    private static bool IsHeaders(object? value)
+    {
+        if (value is not string text)
+        {
+            return false;
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<string[][]>(text) is { } headers && headers.All(static h => h is [not null, not null]);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 
@@ -237,3 +310,6 @@ public static class SqliteStoreRecovery
         }
     }
 }
+
+/// <summary>Recovery cannot go on without losing rows it could read: nothing is swapped.</summary>
+internal sealed class RecoveryAbortedException(string message, Exception? inner) : Exception(message, inner);

@@ -156,8 +156,18 @@ public sealed class DeferralCrashTests(ITestOutputHelper output)
         Volatile.Write(ref phase, 2);
         await using var second = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment);
         await Poll.UntilAsync(() => acknowledged.Keys.All(receipts.ContainsKey), "every acknowledged write to be delivered", TimeSpan.FromSeconds(60));
-        var settleUntil = DateTimeOffset.UtcNow.AddSeconds(2);
-        await Poll.UntilAsync(() => DateTimeOffset.UtcNow >= settleUntil, "the settling period", TimeSpan.FromSeconds(10));
+
+        // Once every entry is recorded as delivered nothing is left to send: the counts below can no longer change.
+        using var statusClient = new HttpClient { BaseAddress = second.Address, Timeout = TimeSpan.FromSeconds(10) };
+        await Poll.UntilAsync(
+            () => acknowledged.Values.All(location =>
+            {
+                using var response = statusClient.GetAsync(location).GetAwaiter().GetResult();
+                using var body = System.Text.Json.JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+                return response.IsSuccessStatusCode && body.RootElement.GetProperty("state").GetString() == "delivered";
+            }),
+            "every acknowledged write to be recorded as delivered",
+            TimeSpan.FromSeconds(60));
 
         // Re-sent: a key the provider saw in flight at the kill and again after the restart.
         int resent = acknowledged.Keys.Count(k => hanging.ContainsKey(k) && receipts.ContainsKey(k));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
@@ -19,9 +20,10 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
     public async Task StoreDeletedWhileRunning_NothingMoreAcknowledged_ReadinessUnhealthy_RestartDeliversEveryAcknowledgedWrite()
     {
         string store = TestStore.NewPath();
-        var closed = ClosedPort.Open();
-        int port = closed.Address.Port;
-        string config = DeferralConfigs.Payments(closed.Address, maxAttempts: 1000);
+        var receipts = new ConcurrentDictionary<string, int>();
+        var accepting = new StrongBox<bool>();
+        await using var provider = await RefusingProviderAsync(accepting, receipts);
+        string config = DeferralConfigs.Payments(provider.BaseAddress, maxAttempts: 1000);
 
         Dictionary<string, HttpStatusCode> before, after;
         await using (var first = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment))
@@ -37,22 +39,33 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
             }
 
             after = await SubmitAsync(client, "after", Batch);
-            using var ready = await client.GetAsync("/health/ready");
-            string readiness = await ready.Content.ReadAsStringAsync();
+
+            // The copy is made in the background: readiness says so once it is done.
+            string readiness = string.Empty;
+            HttpStatusCode readyStatus = default;
+            await Poll.UntilAsync(
+                () =>
+                {
+                    using var ready = client.GetAsync("/health/ready").GetAwaiter().GetResult();
+                    readyStatus = ready.StatusCode;
+                    readiness = ready.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                    return readiness.Contains("copied back", StringComparison.Ordinal);
+                },
+                "readiness to report the rescue's outcome",
+                TimeSpan.FromSeconds(30));
             output.WriteLine(readiness);
 
             Assert.DoesNotContain(HttpStatusCode.Accepted, after.Values);
             Assert.All(after.Values, status => Assert.Equal(HttpStatusCode.ServiceUnavailable, status));
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.Contains("deleted", readiness, StringComparison.Ordinal);
-            Assert.Contains("copied back", readiness, StringComparison.Ordinal);
-            Assert.Contains("was deleted or replaced while it was open", first.Output, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
+            Assert.Contains("was deleted while it was open", readiness, StringComparison.Ordinal);
+            Assert.Contains("was deleted while it was open", first.Output, StringComparison.Ordinal);
+            await Poll.UntilAsync(() => first.Output.Contains("copied back", StringComparison.Ordinal), "the rescue's outcome to be logged", TimeSpan.FromSeconds(30));
             Assert.True(File.Exists(store), "the open database was not copied back to its path");
             await first.KillAsync();
         }
 
-        closed.Dispose();
-        var receipts = await DeliverAfterRestartAsync(config, store, port, before.Keys);
+        await DeliverAfterRestartAsync(accepting, receipts, config, store, before.Keys);
         Assert.All(before.Keys, key => Assert.Equal(1, receipts[key]));
     }
 
@@ -60,13 +73,16 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
     public async Task StoreCorruptedWhileRunning_NothingMoreAcknowledged_StartNamesRecover_RecoverSalvages_RestartDeliversThem()
     {
         string store = TestStore.NewPath();
-        var closed = ClosedPort.Open();
-        int port = closed.Address.Port;
-        string config = DeferralConfigs.Payments(closed.Address, maxAttempts: 1000);
+        var receipts = new ConcurrentDictionary<string, int>();
+        var accepting = new StrongBox<bool>();
+        await using var provider = await RefusingProviderAsync(accepting, receipts);
+        string config = DeferralConfigs.Payments(provider.BaseAddress, maxAttempts: 1000);
         var environment = new Dictionary<string, string>(DeferralConfigs.Environment) { ["Bulwark__Storage__Path"] = store };
 
+        // The integrity check runs in the background; a short interval lets the test see it without waiting a minute.
+        var checkedOften = new Dictionary<string, string>(DeferralConfigs.Environment) { ["Bulwark__Storage__IntegrityCheckInterval"] = "00:00:00.200" };
         Dictionary<string, HttpStatusCode> before, after;
-        await using (var first = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment))
+        await using (var first = await GatewayProcess.StartAsync(config, store, checkedOften))
         {
             using var client = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(30) };
             before = await SubmitAsync(client, "before", Batch);
@@ -74,13 +90,20 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
 
             CorruptBreakerStatePage(store);
 
-            // Readiness reads the damaged page first; inserts never touch it, so only the failure, once seen, can stop them.
-            using var ready = await client.GetAsync("/health/ready");
-            string readiness = await ready.Content.ReadAsStringAsync();
+            // Inserts never touch the damaged page: only the failure, once the background check found it, can stop them.
+            string readiness = string.Empty;
+            await Poll.UntilAsync(
+                () =>
+                {
+                    using var ready = client.GetAsync("/health/ready").GetAwaiter().GetResult();
+                    readiness = ready.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                    return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
+                },
+                "readiness to report the store unhealthy",
+                TimeSpan.FromSeconds(30));
             output.WriteLine(readiness);
             after = await SubmitAsync(client, "after", Batch);
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             Assert.Contains("corrupt", readiness, StringComparison.Ordinal);
             Assert.DoesNotContain(HttpStatusCode.Accepted, after.Values);
             Assert.All(after.Values, status => Assert.Equal(HttpStatusCode.ServiceUnavailable, status));
@@ -100,8 +123,7 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
         var aside = Directory.GetFiles(Path.GetDirectoryName(store)!, "bulwark.db.corrupt-*");
         Assert.Contains(aside, name => !name.EndsWith("-wal", StringComparison.Ordinal) && !name.EndsWith("-shm", StringComparison.Ordinal));
 
-        closed.Dispose();
-        var receipts = await DeliverAfterRestartAsync(config, store, port, before.Keys);
+        await DeliverAfterRestartAsync(accepting, receipts, config, store, before.Keys);
         Assert.All(before.Keys, key => Assert.Equal(1, receipts[key]));
         Assert.DoesNotContain(receipts.Keys, key => key.StartsWith("after", StringComparison.Ordinal));
     }
@@ -124,21 +146,34 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
         return answers;
     }
 
-    /// <summary>Starts the provider on <paramref name="port"/> and the gateway on the same store; waits for every key to arrive.</summary>
-    private static async Task<ConcurrentDictionary<string, int>> DeliverAfterRestartAsync(string config, string store, int port, IEnumerable<string> expected)
+    /// <summary>
+    /// The provider, for the whole test: it refuses (so every write is deferred) until <paramref name="accepting"/> is set,
+    /// then counts each key it receives. One listener throughout: its port is never released for another process to take.
+    /// </summary>
+    private static async Task<Upstream> RefusingProviderAsync(StrongBox<bool> accepting, ConcurrentDictionary<string, int> receipts)
     {
-        var receipts = new ConcurrentDictionary<string, int>();
-        await using var provider = await Upstream.StartAsync(port);
+        var provider = await Upstream.StartAsync();
         provider.Behaviour = async (context, _) =>
         {
+            if (!Volatile.Read(ref accepting.Value))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
             receipts.AddOrUpdate(context.Request.Headers["Idempotency-Key"].ToString(), 1, static (_, n) => n + 1);
             context.Response.StatusCode = StatusCodes.Status201Created;
             await context.Response.WriteAsync("{}");
         };
+        return provider;
+    }
 
+    /// <summary>Lets the provider accept, starts the gateway again on the same store, and waits for every key to arrive.</summary>
+    private static async Task DeliverAfterRestartAsync(StrongBox<bool> accepting, ConcurrentDictionary<string, int> receipts, string config, string store, IEnumerable<string> expected)
+    {
+        Volatile.Write(ref accepting.Value, true);
         await using var second = await GatewayProcess.StartAsync(config, store, DeferralConfigs.Environment);
         await Poll.UntilAsync(() => expected.All(receipts.ContainsKey), "every acknowledged write to be delivered after the restart", TimeSpan.FromSeconds(30));
-        return receipts;
     }
 
     /// <summary>

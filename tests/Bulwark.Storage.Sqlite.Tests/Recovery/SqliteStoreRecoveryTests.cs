@@ -84,7 +84,8 @@ public sealed class SqliteStoreRecoveryTests : IDisposable
 
         var refused = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.EnqueueAsync(New("after"), CancellationToken.None));
         Assert.Equal(StoreUnavailableReason.FileLost, refused.Reason);
-        Assert.Contains("copied back", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("copied back", await store.RescueCompletion.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+        Assert.Contains("copied back", store.Failure!.Message, StringComparison.Ordinal);
         Assert.Equal(StoreUnavailableReason.FileLost, (await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAsync(kept.Id, CancellationToken.None))).Reason);
         Assert.NotNull(store.Failure);
         store.Dispose();
@@ -104,6 +105,7 @@ public sealed class SqliteStoreRecoveryTests : IDisposable
 
         var refused = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.EnqueueAsync(New("after"), CancellationToken.None));
         Assert.Equal(StoreUnavailableReason.FileLost, refused.Reason);
+        await store.RescueCompletion.WaitAsync(TimeSpan.FromSeconds(30));
         store.Dispose();
         SqliteConnection.ClearAllPools();
 
