@@ -14,6 +14,10 @@ namespace Bulwark.Deliveries;
 /// </summary>
 internal sealed partial class DeliveryDispatcher : BackgroundService
 {
+    private static readonly TimeSpan PassFailureLogInterval = TimeSpan.FromMinutes(1);
+    private readonly Lock _passFailureLock = new();
+    private string? _lastPassFailure;
+    private DateTimeOffset _lastPassFailureLoggedAt;
     private readonly IDeliveryStore _store;
     private readonly IServiceProvider _services;
     private readonly IDeliveryObserver[] _observers;
@@ -150,6 +154,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
                 {
                     await PassAsync(running, stoppingToken).ConfigureAwait(false);
                     _metrics.SetCounts(await _store.CountAsync(stoppingToken).ConfigureAwait(false));
+                    _lastPassFailure = null;
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -158,7 +163,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
                 catch (Exception e)
                 {
                     // The store is unavailable for now (locked, full): keep the entries, try again at the next poll.
-                    Log.PassFailed(_logger, e.GetType().Name, e.Message);
+                    ReportPassFailure(e);
                 }
 
                 try
@@ -356,7 +361,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.PassFailed(_logger, e.GetType().Name, e.Message);
+            ReportPassFailure(e);
         }
 
         return reclaimed;
@@ -380,12 +385,34 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.PassFailed(_logger, e.GetType().Name, e.Message);
+            ReportPassFailure(e);
         }
     }
 
     private DeliveryResponse Trim(DeliveryResponse response) =>
         response.Body.Length <= _options.MaxKeptResponseBytes ? response : response with { Body = response.Body[.._options.MaxKeptResponseBytes], BodyTruncated = true };
+
+    /// <summary>
+    /// Logs a failed pass, but the same failure only once a minute: a store that stays unavailable (failed for good, or
+    /// full) would otherwise write the same error at every poll. A pass that succeeds clears it.
+    /// </summary>
+    private void ReportPassFailure(Exception e)
+    {
+        var now = _timeProvider.GetUtcNow();
+        string failure = e.GetType().Name + ": " + e.Message;
+        lock (_passFailureLock)
+        {
+            if (string.Equals(failure, _lastPassFailure, StringComparison.Ordinal) && now - _lastPassFailureLoggedAt < PassFailureLogInterval)
+            {
+                return;
+            }
+
+            _lastPassFailure = failure;
+            _lastPassFailureLoggedAt = now;
+        }
+
+        Log.PassFailed(_logger, e.GetType().Name, e.Message);
+    }
 
     private static partial class Log
     {

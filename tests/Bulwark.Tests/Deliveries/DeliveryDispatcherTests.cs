@@ -347,6 +347,22 @@ public class DeliveryDispatcherTests
     }
 
     [Fact]
+    public async Task StoreStaysUnavailable_TheSameFailureIsLoggedOnceAMinute_NotAtEveryPass()
+    {
+        await using var h = new DispatcherHarness(services: s => s.AddSingleton(System.Reflection.DispatchProxy.Create<Bulwark.Storage.IDeliveryStore, UnavailableDeliveryStore>()));
+
+        for (int i = 0; i < 5; i++)
+        {
+            await h.Dispatcher.ReclaimFromDeadProcessesAsync(CancellationToken.None);
+        }
+
+        Assert.Single(h.Logs.GetSnapshot(), r => r.Id.Id == 1206);
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        await h.Dispatcher.ReclaimFromDeadProcessesAsync(CancellationToken.None);
+        Assert.Equal(2, h.Logs.GetSnapshot().Count(r => r.Id.Id == 1206));
+    }
+
+    [Fact]
     public async Task RunOnce_ResponseLongerThanKept_IsTrimmed()
     {
         await using var h = new DispatcherHarness(o => o.MaxKeptResponseBytes = 4);
@@ -526,4 +542,11 @@ public class DeliveryDispatcherTests
     {
         public ValueTask OnDeliveredAsync(DeliveryEntry entry, CancellationToken cancellationToken) => throw new InvalidOperationException("observer bug");
     }
+}
+
+/// <summary>A store that refuses every call, as one that failed for good does.</summary>
+public class UnavailableDeliveryStore : System.Reflection.DispatchProxy
+{
+    protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
+        throw new Bulwark.Storage.StoreUnavailableException("The store failed while running.");
 }
