@@ -41,7 +41,7 @@ internal static class CheckConfigCommand
         try
         {
             loaded = GatewayConfiguration.Load(settings);
-            await GatewayConfiguration.ValidateHostAsync(settings).ConfigureAwait(false);
+            await GatewayConfiguration.ValidateHostAsync(settings, loaded.Options).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {

@@ -37,9 +37,15 @@ internal static class GatewayConfiguration
     }
 
     /// <summary>Registers <see cref="GatewayOptions"/>, read from the <c>Bulwark</c> section and validated with every error.</summary>
-    public static void AddOptions(IServiceCollection services, IConfiguration configuration, Func<string, string?> environment)
+    public static void AddOptions(IServiceCollection services, IConfiguration configuration, Func<string, string?> environment, GatewayOptions? validated = null)
     {
         services.AddBulwarkOptions<GatewayOptions>(configuration.GetSection("Bulwark"), environment, GatewayDefaults.Pipeline);
+        if (validated is not null)
+        {
+            // Read and validated already: binding tens of thousands of routes again would double check-config's time.
+            services.AddSingleton<IOptionsFactory<GatewayOptions>>(new ValidatedOptionsFactory<GatewayOptions>(validated));
+        }
+
         // Route templates are checked against the routing's own constraint resolution (a web application has it already).
         services.AddRoutingCore();
         services.TryAddSingleton<RouteTemplateCheck>();
@@ -98,11 +104,13 @@ internal static class GatewayConfiguration
     /// (request log, telemetry, health, error rate), as <c>serve</c> does when it starts: with <see cref="Load"/>, what
     /// <c>check-config</c> and a live reload check.
     /// </summary>
+    /// <param name="settings">Where the configuration comes from.</param>
+    /// <param name="validated">The gateway options <see cref="Load"/> read from the same configuration, used as they are; or <see langword="null"/> to read them again.</param>
     /// <exception cref="OptionsValidationException">A component's options are invalid; lists every error.</exception>
-    public static async Task ValidateHostAsync(GatewayHostSettings settings)
+    public static async Task ValidateHostAsync(GatewayHostSettings settings, GatewayOptions? validated = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, Logging = null, DrainOnShutdown = false, InMemoryStore = true });
+        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, Logging = null, DrainOnShutdown = false, InMemoryStore = true, ValidatedOptions = validated });
         await using (app.ConfigureAwait(false))
         {
             try

@@ -51,7 +51,7 @@ internal static class GatewayHost
             services.AddSingleton(time);
         }
 
-        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment);
+        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment, settings.ValidatedOptions);
         services.AddSingleton(settings);
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
         services.AddSingleton(new BodyBufferDirectory(settings.BodyBufferDirectory));

@@ -35,4 +35,10 @@ internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJso
 
     /// <summary>Gets a value indicating whether to keep state in memory whatever the configuration says: for <c>check-config</c>, which must not create or lock files.</summary>
     public bool InMemoryStore { get; init; }
+
+    /// <summary>
+    /// Gets gateway options already read and validated from this same configuration (<c>check-config</c> loads them first),
+    /// or <see langword="null"/>: the host then uses them as they are instead of binding and validating them again.
+    /// </summary>
+    public Configuration.GatewayOptions? ValidatedOptions { get; init; }
 }
