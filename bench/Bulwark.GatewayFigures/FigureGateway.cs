@@ -44,5 +44,11 @@ internal sealed class FigureGateway : IAsyncDisposable
         return new FigureGateway(app, new Uri(address));
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // Stopped first, as 'bulwark serve' stops: a host disposed without a stop reports its background services'
+        // cancellation as a fault.
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class StoreIntegrityMonitor(GatewayStore store, TimeSpan interva
 
         bool toldCheckOff = false;
         using var timer = new PeriodicTimer(interval, timeProvider);
-        do
+        while (true)
         {
             if (store.Failure is not null)
             {
@@ -51,7 +51,19 @@ internal sealed class StoreIntegrityMonitor(GatewayStore store, TimeSpan interva
                 toldCheckOff = true;
                 StoreLog.FileCheckOff(logger);
             }
+
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The host stops (or is disposed without a stop): not a fault.
+                return;
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 }

@@ -141,8 +141,16 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await ReclaimFromDeadProcessesAsync(stoppingToken).ConfigureAwait(false);
-        await NotifyLeftoversAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await ReclaimFromDeadProcessesAsync(stoppingToken).ConfigureAwait(false);
+            await NotifyLeftoversAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped (or disposed without a stop) before the first pass: not a fault.
+            return;
+        }
 
         // Attempts outlive the pass that started them; they are all awaited (each hands its entry back) when stopping.
         var running = new List<Task>();
