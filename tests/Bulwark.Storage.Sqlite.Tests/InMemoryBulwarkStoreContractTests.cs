@@ -1,3 +1,5 @@
+using Bulwark.Deliveries;
+
 namespace Bulwark.Storage.Sqlite.Tests;
 
 /// <summary>The store contract against <see cref="InMemoryBulwarkStore"/>, the reference the SQLite store is compared with.</summary>

@@ -1,3 +1,4 @@
+using Bulwark.Deliveries;
 using Bulwark.Storage.Sqlite.Tests.Infrastructure;
 
 namespace Bulwark.Storage.Sqlite.Tests;

@@ -25,7 +25,7 @@ namespace Bulwark.Gateway.Reload;
 /// </remarks>
 internal sealed partial class GatewayConfigurationReloader : BackgroundService
 {
-    private readonly Bulwark.CircuitBreaker.Persistence.CircuitBreakerStatePersistence? _persistence;
+    private readonly Bulwark.Persistence.CircuitBreakerStatePersistence? _persistence;
     private readonly GatewayHostSettings _settings;
     private readonly string _path;
     private readonly LiveGatewayConfiguration _live;
@@ -50,7 +50,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         ConfigurationFileState? startedFrom = null,
         BulwarkMetrics? metrics = null,
         Bulwark.AspNetCore.ProviderHealth.ProviderStatisticsRegistry? statistics = null,
-        Bulwark.CircuitBreaker.Persistence.CircuitBreakerStatePersistence? persistence = null)
+        Bulwark.Persistence.CircuitBreakerStatePersistence? persistence = null)
     {
         _persistence = persistence;
         _settings = settings;

@@ -1,4 +1,4 @@
-using Bulwark.CircuitBreaker.Persistence;
+using Bulwark.Persistence;
 using Bulwark.Gateway.Hosting;
 
 namespace Bulwark.Gateway.Storage;

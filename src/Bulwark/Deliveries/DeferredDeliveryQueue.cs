@@ -1,4 +1,3 @@
-using Bulwark.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Deliveries;

@@ -1,5 +1,4 @@
 using Bulwark.Backoff;
-using Bulwark.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

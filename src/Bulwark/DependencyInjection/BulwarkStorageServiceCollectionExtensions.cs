@@ -1,4 +1,5 @@
-using Bulwark.CircuitBreaker.Persistence;
+using Bulwark.Deliveries;
+using Bulwark.Persistence;
 using Bulwark.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

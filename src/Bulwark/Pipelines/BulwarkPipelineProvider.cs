@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Bulwark.CircuitBreaker.Persistence;
+using Bulwark.Persistence;
 using Bulwark.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Bulwark.CircuitBreaker;
-using Bulwark.CircuitBreaker.Persistence;
+using Bulwark.Persistence;
 using Bulwark.Configuration;
 using Bulwark.Pipelines;
 using Bulwark.Storage.Sqlite.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using Bulwark.Deliveries;
 using Bulwark.Storage.Sqlite.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -285,7 +285,7 @@ public class DeliveryDispatcherTests
         var store = new SlotWatchingStore();
         await using var h = new DispatcherHarness(
             o => (o.MaxConcurrentDeliveries, o.LeaseDuration, o.AttemptTimeout) = (1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20)),
-            s => s.AddSingleton<Bulwark.Storage.IDeliveryStore>(store));
+            s => s.AddSingleton<Bulwark.Deliveries.IDeliveryStore>(store));
         var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var leaseLeft = new List<TimeSpan>();
@@ -349,7 +349,7 @@ public class DeliveryDispatcherTests
     [Fact]
     public async Task StoreStaysUnavailable_TheSameFailureIsLoggedOnceAMinute_NotAtEveryPass()
     {
-        await using var h = new DispatcherHarness(services: s => s.AddSingleton(System.Reflection.DispatchProxy.Create<Bulwark.Storage.IDeliveryStore, UnavailableDeliveryStore>()));
+        await using var h = new DispatcherHarness(services: s => s.AddSingleton(System.Reflection.DispatchProxy.Create<Bulwark.Deliveries.IDeliveryStore, UnavailableDeliveryStore>()));
 
         for (int i = 0; i < 5; i++)
         {
@@ -487,7 +487,7 @@ public class DeliveryDispatcherTests
     }
 
     /// <summary>The in-memory store, noting every lease taken while every delivery slot (1) is busy.</summary>
-    private sealed class SlotWatchingStore : Bulwark.Storage.IDeliveryStore
+    private sealed class SlotWatchingStore : Bulwark.Deliveries.IDeliveryStore
     {
         private readonly Bulwark.Storage.InMemoryBulwarkStore _inner = new();
 

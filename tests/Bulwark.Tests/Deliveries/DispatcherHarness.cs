@@ -1,5 +1,4 @@
 using Bulwark.Deliveries;
-using Bulwark.Storage;
 using Bulwark.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;

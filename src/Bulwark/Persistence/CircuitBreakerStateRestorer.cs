@@ -2,7 +2,7 @@ using Bulwark.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Bulwark.CircuitBreaker.Persistence;
+namespace Bulwark.Persistence;
 
 /// <summary>
 /// Restores circuit breakers from the store when the host starts, before it serves, and saves the last transitions when

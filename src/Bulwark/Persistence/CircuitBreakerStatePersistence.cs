@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bulwark.CircuitBreaker;
 using Bulwark.Configuration;
 using Bulwark.Storage;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 
-namespace Bulwark.CircuitBreaker.Persistence;
+namespace Bulwark.Persistence;
 
 /// <summary>
 /// Keeps circuit breakers' state across restarts: restores each breaker from its saved snapshot when it is created (or

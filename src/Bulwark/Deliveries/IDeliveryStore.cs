@@ -1,11 +1,9 @@
-using Bulwark.Deliveries;
-
-namespace Bulwark.Storage;
+namespace Bulwark.Deliveries;
 
 /// <summary>
 /// The durable queue behind deferred delivery. Every change is atomic: an entry is accepted once per (queue, idempotency
 /// key), leased by one dispatcher at a time, and completed only by the dispatcher holding its lease.
-/// Implementations: <see cref="InMemoryBulwarkStore"/> (tests, development) and the SQLite store of <c>Bulwark.Storage.Sqlite</c>.
+/// Implementations: <see cref="Storage.InMemoryBulwarkStore"/> (tests, development) and the SQLite store of <c>Bulwark.Storage.Sqlite</c>.
 /// </summary>
 public interface IDeliveryStore
 {
@@ -16,7 +14,7 @@ public interface IDeliveryStore
     /// <param name="entry">The entry.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The stored entry, and whether it is the one given (<see langword="true"/>) or an earlier one with the same key.</returns>
-    /// <exception cref="StoreUnavailableException">The store cannot be written: the entry was not accepted.</exception>
+    /// <exception cref="Storage.StoreUnavailableException">The store cannot be written: the entry was not accepted.</exception>
     Task<(DeliveryEntry Entry, bool Created)> EnqueueAsync(DeliveryEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Gets an entry by id.</summary>
