@@ -82,22 +82,8 @@ public class RetryAfterTests
     public async Task ProviderAnswers429WithRetryAfter_OnEveryAttempt_502CarriesItsRetryAfter()
     {
         await using var provider = await Upstream.StartAsync();
-        provider.Behaviour = (context, _) =>
-        {
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            context.Response.Headers.RetryAfter = "9";
-            return Task.CompletedTask;
-        };
-        string json = $$"""
-            {
-              "Bulwark": {
-                "Pipelines": { "default": {{Configs.FastPipeline}} },
-                "Providers": { "throttled": { "BaseUrl": "{{provider.BaseAddress.ToString().TrimEnd('/')}}" } },
-                "Routes": [ { "Path": "/api/{**rest}", "Providers": [ "throttled" ] } ]
-              }
-            }
-            """;
-        await using var gateway = await GatewayUnderTest.StartAsync(json);
+        provider.Behaviour = Throttled("9");
+        await using var gateway = await GatewayUnderTest.StartAsync(SingleProvider(provider));
 
         using var response = await gateway.Client.GetAsync("/api/chat");
 
@@ -112,12 +98,7 @@ public class RetryAfterTests
     public async Task ProviderRetryAfterOfDecades_IsStillATransientAnswer_RetriedAndReportedCappedAtADay()
     {
         await using var provider = await Upstream.StartAsync();
-        provider.Behaviour = (context, _) =>
-        {
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            context.Response.Headers.RetryAfter = "2147483647";
-            return Task.CompletedTask;
-        };
+        provider.Behaviour = Throttled("2147483647");
         await using var gateway = await GatewayUnderTest.StartAsync(SingleProvider(provider));
 
         using var response = await gateway.Client.GetAsync("/api/chat");
@@ -134,18 +115,9 @@ public class RetryAfterTests
     public async Task OneProviderSaysLaterAndAnotherNothing_NoRouteWideRetryAfterIsClaimed()
     {
         await using var throttled = await Upstream.StartAsync();
-        throttled.Behaviour = (context, _) =>
-        {
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            context.Response.Headers.RetryAfter = "20";
-            return Task.CompletedTask;
-        };
+        throttled.Behaviour = Throttled("20");
         await using var failing = await Upstream.StartAsync();
-        failing.Behaviour = (context, _) =>
-        {
-            context.Response.StatusCode = StatusCodes.Status502BadGateway;
-            return Task.CompletedTask;
-        };
+        failing.Behaviour = Upstream.Status(StatusCodes.Status502BadGateway);
         string json = $$"""
             {
               "Bulwark": {
@@ -170,6 +142,14 @@ public class RetryAfterTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, problem.GetProperty("retryAfterSeconds").ValueKind);
         Assert.True(failing.Requests > 0);
     }
+
+    /// <summary>A provider that answers every call 429 with the given Retry-After.</summary>
+    private static Func<HttpContext, int, Task> Throttled(string retryAfter) => (context, _) =>
+    {
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = retryAfter;
+        return Task.CompletedTask;
+    };
 
     private static string SingleProvider(Upstream provider) => $$"""
         {
