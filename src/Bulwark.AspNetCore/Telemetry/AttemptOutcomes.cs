@@ -19,11 +19,14 @@ internal static class AttemptOutcomes
         AttemptOutcome.Skipped => Skipped,
         AttemptOutcome.Cancelled => Cancelled,
         AttemptOutcome.Timeout => Timeout,
-        AttemptOutcome.CircuitOpen or AttemptOutcome.Isolated or AttemptOutcome.BulkheadFull or AttemptOutcome.RateLimited => Rejected,
+        AttemptOutcome.CircuitOpen or AttemptOutcome.Isolated or AttemptOutcome.BulkheadFull or AttemptOutcome.RateLimited or AttemptOutcome.Rejected => Rejected,
         _ => Failure,
     };
 
-    /// <summary>Whether the attempt was made at the provider (and so has a meaningful latency and outcome for it).</summary>
+    /// <summary>
+    /// Whether the attempt counts for the provider's latency and health (made at the provider, even if its connection was
+    /// refused): unlike <see cref="FailoverAttempt.ReachedProvider"/>, which says whether the request may have been delivered.
+    /// </summary>
     public static bool ReachedProvider(string outcome) => outcome is Success or Failure or Timeout;
 
     /// <summary>Why Bulwark refused the attempt, or <see langword="null"/> if it did not.</summary>
@@ -33,6 +36,7 @@ internal static class AttemptOutcomes
         AttemptOutcome.Isolated => "isolated",
         AttemptOutcome.BulkheadFull => "bulkhead",
         AttemptOutcome.RateLimited => "rate_limited",
+        AttemptOutcome.Rejected => "other",
         _ => null,
     };
 }

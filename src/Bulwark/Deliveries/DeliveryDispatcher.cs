@@ -16,7 +16,7 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     private static readonly TimeSpan PassFailureLogInterval = TimeSpan.FromMinutes(1);
     private readonly Lock _passFailureLock = new();
     private string? _lastPassFailure;
-    private DateTimeOffset _lastPassFailureLoggedAt;
+    private long _lastPassFailureLoggedAt;
     private readonly IDeliveryStore _store;
     private readonly IServiceProvider _services;
     private readonly IDeliveryObserver[] _observers;
@@ -161,7 +161,10 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
                 {
                     await PassAsync(running, stoppingToken).ConfigureAwait(false);
                     _metrics.SetCounts(await _store.CountAsync(stoppingToken).ConfigureAwait(false));
-                    _lastPassFailure = null;
+                    lock (_passFailureLock)
+                    {
+                        _lastPassFailure = null;
+                    }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -405,11 +408,12 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
     /// </summary>
     private void ReportPassFailure(Exception e)
     {
-        var now = _timeProvider.GetUtcNow();
+        // Elapsed time, not the wall clock: a clock set back must not silence the log.
+        long now = _timeProvider.GetTimestamp();
         string failure = e.GetType().Name + ": " + e.Message;
         lock (_passFailureLock)
         {
-            if (string.Equals(failure, _lastPassFailure, StringComparison.Ordinal) && now - _lastPassFailureLoggedAt < PassFailureLogInterval)
+            if (string.Equals(failure, _lastPassFailure, StringComparison.Ordinal) && _timeProvider.GetElapsedTime(_lastPassFailureLoggedAt, now) < PassFailureLogInterval)
             {
                 return;
             }

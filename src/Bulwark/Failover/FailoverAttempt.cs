@@ -13,7 +13,7 @@ namespace Bulwark.Failover;
 /// <param name="ExceptionType">The full type name of the exception the attempt ended with, if any.</param>
 /// <param name="Duration">How long the attempt took, measured with <see cref="FailoverOptions{TResult}.TimeProvider"/>; zero for a skipped provider.</param>
 /// <param name="Outcome">How the attempt ended, in detail; computed once, where it happened.</param>
-/// <param name="ReachedProvider">Whether the request may have reached the provider (some of it was sent); never for a rejection or a skipped provider.</param>
+/// <param name="ReachedProvider">Whether the request may have reached the provider; never for a rejection or a skipped provider.</param>
 public readonly record struct FailoverAttempt(
     string Provider,
     int AttemptNumber,

@@ -184,11 +184,9 @@ public sealed class FailoverExecutor<TResult>
 
             if (_maxAttempts > 0)
             {
-                var share = ShareOf(index, allowance);
-                if (share != provider.MaxAttempts)
-                {
-                    context.Properties.Set(BulwarkResilienceProperties.MaxAttempts, share);
-                }
+                // Set even when it equals the provider's own count: it also caps a Bulwark retry whose pipeline
+                // declared fewer attempts than it makes.
+                context.Properties.Set(BulwarkResilienceProperties.MaxAttempts, ShareOf(index, allowance));
             }
 
             Outcome<TResult> outcome;
@@ -258,19 +256,17 @@ public sealed class FailoverExecutor<TResult>
     }
 
     /// <summary>
-    /// The attempts provider <paramref name="index"/> may make: what is left of the allowance once each later provider that
-    /// is available now keeps its own attempts, and at least one. With an allowance no smaller than the number of
-    /// providers, the chain never makes more attempts than the allowance (each later provider keeps at least one).
+    /// The attempts provider <paramref name="index"/> may make: what is left of the allowance once each later provider keeps
+    /// its own attempts if it is available now, and one if not (its breaker may let a probe through by the time the chain
+    /// reaches it), and at least one. With an allowance no smaller than the number of providers, the chain never makes
+    /// more attempts than the allowance, whatever the providers' availability does meanwhile.
     /// </summary>
     private int ShareOf(int index, int allowance)
     {
         var kept = 0;
         for (var later = index + 1; later < _providers.Length; later++)
         {
-            if (_providers[later].IsAvailable)
-            {
-                kept += _providers[later].MaxAttempts;
-            }
+            kept += _providers[later].IsAvailable ? _providers[later].MaxAttempts : 1;
         }
 
         return Math.Max(1, allowance - kept);

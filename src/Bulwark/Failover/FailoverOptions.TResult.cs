@@ -39,9 +39,11 @@ public class FailoverOptions<TResult>
     /// </summary>
     /// <remarks>
     /// Arriving at a provider, the executor keeps <see cref="FailoverProvider{TResult}.MaxAttempts"/> for each later
-    /// provider that is available now, and hands this one the rest of the allowance (at least one attempt) through
-    /// <see cref="BulwarkResilienceProperties.MaxAttempts"/>; Bulwark's retry strategy honours it. A provider whose pipeline
-    /// makes no retry (no Bulwark retry, or <c>MaxRetries</c> 0) makes one attempt whatever it is handed.
+    /// provider that is available now (one for each that is not), and hands this one the rest of the allowance (at least
+    /// one attempt) through <see cref="BulwarkResilienceProperties.MaxAttempts"/>; Bulwark's retry strategy honours it.
+    /// A provider whose pipeline makes no retry (no Bulwark retry, or <c>MaxRetries</c> 0) makes one attempt whatever it
+    /// is handed. The allowance bounds Bulwark's retry only: a pipeline that also retries with another strategy (Polly's
+    /// <c>AddRetry</c>, hedging, an outer retry around the provider's pipeline) multiplies the attempts beyond it.
     /// </remarks>
     /// <value>
     /// The default value is <see langword="null"/>: each provider makes its own attempts and no more (the sum of

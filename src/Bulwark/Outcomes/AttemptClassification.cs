@@ -40,6 +40,7 @@ internal static class AttemptClassification
             BrokenCircuitException => AttemptOutcome.CircuitOpen,
             BulkheadRejectedException => AttemptOutcome.BulkheadFull,
             RateLimiterRejectedException => AttemptOutcome.RateLimited,
+            ExecutionRejectedException => AttemptOutcome.Rejected,
             HttpRequestException { StatusCode: { } status } => classifier.IsTransientStatusCode((int)status) ? AttemptOutcome.TransientStatus : AttemptOutcome.Failed,
             HttpRequestException or IOException or System.Net.Sockets.SocketException => AttemptOutcome.ConnectionFailed,
             _ => AttemptOutcome.Failed,

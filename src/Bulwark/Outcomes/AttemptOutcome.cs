@@ -15,7 +15,7 @@ public enum AttemptOutcome
     /// <summary>No usable answer: the connection was refused, reset or closed, or the exchange failed below HTTP.</summary>
     ConnectionFailed,
 
-    /// <summary>The attempt's or the chain's timeout ended it.</summary>
+    /// <summary>A timeout of the provider's pipeline ended the attempt (a deadline carried by the caller's token is <see cref="Cancelled"/>).</summary>
     Timeout,
 
     /// <summary>The provider's circuit breaker rejected the attempt: the breaker is open, or half-open with every probe taken.</summary>
@@ -29,6 +29,9 @@ public enum AttemptOutcome
 
     /// <summary>A rate limiter in the provider's pipeline rejected the attempt.</summary>
     RateLimited,
+
+    /// <summary>Another strategy of the provider's pipeline refused the attempt (an <see cref="Polly.ExecutionRejectedException"/> no value above names).</summary>
+    Rejected,
 
     /// <summary>The caller cancelled.</summary>
     Cancelled,

@@ -14,7 +14,7 @@ public static class AttemptOutcomeExtensions
     /// </summary>
     /// <param name="outcome">The outcome.</param>
     /// <returns><see langword="true"/> for <see cref="AttemptOutcome.CircuitOpen"/>, <see cref="AttemptOutcome.Isolated"/>,
-    /// <see cref="AttemptOutcome.BulkheadFull"/>, <see cref="AttemptOutcome.RateLimited"/> and <see cref="AttemptOutcome.Skipped"/>.</returns>
+    /// <see cref="AttemptOutcome.BulkheadFull"/>, <see cref="AttemptOutcome.RateLimited"/>, <see cref="AttemptOutcome.Rejected"/> and <see cref="AttemptOutcome.Skipped"/>.</returns>
     public static bool IsRejection(this AttemptOutcome outcome) => outcome is
-        AttemptOutcome.CircuitOpen or AttemptOutcome.Isolated or AttemptOutcome.BulkheadFull or AttemptOutcome.RateLimited or AttemptOutcome.Skipped;
+        AttemptOutcome.CircuitOpen or AttemptOutcome.Isolated or AttemptOutcome.BulkheadFull or AttemptOutcome.RateLimited or AttemptOutcome.Rejected or AttemptOutcome.Skipped;
 }

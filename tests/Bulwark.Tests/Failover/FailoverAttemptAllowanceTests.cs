@@ -101,6 +101,29 @@ public class FailoverAttemptAllowanceTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_LaterProviderBecomesAvailableMidChain_StaysWithinTheAllowance()
+    {
+        // b's breaker lets a probe through while a is still retrying: b was given nothing when a's share was set.
+        bool bAvailable = false;
+        var executor = new FailoverExecutor<int>(
+            [
+                new FailoverProvider<int>("a", RetryPipeline(maxRetries: 3)) { MaxAttempts = 4 },
+                new FailoverProvider<int>("b", RetryPipeline(maxRetries: 3), isAvailable: () => bAvailable) { MaxAttempts = 4 },
+            ],
+            new FailoverOptions<int> { TimeProvider = _time, MaxAttempts = 8 });
+
+        var result = await executor.ExecuteAsync(context =>
+        {
+            bAvailable |= context.Provider == "a" && context.AttemptNumber == 2;
+            throw new HttpRequestException("refused");
+        }).AsTask().WaitAsync(TestTimeout);
+
+        Assert.Equal(8, result.Attempts.Count(a => a.Kind != FailoverAttemptKind.Skipped));
+        Assert.Equal(7, result.Attempts.Count(a => a.Provider == "a"));
+        Assert.Equal(1, result.Attempts.Count(a => a.Provider == "b"));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_ProviderConfiguredWithoutRetries_MakesOneAttemptWhateverItIsHanded()
     {
         var executor = new FailoverExecutor<int>(

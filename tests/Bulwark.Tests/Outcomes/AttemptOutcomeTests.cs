@@ -151,6 +151,49 @@ public class AttemptOutcomeTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_OtherRejection_IsRejectedAndNeverReachedTheProvider()
+    {
+        var executor = new FailoverExecutor<int>([new FailoverProvider<int>("a", ResiliencePipeline<int>.Empty)], new FailoverOptions<int> { TimeProvider = _time });
+
+        var result = await executor.ExecuteAsync(_ => throw new QuotaRejectedException()).AsTask().WaitAsync(TestTimeout);
+
+        var attempt = Assert.Single(result.Attempts);
+        Assert.Equal(AttemptOutcome.Rejected, attempt.Outcome);
+        Assert.False(attempt.ReachedProvider);
+        Assert.True(attempt.Outcome.IsRejection());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_PipelineAnswersWithoutCallingTheCallback_TheFailoverRuleStillDecides()
+    {
+        // b's breaker is isolated and its fallback answers 0 without an attempt: the chain's rule (0 fails over) must
+        // judge that answer, not a decision recorded for no attempt.
+        var isolated = new CircuitBreakerManualControl();
+        await isolated.IsolateAsync();
+        var b = new ResiliencePipelineBuilder<int>()
+            .AddFallback(new Polly.Fallback.FallbackStrategyOptions<int>
+            {
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is BrokenCircuitException),
+                FallbackAction = static _ => Outcome.FromResultAsValueTask(0),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<int> { ManualControl = isolated })
+            .Build();
+        var executor = new FailoverExecutor<int>(
+            [
+                new FailoverProvider<int>("a", ResiliencePipeline<int>.Empty),
+                new FailoverProvider<int>("b", b),
+                new FailoverProvider<int>("c", ResiliencePipeline<int>.Empty),
+            ],
+            new FailoverOptions<int> { TimeProvider = _time, ShouldFailover = static args => args.Outcome.Exception is not null || args.Outcome.Result == 0 });
+
+        var result = await executor.ExecuteAsync(context => context.Provider == "a" ? throw new HttpRequestException("refused") : ValueTask.FromResult(7))
+            .AsTask().WaitAsync(TestTimeout);
+
+        Assert.Equal(7, result.Outcome.Result);
+        Assert.Equal("c", result.Provider);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_OpenBreaker_IsCircuitOpen()
     {
         var breaker = new ResiliencePipelineBuilder<int> { TimeProvider = _time }
@@ -170,5 +213,13 @@ public class AttemptOutcomeTests
         var result = await executor.ExecuteAsync(_ => ValueTask.FromResult(1)).AsTask().WaitAsync(TestTimeout);
 
         Assert.Equal(AttemptOutcome.CircuitOpen, Assert.Single(result.Attempts).Outcome);
+    }
+
+    private sealed class QuotaRejectedException : ExecutionRejectedException
+    {
+        public QuotaRejectedException()
+            : base("The provider's quota strategy refused the call.")
+        {
+        }
     }
 }

@@ -22,6 +22,7 @@ internal sealed class ProviderRun<TResult, TState>
     private Exception? _lastException;
     private Outcome<TResult> _lastOutcome;
     private bool _lastFailover;
+    private bool _hasLast;
 
     public ProviderRun(
         FailoverExecutor<TResult> executor,
@@ -111,7 +112,7 @@ internal sealed class ProviderRun<TResult, TState>
     {
         lock (_attempts)
         {
-            if (_attempts.Count > 0 && IsLastRecorded(outcome))
+            if (_hasLast && IsLastRecorded(outcome))
             {
                 return _lastFailover;
             }
@@ -175,6 +176,7 @@ internal sealed class ProviderRun<TResult, TState>
         var failover = Decide(outcome, _callerToken);
         _lastOutcome = outcome;
         _lastFailover = failover;
+        _hasLast = true;
         var detail = AttemptClassification.Classify(outcome, failover, callerCancelled, Provider.Classifier);
         var kind = detail switch
         {
