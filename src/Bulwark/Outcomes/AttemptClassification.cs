@@ -14,8 +14,9 @@ internal static class AttemptClassification
     /// <param name="outcome">The attempt's outcome.</param>
     /// <param name="failover">Whether the chain's failover rule rejects a result (ignored for exceptions).</param>
     /// <param name="callerCancelled">Whether the caller's token was cancelled.</param>
+    /// <param name="attemptCancelled">Whether the attempt's own token (the pipeline's, which its timeouts cancel) was cancelled.</param>
     /// <param name="classifier">The provider's transient rule.</param>
-    public static AttemptOutcome Classify<TResult>(Outcome<TResult> outcome, bool failover, bool callerCancelled, TransientClassifier classifier)
+    public static AttemptOutcome Classify<TResult>(Outcome<TResult> outcome, bool failover, bool callerCancelled, bool attemptCancelled, TransientClassifier classifier)
     {
         if (outcome.Exception is not { } exception)
         {
@@ -34,8 +35,10 @@ internal static class AttemptClassification
             OperationCanceledException when callerCancelled => AttemptOutcome.Cancelled,
             TimeoutRejectedException or TimeoutException => AttemptOutcome.Timeout,
 
-            // Cancelled while the caller was not: the pipeline's own timeout stopped the attempt.
-            OperationCanceledException => AttemptOutcome.Timeout,
+            // The attempt's token cancelled while the caller's was not: the pipeline's own timeout stopped the attempt. A
+            // cancellation neither caused (the callback's own) says nothing of time.
+            OperationCanceledException when attemptCancelled => AttemptOutcome.Timeout,
+            OperationCanceledException => AttemptOutcome.Failed,
             IsolatedCircuitException => AttemptOutcome.Isolated,
             BrokenCircuitException => AttemptOutcome.CircuitOpen,
             BulkheadRejectedException => AttemptOutcome.BulkheadFull,

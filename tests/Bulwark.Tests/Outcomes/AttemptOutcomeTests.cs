@@ -25,6 +25,7 @@ public class AttemptOutcomeTests
         { "response-503", AttemptOutcome.TransientStatus, true },
         { "invalid-operation", AttemptOutcome.Failed, true },
         { "timeout-exception", AttemptOutcome.Timeout, true },
+        { "own-cancellation", AttemptOutcome.Failed, true },
     };
 
     [Theory]
@@ -44,6 +45,7 @@ public class AttemptOutcomeTests
             "response-503" => ValueTask.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)),
             "invalid-operation" => throw new InvalidOperationException("bug"),
             "timeout-exception" => throw new TimeoutException("slow"),
+            "own-cancellation" => throw new OperationCanceledException("the callback's own token, neither the caller's nor a timeout's"),
             _ => throw new ArgumentOutOfRangeException(nameof(failure)),
         }).AsTask().WaitAsync(TestTimeout);
 

@@ -71,7 +71,7 @@ internal sealed class ProviderRun<TResult, TState>
             outcome = Outcome.FromException<TResult>(exception);
         }
 
-        Record(outcome, attemptNumber, started);
+        Record(outcome, attemptNumber, started, context.CancellationToken.IsCancellationRequested);
         return outcome;
     }
 
@@ -99,7 +99,7 @@ internal sealed class ProviderRun<TResult, TState>
             outcome = Outcome.FromException<TResult>(exception);
         }
 
-        Record(outcome, attemptNumber, started);
+        Record(outcome, attemptNumber, started, context.CancellationToken.IsCancellationRequested);
         return outcome.Exception is { } failure ? Outcome.FromException<object>(failure) : Outcome.FromResult<object>(outcome.Result!);
     }
 
@@ -121,13 +121,13 @@ internal sealed class ProviderRun<TResult, TState>
         return Decide(outcome, cancellationToken);
     }
 
-    private void Record(Outcome<TResult> outcome, int attemptNumber, long started)
+    private void Record(Outcome<TResult> outcome, int attemptNumber, long started, bool attemptCancelled)
     {
         var timeProvider = _executor.TimeProvider;
         var ended = timeProvider.GetTimestamp();
         lock (_attempts)
         {
-            _attempts.Add(Describe(outcome, attemptNumber, timeProvider.GetElapsedTime(started, ended)));
+            _attempts.Add(Describe(outcome, attemptNumber, timeProvider.GetElapsedTime(started, ended), attemptCancelled));
             _lastEnded = ended;
             _lastException = outcome.Exception;
         }
@@ -150,12 +150,12 @@ internal sealed class ProviderRun<TResult, TState>
             if (outcome.Exception is TimeoutRejectedException && _lastException is OperationCanceledException && _attempts.Count > 0 && _attempts[^1].Provider == Provider.Name)
             {
                 var last = _attempts[^1];
-                _attempts[^1] = Describe(outcome, last.AttemptNumber, last.Duration);
+                _attempts[^1] = Describe(outcome, last.AttemptNumber, last.Duration, attemptCancelled: true);
                 return;
             }
 
             var duration = _executor.TimeProvider.GetElapsedTime(_lastEnded);
-            _attempts.Add(Describe(outcome, _invocations + 1, duration));
+            _attempts.Add(Describe(outcome, _invocations + 1, duration, attemptCancelled: true));
         }
     }
 
@@ -170,14 +170,14 @@ internal sealed class ProviderRun<TResult, TState>
         || _executor.ShouldFailover(new FailoverPredicateArguments<TResult>(outcome, Provider.Name, cancellationToken, Provider.Classifier));
 
     // Called under the attempts' lock.
-    private FailoverAttempt Describe(Outcome<TResult> outcome, int attemptNumber, TimeSpan duration)
+    private FailoverAttempt Describe(Outcome<TResult> outcome, int attemptNumber, TimeSpan duration, bool attemptCancelled)
     {
         var callerCancelled = _callerToken.IsCancellationRequested;
         var failover = Decide(outcome, _callerToken);
         _lastOutcome = outcome;
         _lastFailover = failover;
         _hasLast = true;
-        var detail = AttemptClassification.Classify(outcome, failover, callerCancelled, Provider.Classifier);
+        var detail = AttemptClassification.Classify(outcome, failover, callerCancelled, attemptCancelled, Provider.Classifier);
         var kind = detail switch
         {
             AttemptOutcome.Success => FailoverAttemptKind.Success,
