@@ -43,6 +43,21 @@ public class ConfigurationValidationTests
     }
 
     [Theory]
+    [InlineData("00:00:00.099", "00:00:00.0990000")]
+    [InlineData("1.00:00:01", "1.00:00:01")]
+    public void Load_StorageIntegrityCheckIntervalOutOfRange_ReportsItExactly(string interval, string shown)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address, bulwarkExtra: $$"""
+            "Storage": { "IntegrityCheckInterval": "{{interval}}" },
+            """);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal([$"Bulwark:Storage:IntegrityCheckInterval: {shown} is out of range; allowed 00:00:00.1 to 1.00:00:00."], error.Failures);
+    }
+
+    [Theory]
     [InlineData("Content-Length", "'Content-Length' frames the message, which the gateway does for each request; a provider header must not set it.")]
     [InlineData("transfer-encoding", "'transfer-encoding' frames the message, which the gateway does for each request; a provider header must not set it.")]
     [InlineData("TE", "'TE' frames the message, which the gateway does for each request; a provider header must not set it.")]
