@@ -41,7 +41,7 @@ internal static class CheckConfigCommand
         try
         {
             loaded = GatewayConfiguration.Load(settings);
-            await GatewayConfiguration.ValidateHostAsync(settings, loaded.Options).ConfigureAwait(false);
+            await GatewayConfiguration.ValidateHostAsync(settings, loaded).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {

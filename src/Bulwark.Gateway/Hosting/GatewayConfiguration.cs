@@ -32,14 +32,14 @@ internal static class GatewayConfiguration
 
         if (settings.EnvironmentOverrides)
         {
-            configuration.AddEnvironmentVariables();
+            configuration.Add(new IndexedEnvironmentVariablesConfigurationSource());
         }
     }
 
     /// <summary>Registers <see cref="GatewayOptions"/>, read from the <c>Bulwark</c> section and validated with every error.</summary>
     public static void AddOptions(IServiceCollection services, IConfiguration configuration, Func<string, string?> environment, GatewayOptions? validated = null)
     {
-        services.AddBulwarkOptions<GatewayOptions>(configuration.GetSection("Bulwark"), environment, GatewayDefaults.Pipeline);
+        services.AddBulwarkOptions<GatewayOptions>(configuration, "Bulwark", environment, GatewayDefaults.Pipeline);
         if (validated is not null)
         {
             // Read and validated already: binding tens of thousands of routes again would double check-config's time.
@@ -105,12 +105,12 @@ internal static class GatewayConfiguration
     /// <c>check-config</c> and a live reload check.
     /// </summary>
     /// <param name="settings">Where the configuration comes from.</param>
-    /// <param name="validated">The gateway options <see cref="Load"/> read from the same configuration, used as they are; or <see langword="null"/> to read them again.</param>
+    /// <param name="validated">What <see cref="Load"/> read from the same settings, used as it is; or <see langword="null"/> to read the sources again.</param>
     /// <exception cref="OptionsValidationException">A component's options are invalid; lists every error.</exception>
-    public static async Task ValidateHostAsync(GatewayHostSettings settings, GatewayOptions? validated = null)
+    public static async Task ValidateHostAsync(GatewayHostSettings settings, LoadedGatewayConfiguration? validated = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, Logging = null, DrainOnShutdown = false, InMemoryStore = true, ValidatedOptions = validated });
+        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, Logging = null, DrainOnShutdown = false, InMemoryStore = true, Validated = validated });
         await using (app.ConfigureAwait(false))
         {
             try

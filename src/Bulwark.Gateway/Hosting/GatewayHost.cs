@@ -29,7 +29,15 @@ internal static class GatewayHost
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
-        GatewayConfiguration.AddSources(builder.Configuration, settings);
+        if (settings.Validated is { } validated)
+        {
+            builder.Configuration.AddConfiguration(validated.Configuration, shouldDisposeConfiguration: false);
+        }
+        else
+        {
+            GatewayConfiguration.AddSources(builder.Configuration, settings);
+        }
+
         builder.WebHost.UseKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.WebHost.UseUrls([.. settings.Urls]);
         builder.Logging.ClearProviders();
@@ -51,7 +59,7 @@ internal static class GatewayHost
             services.AddSingleton(time);
         }
 
-        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment, settings.ValidatedOptions);
+        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment, settings.Validated?.Options);
         services.AddSingleton(settings);
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
         services.AddSingleton(new BodyBufferDirectory(settings.BodyBufferDirectory));

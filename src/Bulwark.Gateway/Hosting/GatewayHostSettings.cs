@@ -37,8 +37,9 @@ internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJso
     public bool InMemoryStore { get; init; }
 
     /// <summary>
-    /// Gets gateway options already read and validated from this same configuration (<c>check-config</c> loads them first),
-    /// or <see langword="null"/>: the host then uses them as they are instead of binding and validating them again.
+    /// Gets the configuration already read and validated from these same sources (<c>check-config</c> loads it first), or
+    /// <see langword="null"/>: the host then uses it, and its gateway options, as they are instead of reading the sources,
+    /// binding and validating again.
     /// </summary>
-    public Configuration.GatewayOptions? ValidatedOptions { get; init; }
+    public LoadedGatewayConfiguration? Validated { get; init; }
 }

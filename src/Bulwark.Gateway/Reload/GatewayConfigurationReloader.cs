@@ -187,7 +187,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
             // check-config: the options, then every component's start-up validation.
             var settings = _settings with { ConfigPath = null, ConfigJson = System.Text.Encoding.UTF8.GetString(content) };
             loaded = GatewayConfiguration.Load(settings);
-            await GatewayConfiguration.ValidateHostAsync(settings, loaded.Options).ConfigureAwait(false);
+            await GatewayConfiguration.ValidateHostAsync(settings, loaded).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 
 namespace Bulwark.Configuration;
@@ -13,52 +14,45 @@ internal sealed class ConfigurationChildIndex
     private readonly Dictionary<string, List<string>> _children = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _root = [];
 
+    // Runs once per configuration over every key: optimized at once rather than first run as unoptimized code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ConfigurationChildIndex(IDictionary<string, string?> data)
     {
         Data = data;
         Count = data.Count;
-        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var known = new HashSet<string>(data.Count, StringComparer.OrdinalIgnoreCase);
+        var parents = _children.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var key in data.Keys)
         {
-            int start = 0;
-            while (true)
+            // Each key, then each of its ancestors not seen yet, joins its parent's children; a path is allocated only
+            // for a parent seen for the first time.
+            string path = key;
+            while (known.Add(path))
             {
-                int end = key.IndexOf(ConfigurationPath.KeyDelimiter, start, StringComparison.Ordinal);
-                string path = end < 0 ? key : key[..end];
-                if (!known.Add(path))
+                int colon = path.LastIndexOf(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
+                if (colon < 0)
                 {
-                    if (end < 0)
-                    {
-                        break;
-                    }
-
-                    start = end + 1;
-                    continue;
-                }
-
-                string segment = end < 0 ? key[start..] : key[start..end];
-                if (start == 0)
-                {
-                    _root.Add(segment);
-                }
-                else
-                {
-                    string parent = key[..(start - 1)];
-                    if (!_children.TryGetValue(parent, out var siblings))
-                    {
-                        _children[parent] = siblings = [];
-                    }
-
-                    siblings.Add(segment);
-                }
-
-                if (end < 0)
-                {
+                    _root.Add(path);
                     break;
                 }
 
-                start = end + 1;
+                string segment = path[(colon + 1)..];
+                if (parents.TryGetValue(path.AsSpan(0, colon), out var siblings))
+                {
+                    siblings.Add(segment);
+                    break;
+                }
+
+                string parent = path[..colon];
+                _children[parent] = [segment];
+                path = parent;
             }
+        }
+
+        _root.Sort(ConfigurationKeyComparer.Instance);
+        foreach (var siblings in _children.Values)
+        {
+            siblings.Sort(ConfigurationKeyComparer.Instance);
         }
     }
 
@@ -79,16 +73,21 @@ internal sealed class ConfigurationChildIndex
             Volatile.Write(ref index, current);
         }
 
-        var results = new List<string>(earlierKeys);
-        if (parentPath is null)
+        List<string>? own = parentPath is null ? current._root : current._children.GetValueOrDefault(parentPath);
+        if (own is null or { Count: 0 })
         {
-            results.AddRange(current._root);
-        }
-        else if (current._children.TryGetValue(parentPath, out var children))
-        {
-            results.AddRange(children);
+            // Nothing of this provider's: the earlier providers' keys, already in order.
+            return earlierKeys;
         }
 
+        if (earlierKeys.TryGetNonEnumeratedCount(out int earlier) && earlier == 0)
+        {
+            // Only this provider's keys, sorted once when the index was built.
+            return own;
+        }
+
+        var results = new List<string>(earlierKeys);
+        results.AddRange(own);
         results.Sort(ConfigurationKeyComparer.Instance);
         return results;
     }

@@ -46,18 +46,25 @@ public static class BulwarkServiceCollectionExtensions
 
     /// <summary>
     /// Registers options derived from <see cref="BulwarkOptions"/> (the gateway's, which add providers and routes), read
-    /// from <paramref name="section"/> with the same checks; <see cref="IOptions{BulwarkOptions}"/> resolves to them. The
-    /// caller registers the validator of <typeparamref name="TOptions"/>.
+    /// from the section at <paramref name="sectionPath"/> of <paramref name="configuration"/> with the same checks;
+    /// <see cref="IOptions{BulwarkOptions}"/> resolves to them. The caller registers the validator of <typeparamref name="TOptions"/>.
     /// </summary>
     internal static OptionsBuilder<TOptions> AddBulwarkOptions<TOptions>(
         this IServiceCollection services,
-        IConfiguration section,
+        IConfiguration configuration,
+        string sectionPath,
         Func<string, string?> environment,
         Func<BulwarkPipelineOptions>? defaultPipeline = null)
         where TOptions : BulwarkOptions
     {
         var builder = services.AddOptions<TOptions>()
-            .Configure(options => BulwarkConfigurationReader.Read(section, options, environment, defaultPipeline))
+            .Configure(options =>
+            {
+                // Copied once from the providers when read: checking and binding tens of thousands of routes through the
+                // configuration root would ask every provider again for each section.
+                var section = configuration is IConfigurationRoot root ? ConfigurationSnapshot.Of(root, sectionPath) : configuration.GetSection(sectionPath);
+                BulwarkConfigurationReader.Read(section, options, environment, defaultPipeline);
+            })
             .ValidateOnStart();
         services.TryAddSingleton<IOptions<BulwarkOptions>>(sp => Options.Options.Create<BulwarkOptions>(sp.GetRequiredService<IOptions<TOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Primitives;
+
+namespace Bulwark.Configuration;
+
+/// <summary>
+/// A configuration section copied once into a tree whose children are ready to hand: checking and binding then read each
+/// section's children without asking every provider again, which, with tens of thousands of routes, is most of the time
+/// they take. Read-only: a snapshot of the values when it was taken.
+/// </summary>
+internal sealed class ConfigurationSnapshot : IConfigurationSection
+{
+    private static readonly List<ConfigurationSnapshot> None = [];
+    private static readonly CancellationChangeToken NeverChanges = new(CancellationToken.None);
+    private List<ConfigurationSnapshot> _children = None;
+    private readonly string? _value;
+    private Dictionary<string, ConfigurationSnapshot>? _byKey;
+
+    private ConfigurationSnapshot(string key, string path, string? value)
+    {
+        Key = key;
+        Path = path;
+        _value = value;
+    }
+
+    /// <inheritdoc />
+    public string Key { get; }
+
+    /// <inheritdoc />
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public string? Value
+    {
+        get => _value;
+        set => throw new NotSupportedException("A configuration snapshot is read-only.");
+    }
+
+    /// <inheritdoc />
+    public string? this[string key]
+    {
+        get => GetSection(key).Value;
+        set => throw new NotSupportedException("A configuration snapshot is read-only.");
+    }
+
+    /// <summary>
+    /// Copies the section at <paramref name="path"/> of <paramref name="root"/> and everything under it, reading the
+    /// providers directly: the same keys and values as through the root, without the sections it creates for each read.
+    /// </summary>
+    public static ConfigurationSnapshot Of(IConfigurationRoot root, string path)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var providers = root.Providers.ToArray();
+        var snapshot = new ConfigurationSnapshot(ConfigurationPath.GetSectionKey(path), path, ValueOf(providers, path));
+        Copy(providers, snapshot, [], 0);
+        return snapshot;
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<IConfigurationSection> GetChildren() => _children;
+
+    /// <inheritdoc />
+    public IConfigurationSection GetSection(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        int colon = key.IndexOf(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
+        string first = colon < 0 ? key : key[..colon];
+        if (_byKey is not null && _byKey.TryGetValue(first, out var child))
+        {
+            return colon < 0 ? child : child.GetSection(key[(colon + 1)..]);
+        }
+
+        // As a configuration root answers for a key it does not have: an empty section at that path.
+        return new ConfigurationSnapshot(key[(key.LastIndexOf(ConfigurationPath.KeyDelimiter) + 1)..], ConfigurationPath.Combine(Path, key), null);
+    }
+
+    /// <inheritdoc />
+    public IChangeToken GetReloadToken() => NeverChanges;
+
+    private static void Copy(IConfigurationProvider[] providers, ConfigurationSnapshot to, List<HashSet<string>> sets, int depth)
+    {
+        // As a configuration root: each provider adds its keys to those of the providers before it; the last to have a
+        // value for a key wins.
+        IEnumerable<string> keys = [];
+        foreach (var provider in providers)
+        {
+            keys = provider.GetChildKeys(keys, to.Path);
+        }
+
+        // As the root, each key once: providers may share a key (in the same or another case), and a provider may name
+        // a section once per key under it. One set per depth, reused: a set per section would cost more than the copy.
+        HashSet<string>? seen = null;
+        if (!keys.TryGetNonEnumeratedCount(out int count) || count > 1)
+        {
+            while (sets.Count <= depth)
+            {
+                sets.Add(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+            }
+
+            seen = sets[depth];
+            seen.Clear();
+        }
+
+        List<ConfigurationSnapshot>? children = null;
+        foreach (var key in keys)
+        {
+            if (seen is not null && !seen.Add(key))
+            {
+                continue;
+            }
+
+            string path = to.Path + ConfigurationPath.KeyDelimiter + key;
+            var child = new ConfigurationSnapshot(key, path, ValueOf(providers, path));
+            Copy(providers, child, sets, depth + 1);
+            (children ??= []).Add(child);
+        }
+
+        to.Adopt(children);
+    }
+
+    private static string? ValueOf(IConfigurationProvider[] providers, string path)
+    {
+        for (int i = providers.Length - 1; i >= 0; i--)
+        {
+            if (providers[i].TryGet(path, out string? value))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private void Adopt(List<ConfigurationSnapshot>? children)
+    {
+        if (children is null)
+        {
+            return;
+        }
+
+        _children = children;
+        _byKey = new Dictionary<string, ConfigurationSnapshot>(children.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var child in children)
+        {
+            _byKey.TryAdd(child.Key, child);
+        }
+    }
+}
