@@ -10,6 +10,7 @@ namespace Bulwark.Configuration;
 /// </summary>
 internal sealed class ConfigurationSnapshot : IConfigurationSection
 {
+    private const int DirectLookupLimit = 8;
     private static readonly List<ConfigurationSnapshot> None = [];
     private static readonly CancellationChangeToken NeverChanges = new(CancellationToken.None);
     private List<ConfigurationSnapshot> _children = None;
@@ -65,8 +66,8 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
     {
         ArgumentNullException.ThrowIfNull(key);
         int colon = key.IndexOf(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
-        string first = colon < 0 ? key : key[..colon];
-        if (_byKey is not null && _byKey.TryGetValue(first, out var child))
+        var first = colon < 0 ? key.AsSpan() : key.AsSpan(0, colon);
+        if (Child(first) is { } child)
         {
             return colon < 0 ? child : child.GetSection(key[(colon + 1)..]);
         }
@@ -132,6 +133,25 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
         return null;
     }
 
+    private ConfigurationSnapshot? Child(ReadOnlySpan<char> key)
+    {
+        if (_byKey is not null)
+        {
+            return _byKey.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var found) ? found : null;
+        }
+
+        // Most sections have a few children: a look along them costs less than a dictionary for each.
+        foreach (var child in _children)
+        {
+            if (key.Equals(child.Key, StringComparison.OrdinalIgnoreCase))
+            {
+                return child;
+            }
+        }
+
+        return null;
+    }
+
     private void Adopt(List<ConfigurationSnapshot>? children)
     {
         if (children is null)
@@ -140,10 +160,13 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
         }
 
         _children = children;
-        _byKey = new Dictionary<string, ConfigurationSnapshot>(children.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var child in children)
+        if (children.Count > DirectLookupLimit)
         {
-            _byKey.TryAdd(child.Key, child);
+            _byKey = new Dictionary<string, ConfigurationSnapshot>(children.Count, StringComparer.OrdinalIgnoreCase);
+            foreach (var child in children)
+            {
+                _byKey.TryAdd(child.Key, child);
+            }
         }
     }
 }
