@@ -19,7 +19,7 @@ namespace Bulwark.Persistence;
 /// <see cref="CircuitState.Isolated"/> comes back open for at most its maximum break duration, then probes: nothing stays
 /// isolated forever because of a restart.
 /// </remarks>
-internal sealed partial class CircuitBreakerStatePersistence
+public sealed partial class CircuitBreakerStatePersistence
 {
     private readonly ICircuitBreakerStateStore _store;
     private readonly ILogger _logger;
@@ -32,8 +32,13 @@ internal sealed partial class CircuitBreakerStatePersistence
 
     private readonly IReadOnlyCollection<string>? _pipelineNames;
 
+    /// <summary>Initializes a new instance of the <see cref="CircuitBreakerStatePersistence"/> class.</summary>
+    /// <param name="store">Where snapshots are loaded from and saved to.</param>
+    /// <param name="logger">Logs restores and failed saves; none when <see langword="null"/>.</param>
+    /// <param name="options">The configured pipelines: a saved snapshot of one not built yet waits for it, others are ignored.</param>
     public CircuitBreakerStatePersistence(ICircuitBreakerStateStore store, ILogger<CircuitBreakerStatePersistence>? logger = null, IOptions<BulwarkOptions>? options = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
         _store = store;
 
         // Optional, as for the pipeline provider that pulls this in: services built without logging still resolve.
@@ -42,14 +47,32 @@ internal sealed partial class CircuitBreakerStatePersistence
     }
 
     /// <summary>Gets how many snapshots failed to save (the store was unavailable); each is logged.</summary>
-    public int FailedWrites { get; private set; }
+    internal int FailedWrites { get; private set; }
 
     /// <summary>
     /// Follows a breaker: restores it from its snapshot if one was loaded, and saves its transitions. With
     /// <paramref name="replace"/>, a breaker that takes over a key from another (a pipeline rebuilt by a configuration
     /// reload, which carries the state over itself) is followed instead of the old one, and not restored.
     /// </summary>
-    public void Attach(string key, CircuitBreakerHandle handle, bool replace = false)
+    /// <summary>
+    /// Follows a pipeline's circuit breaker, under the key of its name and instance name: restores it from its snapshot if
+    /// one was loaded, and saves its transitions. Does nothing for a pipeline without a breaker. With
+    /// <paramref name="replace"/>, a pipeline that takes over from another of the same name and instance (rebuilt because
+    /// its options changed, with the old breaker's state carried over by the caller) is followed instead of the old one,
+    /// and not restored.
+    /// </summary>
+    /// <param name="pipeline">The pipeline, for example one built by <see cref="Pipelines.BulwarkPipelineFactory"/>.</param>
+    /// <param name="replace">Whether it replaces the pipeline followed under the same key.</param>
+    public void Attach(Pipelines.BulwarkPipeline pipeline, bool replace = false)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        if (pipeline.CircuitBreaker is { } breaker)
+        {
+            Attach(Pipelines.BulwarkPipelineProvider.BreakerKey(pipeline.Name, pipeline.InstanceName), breaker, replace);
+        }
+    }
+
+    internal void Attach(string key, CircuitBreakerHandle handle, bool replace = false)
     {
         CircuitBreakerSnapshot? saved = null;
         lock (_lock)
@@ -75,7 +98,7 @@ internal sealed partial class CircuitBreakerStatePersistence
     }
 
     /// <summary>Loads the saved snapshots and restores every breaker already attached; breakers attached later restore at once.</summary>
-    public async Task RestoreAsync(CancellationToken cancellationToken)
+    internal async Task RestoreAsync(CancellationToken cancellationToken)
     {
         var loaded = await _store.LoadBreakerStatesAsync(cancellationToken).ConfigureAwait(false);
         List<(string Key, CircuitBreakerHandle Handle, CircuitBreakerSnapshot Snapshot)> restore = [];
@@ -105,7 +128,9 @@ internal sealed partial class CircuitBreakerStatePersistence
         Log.Restored(_logger, restore.Count, waiting, ignored);
     }
 
-    /// <summary>Waits until every transition so far is saved.</summary>
+    /// <summary>Waits until every transition so far is saved (or failed to save, which is logged): call it at shutdown.</summary>
+    /// <param name="cancellationToken">Stops waiting; saves go on.</param>
+    /// <returns>A task that completes once nothing is left to save.</returns>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         while (true)
