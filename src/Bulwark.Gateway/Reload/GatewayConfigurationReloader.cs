@@ -231,9 +231,9 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         // Breakers of new or rebuilt pipelines are saved from now on, in place of the ones they replace.
         foreach (var provider in table.Providers.Values)
         {
-            if (provider.Pipeline.CircuitBreaker is { IsBound: true } && !_live.Table.Providers.Values.Any(p => ReferenceEquals(p.Pipeline, provider.Pipeline)))
+            if (provider.Pipeline.CircuitBreaker is { IsBound: true } breaker && !_live.Table.Providers.Values.Any(p => ReferenceEquals(p.Pipeline, provider.Pipeline)))
             {
-                _persistence?.Attach(provider.Pipeline, replace: true);
+                _persistence?.Attach(provider.Pipeline.Name, provider.Pipeline.InstanceName, breaker, replace: true);
             }
         }
 

@@ -55,22 +55,25 @@ public sealed partial class CircuitBreakerStatePersistence
     /// reload, which carries the state over itself) is followed instead of the old one, and not restored.
     /// </summary>
     /// <summary>
-    /// Follows a pipeline's circuit breaker, under the key of its name and instance name: restores it from its snapshot if
-    /// one was loaded, and saves its transitions. Does nothing for a pipeline without a breaker. With
-    /// <paramref name="replace"/>, a pipeline that takes over from another of the same name and instance (rebuilt because
-    /// its options changed, with the old breaker's state carried over by the caller) is followed instead of the old one,
-    /// and not restored.
+    /// Follows the circuit breaker of a pipeline instance, saved under the key <c>{pipeline}/{instance}</c>: restores it from
+    /// its snapshot if one was loaded, and saves its transitions. With <paramref name="replace"/>, a breaker that takes
+    /// over from another of the same pipeline and instance (the pipeline was rebuilt because its options changed, and the
+    /// caller carried the old breaker's state over) is followed instead of the old one, and not restored.
     /// </summary>
-    /// <param name="pipeline">The pipeline, for example one built by <see cref="Pipelines.BulwarkPipelineFactory"/>.</param>
-    /// <param name="replace">Whether it replaces the pipeline followed under the same key.</param>
-    public void Attach(Pipelines.BulwarkPipeline pipeline, bool replace = false)
+    /// <param name="pipelineName">The pipeline's name.</param>
+    /// <param name="instanceName">The instance's name (the pipeline's name for its shared instance).</param>
+    /// <param name="breaker">The instance's circuit breaker.</param>
+    /// <param name="replace">Whether it replaces the breaker followed for the same pipeline and instance.</param>
+    public void Attach(string pipelineName, string instanceName, CircuitBreakerHandle breaker, bool replace = false)
     {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        if (pipeline.CircuitBreaker is { } breaker)
-        {
-            Attach(Pipelines.BulwarkPipelineProvider.BreakerKey(pipeline.Name, pipeline.InstanceName), breaker, replace);
-        }
+        ArgumentException.ThrowIfNullOrEmpty(pipelineName);
+        ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        ArgumentNullException.ThrowIfNull(breaker);
+        Attach(BreakerKey(pipelineName, instanceName), breaker, replace);
     }
+
+    /// <summary>The key under which a pipeline instance's circuit breaker state is stored: <c>{pipeline}/{instance}</c>.</summary>
+    internal static string BreakerKey(string name, string instanceName) => $"{name}/{instanceName}";
 
     internal void Attach(string key, CircuitBreakerHandle handle, bool replace = false)
     {
