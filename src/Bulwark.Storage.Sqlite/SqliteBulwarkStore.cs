@@ -95,10 +95,18 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     public StoreUnavailableException? Failure => Volatile.Read(ref _failure);
 
     /// <summary>
+    /// Gets whether SQLite's own check that an open file is still the one at its path could not be called in this process
+    /// (the native library lacks the entry point): then only the path is checked, so a file replaced at the same path
+    /// goes unnoticed. Known once a store has tried the check.
+    /// </summary>
+    public static bool FileIdentityCheckUnavailable => SqliteFileIdentity.Unavailable;
+
+    /// <summary>
     /// Gets the rescue of a lost file's entries, run in the background once the store failed: its outcome (also appended to
     /// <see cref="Failure"/>'s message), or <see langword="null"/> when there was nothing to rescue.
     /// </summary>
-    internal Task<string?> RescueCompletion => Volatile.Read(ref _rescue) is { } rescue ? rescue.ContinueWith<string?>(static t => t.Result, TaskScheduler.Default) : Task.FromResult<string?>(null);
+    /// <value>A task that completes with the rescue's outcome once it is done.</value>
+    public Task<string?> RescueCompletion => Volatile.Read(ref _rescue) is { } rescue ? rescue.ContinueWith<string?>(static t => t.Result, TaskScheduler.Default) : Task.FromResult<string?>(null);
 
     /// <summary>
     /// Opens the store: creates the file and its directory when missing, turns on WAL, applies pending migrations and checks

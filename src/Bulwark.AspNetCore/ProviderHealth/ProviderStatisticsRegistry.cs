@@ -82,8 +82,10 @@ public sealed class ProviderStatisticsRegistry : IProviderStatistics
     }
 
     /// <summary>Forgets a provider's samples and anomaly state, when the application no longer has that provider.</summary>
-    internal void Forget(string provider)
+    /// <param name="provider">The provider's name; a name it does not know is ignored.</param>
+    public void Forget(string provider)
     {
+        ArgumentNullException.ThrowIfNull(provider);
         _windows.TryRemove(provider, out _);
         _detector.Forget(provider);
     }

@@ -85,8 +85,10 @@ public sealed class BulwarkMetrics
         _serverDuration.Record(duration.TotalSeconds, tags);
     }
 
-    internal void RecordConfigurationReload(string outcome) =>
-        _reloads.Add(1, new KeyValuePair<string, object?>(ReloadOutcome, outcome));
+    /// <summary>Counts a changed configuration the application read, on <c>bulwark.config.reloads</c>.</summary>
+    /// <param name="applied">Whether it was applied (<c>applied</c>) or refused as invalid (<c>rejected</c>).</param>
+    public void RecordConfigurationReload(bool applied) =>
+        _reloads.Add(1, new KeyValuePair<string, object?>(ReloadOutcome, applied ? "applied" : "rejected"));
 
     internal void RecordAttempt(in FailoverAttempt attempt, string outcome, string? previousProvider)
     {

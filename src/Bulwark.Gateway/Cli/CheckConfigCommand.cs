@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Bulwark.Configuration;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Hosting;
 using Microsoft.Extensions.Options;
@@ -172,7 +171,7 @@ internal static class CheckConfigCommand
         return text.ToString().TrimEnd();
     }
 
-    private static string Format(TimeSpan? value) => value is { } v ? ConfigurationChecker.Format(v) : "none";
+    private static string Format(TimeSpan? value) => value is { } v ? v.ToString("c", CultureInfo.InvariantCulture) : "none";
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -17,7 +17,6 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        errors.AddRange(BulwarkOptionsValidator.ValidatePipelines(options, Root));
         ValidateProviders(options, errors);
         ValidateRoutes(options, errors);
 
@@ -31,10 +30,9 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
         ValidateStorage(options, errors);
         ValidateReload(options.Reload, errors);
 
-        // A value that could not be read is reported by itself, not again by the rules that saw its stand-in.
-        errors.RemoveAll(e => UnreadSetting.IsDerived(e, options.UnreadPaths));
-        errors.InsertRange(0, options.ConfigurationErrors);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        // The engine's checks come first; a value that could not be read is reported by itself, not again by the rules that
+        // saw its stand-in.
+        return BulwarkOptionsValidator.Validate(options, Root, errors);
     }
 
     private void ValidateStorage(GatewayOptions options, List<string> errors)

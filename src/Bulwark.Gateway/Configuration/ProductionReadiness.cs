@@ -38,7 +38,8 @@ internal static class ProductionReadiness
             tokenPath = $"{path}:TokenFile";
             try
             {
-                token = Bulwark.AspNetCore.Admin.AdminToken.ReadFile(options.Admin.TokenFile);
+                // As the admin API reads it.
+                token = File.ReadAllText(options.Admin.TokenFile).Trim();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -264,7 +265,7 @@ internal static class ProductionReadiness
                 $"{Root}:Telemetry:OtlpEndpoint"));
         }
 
-        foreach (var warning in options.ConfigurationWarnings)
+        foreach (var warning in options.GetConfigurationWarnings())
         {
             int colon = warning.IndexOf(": ", StringComparison.Ordinal);
             findings.Add(new(ReadinessSeverity.Warning, "unknown-setting", warning, colon > 0 ? warning[..colon] : Root));

@@ -8,5 +8,5 @@ namespace Bulwark.Gateway.Hosting;
 internal sealed record LoadedGatewayConfiguration(IConfiguration Configuration, GatewayOptions Options)
 {
     /// <summary>Gets the unknown keys, each with its path and, where one is close, the setting probably meant.</summary>
-    public IReadOnlyList<string> Warnings => Options.ConfigurationWarnings;
+    public IReadOnlyList<string> Warnings => Options.GetConfigurationWarnings();
 }

@@ -233,7 +233,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         {
             if (provider.Pipeline.CircuitBreaker is { IsBound: true } breaker && !_live.Table.Providers.Values.Any(p => ReferenceEquals(p.Pipeline, provider.Pipeline)))
             {
-                _persistence?.Attach(BulwarkPipelineProvider.BreakerKey(provider.Pipeline.Name, provider.Pipeline.InstanceName), breaker, replace: true);
+                _persistence?.Attach(provider.Pipeline.Name, provider.Pipeline.InstanceName, breaker, replace: true);
             }
         }
 
@@ -260,7 +260,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         }
 
         Log.Applied(_logger, generation, table.Routes.Count, table.Providers.Count, table.KeptPipelines.Count, carried);
-        _metrics?.RecordConfigurationReload("applied");
+        _metrics?.RecordConfigurationReload(applied: true);
         _status.Record(new ConfigurationReloadResult(at, ConfigurationReloadOutcome.Applied, generation, [], restartRequired, loaded.Warnings));
     }
 
@@ -272,7 +272,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
             Log.Error(_logger, error);
         }
 
-        _metrics?.RecordConfigurationReload("rejected");
+        _metrics?.RecordConfigurationReload(applied: false);
         _status.Record(new ConfigurationReloadResult(at ?? _timeProvider.GetUtcNow(), ConfigurationReloadOutcome.Rejected, _live.Generation, errors, restartRequired, warnings));
     }
 

@@ -46,7 +46,7 @@ internal sealed class StoreIntegrityMonitor(GatewayStore store, TimeSpan interva
                 return;
             }
 
-            if (!toldCheckOff && SqliteFileIdentity.Unavailable)
+            if (!toldCheckOff && SqliteBulwarkStore.FileIdentityCheckUnavailable)
             {
                 toldCheckOff = true;
                 StoreLog.FileCheckOff(logger);

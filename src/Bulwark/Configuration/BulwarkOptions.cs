@@ -19,4 +19,9 @@ public class BulwarkOptions
 
     /// <summary>Gets warnings found while reading configuration (unknown keys).</summary>
     internal List<string> ConfigurationWarnings { get; } = [];
+
+    /// <summary>Gets the warnings found while reading these options from configuration (keys that set nothing).</summary>
+    /// <returns>The warnings, each with its configuration path; empty for options configured in code.</returns>
+    /// <remarks>A method rather than a property, so that configuration binding never takes it for a setting.</remarks>
+    public IReadOnlyList<string> GetConfigurationWarnings() => ConfigurationWarnings;
 }

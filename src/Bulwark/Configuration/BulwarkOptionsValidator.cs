@@ -10,20 +10,45 @@ namespace Bulwark.Configuration;
 /// Validates the whole <c>Bulwark</c> section at once: configuration values that could not be read, every range, and the
 /// rules that span fields. Each error names its configuration path and what is allowed.
 /// </summary>
-internal sealed class BulwarkOptionsValidator : IValidateOptions<BulwarkOptions>
+/// <remarks>
+/// <c>AddBulwark</c> registers it. Options derived from <see cref="BulwarkOptions"/> (registered with <c>AddBulwarkOptions</c>)
+/// are validated by their own <see cref="IValidateOptions{TOptions}"/>, which ends with
+/// <see cref="Validate(BulwarkOptions, string, IEnumerable{string})"/> to add these checks to its own.
+/// </remarks>
+public sealed class BulwarkOptionsValidator : IValidateOptions<BulwarkOptions>
 {
     private readonly string _rootPath;
 
+    /// <summary>Initializes a new instance of the <see cref="BulwarkOptionsValidator"/> class.</summary>
+    /// <param name="rootPath">The configuration path of the section, which starts every error.</param>
     public BulwarkOptionsValidator(string rootPath = "Bulwark")
     {
+        ArgumentException.ThrowIfNullOrEmpty(rootPath);
         _rootPath = rootPath;
     }
 
-    public ValidateOptionsResult Validate(string? name, BulwarkOptions options)
+    /// <summary>Checks the options, listing every error with its configuration path.</summary>
+    /// <param name="name">The options' name; not used.</param>
+    /// <param name="options">The options to check.</param>
+    /// <returns>Success, or every error.</returns>
+    public ValidateOptionsResult Validate(string? name, BulwarkOptions options) => Validate(options, _rootPath, []);
+
+    /// <summary>
+    /// Checks options derived from <see cref="BulwarkOptions"/>: the values that could not be read from configuration, then
+    /// the pipelines, then <paramref name="derivedErrors"/> (the derived options' own). An error that follows from a value
+    /// that could not be read is left out, since that value's own error says it.
+    /// </summary>
+    /// <param name="options">The options to check.</param>
+    /// <param name="rootPath">The configuration path of the section, which starts every error.</param>
+    /// <param name="derivedErrors">The errors the caller found in the options' own settings, each starting with its path.</param>
+    /// <returns>Success, or every error in that order.</returns>
+    public static ValidateOptionsResult Validate(BulwarkOptions options, string rootPath, IEnumerable<string> derivedErrors)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(rootPath);
+        ArgumentNullException.ThrowIfNull(derivedErrors);
         var errors = new List<string>(options.ConfigurationErrors);
-        errors.AddRange(ValidatePipelines(options, _rootPath).Where(e => !UnreadSetting.IsDerived(e, options.UnreadPaths)));
+        errors.AddRange(ValidatePipelines(options, rootPath).Concat(derivedErrors).Where(e => !UnreadSetting.IsDerived(e, options.UnreadPaths)));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -9,7 +9,13 @@ namespace Bulwark.Configuration;
 /// it once per section: with thousands of routes, work that grows with the square of their number. A provider that
 /// answers from this index keeps it linear.
 /// </summary>
-internal sealed class ConfigurationChildIndex
+/// <remarks>
+/// For configuration providers that hold many keys (a file with thousands of routes): override
+/// <see cref="ConfigurationProvider.GetChildKeys"/> to call <see cref="GetChildKeys"/> with the provider's data and a field
+/// that caches the index. Reading options with <c>AddBulwark</c> or <c>AddBulwarkOptions</c> then stays linear in the
+/// number of keys.
+/// </remarks>
+public sealed class ConfigurationChildIndex
 {
     private readonly Dictionary<string, List<string>> _children = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _root = [];
@@ -64,8 +70,16 @@ internal sealed class ConfigurationChildIndex
     /// Answers <see cref="IConfigurationProvider.GetChildKeys"/> for <paramref name="data"/> as <see cref="ConfigurationProvider"/>
     /// does (the earlier keys and this provider's, sorted), from <paramref name="index"/>, rebuilt when the data changed.
     /// </summary>
+    /// <param name="data">The provider's keys and values (<see cref="ConfigurationProvider.Data"/>).</param>
+    /// <param name="index">The provider's cached index: <see langword="null"/> at first; built on the first call and again
+    /// whenever <paramref name="data"/> is another dictionary or its count changed (after a load).</param>
+    /// <param name="earlierKeys">The child keys that the providers before this one returned.</param>
+    /// <param name="parentPath">The parent section's path, or <see langword="null"/> for the root.</param>
+    /// <returns>The earlier keys and this provider's children of <paramref name="parentPath"/>, sorted as the configuration sorts them.</returns>
     public static IEnumerable<string> GetChildKeys(IDictionary<string, string?> data, ref ConfigurationChildIndex? index, IEnumerable<string> earlierKeys, string? parentPath)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(earlierKeys);
         var current = Volatile.Read(ref index);
         if (current is null || !ReferenceEquals(current.Data, data) || current.Count != data.Count)
         {

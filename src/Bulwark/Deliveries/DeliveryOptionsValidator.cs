@@ -3,10 +3,19 @@ using Microsoft.Extensions.Options;
 namespace Bulwark.Deliveries;
 
 /// <summary>Checks <see cref="DeliveryOptions"/> against their documented ranges, reporting every error at once.</summary>
-internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
+/// <remarks>
+/// <c>AddBulwarkDeliveries</c> registers it; validate options read another way (a section of a larger options class) with
+/// it to get the same errors.
+/// </remarks>
+public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
 {
+    /// <summary>Checks the options, listing every value out of range with its <c>Bulwark:Deliveries</c> path.</summary>
+    /// <param name="name">The options' name; not used.</param>
+    /// <param name="options">The options to check.</param>
+    /// <returns>Success, or every error.</returns>
     public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         List<string> errors = [];
         Check(errors, options.MaxAttempts is >= 1 and <= 1000, "Bulwark:Deliveries:MaxAttempts must be in [1, 1000].");
         CheckRange(errors, "TimeToLive", options.TimeToLive, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));

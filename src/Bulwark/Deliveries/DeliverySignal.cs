@@ -1,10 +1,15 @@
 namespace Bulwark.Deliveries;
 
 /// <summary>Wakes the dispatcher when an entry is stored, so that a due entry need not wait for the next poll.</summary>
-internal sealed class DeliverySignal
+/// <remarks>
+/// <c>AddBulwarkDeliveries</c> registers it; <see cref="IDeferredDeliveryQueue"/> wakes it on every enqueue. Wake it after
+/// making an entry due through <see cref="IDeliveryStore"/> directly (replaying a dead letter).
+/// </remarks>
+public sealed class DeliverySignal
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
 
+    /// <summary>Wakes the dispatcher now, or as soon as it next waits; wakes that come together count once.</summary>
     public void Wake()
     {
         try
@@ -20,7 +25,7 @@ internal sealed class DeliverySignal
         }
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+    internal Task<bool> WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken) =>
         WaitCoreAsync(timeout, timeProvider, cancellationToken);
 
     private async Task<bool> WaitCoreAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)

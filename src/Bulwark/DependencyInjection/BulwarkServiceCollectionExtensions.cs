@@ -45,25 +45,45 @@ public static class BulwarkServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers options derived from <see cref="BulwarkOptions"/> (the gateway's, which add providers and routes), read
-    /// from the section at <paramref name="sectionPath"/> of <paramref name="configuration"/> with the same checks;
-    /// <see cref="IOptions{BulwarkOptions}"/> resolves to them. The caller registers the validator of <typeparamref name="TOptions"/>.
+    /// Registers options derived from <see cref="BulwarkOptions"/> (an application's, which add their own settings beside
+    /// the pipelines), read from the section at <paramref name="sectionPath"/> of <paramref name="configuration"/> as
+    /// <see cref="AddBulwark(IServiceCollection, IConfiguration)"/> reads its section: the same seed environment variables,
+    /// and a value that cannot be read, or a key that sets nothing, reported with its path.
+    /// <see cref="IOptions{BulwarkOptions}"/> resolves to them and <see cref="IBulwarkPipelineProvider"/> builds their pipelines.
     /// </summary>
-    internal static OptionsBuilder<TOptions> AddBulwarkOptions<TOptions>(
+    /// <remarks>
+    /// Register an <see cref="IValidateOptions{TOptions}"/> for <typeparamref name="TOptions"/> that checks its own settings
+    /// and returns <see cref="BulwarkOptionsValidator.Validate(BulwarkOptions, string, IEnumerable{string})"/> with its errors,
+    /// so that the pipelines and the reading are checked too. When <paramref name="configuration"/> is an
+    /// <see cref="IConfigurationRoot"/>, the section is copied from its providers once per read, which keeps reading tens of
+    /// thousands of keys fast.
+    /// </remarks>
+    /// <typeparam name="TOptions">The options class.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration that holds the section.</param>
+    /// <param name="sectionPath">The section's path, for example <c>Bulwark</c>.</param>
+    /// <param name="environment">Reads an environment variable (the seed variables), or <see langword="null"/> for the process's.</param>
+    /// <param name="defaultPipeline">Creates the <c>default</c> pipeline when the section configures none, or <see langword="null"/> for none.</param>
+    /// <returns>The options builder, to chain more configuration.</returns>
+    public static OptionsBuilder<TOptions> AddBulwarkOptions<TOptions>(
         this IServiceCollection services,
         IConfiguration configuration,
         string sectionPath,
-        Func<string, string?> environment,
+        Func<string, string?>? environment = null,
         Func<BulwarkPipelineOptions>? defaultPipeline = null)
         where TOptions : BulwarkOptions
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentException.ThrowIfNullOrEmpty(sectionPath);
+        var readEnvironment = environment ?? Environment.GetEnvironmentVariable;
         var builder = services.AddOptions<TOptions>()
             .Configure(options =>
             {
                 // Copied once from the providers when read: checking and binding tens of thousands of routes through the
                 // configuration root would ask every provider again for each section.
                 var section = configuration is IConfigurationRoot root ? ConfigurationSnapshot.Of(root, sectionPath) : configuration.GetSection(sectionPath);
-                BulwarkConfigurationReader.Read(section, options, environment, defaultPipeline);
+                BulwarkConfigurationReader.Read(section, options, readEnvironment, defaultPipeline);
             })
             .ValidateOnStart();
         services.TryAddSingleton<IOptions<BulwarkOptions>>(sp => Options.Options.Create<BulwarkOptions>(sp.GetRequiredService<IOptions<TOptions>>().Value));

@@ -19,7 +19,7 @@ namespace Bulwark.Persistence;
 /// <see cref="CircuitState.Isolated"/> comes back open for at most its maximum break duration, then probes: nothing stays
 /// isolated forever because of a restart.
 /// </remarks>
-internal sealed partial class CircuitBreakerStatePersistence
+public sealed partial class CircuitBreakerStatePersistence
 {
     private readonly ICircuitBreakerStateStore _store;
     private readonly ILogger _logger;
@@ -32,8 +32,13 @@ internal sealed partial class CircuitBreakerStatePersistence
 
     private readonly IReadOnlyCollection<string>? _pipelineNames;
 
+    /// <summary>Initializes a new instance of the <see cref="CircuitBreakerStatePersistence"/> class.</summary>
+    /// <param name="store">Where snapshots are loaded from and saved to.</param>
+    /// <param name="logger">Logs restores and failed saves; none when <see langword="null"/>.</param>
+    /// <param name="options">The configured pipelines: a saved snapshot of one not built yet waits for it, others are ignored.</param>
     public CircuitBreakerStatePersistence(ICircuitBreakerStateStore store, ILogger<CircuitBreakerStatePersistence>? logger = null, IOptions<BulwarkOptions>? options = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
         _store = store;
 
         // Optional, as for the pipeline provider that pulls this in: services built without logging still resolve.
@@ -42,14 +47,35 @@ internal sealed partial class CircuitBreakerStatePersistence
     }
 
     /// <summary>Gets how many snapshots failed to save (the store was unavailable); each is logged.</summary>
-    public int FailedWrites { get; private set; }
+    internal int FailedWrites { get; private set; }
 
     /// <summary>
     /// Follows a breaker: restores it from its snapshot if one was loaded, and saves its transitions. With
     /// <paramref name="replace"/>, a breaker that takes over a key from another (a pipeline rebuilt by a configuration
     /// reload, which carries the state over itself) is followed instead of the old one, and not restored.
     /// </summary>
-    public void Attach(string key, CircuitBreakerHandle handle, bool replace = false)
+    /// <summary>
+    /// Follows the circuit breaker of a pipeline instance, saved under the key <c>{pipeline}/{instance}</c>: restores it from
+    /// its snapshot if one was loaded, and saves its transitions. With <paramref name="replace"/>, a breaker that takes
+    /// over from another of the same pipeline and instance (the pipeline was rebuilt because its options changed, and the
+    /// caller carried the old breaker's state over) is followed instead of the old one, and not restored.
+    /// </summary>
+    /// <param name="pipelineName">The pipeline's name.</param>
+    /// <param name="instanceName">The instance's name (the pipeline's name for its shared instance).</param>
+    /// <param name="breaker">The instance's circuit breaker.</param>
+    /// <param name="replace">Whether it replaces the breaker followed for the same pipeline and instance.</param>
+    public void Attach(string pipelineName, string instanceName, CircuitBreakerHandle breaker, bool replace = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pipelineName);
+        ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        ArgumentNullException.ThrowIfNull(breaker);
+        Attach(BreakerKey(pipelineName, instanceName), breaker, replace);
+    }
+
+    /// <summary>The key under which a pipeline instance's circuit breaker state is stored: <c>{pipeline}/{instance}</c>.</summary>
+    internal static string BreakerKey(string name, string instanceName) => $"{name}/{instanceName}";
+
+    internal void Attach(string key, CircuitBreakerHandle handle, bool replace = false)
     {
         CircuitBreakerSnapshot? saved = null;
         lock (_lock)
@@ -75,7 +101,7 @@ internal sealed partial class CircuitBreakerStatePersistence
     }
 
     /// <summary>Loads the saved snapshots and restores every breaker already attached; breakers attached later restore at once.</summary>
-    public async Task RestoreAsync(CancellationToken cancellationToken)
+    internal async Task RestoreAsync(CancellationToken cancellationToken)
     {
         var loaded = await _store.LoadBreakerStatesAsync(cancellationToken).ConfigureAwait(false);
         List<(string Key, CircuitBreakerHandle Handle, CircuitBreakerSnapshot Snapshot)> restore = [];
@@ -105,7 +131,9 @@ internal sealed partial class CircuitBreakerStatePersistence
         Log.Restored(_logger, restore.Count, waiting, ignored);
     }
 
-    /// <summary>Waits until every transition so far is saved.</summary>
+    /// <summary>Waits until every transition so far is saved (or failed to save, which is logged): call it at shutdown.</summary>
+    /// <param name="cancellationToken">Stops waiting; saves go on.</param>
+    /// <returns>A task that completes once nothing is left to save.</returns>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         while (true)

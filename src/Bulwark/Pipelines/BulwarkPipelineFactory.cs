@@ -10,15 +10,30 @@ using Polly.Telemetry;
 namespace Bulwark.Pipelines;
 
 /// <summary>Builds one instance of a named pipeline from its options, in the documented order.</summary>
-internal static class BulwarkPipelineFactory
+/// <remarks>
+/// <see cref="IBulwarkPipelineProvider"/> builds and caches the configured pipelines; this builds one outside it (for
+/// example a replacement for a pipeline whose options changed), uncached and with no breaker state persisted.
+/// </remarks>
+public static class BulwarkPipelineFactory
 {
+    /// <summary>Builds a new instance of a pipeline from its options.</summary>
+    /// <param name="name">The pipeline's name.</param>
+    /// <param name="instanceName">The instance's name (the pipeline's name for its shared instance).</param>
+    /// <param name="options">The pipeline's options, validated (<see cref="BulwarkOptionsValidator"/>); they are copied, not kept.</param>
+    /// <param name="timeProvider">The clock of every strategy.</param>
+    /// <param name="telemetry">Polly's telemetry for the pipeline, or <see langword="null"/> for none.</param>
+    /// <returns>The pipeline, with handles to its breaker and bulkhead.</returns>
     public static BulwarkPipeline Create(
         string name,
         string instanceName,
         BulwarkPipelineOptions options,
         TimeProvider timeProvider,
-        TelemetryOptions? telemetry)
+        TelemetryOptions? telemetry = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         var classifier = options.TransientStatusCodes is { } codes
             ? new TransientClassifier(new TransientClassifierOptions { TransientStatusCodes = new HashSet<int>(codes) })
             : TransientClassifier.Default;

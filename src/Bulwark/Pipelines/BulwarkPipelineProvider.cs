@@ -53,15 +53,12 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
             (self: this, pipelineOptions)).Value;
     }
 
-    /// <summary>The key under which a pipeline instance's circuit breaker state is stored: <c>{pipeline}/{instance}</c>.</summary>
-    internal static string BreakerKey(string name, string instanceName) => $"{name}/{instanceName}";
-
     private BulwarkPipeline Create(string name, string instanceName, BulwarkPipelineOptions options)
     {
         var pipeline = BulwarkPipelineFactory.Create(name, instanceName, options, _timeProvider, _telemetry);
         if (_persistence is not null && pipeline.CircuitBreaker is { } breaker)
         {
-            _persistence.Attach(BreakerKey(name, instanceName), breaker);
+            _persistence.Attach(name, instanceName, breaker);
         }
 
         return pipeline;

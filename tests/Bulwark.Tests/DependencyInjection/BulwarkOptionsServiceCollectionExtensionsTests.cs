@@ -1,0 +1,77 @@
+using System.Text;
+using Bulwark.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Tests.DependencyInjection;
+
+public class BulwarkOptionsServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddBulwarkOptions_DerivedOptions_ReportReadingThenPipelinesThenOwnErrors_WithoutErrorsOfUnreadValues()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes("""
+            { "App": { "Workers": "many", "Pipelines": { "p": { "Retry": { "MaxRetries": 500 } } } } }
+            """))).Build();
+        var services = new ServiceCollection();
+        services.AddBulwarkOptions<AppOptions>(configuration, "App", static _ => null);
+        services.AddSingleton<IValidateOptions<AppOptions>, AppOptionsValidator>();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AppOptions>>().Value);
+
+        // The unreadable Workers is reported once, by the reading; the validator's rule about the stand-in value is left out.
+        Assert.Equal(3, error.Failures.Count());
+        Assert.StartsWith("App:Workers: ", error.Failures.First(), StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "App:Pipelines:p:Retry:MaxRetries: 500 is out of range; allowed 0 to 100.",
+                "App:Name: is required.",
+            ],
+            error.Failures.Skip(1));
+    }
+
+    [Fact]
+    public void AddBulwarkOptions_ValidDerivedOptions_BindOwnSettingsAndPipelines()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes("""
+            { "App": { "Name": "orders", "Workers": 4, "Pipelines": { "p": { "Retry": { "MaxRetries": 2 } } } } }
+            """))).Build();
+        var services = new ServiceCollection();
+        services.AddBulwarkOptions<AppOptions>(configuration, "App");
+        services.AddSingleton<IValidateOptions<AppOptions>, AppOptionsValidator>();
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<AppOptions>>().Value;
+
+        Assert.Equal(("orders", 4, 2), (options.Name, options.Workers, options.Pipelines["p"].Retry!.MaxRetries));
+        Assert.Empty(options.GetConfigurationWarnings());
+    }
+
+    public sealed class AppOptions : BulwarkOptions
+    {
+        public string? Name { get; set; }
+
+        public int Workers { get; set; }
+    }
+
+    private sealed class AppOptionsValidator : IValidateOptions<AppOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AppOptions options)
+        {
+            List<string> errors = [];
+            if (options.Workers < 1)
+            {
+                errors.Add($"App:Workers: {options.Workers} is out of range; allowed 1 or more.");
+            }
+
+            if (string.IsNullOrEmpty(options.Name))
+            {
+                errors.Add("App:Name: is required.");
+            }
+
+            return BulwarkOptionsValidator.Validate(options, "App", errors);
+        }
+    }
+}
