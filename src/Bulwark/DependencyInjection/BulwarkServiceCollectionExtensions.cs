@@ -54,7 +54,8 @@ public static class BulwarkServiceCollectionExtensions
         IConfiguration configuration,
         string sectionPath,
         Func<string, string?> environment,
-        Func<BulwarkPipelineOptions>? defaultPipeline = null)
+        Func<BulwarkPipelineOptions>? defaultPipeline = null,
+        ConfigurationRules? rules = null)
         where TOptions : BulwarkOptions
     {
         var builder = services.AddOptions<TOptions>()
@@ -63,7 +64,7 @@ public static class BulwarkServiceCollectionExtensions
                 // Copied once from the providers when read: checking and binding tens of thousands of routes through the
                 // configuration root would ask every provider again for each section.
                 var section = configuration is IConfigurationRoot root ? ConfigurationSnapshot.Of(root, sectionPath) : configuration.GetSection(sectionPath);
-                BulwarkConfigurationReader.Read(section, options, environment, defaultPipeline);
+                BulwarkConfigurationReader.Read(section, options, environment, defaultPipeline, rules);
             })
             .ValidateOnStart();
         services.TryAddSingleton<IOptions<BulwarkOptions>>(sp => Options.Options.Create<BulwarkOptions>(sp.GetRequiredService<IOptions<TOptions>>().Value));
