@@ -66,7 +66,7 @@ internal sealed partial class RouteFallback
     }
 
     /// <summary>Starts keeping the response of a GET on a <see cref="FallbackMode.LastGood"/> route; <see langword="null"/> when nothing is kept.</summary>
-    public LastGoodCapture? Capture(HttpContext context)
+    public LastGoodCapture? StartKeeping(HttpContext context)
     {
         if (Cache is null || !HttpMethods.IsGet(context.Request.Method))
         {

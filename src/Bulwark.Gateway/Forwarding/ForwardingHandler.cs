@@ -125,7 +125,7 @@ internal sealed partial class ForwardingHandler
 
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
-        var lastGood = route.Fallback?.Capture(context);
+        var lastGood = route.Fallback?.StartKeeping(context);
         var result = await route.Chain.ExecuteAsync(AttemptAsync, (Handler: this, Request: request), replayable, linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;
         feature.Provider = result.Provider;
