@@ -11,6 +11,7 @@ internal static class EventIds
     public const int ResponseStreamBroke = 2002;
     public const int ClientWentAway = 2003;
     public const int ClientBodyRefused = 2004;
+    public const int FallbackServed = 2005;
 
     // Graceful shutdown: 3001–3099.
     public const int DrainStarted = 3001;

@@ -92,7 +92,13 @@ internal static class CheckConfigCommand
             string deferral = route.OnFailure == Deferral.RouteFailureMode.Defer
                 ? $"; defers failures: up to {route.Defer.MaxAttempts ?? options.Deliveries.MaxAttempts} attempts within {Format(route.Defer.TimeToLive ?? options.Deliveries.TimeToLive)}, bodies up to {route.Defer.MaxBodyBytes} bytes"
                 : string.Empty;
-            text.AppendLine(c, $"  {route.Path}  ({methods}; timeout {Format(route.Timeout)}{(route.Idempotent ? "; idempotent" : string.Empty)}{deferral})");
+            string fallback = route.Fallback switch
+            {
+                null => string.Empty,
+                { Mode: Fallback.FallbackMode.LastGood } f => $"; fallback: last good GET response up to {Format(f.MaxAge)} old ({f.MaxEntries ?? Fallback.FallbackConstants.DefaultMaxEntries} kept, bodies up to {f.MaxBodyBytes ?? Fallback.FallbackConstants.DefaultMaxBodyBytes} bytes)",
+                var f => $"; fallback: {f.StatusCode ?? Fallback.FallbackConstants.DefaultStatusCode} {f.ContentType ?? Fallback.FallbackConstants.DefaultContentType}",
+            };
+            text.AppendLine(c, $"  {route.Path}  ({methods}; timeout {Format(route.Timeout)}{(route.Idempotent ? "; idempotent" : string.Empty)}{deferral}{fallback})");
             for (int i = 0; i < route.Providers.Count; i++)
             {
                 var provider = options.Providers[route.Providers[i]];

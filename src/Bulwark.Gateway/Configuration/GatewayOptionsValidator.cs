@@ -352,6 +352,8 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 errors.Add($"{path}:MaxAttempts: {maxAttempts} is out of range; allowed the number of providers ({route.Providers.Count}) to {GatewayConstants.MaxRouteAttempts}.");
             }
 
+            RouteValidators.RouteFallbackValidator.Validate(route, path, errors);
+
             if (route.RateLimit is { } rateLimit)
             {
                 if (rateLimit.RequestsPerMinutePerClient is { } perMinute)

@@ -50,4 +50,12 @@ public sealed class GatewayRouteOptions
     /// <summary>Gets or sets how deferred requests are stored and delivered; used when <see cref="OnFailure"/> is <see cref="Deferral.RouteFailureMode.Defer"/>.</summary>
     /// <value>Defaults to the defaults of <see cref="Deferral.GatewayDeferralOptions"/>.</value>
     public Deferral.GatewayDeferralOptions Defer { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets what the route answers when every attempt of a request failed (instead of the 502, 503 or 504
+    /// problem): a static response, or for GET the last good response. It takes precedence over the <c>Fallback</c> of
+    /// its providers' pipelines; a request the route defers is deferred, not answered by the fallback.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: the <c>Fallback</c> of the first provider whose pipeline has one, else none.</value>
+    public Fallback.GatewayFallbackOptions? Fallback { get; set; }
 }

@@ -12,7 +12,9 @@ internal static class ProviderHeaderNames
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) { "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade" };
 
     /// <summary>Returns why <paramref name="name"/> cannot be a provider header, or <see langword="null"/> when it can.</summary>
-    public static string? Refusal(string name)
+    /// <param name="name">The header name.</param>
+    /// <param name="subject">What sets it, for the message.</param>
+    public static string? Refusal(string name, string subject = "a provider header")
     {
         if (name.Length == 0)
         {
@@ -22,7 +24,7 @@ internal static class ProviderHeaderNames
 
         if (name.StartsWith(':'))
         {
-            return $"'{name}' is an HTTP/2 pseudo-header, which only the HTTP stack writes; a provider header must not set it.";
+            return $"'{name}' is an HTTP/2 pseudo-header, which only the HTTP stack writes; {subject} must not set it.";
         }
 
         if (!IsToken(name))
@@ -32,16 +34,16 @@ internal static class ProviderHeaderNames
 
         if (Framing.Contains(name))
         {
-            return $"'{name}' frames the message, which the gateway does for each request; a provider header must not set it.";
+            return $"'{name}' frames the message, which the gateway does for each request; {subject} must not set it.";
         }
 
         if (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase))
         {
-            return $"'{name}' is set from the provider's BaseUrl; a provider header must not set it.";
+            return $"'{name}' is set from the provider's BaseUrl; {subject} must not set it.";
         }
 
         return HopByHop.Contains(name)
-            ? $"'{name}' is a hop-by-hop header, which applies to one connection and is never forwarded; a provider header must not set it."
+            ? $"'{name}' is a hop-by-hop header, which applies to one connection and is never forwarded; {subject} must not set it."
             : null;
     }
 

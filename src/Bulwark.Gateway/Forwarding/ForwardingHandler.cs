@@ -125,6 +125,7 @@ internal sealed partial class ForwardingHandler
 
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
+        var lastGood = route.Fallback?.StartKeeping(context);
         var result = await route.Chain.ExecuteAsync(AttemptAsync, (Handler: this, Request: request), replayable, linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;
         feature.Provider = result.Provider;
@@ -142,6 +143,10 @@ internal sealed partial class ForwardingHandler
                 // The body stream failed after the response started: the client must see a failure, never a clean end.
                 Log.StreamBroken(_logger, result.Provider!, correlationId);
                 context.Abort();
+            }
+            else
+            {
+                route.Fallback?.Keep(context, lastGood);
             }
 
             return;
@@ -173,6 +178,12 @@ internal sealed partial class ForwardingHandler
             problem = problem.WithNote(_deferral.Enabled
                 ? " This route stores failed requests for later delivery when they carry an Idempotency-Key header: send one to have the request accepted and delivered later."
                 : " This route would store the request for later delivery, but the gateway runs without its store.");
+        }
+
+        if (route.Fallback is { } fallback && result.Outcome.Exception is not ClientBodyException
+            && await fallback.TryAnswerAsync(context, problem.Status, feature, _logger).ConfigureAwait(false))
+        {
+            return;
         }
 
         feature.ErrorType = problem.Type;

@@ -18,6 +18,7 @@ internal sealed class GatewayRoute
         Deferral = options.OnFailure == Bulwark.Gateway.Deferral.RouteFailureMode.Defer ? options.Defer : null;
         Providers = providers;
         MaxAttempts = options.MaxAttempts ?? Math.Min(providers.Sum(p => p.Failover.MaxAttempts), GatewayConstants.MaxRouteAttempts);
+        Fallback = Bulwark.Gateway.Fallback.RouteFallback.Create(options.Fallback, providers.Select(static p => p.Pipeline.Fallback), timeProvider);
         Chain = new FailoverExecutor<ForwardedResponse>(
             providers.Select(p => p.Failover),
             new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider, MaxAttempts = Math.Max(MaxAttempts, providers.Count) });
@@ -38,6 +39,9 @@ internal sealed class GatewayRoute
     public Bulwark.Gateway.Deferral.GatewayDeferralOptions? Deferral { get; }
 
     public IReadOnlyList<GatewayProvider> Providers { get; }
+
+    /// <summary>Gets what the route answers when every attempt failed (its own <c>Fallback</c>, else its first provider pipeline's), or <see langword="null"/>.</summary>
+    public Bulwark.Gateway.Fallback.RouteFallback? Fallback { get; }
 
     public FailoverExecutor<ForwardedResponse> Chain { get; }
 

@@ -39,7 +39,7 @@ internal static class GatewayConfiguration
     /// <summary>Registers <see cref="GatewayOptions"/>, read from the <c>Bulwark</c> section and validated with every error.</summary>
     public static void AddOptions(IServiceCollection services, IConfiguration configuration, Func<string, string?> environment, GatewayOptions? validated = null)
     {
-        services.AddBulwarkOptions<GatewayOptions>(configuration, "Bulwark", environment, GatewayDefaults.Pipeline);
+        services.AddBulwarkOptions<GatewayOptions>(configuration, "Bulwark", environment, GatewayDefaults.Pipeline, GatewayConfigurationRules.Instance);
         if (validated is not null)
         {
             // Read and validated already: binding tens of thousands of routes again would double check-config's time.

@@ -9,11 +9,12 @@ internal static class BulwarkConfigurationReader
     /// <param name="options">The options to fill.</param>
     /// <param name="environment">Reads environment variables (the seed variables).</param>
     /// <param name="defaultPipeline">Creates the <c>default</c> pipeline when the configuration has none (the gateway's), or <see langword="null"/>.</param>
-    public static void Read(IConfiguration section, BulwarkOptions options, Func<string, string?> environment, Func<BulwarkPipelineOptions>? defaultPipeline = null)
+    /// <param name="rules">How unknown keys are reported; <see langword="null"/> for warnings.</param>
+    public static void Read(IConfiguration section, BulwarkOptions options, Func<string, string?> environment, Func<BulwarkPipelineOptions>? defaultPipeline = null, ConfigurationRules? rules = null)
     {
         string path = section is IConfigurationSection named ? named.Path : "Bulwark";
         var unread = new List<UnreadSetting>();
-        ConfigurationChecker.Check(section, options.GetType(), path, options.ConfigurationErrors, options.ConfigurationWarnings, unread);
+        ConfigurationChecker.Check(section, options.GetType(), path, options.ConfigurationErrors, options.ConfigurationWarnings, unread, rules);
         if (unread.Count == 0)
         {
             section.Bind(options);

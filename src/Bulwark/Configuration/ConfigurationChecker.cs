@@ -20,8 +20,9 @@ internal static class ConfigurationChecker
     /// <param name="errors">Receives every value that cannot be read.</param>
     /// <param name="warnings">Receives every unknown key.</param>
     /// <param name="unread">Receives, for each error, the setting left out of binding and what stands in for it.</param>
-    public static void Check(IConfiguration section, Type type, string path, List<string> errors, List<string> warnings, List<UnreadSetting>? unread = null) =>
-        CheckSection([.. section.GetChildren()], type, path, new CheckState(errors, warnings, unread ?? []));
+    /// <param name="rules">How unknown keys are reported and which other sections are known; <see langword="null"/> for warnings and none.</param>
+    public static void Check(IConfiguration section, Type type, string path, List<string> errors, List<string> warnings, List<UnreadSetting>? unread = null, ConfigurationRules? rules = null) =>
+        CheckSection([.. section.GetChildren()], type, path, new CheckState(errors, warnings, unread ?? [], rules ?? ConfigurationRules.Default, path.Length));
 
     private static void CheckSection(List<IConfigurationSection> children, Type type, string path, CheckState state)
     {
@@ -31,7 +32,21 @@ internal static class ConfigurationChecker
             string childPath = $"{path}:{child.Key}";
             if (!properties.TryGetValue(child.Key, out var property))
             {
-                state.Warnings.Add(UnknownKey(childPath, child.Key, properties.Keys));
+                if (state.Rules.AdditionalSections.TryGetValue(childPath[(state.RootLength + 1)..], out var other))
+                {
+                    // Read by another component from the same file: checked against its own options type.
+                    CheckValue(child, other, childPath, Position.Property, state);
+                }
+                else if (state.Rules.UnknownKeysAreErrors)
+                {
+                    // Not a stand-in: an unknown key binds to nothing, so nothing else follows from it.
+                    state.Errors.Add(UnknownKey(childPath, child.Key, properties.Keys, ignored: false));
+                }
+                else
+                {
+                    state.Warnings.Add(UnknownKey(childPath, child.Key, properties.Keys, ignored: true));
+                }
+
                 continue;
             }
 
@@ -204,7 +219,7 @@ internal static class ConfigurationChecker
         };
     }
 
-    private static string UnknownKey(string path, string key, IEnumerable<string> known)
+    private static string UnknownKey(string path, string key, IEnumerable<string> known, bool ignored)
     {
         string? best = null;
         int bestDistance = int.MaxValue;
@@ -222,9 +237,10 @@ internal static class ConfigurationChecker
         }
 
         // A typo or a singular/plural slip, not an unrelated word.
+        string what = ignored ? "unknown setting, ignored" : "unknown setting";
         return best is not null && bestDistance <= Math.Max(3, key.Length / 3)
-            ? $"{path}: unknown setting, ignored; did you mean '{best}'?"
-            : $"{path}: unknown setting, ignored.";
+            ? $"{path}: {what}; did you mean '{best}'?"
+            : $"{path}: {what}.";
     }
 
     private static int Distance(string a, string b)
@@ -258,7 +274,7 @@ internal static class ConfigurationChecker
         DictionaryValue,
     }
 
-    private sealed record CheckState(List<string> Errors, List<string> Warnings, List<UnreadSetting> Unread)
+    private sealed record CheckState(List<string> Errors, List<string> Warnings, List<UnreadSetting> Unread, ConfigurationRules Rules, int RootLength)
     {
         public void Error(string path, string message, UnreadSetting unread)
         {

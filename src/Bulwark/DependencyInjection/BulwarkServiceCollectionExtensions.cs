@@ -64,13 +64,15 @@ public static class BulwarkServiceCollectionExtensions
     /// <param name="sectionPath">The section's path, for example <c>Bulwark</c>.</param>
     /// <param name="environment">Reads an environment variable (the seed variables), or <see langword="null"/> for the process's.</param>
     /// <param name="defaultPipeline">Creates the <c>default</c> pipeline when the section configures none, or <see langword="null"/> for none.</param>
+    /// <param name="rules">How the section is checked before binding, or <see langword="null"/> for <see cref="ConfigurationRules.Default"/> (unknown keys are warnings).</param>
     /// <returns>The options builder, to chain more configuration.</returns>
     public static OptionsBuilder<TOptions> AddBulwarkOptions<TOptions>(
         this IServiceCollection services,
         IConfiguration configuration,
         string sectionPath,
         Func<string, string?>? environment = null,
-        Func<BulwarkPipelineOptions>? defaultPipeline = null)
+        Func<BulwarkPipelineOptions>? defaultPipeline = null,
+        ConfigurationRules? rules = null)
         where TOptions : BulwarkOptions
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -83,7 +85,7 @@ public static class BulwarkServiceCollectionExtensions
                 // Copied once from the providers when read: checking and binding tens of thousands of routes through the
                 // configuration root would ask every provider again for each section.
                 var section = configuration is IConfigurationRoot root ? ConfigurationSnapshot.Of(root, sectionPath) : configuration.GetSection(sectionPath);
-                BulwarkConfigurationReader.Read(section, options, readEnvironment, defaultPipeline);
+                BulwarkConfigurationReader.Read(section, options, readEnvironment, defaultPipeline, rules);
             })
             .ValidateOnStart();
         services.TryAddSingleton<IOptions<BulwarkOptions>>(sp => Options.Options.Create<BulwarkOptions>(sp.GetRequiredService<IOptions<TOptions>>().Value));

@@ -15,14 +15,13 @@ public sealed class CheckConfigCommandTests : IDisposable
     [Fact]
     public async Task CheckConfig_ValidConfig_Exits0_AndSummarizesRoutesProvidersAndPipelines()
     {
-        string config = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002"), bulwarkExtra: "\"Pipelinez\": {},"));
+        string config = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002")));
 
         var (exit, output, error) = await RunAsync("check-config", "--config", config);
 
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, error);
         Assert.Contains(": valid (1 route(s), 2 provider(s), 1 pipeline(s)).", output, StringComparison.Ordinal);
-        Assert.Contains("  - Bulwark:Pipelinez: unknown setting, ignored; did you mean 'Pipelines'?", output, StringComparison.Ordinal);
         Assert.Contains("  /api/{**rest}  (any method; timeout 00:00:25)", output, StringComparison.Ordinal);
         Assert.Contains("    1. primary  http://127.0.0.1:9001  pipeline default", output, StringComparison.Ordinal);
         Assert.Contains("    2. secondary  http://127.0.0.1:9002  pipeline default", output, StringComparison.Ordinal);
