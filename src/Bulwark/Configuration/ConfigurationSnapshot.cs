@@ -37,6 +37,13 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
         set => throw new NotSupportedException("A configuration snapshot is read-only.");
     }
 
+    /// <summary>
+    /// Gets a value indicating whether a provider gives some key of the copied section the value <see langword="null"/>
+    /// (JSON <c>null</c>): the configuration binder binds such a null only through the configuration's own sections, which
+    /// tell it from a missing key; bind those through them.
+    /// </summary>
+    public bool HasExplicitNull { get; private set; }
+
     /// <inheritdoc />
     public string? this[string key]
     {
@@ -53,8 +60,10 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
         ArgumentNullException.ThrowIfNull(root);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var providers = root.Providers.ToArray();
-        var snapshot = new ConfigurationSnapshot(ConfigurationPath.GetSectionKey(path), path, ValueOf(providers, path));
-        Copy(providers, snapshot, [], 0);
+        bool explicitNull = false;
+        var snapshot = new ConfigurationSnapshot(ConfigurationPath.GetSectionKey(path), path, ValueOf(providers, path, ref explicitNull));
+        Copy(providers, snapshot, [], 0, ref explicitNull);
+        snapshot.HasExplicitNull = explicitNull;
         return snapshot;
     }
 
@@ -79,7 +88,7 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
     /// <inheritdoc />
     public IChangeToken GetReloadToken() => NeverChanges;
 
-    private static void Copy(IConfigurationProvider[] providers, ConfigurationSnapshot to, List<HashSet<string>> sets, int depth)
+    private static void Copy(IConfigurationProvider[] providers, ConfigurationSnapshot to, List<HashSet<string>> sets, int depth, ref bool explicitNull)
     {
         // As a configuration root: each provider adds its keys to those of the providers before it; the last to have a
         // value for a key wins.
@@ -112,20 +121,21 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
             }
 
             string path = to.Path + ConfigurationPath.KeyDelimiter + key;
-            var child = new ConfigurationSnapshot(key, path, ValueOf(providers, path));
-            Copy(providers, child, sets, depth + 1);
+            var child = new ConfigurationSnapshot(key, path, ValueOf(providers, path, ref explicitNull));
+            Copy(providers, child, sets, depth + 1, ref explicitNull);
             (children ??= []).Add(child);
         }
 
         to.Adopt(children);
     }
 
-    private static string? ValueOf(IConfigurationProvider[] providers, string path)
+    private static string? ValueOf(IConfigurationProvider[] providers, string path, ref bool explicitNull)
     {
         for (int i = providers.Length - 1; i >= 0; i--)
         {
             if (providers[i].TryGet(path, out string? value))
             {
+                explicitNull |= value is null;
                 return value;
             }
         }

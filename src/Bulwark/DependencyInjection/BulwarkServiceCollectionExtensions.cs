@@ -83,8 +83,11 @@ public static class BulwarkServiceCollectionExtensions
             .Configure(options =>
             {
                 // Copied once from the providers when read: checking and binding tens of thousands of routes through the
-                // configuration root would ask every provider again for each section.
-                var section = configuration is IConfigurationRoot root ? ConfigurationSnapshot.Of(root, sectionPath) : configuration.GetSection(sectionPath);
+                // configuration root would ask every provider again for each section. A section with an explicit null is
+                // read through the root, where the binder binds the null as it does everywhere else.
+                IConfiguration section = configuration is IConfigurationRoot root && ConfigurationSnapshot.Of(root, sectionPath) is { HasExplicitNull: false } snapshot
+                    ? snapshot
+                    : configuration.GetSection(sectionPath);
                 BulwarkConfigurationReader.Read(section, options, readEnvironment, defaultPipeline, rules);
             })
             .ValidateOnStart();

@@ -57,6 +57,21 @@ public class ConfigurationValidationTests
         Assert.Equal([$"Bulwark:Storage:IntegrityCheckInterval: {shown} is out of range; allowed 00:00:00.1 to 1.00:00:00."], error.Failures);
     }
 
+    [Fact]
+    public void Load_ExplicitNull_BindsAsTheConfigurationBinderBindsIt()
+    {
+        // .NET 10's binder binds a JSON null (a duration's becomes 00:00:00, then out of range), but only through the
+        // configuration's own sections: the fast copy the options are read from must not turn it into "not set".
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address, bulwarkExtra: """
+            "Storage": { "IntegrityCheckInterval": null },
+            """);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal(["Bulwark:Storage:IntegrityCheckInterval: 00:00:00 is out of range; allowed 00:00:00.1 to 1.00:00:00."], error.Failures);
+    }
+
     [Theory]
     [InlineData("Content-Length", "'Content-Length' frames the message, which the gateway does for each request; a provider header must not set it.")]
     [InlineData("transfer-encoding", "'transfer-encoding' frames the message, which the gateway does for each request; a provider header must not set it.")]

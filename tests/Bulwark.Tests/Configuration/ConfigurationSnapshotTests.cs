@@ -79,6 +79,16 @@ public sealed class ConfigurationSnapshotTests
         Assert.Equal("3", ConfigurationSnapshot.Of(root, "S")["Map:x:Count"]);
     }
 
+    [Fact]
+    public void Snapshot_tells_an_explicit_null_from_a_missing_key()
+    {
+        var withNull = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["S:A"] = "1", ["S:B"] = null }).Build();
+        var without = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["S:A"] = "1", ["T:B"] = null }).Build();
+
+        Assert.True(ConfigurationSnapshot.Of(withNull, "S").HasExplicitNull);
+        Assert.False(ConfigurationSnapshot.Of(without, "S").HasExplicitNull);
+    }
+
     private static List<string> Flatten(IConfiguration section)
     {
         var lines = new List<string>();
