@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Bulwark.Deliveries;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Storage;

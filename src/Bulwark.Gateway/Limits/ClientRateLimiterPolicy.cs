@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
 using Microsoft.AspNetCore.RateLimiting;

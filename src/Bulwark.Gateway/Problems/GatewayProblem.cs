@@ -130,7 +130,7 @@ internal sealed record GatewayProblem
         StatusCodes.Status400BadRequest,
         "bad-idempotency-key",
         "Bad key",
-        $"The {header} header is longer than {Deferral.DeferralConstants.MaxKeyLength} characters; nothing was sent.",
+        $"The {header} header is longer than {DeferralConstants.MaxKeyLength} characters; nothing was sent.",
         retryable: false,
         retryAfter: null,
         correlationId,
