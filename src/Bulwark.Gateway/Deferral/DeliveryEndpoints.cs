@@ -4,6 +4,7 @@ using Bulwark.Deliveries;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
 
@@ -107,7 +108,7 @@ internal static class DeliveryEndpoints
 
             var services = context.RequestServices;
             var store = services.GetRequiredService<GatewayStore>();
-            var options = services.GetRequiredService<Reload.LiveGatewayConfiguration>().Options;
+            var options = services.GetRequiredService<LiveGatewayConfiguration>().Options;
             var route = options.Routes.FirstOrDefault(r => r.Path == entry.Queue);
             var timeToLive = route?.Defer.TimeToLive ?? options.Deliveries.TimeToLive;
             await RunAsync(context, correlationId, async () =>

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Bulwark.Deliveries;
-using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
 

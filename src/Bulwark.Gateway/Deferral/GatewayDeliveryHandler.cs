@@ -2,9 +2,10 @@ using System.Net.Http.Headers;
 using Bulwark.Classification;
 using Bulwark.Deliveries;
 using Bulwark.Failover;
-using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Deferral;
@@ -16,12 +17,12 @@ namespace Bulwark.Gateway.Deferral;
 /// </summary>
 internal sealed class GatewayDeliveryHandler : IDeliveryHandler
 {
-    private readonly Reload.LiveGatewayConfiguration _live;
+    private readonly LiveGatewayConfiguration _live;
     private readonly HttpMessageInvoker _invoker;
     private readonly TimeProvider _timeProvider;
     private readonly int _maxKeptResponseBytes;
 
-    public GatewayDeliveryHandler(Reload.LiveGatewayConfiguration live, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options)
+    public GatewayDeliveryHandler(LiveGatewayConfiguration live, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options)
     {
         _live = live;
         _invoker = client.Invoker;

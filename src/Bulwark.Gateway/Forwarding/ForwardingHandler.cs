@@ -6,6 +6,7 @@ using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Polly.CircuitBreaker;

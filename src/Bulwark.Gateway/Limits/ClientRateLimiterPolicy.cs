@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Bulwark.Gateway.Limits;

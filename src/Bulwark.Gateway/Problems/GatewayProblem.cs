@@ -4,6 +4,7 @@ using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Routing;
 using Polly.Timeout;
 
 namespace Bulwark.Gateway.Problems;

@@ -4,6 +4,7 @@ using Bulwark.AspNetCore.Telemetry;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Routing;
 using Bulwark.Pipelines;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
 
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Routing;
 
 /// <summary>A configured route at run time: its providers in failover order and the chain that runs them.</summary>
 internal sealed class GatewayRoute

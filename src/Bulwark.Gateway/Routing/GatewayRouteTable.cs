@@ -3,9 +3,10 @@ using System.Text;
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Configuration;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Forwarding;
 using Bulwark.Pipelines;
 
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Routing;
 
 /// <summary>
 /// The run-time routes and providers built from one validated configuration. Immutable: a reload builds a new table
