@@ -1,11 +1,10 @@
-using Bulwark.AspNetCore.Correlation;
 using Bulwark.AspNetCore.Requests;
 using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Deferral;
-using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -56,11 +55,11 @@ internal sealed partial class ForwardingHandler
         if (inFlight is { IsRefusing: true })
         {
             context.Response.Headers.Connection = "close";
-            await GatewayProblem.ShuttingDown(CorrelationIdOf(context.Request)).WriteAsync(context, 0).ConfigureAwait(false);
+            await GatewayProblem.ShuttingDown(RequestCorrelation.IdOf(context.Request)).WriteAsync(context, 0).ConfigureAwait(false);
             return;
         }
 
-        string correlationId = CorrelationIdOf(context.Request);
+        string correlationId = RequestCorrelation.IdOf(context.Request);
         context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
 
         var feature = new BulwarkRequestFeature { CorrelationId = correlationId, Route = route.Path };
@@ -410,18 +409,6 @@ internal sealed partial class ForwardingHandler
     private static bool IsIdempotent(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ||
         HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
-
-    /// <summary>The id the correlation middleware chose; a request that bypassed it gets one by the same rules.</summary>
-    internal static string CorrelationIdOf(HttpRequest request)
-    {
-        if (BulwarkCorrelation.Get(request.HttpContext) is { } chosen)
-        {
-            return chosen;
-        }
-
-        string? given = request.Headers[GatewayConstants.CorrelationHeader];
-        return BulwarkCorrelation.IsValid(given) ? given! : Guid.NewGuid().ToString("N");
-    }
 
     private static partial class Log
     {

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Bulwark.AspNetCore.Telemetry;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Routing;
 using Bulwark.Pipelines;

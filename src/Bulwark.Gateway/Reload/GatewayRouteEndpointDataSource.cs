@@ -1,6 +1,5 @@
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
-using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Routing;
 using Microsoft.Extensions.Primitives;

@@ -3,7 +3,6 @@ using System.Text;
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Configuration;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Pipelines;
 
 namespace Bulwark.Gateway.Routing;

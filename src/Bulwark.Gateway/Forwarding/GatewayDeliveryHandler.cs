@@ -3,12 +3,11 @@ using Bulwark.Classification;
 using Bulwark.Deliveries;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Microsoft.Extensions.Options;
 
-namespace Bulwark.Gateway.Deferral;
+namespace Bulwark.Gateway.Forwarding;
 
 /// <summary>
 /// Delivers the gateway's deferred requests: each attempt runs the stored request along its route's provider chain, with
