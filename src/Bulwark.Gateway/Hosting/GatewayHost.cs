@@ -100,6 +100,7 @@ internal static class GatewayHost
         {
             // The content the configuration was just read from: a change from here on is a reload.
             services.AddSingleton(new ConfigurationFileState(GatewayConfigurationReloader.Fingerprint(settings.ConfigPath)));
+            services.AddSingleton(GatewayConfiguration.FileSource(settings));
             services.AddHostedService<GatewayConfigurationReloader>();
         }
 
