@@ -89,7 +89,7 @@ internal static class CheckConfigCommand
         foreach (var route in options.Routes.Where(r => r is not null))
         {
             string methods = route.Methods.Count == 0 ? "any method" : string.Join(", ", route.Methods.Select(m => m.ToUpperInvariant()));
-            string deferral = route.OnFailure == Deferral.RouteFailureMode.Defer
+            string deferral = route.OnFailure == RouteFailureMode.Defer
                 ? $"; defers failures: up to {route.Defer.MaxAttempts ?? options.Deliveries.MaxAttempts} attempts within {Format(route.Defer.TimeToLive ?? options.Deliveries.TimeToLive)}, bodies up to {route.Defer.MaxBodyBytes} bytes"
                 : string.Empty;
             string fallback = route.Fallback switch
@@ -109,7 +109,7 @@ internal static class CheckConfigCommand
         }
 
         var storage = options.Storage;
-        text.AppendLine().AppendLine(c, $"Store: {(storage.Provider == Storage.GatewayStoreProvider.InMemory ? "in memory (nothing survives a restart)" : $"SQLite {storage.Path}")}; on failure to open: {storage.OnStoreFailure}.");
+        text.AppendLine().AppendLine(c, $"Store: {(storage.Provider == GatewayStoreProvider.InMemory ? "in memory (nothing survives a restart)" : $"SQLite {storage.Path}")}; on failure to open: {storage.OnStoreFailure}.");
 
         text.AppendLine().AppendLine("Pipelines:");
         foreach (var (name, pipeline) in options.Pipelines.OrderBy(p => p.Key, StringComparer.Ordinal))

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Hosting;
-using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
 using Bulwark.Storage.Sqlite.Recovery;
 

@@ -24,7 +24,7 @@ public sealed class GatewayOptions : BulwarkOptions
 
     /// <summary>Gets or sets the request limits (<c>Bulwark:Limits</c>): body and header sizes, per-client rate and concurrency.</summary>
     /// <value>Defaults to Kestrel's own body and header limits and no per-client limit.</value>
-    public Bulwark.Gateway.Limits.GatewayLimitsOptions Limits { get; set; } = new();
+    public GatewayLimitsOptions Limits { get; set; } = new();
 
     /// <summary>Gets or sets the request log's settings (<c>Bulwark:Logging</c>): slow threshold, trusted proxies, tenant header.</summary>
     /// <value>Defaults to the request log's defaults: 1 s slow threshold, no trusted proxy.</value>
@@ -48,7 +48,7 @@ public sealed class GatewayOptions : BulwarkOptions
 
     /// <summary>Gets or sets the store of circuit breaker state and deferred deliveries.</summary>
     /// <value>Defaults to SQLite at <c>data/bulwark.db</c>, failing closed.</value>
-    public Bulwark.Gateway.Storage.GatewayStorageOptions Storage { get; set; } = new();
+    public GatewayStorageOptions Storage { get; set; } = new();
 
     /// <summary>Gets or sets the deferred-delivery dispatcher's settings (attempts, time to live, backoff, leases).</summary>
     /// <value>Defaults to the defaults of <see cref="Bulwark.Deliveries.DeliveryOptions"/>.</value>

@@ -1,5 +1,4 @@
 using Bulwark.Configuration;
-using Bulwark.Gateway.Limits;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Configuration;
@@ -51,12 +50,12 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             }
 
             string hostEnvironment = environment("DOTNET_ENVIRONMENT") ?? environment("ASPNETCORE_ENVIRONMENT") ?? "Production";
-            if (storage.Provider == Storage.GatewayStoreProvider.InMemory && string.Equals(hostEnvironment, "Production", StringComparison.OrdinalIgnoreCase))
+            if (storage.Provider == GatewayStoreProvider.InMemory && string.Equals(hostEnvironment, "Production", StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add($"{path}:Provider: InMemory is refused in the Production environment: every deferred request and breaker state would be lost at the next restart. Use Sqlite (the default), or set DOTNET_ENVIRONMENT to Development for tests.");
             }
 
-            if (storage.Provider == Storage.GatewayStoreProvider.Sqlite && string.IsNullOrWhiteSpace(storage.Path))
+            if (storage.Provider == GatewayStoreProvider.Sqlite && string.IsNullOrWhiteSpace(storage.Path))
             {
                 errors.Add($"{path}:Path: the SQLite file is required, for example \"{Bulwark.Storage.Sqlite.SqliteStoreConstants.DefaultPath}\".");
             }
@@ -95,7 +94,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 errors.Add($"{path}:OnFailure: '{route.OnFailure}' is not a mode; use Fail or Defer.");
             }
 
-            if (route.OnFailure != Deferral.RouteFailureMode.Defer || route.Defer is not { } defer)
+            if (route.OnFailure != RouteFailureMode.Defer || route.Defer is not { } defer)
             {
                 continue;
             }
@@ -122,11 +121,11 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 {
                     errors.Add($"{path}:Defer:ReplayHeaders:{h}: '{header}' is not a header name.");
                 }
-                else if (Deferral.DeferralConstants.CredentialHeaders.Contains(header, StringComparer.OrdinalIgnoreCase))
+                else if (DeferralConstants.CredentialHeaders.Contains(header, StringComparer.OrdinalIgnoreCase))
                 {
                     errors.Add($"{path}:Defer:ReplayHeaders:{h}: {header} carries credentials, which are never stored; provider credentials are added at delivery from Bulwark:Providers:<name>:Headers.");
                 }
-                else if (Deferral.DeferralConstants.NeverReplayed.Contains(header, StringComparer.OrdinalIgnoreCase))
+                else if (DeferralConstants.NeverReplayed.Contains(header, StringComparer.OrdinalIgnoreCase))
                 {
                     errors.Add($"{path}:Defer:ReplayHeaders:{h}: {header} frames the message, addresses the hop or steers routing or the method, so it is never replayed.");
                 }

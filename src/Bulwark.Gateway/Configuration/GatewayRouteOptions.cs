@@ -38,18 +38,18 @@ public sealed class GatewayRouteOptions
 
     /// <summary>Gets or sets this route's own per-client limits, overriding <c>Bulwark:Limits</c> value by value.</summary>
     /// <value>Defaults to <see langword="null"/>: the limits of <c>Bulwark:Limits</c>.</value>
-    public Bulwark.Gateway.Limits.GatewayRateLimitOptions? RateLimit { get; set; }
+    public GatewayRateLimitOptions? RateLimit { get; set; }
 
     /// <summary>
     /// Gets or sets what the route does when every provider failed: answer the failure, or store a replayable request and
     /// deliver it later (<c>202 Accepted</c>).
     /// </summary>
-    /// <value>Defaults to <see cref="Deferral.RouteFailureMode.Fail"/>.</value>
-    public Deferral.RouteFailureMode OnFailure { get; set; }
+    /// <value>Defaults to <see cref="RouteFailureMode.Fail"/>.</value>
+    public RouteFailureMode OnFailure { get; set; }
 
-    /// <summary>Gets or sets how deferred requests are stored and delivered; used when <see cref="OnFailure"/> is <see cref="Deferral.RouteFailureMode.Defer"/>.</summary>
-    /// <value>Defaults to the defaults of <see cref="Deferral.GatewayDeferralOptions"/>.</value>
-    public Deferral.GatewayDeferralOptions Defer { get; set; } = new();
+    /// <summary>Gets or sets how deferred requests are stored and delivered; used when <see cref="OnFailure"/> is <see cref="RouteFailureMode.Defer"/>.</summary>
+    /// <value>Defaults to the defaults of <see cref="GatewayDeferralOptions"/>.</value>
+    public GatewayDeferralOptions Defer { get; set; } = new();
 
     /// <summary>
     /// Gets or sets what the route answers when every attempt of a request failed (instead of the 502, 503 or 504

@@ -180,7 +180,7 @@ internal static class ProductionReadiness
                     $"{path}:Providers"));
             }
 
-            if (route.OnFailure == Deferral.RouteFailureMode.Defer && route.Defer?.TimeToLive is null)
+            if (route.OnFailure == RouteFailureMode.Defer && route.Defer?.TimeToLive is null)
             {
                 findings.Add(new(ReadinessSeverity.Warning, "deferral-without-ttl",
                     $"Route {route.Path} defers failed requests without its own Defer:TimeToLive, so they wait up to Bulwark:Deliveries:TimeToLive ({Format(options.Deliveries.TimeToLive)}) before becoming dead letters. Set how long a deferred request is still worth delivering.",
@@ -199,14 +199,14 @@ internal static class ProductionReadiness
     private static void CheckStorage(GatewayOptions options, List<ReadinessFinding> findings)
     {
         var storage = options.Storage;
-        if (storage.Provider == Storage.GatewayStoreProvider.InMemory)
+        if (storage.Provider == GatewayStoreProvider.InMemory)
         {
             findings.Add(new(ReadinessSeverity.Error, "in-memory-store",
                 "The store is in memory: breaker state and every deferred request are lost when the process stops. Use Provider Sqlite (the default).",
                 $"{Root}:Storage:Provider"));
         }
 
-        if (storage.OnStoreFailure == Storage.StoreFailureMode.FailOpen)
+        if (storage.OnStoreFailure == StoreFailureMode.FailOpen)
         {
             findings.Add(new(ReadinessSeverity.Warning, "store-fail-open",
                 "OnStoreFailure is FailOpen: if the store cannot be opened the gateway serves without deferral and without breaker state, rather than refusing to start. /health/ready reports it as degraded.",
@@ -221,7 +221,7 @@ internal static class ProductionReadiness
         }
 
         var deliveries = options.Deliveries;
-        bool defers = options.Routes.Any(static r => r is not null && r.OnFailure == Deferral.RouteFailureMode.Defer);
+        bool defers = options.Routes.Any(static r => r is not null && r.OnFailure == RouteFailureMode.Defer);
         var slack = deliveries.LeaseDuration - deliveries.AttemptTimeout - storage.BusyTimeout;
         if (defers && slack < ProductionReadinessConstants.MinLeaseSlack)
         {

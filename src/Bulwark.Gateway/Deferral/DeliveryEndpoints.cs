@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Bulwark.Deliveries;
-using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
 
@@ -20,7 +22,7 @@ internal static class DeliveryEndpoints
     public static void MapDeliveryStatus(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet(DeferralConstants.StatusPathPrefix + "{id}", static async (HttpContext context, string id) =>
         {
-            string correlationId = ForwardingHandler.CorrelationIdOf(context.Request);
+            string correlationId = RequestCorrelation.IdOf(context.Request);
             var entry = await FindAsync(context, id, correlationId).ConfigureAwait(false);
             if (entry is not null)
             {
@@ -33,7 +35,7 @@ internal static class DeliveryEndpoints
     {
         admin.MapGet("/deliveries", static async (HttpContext context) =>
         {
-            string correlationId = ForwardingHandler.CorrelationIdOf(context.Request);
+            string correlationId = RequestCorrelation.IdOf(context.Request);
             if (!TryReadState(context, out var state, allowAll: true) || !TryReadLimit(context, out int limit))
             {
                 await GatewayProblem.AdminBadRequest(correlationId, "'state' must be pending, in-progress, delivered or dead, and 'limit' 1 to 1000.").WriteAsync(context, 0).ConfigureAwait(false);
@@ -51,7 +53,7 @@ internal static class DeliveryEndpoints
 
         admin.MapGet("/deliveries/stuck", static async (HttpContext context) =>
         {
-            string correlationId = ForwardingHandler.CorrelationIdOf(context.Request);
+            string correlationId = RequestCorrelation.IdOf(context.Request);
             var store = context.RequestServices.GetRequiredService<GatewayStore>();
             var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
             await RunAsync(context, correlationId, async () =>
@@ -64,7 +66,7 @@ internal static class DeliveryEndpoints
 
         admin.MapPost("/deliveries/stuck/release", static async (HttpContext context) =>
         {
-            string correlationId = ForwardingHandler.CorrelationIdOf(context.Request);
+            string correlationId = RequestCorrelation.IdOf(context.Request);
             var store = context.RequestServices.GetRequiredService<GatewayStore>();
             var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
             await RunAsync(context, correlationId, async () =>
@@ -81,7 +83,7 @@ internal static class DeliveryEndpoints
 
         admin.MapGet("/deliveries/{id}", static async (HttpContext context, string id) =>
         {
-            string correlationId = ForwardingHandler.CorrelationIdOf(context.Request);
+            string correlationId = RequestCorrelation.IdOf(context.Request);
             var entry = await FindAsync(context, id, correlationId).ConfigureAwait(false);
             if (entry is not null)
             {
@@ -91,7 +93,7 @@ internal static class DeliveryEndpoints
 
         admin.MapPost("/deliveries/{id}/replay", static async (HttpContext context, string id) =>
         {
-            string correlationId = ForwardingHandler.CorrelationIdOf(context.Request);
+            string correlationId = RequestCorrelation.IdOf(context.Request);
             var entry = await FindAsync(context, id, correlationId).ConfigureAwait(false);
             if (entry is null)
             {
@@ -106,7 +108,7 @@ internal static class DeliveryEndpoints
 
             var services = context.RequestServices;
             var store = services.GetRequiredService<GatewayStore>();
-            var options = services.GetRequiredService<Reload.LiveGatewayConfiguration>().Options;
+            var options = services.GetRequiredService<LiveGatewayConfiguration>().Options;
             var route = options.Routes.FirstOrDefault(r => r.Path == entry.Queue);
             var timeToLive = route?.Defer.TimeToLive ?? options.Deliveries.TimeToLive;
             await RunAsync(context, correlationId, async () =>
@@ -125,7 +127,7 @@ internal static class DeliveryEndpoints
 
         admin.MapDelete("/deliveries", static async (HttpContext context) =>
         {
-            string correlationId = ForwardingHandler.CorrelationIdOf(context.Request);
+            string correlationId = RequestCorrelation.IdOf(context.Request);
             if (!TryReadState(context, out var state, allowAll: false) || state is not (DeliveryState.Delivered or DeliveryState.Dead) ||
                 !TryReadAge(context, out var olderThan))
             {

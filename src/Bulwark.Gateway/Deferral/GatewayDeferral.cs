@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Bulwark.AspNetCore.Requests;
 using Bulwark.Deliveries;
-using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
 
@@ -68,6 +69,46 @@ internal sealed partial class GatewayDeferral
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>
+    /// Admits a request on a deferring route before any provider sees it: a body the route could not store and an
+    /// over-long key are refused, and a key the route already accepted is answered with what is known of it.
+    /// </summary>
+    public async Task<DeferralAdmission> AdmitAsync(HttpContext context, GatewayRoute route, RequestBody body, BulwarkRequestFeature feature, string correlationId)
+    {
+        if (route.Deferral is not { } deferral)
+        {
+            return DeferralAdmission.None;
+        }
+
+        // A deferred request is stored whole: a body the route could not store is refused before any provider sees it.
+        if (body.Streamed || (body.Buffered && context.Request.Body.Length > deferral.MaxBodyBytes))
+        {
+            feature.ErrorType = "bad-request-body";
+            await GatewayProblem.DeferralBodyTooLarge(correlationId, deferral.MaxBodyBytes).WriteAsync(context, 0).ConfigureAwait(false);
+            return DeferralAdmission.AnsweredHere;
+        }
+
+        var (key, fromClient) = KeyOf(context.Request, route);
+        string? tooLong = key?.Length > DeferralConstants.MaxKeyLength ? GatewayConstants.IdempotencyKeyHeader
+            : deferral.OrderingHeader is { } ordering && context.Request.Headers[ordering].ToString().Length > DeferralConstants.MaxKeyLength ? ordering
+            : null;
+        if (tooLong is not null)
+        {
+            feature.ErrorType = "bad-idempotency-key";
+            await GatewayProblem.BadIdempotencyKey(correlationId, tooLong).WriteAsync(context, 0).ConfigureAwait(false);
+            return DeferralAdmission.AnsweredHere;
+        }
+
+        string fingerprint = await FingerprintAsync(context.Request, body.Buffered, context.RequestAborted).ConfigureAwait(false);
+        if (fromClient && await TryAnswerRepeatAsync(context, route, key!, fingerprint, correlationId).ConfigureAwait(false))
+        {
+            // Accepted before: one entry, one delivery, whatever the client resends.
+            return DeferralAdmission.AnsweredHere;
+        }
+
+        return new(false, key, fingerprint);
+    }
+
     /// <summary>When the route already accepted this key, answers with what is known of it (202, or the stored response) and returns <see langword="true"/>.</summary>
     public async Task<bool> TryAnswerRepeatAsync(HttpContext context, GatewayRoute route, string key, string fingerprint, string correlationId)
     {
@@ -98,21 +139,27 @@ internal sealed partial class GatewayDeferral
     }
 
     /// <summary>Stores the failed request (its run along the chain counts as the first delivery attempt) and answers 202; or, when the store cannot take it, 503 — never an acknowledgement of a write that is not durable.</summary>
-    public async Task DeferAsync(HttpContext context, ForwardingRequest request, string key, string fingerprint)
+    /// <param name="context">The request's context.</param>
+    /// <param name="route">Its route, which defers.</param>
+    /// <param name="key">The key it is stored under.</param>
+    /// <param name="fingerprint">The digest of its method, target and body.</param>
+    /// <param name="correlationId">Its correlation id.</param>
+    /// <param name="body">How its body was held (a buffered one is stored).</param>
+    /// <param name="attemptsSent">The attempts already sent, told in the answer.</param>
+    public async Task DeferAsync(HttpContext context, GatewayRoute route, string key, string fingerprint, string correlationId, RequestBody body, int attemptsSent)
     {
-        var route = request.Route;
         var deferral = route.Deferral!;
         var httpRequest = context.Request;
-        ReadOnlyMemory<byte> body = ReadOnlyMemory<byte>.Empty;
-        if (request.BodyBuffered)
+        ReadOnlyMemory<byte> stored = ReadOnlyMemory<byte>.Empty;
+        if (body.Buffered)
         {
             httpRequest.Body.Position = 0;
             var copy = new MemoryStream();
             await httpRequest.Body.CopyToAsync(copy, context.RequestAborted).ConfigureAwait(false);
-            body = copy.GetBuffer().AsMemory(0, (int)copy.Length);
+            stored = copy.GetBuffer().AsMemory(0, (int)copy.Length);
         }
 
-        var headers = new List<KeyValuePair<string, string>> { new(GatewayConstants.CorrelationHeader, request.CorrelationId) };
+        var headers = new List<KeyValuePair<string, string>> { new(GatewayConstants.CorrelationHeader, correlationId) };
         foreach (var name in DeferralConstants.DefaultReplayHeaders.Concat(deferral.ReplayHeaders).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             if (httpRequest.Headers.TryGetValue(name, out var values))
@@ -123,7 +170,7 @@ internal sealed partial class GatewayDeferral
 
         string target = TargetOf(httpRequest);
         string? orderingKey = deferral.OrderingHeader is { } header && httpRequest.Headers[header] is { Count: > 0 } ordering ? ordering.ToString() : null;
-        var envelope = new DeliveryEnvelope(httpRequest.Method, target, headers, httpRequest.ContentType, body);
+        var envelope = new DeliveryEnvelope(httpRequest.Method, target, headers, httpRequest.ContentType, stored);
         DeliveryTicket ticket;
         try
         {
@@ -136,20 +183,20 @@ internal sealed partial class GatewayDeferral
         }
         catch (StoreUnavailableException e)
         {
-            Log.StoreRefused(_logger, route.Path, request.CorrelationId, e.Message);
-            await GatewayProblem.DeferralUnavailable(request.CorrelationId).WriteAsync(context, request.Attempts).ConfigureAwait(false);
+            Log.StoreRefused(_logger, route.Path, correlationId, e.Message);
+            await GatewayProblem.DeferralUnavailable(correlationId).WriteAsync(context, attemptsSent).ConfigureAwait(false);
             return;
         }
 
         if (!ticket.Created)
         {
             // Another request with the same key was deferred (or delivered) meanwhile: one entry, one delivery.
-            await WriteRepeatAsync(context, ticket.Entry, fingerprint, request.CorrelationId).ConfigureAwait(false);
+            await WriteRepeatAsync(context, ticket.Entry, fingerprint, correlationId).ConfigureAwait(false);
             return;
         }
 
-        Log.Deferred(_logger, ticket.Id, route.Path, request.CorrelationId);
-        await WriteAcceptedAsync(context, ticket.Entry, request.CorrelationId).ConfigureAwait(false);
+        Log.Deferred(_logger, ticket.Id, route.Path, correlationId);
+        await WriteAcceptedAsync(context, ticket.Entry, correlationId).ConfigureAwait(false);
     }
 
     /// <summary>The body a client reads at <c>/bulwark/deliveries/{id}</c> (and with a 202): state, attempts, times, the provider's status once delivered.</summary>

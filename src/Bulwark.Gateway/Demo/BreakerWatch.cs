@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Bulwark.CircuitBreaker;
-using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Routing;
 
 namespace Bulwark.Gateway.Demo;
 

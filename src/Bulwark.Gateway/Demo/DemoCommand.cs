@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -74,7 +75,7 @@ internal static class DemoCommand
                 }
 
                 DemoReport.WriteGatewayHeader(output, settings);
-                using var breakers = new BreakerWatch(app.Services.GetRequiredService<Reload.LiveGatewayConfiguration>().Table);
+                using var breakers = new BreakerWatch(app.Services.GetRequiredService<LiveGatewayConfiguration>().Table);
                 BeginRun(providers);
                 breakers.Restart();
                 var through = await DemoWorkload.RunAsync(client, "Bulwark", gateway, settings, progress, cancellation).ConfigureAwait(false);

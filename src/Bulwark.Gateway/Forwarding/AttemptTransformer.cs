@@ -1,7 +1,8 @@
-using Bulwark.Gateway.Requests;
 using System.Globalization;
 using Bulwark.Classification;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;

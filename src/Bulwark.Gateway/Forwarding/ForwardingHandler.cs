@@ -1,13 +1,12 @@
-using Bulwark.AspNetCore.Correlation;
 using Bulwark.AspNetCore.Requests;
 using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Deferral;
-using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Fallback;
 using Bulwark.Gateway.Problems;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebUtilities;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
 using Polly.CircuitBreaker;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -16,19 +15,13 @@ namespace Bulwark.Gateway.Forwarding;
 /// <summary>
 /// Forwards one client request along its route's provider chain: buffers a replayable body, runs each attempt through
 /// the provider's pipeline with YARP's forwarder, streams the first acceptable response back, and answers
-/// problem+json when every provider failed.
+/// problem+json (or defers the request) when every provider failed.
 /// </summary>
 internal sealed partial class ForwardingHandler
 {
-    /// <summary>The longest wait a provider's Retry-After is taken to announce (longer ones are read as this).</summary>
-    private static readonly TimeSpan MaxRetryAfterHint = TimeSpan.FromDays(1);
-
     public const string StreamedBodyNotice = "off; the request body was too large to buffer, so it was sent once and never retried";
 
-    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
-
-    private readonly IHttpForwarder _forwarder;
-    private readonly HttpMessageInvoker _invoker;
+    private readonly AttemptForwarder _attempts;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ForwardingHandler> _logger;
     private readonly Func<string> _bufferDirectory;
@@ -38,8 +31,7 @@ internal sealed partial class ForwardingHandler
     {
         _deferral = deferral;
         _bufferDirectory = bufferDirectory.Accessor;
-        _forwarder = forwarder;
-        _invoker = client.Invoker;
+        _attempts = new AttemptForwarder(forwarder, client.Invoker, timeProvider);
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -49,17 +41,50 @@ internal sealed partial class ForwardingHandler
     {
         // Counted here rather than by a wrapping async method: one async state machine less per request.
         using var tracked = inFlight is null ? default : inFlight.Enter(context);
-
-        // Checked again once counted: a request that passed the refusal middleware just before the drain began may not
-        // have been counted when the drain found nothing in flight; it is refused rather than cut off.
         if (inFlight is { IsRefusing: true })
         {
-            context.Response.Headers.Connection = "close";
-            await GatewayProblem.ShuttingDown(CorrelationIdOf(context.Request)).WriteAsync(context, 0).ConfigureAwait(false);
+            await RefuseDrainingAsync(context).ConfigureAwait(false);
             return;
         }
 
-        string correlationId = CorrelationIdOf(context.Request);
+        var (feature, correlationId) = Start(context, route);
+        if (await ReadBodyAsync(context, route, feature, correlationId).ConfigureAwait(false) is not { } body)
+        {
+            return;
+        }
+
+        var deferral = await _deferral.AdmitAsync(context, route, body, feature, correlationId).ConfigureAwait(false);
+        if (deferral.Answered)
+        {
+            return;
+        }
+
+        var request = new ForwardingRequest(context, route, correlationId, IsReplayable(context.Request, route, body), body.Buffered, body.Streamed);
+        using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
+        var lastGood = route.Fallback?.StartKeeping(context);
+        var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
+        if (Ended(request, result, feature, lastGood))
+        {
+            return;
+        }
+
+        await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Refuses a request that passed the refusal middleware just before the drain began: it may not have been counted
+    /// when the drain found nothing in flight, so it is refused rather than cut off.
+    /// </summary>
+    private static Task RefuseDrainingAsync(HttpContext context)
+    {
+        context.Response.Headers.Connection = "close";
+        return GatewayProblem.ShuttingDown(RequestCorrelation.IdOf(context.Request)).WriteAsync(context, 0);
+    }
+
+    /// <summary>Names the request (correlation id, route) for the answer and the request log, and drops its hop-by-hop headers.</summary>
+    private static (BulwarkRequestFeature Feature, string CorrelationId) Start(HttpContext context, GatewayRoute route)
+    {
+        string correlationId = RequestCorrelation.IdOf(context.Request);
         context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
 
         var feature = new BulwarkRequestFeature { CorrelationId = correlationId, Route = route.Path };
@@ -67,11 +92,15 @@ internal sealed partial class ForwardingHandler
 
         // Headers the client names in Connection are for this hop only: gone before anything is decided from them.
         AttemptTransformer.RemoveConnectionHeaders(context.Request.Headers.Connection, context.Request.Headers);
+        return (feature, correlationId);
+    }
 
-        (bool buffered, bool streamed) body;
+    /// <summary>Holds the client's body for the attempts; <see langword="null"/> when the request ended here (a bad body answered, or the client gone).</summary>
+    private async ValueTask<RequestBody?> ReadBodyAsync(HttpContext context, GatewayRoute route, BulwarkRequestFeature feature, string correlationId)
+    {
         try
         {
-            body = await PrepareBodyAsync(context, route.MaxBufferedBodyBytes).ConfigureAwait(false);
+            return await RequestBody.PrepareAsync(context, route.MaxBufferedBodyBytes, _bufferDirectory).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
@@ -80,61 +109,39 @@ internal sealed partial class ForwardingHandler
             feature.ErrorType = "bad-request-body";
             Log.BadRequestBody(_logger, e.StatusCode, e.Message, correlationId);
             await GatewayProblem.BadRequestBody(e.StatusCode, correlationId).WriteAsync(context, 0).ConfigureAwait(false);
-            return;
+            return null;
         }
         catch (Exception e) when ((e is IOException or OperationCanceledException) && context.RequestAborted.IsCancellationRequested)
         {
             feature.ErrorType = "client-gone";
-            return;
+            return null;
         }
+    }
 
-        var (buffered, streamed) = body;
-        string? deferralKey = null;
-        string deferralFingerprint = string.Empty;
-        if (route.Deferral is { } deferral)
-        {
-            // A deferred request is stored whole: a body the route could not store is refused before any provider sees it.
-            if (streamed || (buffered && context.Request.Body.Length > deferral.MaxBodyBytes))
-            {
-                feature.ErrorType = "bad-request-body";
-                await GatewayProblem.DeferralBodyTooLarge(correlationId, deferral.MaxBodyBytes).WriteAsync(context, 0).ConfigureAwait(false);
-                return;
-            }
+    private static bool IsReplayable(HttpRequest request, GatewayRoute route, RequestBody body) =>
+        !body.Streamed && (route.Idempotent || IsIdempotent(request.Method) || !string.IsNullOrWhiteSpace(request.Headers[GatewayConstants.IdempotencyKeyHeader]));
 
-            (deferralKey, bool fromClient) = GatewayDeferral.KeyOf(context.Request, route);
-            string? tooLong = deferralKey?.Length > DeferralConstants.MaxKeyLength ? GatewayConstants.IdempotencyKeyHeader
-                : deferral.OrderingHeader is { } ordering && context.Request.Headers[ordering].ToString().Length > DeferralConstants.MaxKeyLength ? ordering
-                : null;
-            if (tooLong is not null)
-            {
-                feature.ErrorType = "bad-idempotency-key";
-                await GatewayProblem.BadIdempotencyKey(correlationId, tooLong).WriteAsync(context, 0).ConfigureAwait(false);
-                return;
-            }
-
-            deferralFingerprint = await GatewayDeferral.FingerprintAsync(context.Request, buffered, context.RequestAborted).ConfigureAwait(false);
-            if (fromClient && await _deferral.TryAnswerRepeatAsync(context, route, deferralKey!, deferralFingerprint, correlationId).ConfigureAwait(false))
-            {
-                // Accepted before: one entry, one delivery, whatever the client resends.
-                return;
-            }
-        }
-
-        bool replayable = !streamed && (route.Idempotent || IsIdempotent(context.Request.Method) || !string.IsNullOrWhiteSpace(context.Request.Headers[GatewayConstants.IdempotencyKeyHeader]));
-        var request = new ForwardingRequest(context, route, correlationId, replayable, buffered, streamed);
-
-        using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
-        var lastGood = route.Fallback?.StartKeeping(context);
-        var result = await route.Chain.ExecuteAsync(AttemptAsync, (Handler: this, Request: request), replayable, linked.Token).ConfigureAwait(false);
+    /// <summary>Runs the attempts along the route's chain within its timeout, and notes for the request log how they went.</summary>
+    private async Task<FailoverResult<ForwardedResponse>> RunChainAsync(ForwardingRequest request, BulwarkRequestFeature feature, CancellationToken deadline)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.Context.RequestAborted, deadline);
+        var result = await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replayable, linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;
         feature.Provider = result.Provider;
         var lastTried = result.Provider ?? (result.Attempts.Count > 0 ? result.Attempts[^1].Provider : null);
-        if (lastTried is not null && route.FindProvider(lastTried) is { } tried)
+        if (lastTried is not null && request.Route.FindProvider(lastTried) is { } tried)
         {
             feature.BreakerState = tried.Pipeline.CircuitBreaker is { } breaker ? StateName(breaker.State) : null;
         }
 
+        return result;
+    }
+
+    /// <summary>Ends a request that was answered by a provider, or that can no longer be answered; <see langword="false"/> when a failure is to be answered.</summary>
+    /// <remarks>A whole response to a GET on a route whose fallback serves the last good one is kept for it (<paramref name="lastGood"/>).</remarks>
+    private bool Ended(ForwardingRequest request, FailoverResult<ForwardedResponse> result, BulwarkRequestFeature feature, LastGoodCapture? lastGood)
+    {
+        var (context, correlationId) = (request.Context, request.CorrelationId);
         if (result.Outcome.Result is { } forwarded)
         {
             if (forwarded.Broken)
@@ -144,34 +151,44 @@ internal sealed partial class ForwardingHandler
                 Log.StreamBroken(_logger, result.Provider!, correlationId);
                 context.Abort();
             }
-            else
+            else if (lastGood is not null)
             {
-                route.Fallback?.Keep(context, lastGood);
+                request.Route.Fallback?.Keep(context, lastGood);
             }
 
-            return;
+            return true;
         }
 
         if (context.RequestAborted.IsCancellationRequested)
         {
             feature.ErrorType = "client-gone";
             Log.ClientGone(_logger, correlationId);
-            return;
+            return true;
         }
 
         if (context.Response.HasStarted)
         {
             context.Abort();
-            return;
+            return true;
         }
 
-        var problem = GatewayProblem.ForFailure(request, result, deadline.IsCancellationRequested, _timeProvider);
-        if (route.Deferral is not null && result.Outcome.Exception is not ClientBodyException)
+        return false;
+    }
+
+    /// <summary>Answers a request no provider served: deferred when its route stores such requests and it can be, else a problem.</summary>
+    private async Task AnswerFailureAsync(ForwardingRequest request, FailoverResult<ForwardedResponse> result, bool deadlineExpired, DeferralAdmission deferral, BulwarkRequestFeature feature)
+    {
+        var context = request.Context;
+        var clientBody = result.Outcome.Exception as ClientBodyException;
+        var failure = new ForwardingFailure(request.Route, request.CorrelationId, request.Replayable, result.Attempts, deadlineExpired, clientBody?.StatusCode, HintOf(result.Outcome.Exception), request.RetryAfterUntil);
+        var problem = GatewayProblem.ForFailure(failure, _timeProvider);
+        if (request.Route.Deferral is not null && clientBody is null)
         {
-            if (deferralKey is not null && _deferral.Enabled)
+            if (deferral.Key is { } key && _deferral.Enabled)
             {
                 feature.ErrorType = "deferred";
-                await _deferral.DeferAsync(context, request, deferralKey, deferralFingerprint).ConfigureAwait(false);
+                var body = new RequestBody(request.BodyBuffered, request.BodyStreamed);
+                await _deferral.DeferAsync(context, request.Route, key, deferral.Fingerprint, request.CorrelationId, body, request.Attempts).ConfigureAwait(false);
                 return;
             }
 
@@ -180,21 +197,22 @@ internal sealed partial class ForwardingHandler
                 : " This route would store the request for later delivery, but the gateway runs without its store.");
         }
 
-        if (route.Fallback is { } fallback && result.Outcome.Exception is not ClientBodyException
+        if (request.Route.Fallback is { } fallback && clientBody is null
             && await fallback.TryAnswerAsync(context, problem.Status, feature, _logger).ConfigureAwait(false))
         {
             return;
         }
 
         feature.ErrorType = problem.Type;
-        if (result.Outcome.Exception is ClientBodyException clientBody)
+        if (clientBody is not null)
         {
-            Log.BadRequestBody(_logger, problem.Status, clientBody.InnerException?.Message ?? clientBody.Message, correlationId);
+            Log.BadRequestBody(_logger, problem.Status, clientBody.InnerException?.Message ?? clientBody.Message, request.CorrelationId);
         }
         else
         {
-            Log.RequestFailed(_logger, context.Request.Method, route.Path, problem.Status, result.Attempts.Count, correlationId);
+            Log.RequestFailed(_logger, context.Request.Method, request.Route.Path, problem.Status, result.Attempts.Count, request.CorrelationId);
         }
+
         if (request.BodyStreamed)
         {
             // A failure is when the client most needs to know why the gateway did not retry.
@@ -204,208 +222,13 @@ internal sealed partial class ForwardingHandler
         await problem.WriteAsync(context, request.Attempts).ConfigureAwait(false);
     }
 
-    private static async ValueTask<ForwardedResponse> AttemptAsync(FailoverAttemptContext attempt, (ForwardingHandler Handler, ForwardingRequest Request) state)
+    /// <summary>The wait the last failure announced itself (a provider's Retry-After, a breaker's remaining break), if any.</summary>
+    private static TimeSpan? HintOf(Exception? last) => last switch
     {
-        var (handler, request) = state;
-        var context = request.Context;
-        var provider = request.Route.Providers[attempt.ProviderIndex];
-
-        if (request.BodyStreamed && request.BodyConsumed)
-        {
-            throw new UpstreamRequestException(ForwarderError.RequestBodyDestination, HttpRequestError.Unknown, reachedProvider: true, inner: null);
-        }
-
-        if (request.BodyBuffered)
-        {
-            context.Request.Body.Position = 0;
-        }
-
-        ResetResponse(context);
-        request.Attempts++;
-
-        // YARP gets a token of the attempt's own: the attempt and route timeouts cancel it until the response is
-        // committed, and no longer after — they bound the wait for an answer, never how long a stream may run.
-        using var forwarding = new CancellationTokenSource();
-        var timeouts = attempt.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), forwarding);
-        ForwarderError error;
-        try
-        {
-            var transformer = new AttemptTransformer(request, provider, handler._timeProvider, timeouts);
-            error = await handler._forwarder.SendAsync(context, provider.BaseUrl, handler._invoker, RequestConfig, transformer, forwarding.Token).ConfigureAwait(false);
-            if (transformer.HeldBackStatus is { } heldBack)
-            {
-                ResetResponse(context);
-                request.BodyConsumed = true;
-                if (transformer.RetryAfter is { } retryAfter)
-                {
-                    // A provider's Retry-After is its own input: a huge one must not overflow the clock's arithmetic.
-                    var wait = retryAfter < MaxRetryAfterHint ? retryAfter : MaxRetryAfterHint;
-                    request.NoteRetryAfter(attempt.ProviderIndex, handler._timeProvider.GetUtcNow() + wait);
-                }
-
-                throw new UpstreamResponseException(heldBack, transformer.RetryAfter);
-            }
-        }
-        finally
-        {
-            timeouts.Dispose();
-        }
-
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-
-        if (error == ForwarderError.None)
-        {
-            return new ForwardedResponse(context.Response.StatusCode, Broken: false);
-        }
-
-        if (context.Response.HasStarted)
-        {
-            // Only the provider's side of the body breaking makes the response a lie the client must see as a failure.
-            // The client leaving mid-stream is its own doing; an upload the provider stopped reading after it had
-            // answered (a 401 or 413 before the whole body) still delivered a complete response.
-            bool broken = error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled
-                or ForwarderError.UpgradeResponseDestination or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeActivityTimeout;
-            if (error is ForwarderError.ResponseBodyClient or ForwarderError.UpgradeResponseClient)
-            {
-                throw new OperationCanceledException("The client went away.", exception, context.RequestAborted);
-            }
-
-            return new ForwardedResponse(context.Response.StatusCode, broken);
-        }
-
-        ResetResponse(context);
-        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.ResponseBodyClient)
-        {
-            throw new OperationCanceledException("The client went away.", exception, context.RequestAborted);
-        }
-
-        if (error == ForwarderError.RequestBodyClient)
-        {
-            // The client's streamed body broke mid-way (bad chunking, a limit, a stall): not the provider's fault.
-            throw new ClientBodyException(exception);
-        }
-
-        if (attempt.CancellationToken.IsCancellationRequested)
-        {
-            // A timeout (the attempt's, or the route's): Polly turns its own into a TimeoutRejectedException.
-            throw new OperationCanceledException("The attempt was cancelled.", exception, attempt.CancellationToken);
-        }
-
-        var (requestError, reached) = Classify(error, exception);
-        if (reached)
-        {
-            request.BodyConsumed = true;
-        }
-
-        throw new UpstreamRequestException(error, requestError, reached, exception);
-    }
-
-    private static (HttpRequestError Error, bool Reached) Classify(ForwarderError error, Exception? exception)
-    {
-        if (error is ForwarderError.RequestCreation or ForwarderError.NoAvailableDestinations)
-        {
-            return (HttpRequestError.Unknown, false);
-        }
-
-        if (exception is HttpRequestException http)
-        {
-            bool notSent = http.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.NameResolutionError;
-            return (http.HttpRequestError, !notSent && RequestDelivery.MayHaveReachedDependency(http));
-        }
-
-        if (exception is OperationCanceledException { InnerException: TimeoutException })
-        {
-            // SocketsHttpHandler's ConnectTimeout: no connection, so nothing was sent.
-            return (HttpRequestError.ConnectionError, false);
-        }
-
-        return (error == ForwarderError.Request ? HttpRequestError.ConnectionError : HttpRequestError.Unknown, true);
-    }
-
-    private async ValueTask<(bool Buffered, bool Streamed)> PrepareBodyAsync(HttpContext context, long limit)
-    {
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
-        {
-            return (false, false);
-        }
-
-        if (context.Request.ContentLength is { } length)
-        {
-            // Said too large up front: refused before a provider is called (Kestrel would fail only the first read).
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max && length > max)
-            {
-                throw new BadHttpRequestException("The request body is larger than the gateway accepts.", StatusCodes.Status413PayloadTooLarge);
-            }
-
-            if (length > limit)
-            {
-                return (false, true);
-            }
-
-            // In memory up to 64 KiB, then a delete-on-close temporary file, disposed (so deleted) when the request
-            // ends, however it ends. As EnableBuffering does, but in the directory the host chose.
-            var buffering = new FileBufferingReadStream(context.Request.Body, (int)Math.Min(length, 64 * 1024), limit, _bufferDirectory);
-            context.Response.RegisterForDisposeAsync(buffering);
-            context.Request.Body = buffering;
-            await context.Request.Body.DrainAsync(context.RequestAborted).ConfigureAwait(false);
-            context.Request.Body.Position = 0;
-            return (true, false);
-        }
-
-        // Unknown length (chunked, or HTTP/2 without content-length): read up to the limit. If it all fits, it is
-        // replayable like any other small body; if not, what was read goes first and the rest streams after it, once.
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await ReadClientBodyAsync(context, chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length))).ConfigureAwait(false)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit)
-            {
-                context.Request.Body = new PrefixedStream(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.Request.Body);
-                return (false, true);
-            }
-        }
-
-        buffer.Position = 0;
-        context.Request.Body = buffer;
-        return (true, false);
-    }
-
-    /// <summary>
-    /// Reads the client's body; a read that fails while the client is still connected is its malformed body — Kestrel
-    /// reports a chunk size that overflows as a bare <see cref="IOException"/>, not a <see cref="BadHttpRequestException"/>.
-    /// </summary>
-    private static async ValueTask<int> ReadClientBodyAsync(HttpContext context, Memory<byte> buffer)
-    {
-        try
-        {
-            return await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
-        {
-            throw new BadHttpRequestException("The request body is malformed: " + e.Message, StatusCodes.Status400BadRequest, e);
-        }
-    }
-
-    private static void ResetResponse(HttpContext context)
-    {
-        if (context.Response.HasStarted)
-        {
-            return;
-        }
-
-        var correlationId = context.Response.Headers[GatewayConstants.CorrelationHeader];
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.Headers.Clear();
-        context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
-        if (context.Features.Get<IHttpResponseFeature>() is { } response)
-        {
-            response.ReasonPhrase = null;
-        }
-
-        context.Features.Set<IForwarderErrorFeature>(null);
-    }
+        IRetryAfterProvider { RetryAfter: { } hint } => hint,
+        BrokenCircuitException { RetryAfter: { } hint } => hint,
+        _ => null,
+    };
 
     /// <summary>The state's <see cref="Enum.ToString()"/>, without boxing it on every request.</summary>
     private static string StateName(CircuitState state) => state switch
@@ -420,18 +243,6 @@ internal sealed partial class ForwardingHandler
     private static bool IsIdempotent(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ||
         HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
-
-    /// <summary>The id the correlation middleware chose; a request that bypassed it gets one by the same rules.</summary>
-    internal static string CorrelationIdOf(HttpRequest request)
-    {
-        if (BulwarkCorrelation.Get(request.HttpContext) is { } chosen)
-        {
-            return chosen;
-        }
-
-        string? given = request.Headers[GatewayConstants.CorrelationHeader];
-        return BulwarkCorrelation.IsValid(given) ? given! : Guid.NewGuid().ToString("N");
-    }
 
     private static partial class Log
     {

@@ -1,4 +1,5 @@
 using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
 
 namespace Bulwark.Gateway.Forwarding;
 

@@ -1,5 +1,5 @@
 using Bulwark.AspNetCore.Providers;
-using Bulwark.Gateway.Reload;
+using Bulwark.Gateway.Routing;
 
 namespace Bulwark.Gateway.Forwarding;
 

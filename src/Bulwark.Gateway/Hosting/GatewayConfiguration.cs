@@ -1,6 +1,7 @@
 using System.Text;
 using Bulwark.AspNetCore.Admin;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Reload;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -124,4 +125,16 @@ internal static class GatewayConfiguration
             }
         }
     }
+
+    /// <summary>The configuration file of <paramref name="settings"/> as the reloader follows it: a new content is read and checked as at start-up.</summary>
+    /// <param name="settings">Where the configuration comes from; its <see cref="GatewayHostSettings.ConfigPath"/> is set.</param>
+    public static ConfigurationFileSource FileSource(GatewayHostSettings settings) => new(
+        settings.ConfigPath ?? throw new ArgumentException("The gateway has no configuration file to follow.", nameof(settings)),
+        async json =>
+        {
+            var candidate = settings with { ConfigPath = null, ConfigJson = json };
+            var loaded = Load(candidate);
+            await ValidateHostAsync(candidate, loaded).ConfigureAwait(false);
+            return loaded;
+        });
 }

@@ -4,8 +4,10 @@ using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
-using Bulwark.Gateway.Storage;
 using Bulwark.Gateway.Reload;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Storage;
 using Bulwark.Pipelines;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -98,6 +100,7 @@ internal static class GatewayHost
         {
             // The content the configuration was just read from: a change from here on is a reload.
             services.AddSingleton(new ConfigurationFileState(GatewayConfigurationReloader.Fingerprint(settings.ConfigPath)));
+            services.AddSingleton(GatewayConfiguration.FileSource(settings));
             services.AddHostedService<GatewayConfigurationReloader>();
         }
 
@@ -196,14 +199,14 @@ internal static class GatewayHost
             }
 
             context.Response.Headers.Connection = "close";
-            return GatewayProblem.ShuttingDown(ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0);
+            return GatewayProblem.ShuttingDown(RequestCorrelation.IdOf(context.Request)).WriteAsync(context, 0);
         });
         app.UseExceptionHandler(errors => errors.Run(context =>
             GatewayProblem.Internal(context).WriteAsync(context, 0)));
 
         // TRACE would echo the provider's injected credentials back to the client; CONNECT would tunnel anywhere.
         app.Use(static (context, next) => HttpMethods.IsTrace(context.Request.Method) || HttpMethods.IsConnect(context.Request.Method)
-            ? GatewayProblem.MethodNotAllowed(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0)
+            ? GatewayProblem.MethodNotAllowed(context, RequestCorrelation.IdOf(context.Request)).WriteAsync(context, 0)
             : next(context));
 
         // Framing Kestrel accepts but a gateway must not: refused before any endpoint, forwarding or not, runs.
@@ -225,6 +228,6 @@ internal static class GatewayHost
         ((IEndpointRouteBuilder)app).DataSources.Add(routes);
 
         // Every unmatched path, dotted file-like ones included ("{*path}", not the default "{*path:nonfile}").
-        app.MapFallback("{*path}", static context => GatewayProblem.NotFound(context, ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0));
+        app.MapFallback("{*path}", static context => GatewayProblem.NotFound(context, RequestCorrelation.IdOf(context.Request)).WriteAsync(context, 0));
     }
 }

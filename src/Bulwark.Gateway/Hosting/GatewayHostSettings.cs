@@ -1,3 +1,5 @@
+using Bulwark.Gateway.Configuration;
+
 namespace Bulwark.Gateway.Hosting;
 
 /// <summary>How to build a gateway: where its configuration comes from and where it listens.</summary>

@@ -1,8 +1,10 @@
-using Bulwark.AspNetCore.Redaction;
 using Bulwark.AspNetCore.Correlation;
 using Bulwark.AspNetCore.Health;
+using Bulwark.AspNetCore.Redaction;
 using Bulwark.AspNetCore.Requests;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,3 @@
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Requests;
 
@@ -25,7 +24,7 @@ internal static class RequestFraming
         {
             context.Response.Headers.Connection = "close";
             return GatewayProblem.BadRequestFraming(
-                ForwardingHandler.CorrelationIdOf(context.Request),
+                RequestCorrelation.IdOf(context.Request),
                 "The request has both Content-Length and Transfer-Encoding, so its length is ambiguous; it was refused and nothing was sent to a provider.")
                 .WriteAsync(context, 0);
         }
@@ -34,7 +33,7 @@ internal static class RequestFraming
         // route match, but "..%2F" or "..\" were no segments to it: a provider that decodes first would climb out.
         if (RawTarget.HasHiddenDotSegment(context))
         {
-            return GatewayProblem.BadRequestTarget(ForwardingHandler.CorrelationIdOf(context.Request)).WriteAsync(context, 0);
+            return GatewayProblem.BadRequestTarget(RequestCorrelation.IdOf(context.Request)).WriteAsync(context, 0);
         }
 
         return next(context);

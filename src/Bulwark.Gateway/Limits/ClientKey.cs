@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Bulwark.Gateway.Configuration;
 using Microsoft.Net.Http.Headers;
 
 namespace Bulwark.Gateway.Limits;

@@ -1,6 +1,8 @@
 using System.Threading.RateLimiting;
-using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Problems;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Bulwark.Gateway.Limits;
@@ -63,7 +65,7 @@ internal sealed class ClientRateLimiterPolicy : IRateLimiterPolicy<string>
             feature.ErrorType = "rate-limited";
         }
 
-        var problem = GatewayProblem.TooManyRequests(ForwardingHandler.CorrelationIdOf(context.Request), retryAfter);
+        var problem = GatewayProblem.TooManyRequests(RequestCorrelation.IdOf(context.Request), retryAfter);
         return new ValueTask(problem.WriteAsync(context, 0));
     }
 }

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
-using Polly.Timeout;
+using Bulwark.Gateway.Routing;
+using Bulwark.Outcomes;
 
 namespace Bulwark.Gateway.Problems;
 
@@ -130,7 +129,7 @@ internal sealed record GatewayProblem
         StatusCodes.Status400BadRequest,
         "bad-idempotency-key",
         "Bad key",
-        $"The {header} header is longer than {Deferral.DeferralConstants.MaxKeyLength} characters; nothing was sent.",
+        $"The {header} header is longer than {DeferralConstants.MaxKeyLength} characters; nothing was sent.",
         retryable: false,
         retryAfter: null,
         correlationId,
@@ -200,32 +199,32 @@ internal sealed record GatewayProblem
         context.Features.Get<Bulwark.AspNetCore.Requests.BulwarkRequestFeature>()?.CorrelationId ?? Guid.NewGuid().ToString("N"),
         []);
 
-    public static GatewayProblem ForFailure(ForwardingRequest request, FailoverResult<ForwardedResponse> result, bool deadlineExpired, TimeProvider timeProvider)
+    public static GatewayProblem ForFailure(ForwardingFailure failure, TimeProvider timeProvider)
     {
-        var attempts = result.Attempts;
-        var last = result.Outcome.Exception;
-        if (last is ClientBodyException body)
+        var attempts = failure.Attempts;
+        if (failure.ClientBodyStatus is { } bodyStatus)
         {
-            return BadRequestBody(body.StatusCode, request.CorrelationId) with { Attempts = attempts };
+            return BadRequestBody(bodyStatus, failure.CorrelationId) with { Attempts = attempts };
         }
 
-        bool noneSent = attempts.All(a => a.Kind is FailoverAttemptKind.Skipped or FailoverAttemptKind.Rejected);
-        bool mayHaveBeenProcessed = !noneSent && last is not null && RequestDelivery.MayHaveReachedDependency(last);
-        bool retryable = request.Replayable || !mayHaveBeenProcessed;
-        string unsafeNote = !request.Replayable && mayHaveBeenProcessed
+        bool noneSent = attempts.All(static a => a.Outcome.IsRejection());
+        FailoverAttempt? last = LastTried(attempts);
+        bool mayHaveBeenProcessed = !noneSent && last is { ReachedProvider: true };
+        bool retryable = failure.Replayable || !mayHaveBeenProcessed;
+        string unsafeNote = !failure.Replayable && mayHaveBeenProcessed
             ? " The request may have been processed, so it was not repeated; send it with an Idempotency-Key header to let the gateway retry it safely."
             : string.Empty;
 
-        if (deadlineExpired)
+        if (failure.DeadlineExpired)
         {
             return new(
                 StatusCodes.Status504GatewayTimeout,
                 "timeout",
                 "Gateway timeout",
-                $"No provider answered within the route's timeout of {request.Route.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s." + unsafeNote,
+                $"No provider answered within the route's timeout of {failure.Route.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s." + unsafeNote,
                 retryable,
                 null,
-                request.CorrelationId,
+                failure.CorrelationId,
                 attempts);
         }
 
@@ -237,12 +236,12 @@ internal sealed record GatewayProblem
                 "Providers unavailable",
                 "Every provider of this route is refusing calls for now (its circuit breaker is open or it is at capacity), so the request was not sent. Retry after the indicated delay.",
                 retryable: true,
-                EarliestRecovery(request.Route, timeProvider),
-                request.CorrelationId,
+                EarliestRecovery(failure.Route, timeProvider),
+                failure.CorrelationId,
                 attempts);
         }
 
-        if (last is TimeoutRejectedException)
+        if (last is { Outcome: AttemptOutcome.Timeout })
         {
             return new(
                 StatusCodes.Status504GatewayTimeout,
@@ -251,29 +250,35 @@ internal sealed record GatewayProblem
                 "The providers did not answer in time." + unsafeNote,
                 retryable,
                 null,
-                request.CorrelationId,
+                failure.CorrelationId,
                 attempts);
         }
 
-        int sent = attempts.Count(a => a.Kind is not (FailoverAttemptKind.Skipped or FailoverAttemptKind.Rejected));
+        int sent = attempts.Count(static a => !a.Outcome.IsRejection());
         return new(
             StatusCodes.Status502BadGateway,
             "providers-failed",
             "Providers failed",
             $"The request failed at every provider of this route ({sent} attempt{(sent == 1 ? string.Empty : "s")}); see attempts." + unsafeNote,
             retryable,
-            retryable ? EarliestRetry(request, last, timeProvider) : HintOf(last),
-            request.CorrelationId,
+            retryable ? EarliestRetry(failure, timeProvider) : failure.LastHint,
+            failure.CorrelationId,
             attempts);
     }
 
-    /// <summary>The wait the last outcome itself announced (a provider's Retry-After, a breaker's remaining break), if any.</summary>
-    private static TimeSpan? HintOf(Exception? last) => last switch
+    /// <summary>The last attempt that ran (a skipped provider made none): the one whose outcome the request failed with.</summary>
+    private static FailoverAttempt? LastTried(IReadOnlyList<FailoverAttempt> attempts)
     {
-        IRetryAfterProvider { RetryAfter: { } hint } => hint,
-        Polly.CircuitBreaker.BrokenCircuitException { RetryAfter: { } hint } => hint,
-        _ => null,
-    };
+        for (int i = attempts.Count - 1; i >= 0; i--)
+        {
+            if (attempts[i].Outcome != AttemptOutcome.Skipped)
+            {
+                return attempts[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// When a retry of a failed request can first succeed, if anything says: per provider, the later of its breaker's
@@ -281,10 +286,10 @@ internal sealed record GatewayProblem
     /// provider that said nothing (its breaker closed, no Retry-After) may serve a retry at once, so no route-wide time is
     /// known then: only the last outcome's own hint is given, if it has one.
     /// </summary>
-    private static TimeSpan? EarliestRetry(ForwardingRequest request, Exception? last, TimeProvider timeProvider)
+    private static TimeSpan? EarliestRetry(ForwardingFailure failure, TimeProvider timeProvider)
     {
         var now = timeProvider.GetUtcNow();
-        var providers = request.Route.Providers;
+        var providers = failure.Route.Providers;
         TimeSpan? earliest = null;
         for (int i = 0; i < providers.Count; i++)
         {
@@ -294,14 +299,14 @@ internal sealed record GatewayProblem
                 wait = open - now;
             }
 
-            if (request.RetryAfterUntil?[i] is { } asked && asked > now && (wait is null || asked - now > wait))
+            if (failure.RetryAfterUntil?[i] is { } asked && asked > now && (wait is null || asked - now > wait))
             {
                 wait = asked - now;
             }
 
             if (wait is not { } w)
             {
-                return HintOf(last);
+                return failure.LastHint;
             }
 
             if (earliest is null || w < earliest)
@@ -310,7 +315,7 @@ internal sealed record GatewayProblem
             }
         }
 
-        return earliest ?? HintOf(last);
+        return earliest ?? failure.LastHint;
     }
 
     public async Task WriteAsync(HttpContext context, int attemptsSent)
@@ -373,29 +378,18 @@ internal sealed record GatewayProblem
     private static int RetryAfterSeconds(TimeSpan delay) => (int)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 1, TimeSpan.FromDays(1).TotalSeconds);
 
     /// <summary>A short, safe description: what happened, never an exception message from upstream.</summary>
-    private static string Describe(FailoverAttempt attempt) => attempt.Kind switch
+    private static string Describe(FailoverAttempt attempt) => attempt.Outcome switch
     {
-        FailoverAttemptKind.Success => "success",
-        FailoverAttemptKind.Skipped => "skipped: circuit open",
-        FailoverAttemptKind.Cancelled => "cancelled",
-        FailoverAttemptKind.Rejected => attempt.ExceptionType switch
-        {
-            { } t when t.Contains("Bulkhead", StringComparison.Ordinal) => "rejected: at capacity",
-            { } t when t.Contains("Isolated", StringComparison.Ordinal) => "rejected: isolated",
-            { } t when t.Contains("Timeout", StringComparison.Ordinal) => "timeout",
-            _ => "rejected: circuit open",
-        },
-        _ => attempt.ExceptionType switch
-        {
-            { } t when t.EndsWith(nameof(UpstreamResponseException), StringComparison.Ordinal) => "failed: transient status",
-            { } t when t.Contains("Timeout", StringComparison.Ordinal) => "timeout",
-
-            // The client's cancellation and the route's deadline are recorded as Cancelled; an attempt cancelled otherwise
-            // was cut by the pipeline's attempt or total timeout, which Polly reports only after the attempt is recorded.
-            { } t when t.EndsWith("CanceledException", StringComparison.Ordinal) => "timeout",
-            { } t when t.EndsWith(nameof(UpstreamRequestException), StringComparison.Ordinal) => "failed: connection error",
-            _ => "failed",
-        },
+        AttemptOutcome.Success => "success",
+        AttemptOutcome.Skipped => "skipped: circuit open",
+        AttemptOutcome.Cancelled => "cancelled",
+        AttemptOutcome.BulkheadFull => "rejected: at capacity",
+        AttemptOutcome.Isolated => "rejected: isolated",
+        AttemptOutcome.CircuitOpen or AttemptOutcome.RateLimited or AttemptOutcome.Rejected => "rejected: circuit open",
+        AttemptOutcome.Timeout => "timeout",
+        AttemptOutcome.TransientStatus => "failed: transient status",
+        AttemptOutcome.ConnectionFailed => "failed: connection error",
+        _ => "failed",
     };
 
     private static TimeSpan? EarliestRecovery(GatewayRoute route, TimeProvider timeProvider)

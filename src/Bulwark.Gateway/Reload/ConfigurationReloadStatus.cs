@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bulwark.AspNetCore.Admin;
+using Bulwark.Gateway.Routing;
 
 namespace Bulwark.Gateway.Reload;
 

@@ -2,8 +2,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Bulwark.AspNetCore.Telemetry;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
-using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Routing;
 using Bulwark.Pipelines;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +11,7 @@ namespace Bulwark.Gateway.Reload;
 /// <summary>
 /// Follows the gateway's configuration file: on a file-system event (after a short pause for the writer to finish) or
 /// every <see cref="GatewayReloadOptions.PollInterval"/>, it compares the file's content with the last seen, and when it
-/// changed, validates it exactly as <c>serve</c> and <c>check-config</c> do (<see cref="GatewayConfiguration.Load"/>,
-/// then <see cref="GatewayConfiguration.ValidateHostAsync"/>).
+/// changed, validates it exactly as <c>serve</c> and <c>check-config</c> do (<see cref="ConfigurationFileSource.LoadAsync"/>).
 /// A valid file is applied whole: providers whose pipeline is unchanged keep their pipeline instance (breaker, bulkhead,
 /// retry budget); those whose pipeline changed get a new one with the old breaker's state restored. An invalid or
 /// unreadable file is logged with every error, and the last good configuration keeps serving.
@@ -26,7 +24,7 @@ namespace Bulwark.Gateway.Reload;
 internal sealed partial class GatewayConfigurationReloader : BackgroundService
 {
     private readonly Bulwark.Persistence.CircuitBreakerStatePersistence? _persistence;
-    private readonly GatewayHostSettings _settings;
+    private readonly ConfigurationFileSource _source;
     private readonly string _path;
     private readonly LiveGatewayConfiguration _live;
     private readonly ConfigurationReloadStatus _status;
@@ -41,7 +39,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
     private string? _lastSeen;
 
     public GatewayConfigurationReloader(
-        GatewayHostSettings settings,
+        ConfigurationFileSource source,
         LiveGatewayConfiguration live,
         ConfigurationReloadStatus status,
         GatewayEnvironment environment,
@@ -53,8 +51,8 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         Bulwark.Persistence.CircuitBreakerStatePersistence? persistence = null)
     {
         _persistence = persistence;
-        _settings = settings;
-        _path = Path.GetFullPath(settings.ConfigPath ?? throw new ArgumentException("The gateway has no configuration file to follow.", nameof(settings)));
+        _source = source;
+        _path = Path.GetFullPath(source.Path);
         _live = live;
         _status = status;
         _metrics = metrics;
@@ -185,9 +183,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         {
             // The bytes just read, not the file again: what is validated is what was fingerprinted. The same checks as
             // check-config: the options, then every component's start-up validation.
-            var settings = _settings with { ConfigPath = null, ConfigJson = System.Text.Encoding.UTF8.GetString(content) };
-            loaded = GatewayConfiguration.Load(settings);
-            await GatewayConfiguration.ValidateHostAsync(settings, loaded).ConfigureAwait(false);
+            loaded = await _source.LoadAsync(System.Text.Encoding.UTF8.GetString(content)).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {

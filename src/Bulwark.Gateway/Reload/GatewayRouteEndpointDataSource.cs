@@ -1,7 +1,7 @@
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forwarding;
-using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Limits;
+using Bulwark.Gateway.Routing;
 using Microsoft.Extensions.Primitives;
 
 namespace Bulwark.Gateway.Reload;

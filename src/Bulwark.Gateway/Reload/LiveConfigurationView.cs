@@ -1,3 +1,4 @@
+using Bulwark.Gateway.Routing;
 using Microsoft.Extensions.Primitives;
 
 namespace Bulwark.Gateway.Reload;

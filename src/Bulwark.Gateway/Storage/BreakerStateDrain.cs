@@ -1,5 +1,4 @@
 using Bulwark.Persistence;
-using Bulwark.Gateway.Hosting;
 
 namespace Bulwark.Gateway.Storage;
 

@@ -1,5 +1,6 @@
 using Bulwark.CircuitBreaker;
 using Bulwark.Deliveries;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Storage;
 using Bulwark.Storage.Sqlite;
 

@@ -1,3 +1,4 @@
+using Bulwark.Gateway.Configuration;
 using Bulwark.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

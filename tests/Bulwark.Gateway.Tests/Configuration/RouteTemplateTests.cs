@@ -1,7 +1,7 @@
 using System.Net;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Reload;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

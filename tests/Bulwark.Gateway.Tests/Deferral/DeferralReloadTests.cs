@@ -1,5 +1,5 @@
 using System.Net;
-using Bulwark.Gateway.Reload;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

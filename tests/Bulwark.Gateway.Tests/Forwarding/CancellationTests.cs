@@ -1,4 +1,4 @@
-using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;

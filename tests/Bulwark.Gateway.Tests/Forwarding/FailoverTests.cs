@@ -1,5 +1,5 @@
 using System.Net;
-using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;

@@ -1,4 +1,4 @@
-using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

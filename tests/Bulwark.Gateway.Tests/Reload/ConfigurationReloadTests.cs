@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json;
 using Bulwark.Gateway.Reload;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

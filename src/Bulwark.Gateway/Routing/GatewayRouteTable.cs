@@ -5,7 +5,7 @@ using Bulwark.Configuration;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Pipelines;
 
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Routing;
 
 /// <summary>
 /// The run-time routes and providers built from one validated configuration. Immutable: a reload builds a new table

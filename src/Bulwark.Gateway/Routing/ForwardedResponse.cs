@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Routing;
 
 /// <summary>An upstream response the gateway committed to the client (status and headers sent, body streamed).</summary>
 /// <param name="StatusCode">The upstream status.</param>

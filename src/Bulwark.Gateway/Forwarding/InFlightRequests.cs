@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Bulwark.Gateway.Hosting;
+namespace Bulwark.Gateway.Forwarding;
 
 /// <summary>
 /// The forwarded requests in flight, so that a graceful shutdown can wait for them, and cancel and name those still

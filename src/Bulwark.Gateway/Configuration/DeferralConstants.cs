@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Deferral;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>Defaults, limits and names of deferred delivery in the gateway.</summary>
 internal static class DeferralConstants

@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Deferral;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>What a route does with a request when every provider failed.</summary>
 public enum RouteFailureMode

@@ -2,12 +2,14 @@ using System.Net.Http.Headers;
 using Bulwark.Classification;
 using Bulwark.Deliveries;
 using Bulwark.Failover;
-using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
+using Bulwark.Gateway.Requests;
+using Bulwark.Gateway.Routing;
+using Bulwark.Outcomes;
 using Microsoft.Extensions.Options;
+using Polly;
 
-namespace Bulwark.Gateway.Deferral;
+namespace Bulwark.Gateway.Forwarding;
 
 /// <summary>
 /// Delivers the gateway's deferred requests: each attempt runs the stored request along its route's provider chain, with
@@ -16,12 +18,12 @@ namespace Bulwark.Gateway.Deferral;
 /// </summary>
 internal sealed class GatewayDeliveryHandler : IDeliveryHandler
 {
-    private readonly Reload.LiveGatewayConfiguration _live;
+    private readonly LiveGatewayConfiguration _live;
     private readonly HttpMessageInvoker _invoker;
     private readonly TimeProvider _timeProvider;
     private readonly int _maxKeptResponseBytes;
 
-    public GatewayDeliveryHandler(Reload.LiveGatewayConfiguration live, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options)
+    public GatewayDeliveryHandler(LiveGatewayConfiguration live, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options)
     {
         _live = live;
         _invoker = client.Invoker;
@@ -41,7 +43,7 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
         var capture = new Capture();
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var result = await route.Chain.ExecuteAsync(AttemptAsync, (Handler: this, Route: route, Entry: entry, Capture: capture), replayable: true, linked.Token).ConfigureAwait(false);
+        var result = await route.Chain.ExecuteOutcomeAsync(AttemptAsync, (Handler: this, Route: route, Entry: entry, Capture: capture), replayable: true, linked.Token).ConfigureAwait(false);
         if (result.Outcome.Result is { } answered && capture.Response is { } response)
         {
             return answered.StatusCode is >= 200 and < 300
@@ -61,20 +63,22 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
         }
 
         var last = result.Attempts[^1];
-        string what = result.Outcome.Exception switch
+        string what = last.Outcome switch
         {
-            UpstreamResponseException response => $"answered {response.StatusCode}",
-            HttpRequestException http => $"failed ({http.HttpRequestError})",
-            Polly.Timeout.TimeoutRejectedException => "timed out",
-            OperationCanceledException => "timed out (the route's timeout)",
-            Polly.CircuitBreaker.BrokenCircuitException or Polly.CircuitBreaker.IsolatedCircuitException => "circuit open",
-            { } other => $"failed ({other.GetType().Name})",
-            null => "failed",
+            AttemptOutcome.TransientStatus when result.Outcome.Exception is HttpRequestException { StatusCode: { } status } => $"answered {status}",
+            AttemptOutcome.ConnectionFailed when result.Outcome.Exception is HttpRequestException http => $"failed ({http.HttpRequestError})",
+            AttemptOutcome.Timeout => "timed out",
+            AttemptOutcome.Cancelled => "timed out (the route's timeout)",
+            AttemptOutcome.CircuitOpen or AttemptOutcome.Isolated or AttemptOutcome.Skipped => "circuit open",
+            AttemptOutcome.BulkheadFull => "rejected (at capacity)",
+            AttemptOutcome.RateLimited => "rejected (rate limited)",
+            AttemptOutcome.Rejected => "rejected",
+            _ => "failed",
         };
         return $"{result.Attempts.Count} attempt(s) along the chain; the last, at {last.Provider}, {what}.";
     }
 
-    private static async ValueTask<ForwardedResponse> AttemptAsync(FailoverAttemptContext attempt, (GatewayDeliveryHandler Handler, GatewayRoute Route, DeliveryEntry Entry, Capture Capture) state)
+    private static async ValueTask<Outcome<ForwardedResponse>> AttemptAsync(FailoverAttemptContext attempt, (GatewayDeliveryHandler Handler, GatewayRoute Route, DeliveryEntry Entry, Capture Capture) state)
     {
         var (handler, route, entry, capture) = state;
         var provider = route.Providers[attempt.ProviderIndex];
@@ -114,14 +118,15 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
         int status = (int)response.StatusCode;
         if (provider.Pipeline.Classifier.IsTransientStatusCode(status))
         {
-            throw new UpstreamResponseException(status, RetryAfterParser.TryGetRetryAfter(response, handler._timeProvider.GetUtcNow(), out var delay) ? delay : null);
+            // Held back for the chain to judge (retry, next provider): returned, not thrown.
+            return Outcome.FromException<ForwardedResponse>(new UpstreamResponseException(status, RetryAfterParser.TryGetRetryAfter(response, handler._timeProvider.GetUtcNow(), out var delay) ? delay : null));
         }
 
         // The provider has answered for good: from here on nothing may send the request again (not a retry, not another
         // provider), so a body that fails to arrive is kept as far as it came, marked incomplete.
         var (body, complete) = await ReadKeptAsync(response.Content, handler._maxKeptResponseBytes, attempt.CancellationToken).ConfigureAwait(false);
         capture.Response = new DeliveryResponse(status, response.Content.Headers.ContentType?.ToString(), body, BodyTruncated: !complete);
-        return new ForwardedResponse(status, Broken: false);
+        return Outcome.FromResult(new ForwardedResponse(status, Broken: false));
     }
 
     private static async Task<(ReadOnlyMemory<byte> Body, bool Complete)> ReadKeptAsync(HttpContent content, int max, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Storage;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>What the gateway does when its store cannot be opened at start-up.</summary>
 public enum StoreFailureMode

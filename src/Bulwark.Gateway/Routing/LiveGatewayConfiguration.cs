@@ -1,8 +1,7 @@
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
 using Microsoft.Extensions.Primitives;
 
-namespace Bulwark.Gateway.Reload;
+namespace Bulwark.Gateway.Routing;
 
 /// <summary>
 /// The configuration in force: its route table, options and the configuration they came from, swapped whole by a reload

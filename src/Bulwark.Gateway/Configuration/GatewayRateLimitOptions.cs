@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Limits;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>A route's own per-client limits (<c>Routes[i]:RateLimit</c>); a value left unset takes <c>Bulwark:Limits</c>'.</summary>
 public sealed class GatewayRateLimitOptions

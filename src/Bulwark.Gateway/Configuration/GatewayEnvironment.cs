@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>Reads environment variables; injectable so tests need not change the process environment.</summary>
 internal sealed class GatewayEnvironment(Func<string, string?> read)

@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Storage;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>The gateway's store (<c>Bulwark:Storage</c>): circuit breaker state across restarts and deferred deliveries.</summary>
 public sealed class GatewayStorageOptions

@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Storage;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>Which store keeps the gateway's durable state.</summary>
 public enum GatewayStoreProvider

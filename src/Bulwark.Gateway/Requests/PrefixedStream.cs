@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Requests;
 
 /// <summary>
 /// A read-only stream that yields bytes already read from a request body, then the rest of that body: how a body of

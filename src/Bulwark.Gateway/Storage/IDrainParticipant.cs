@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Hosting;
+namespace Bulwark.Gateway.Storage;
 
 /// <summary>
 /// Work to finish during a graceful shutdown once every request in flight has finished or been cancelled, before the

@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Routing;
 
-namespace Bulwark.Gateway.Configuration;
+namespace Bulwark.Gateway.Hosting;
 
 /// <summary><c>GET /admin/production-readiness</c>: the production-readiness findings of the configuration in force (the last one applied).</summary>
 internal static class ProductionReadinessEndpoint
 {
     /// <summary>Maps the endpoint into the admin group, so the admin token guards it like every other admin endpoint.</summary>
     public static RouteHandlerBuilder MapProductionReadiness(this RouteGroupBuilder admin) =>
-        admin.MapGet("/production-readiness", static (Reload.LiveGatewayConfiguration live) =>
+        admin.MapGet("/production-readiness", static (LiveGatewayConfiguration live) =>
             TypedResults.Text(ToJson(ProductionReadiness.Evaluate(live.Options, live.Configuration)).ToJsonString(), "application/json"));
 
     /// <summary>The findings as JSON: <c>{"ready": bool, "errors": n, "warnings": n, "infos": n, "findings": [...]}</c>.</summary>

@@ -1,7 +1,7 @@
 using Bulwark.Failover;
 using Bulwark.Pipelines;
 
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Routing;
 
 /// <summary>A configured provider at run time: its address, its own pipeline instance, and its resolved headers.</summary>
 internal sealed class GatewayProvider

@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Deferral;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>How a deferring route (<c>"OnFailure": "Defer"</c>) stores and delivers requests: <c>Bulwark:Routes:N:Defer</c>.</summary>
 public sealed class GatewayDeferralOptions

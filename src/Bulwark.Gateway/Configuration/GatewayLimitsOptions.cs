@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Limits;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>
 /// The gateway's <c>Bulwark:Limits</c> section: what one request may carry, and how much one client may ask of the

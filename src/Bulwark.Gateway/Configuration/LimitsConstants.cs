@@ -1,4 +1,4 @@
-namespace Bulwark.Gateway.Limits;
+namespace Bulwark.Gateway.Configuration;
 
 /// <summary>Defaults and ranges of the gateway's request limits (<c>Bulwark:Limits</c>).</summary>
 internal static class LimitsConstants

@@ -1,12 +1,12 @@
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
 
-namespace Bulwark.Gateway.Forwarding;
+namespace Bulwark.Gateway.Routing;
 
 /// <summary>A configured route at run time: its providers in failover order and the chain that runs them.</summary>
 internal sealed class GatewayRoute
 {
-    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, Limits.GatewayLimitsOptions? limits = null, long maxBufferedBodyBytes = GatewayConstants.DefaultMaxBufferedBodyBytes)
+    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, GatewayLimitsOptions? limits = null, long maxBufferedBodyBytes = GatewayConstants.DefaultMaxBufferedBodyBytes)
     {
         MaxBufferedBodyBytes = maxBufferedBodyBytes;
         RequestsPerMinutePerClient = options.RateLimit?.RequestsPerMinutePerClient ?? limits?.RequestsPerMinutePerClient ?? 0;
@@ -15,7 +15,7 @@ internal sealed class GatewayRoute
         Idempotent = options.Idempotent;
         Methods = [.. options.Methods.Select(m => m.ToUpperInvariant())];
         Timeout = options.Timeout;
-        Deferral = options.OnFailure == Bulwark.Gateway.Deferral.RouteFailureMode.Defer ? options.Defer : null;
+        Deferral = options.OnFailure == RouteFailureMode.Defer ? options.Defer : null;
         Providers = providers;
         MaxAttempts = options.MaxAttempts ?? Math.Min(providers.Sum(p => p.Failover.MaxAttempts), GatewayConstants.MaxRouteAttempts);
         Fallback = Bulwark.Gateway.Fallback.RouteFallback.Create(options.Fallback, providers.Select(static p => p.Pipeline.Fallback), timeProvider);
@@ -36,7 +36,7 @@ internal sealed class GatewayRoute
     public int MaxAttempts { get; }
 
     /// <summary>Gets how the route defers requests every provider failed, or <see langword="null"/> when it does not.</summary>
-    public Bulwark.Gateway.Deferral.GatewayDeferralOptions? Deferral { get; }
+    public GatewayDeferralOptions? Deferral { get; }
 
     public IReadOnlyList<GatewayProvider> Providers { get; }
 

@@ -1,0 +1,165 @@
+using Bulwark.Classification;
+using Bulwark.Failover;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Routing;
+using Microsoft.AspNetCore.Http.Features;
+using Polly;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bulwark.Gateway.Forwarding;
+
+/// <summary>
+/// Sends one attempt of a client request to one provider with YARP's forwarder. A failure is returned as an outcome for
+/// the chain to judge (retry, fail over, answer), never thrown: a provider's held-back 503 costs no exception throw.
+/// </summary>
+internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvoker invoker, TimeProvider timeProvider)
+{
+    /// <summary>The longest wait a provider's Retry-After is taken to announce (longer ones are read as this).</summary>
+    private static readonly TimeSpan MaxRetryAfterHint = TimeSpan.FromDays(1);
+
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
+
+    private readonly IHttpForwarder _forwarder = forwarder;
+    private readonly HttpMessageInvoker _invoker = invoker;
+    private readonly TimeProvider _timeProvider = timeProvider;
+
+    /// <summary>The chain's callback: one attempt of <paramref name="state"/>'s request at the attempt's provider.</summary>
+    public static async ValueTask<Outcome<ForwardedResponse>> SendAsync(FailoverAttemptContext attempt, (AttemptForwarder Forwarder, ForwardingRequest Request) state)
+    {
+        var (self, request) = state;
+        var context = request.Context;
+        var provider = request.Route.Providers[attempt.ProviderIndex];
+
+        if (request.BodyStreamed && request.BodyConsumed)
+        {
+            return Failed(new UpstreamRequestException(ForwarderError.RequestBodyDestination, HttpRequestError.Unknown, reachedProvider: true, inner: null));
+        }
+
+        if (request.BodyBuffered)
+        {
+            context.Request.Body.Position = 0;
+        }
+
+        ResetResponse(context);
+        request.Attempts++;
+
+        // YARP gets a token of the attempt's own: the attempt and route timeouts cancel it until the response is
+        // committed, and no longer after — they bound the wait for an answer, never how long a stream may run.
+        using var forwarding = new CancellationTokenSource();
+        var timeouts = attempt.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), forwarding);
+        ForwarderError error;
+        try
+        {
+            var transformer = new AttemptTransformer(request, provider, self._timeProvider, timeouts);
+            error = await self._forwarder.SendAsync(context, provider.BaseUrl, self._invoker, RequestConfig, transformer, forwarding.Token).ConfigureAwait(false);
+            if (transformer.HeldBackStatus is { } heldBack)
+            {
+                ResetResponse(context);
+                request.BodyConsumed = true;
+                if (transformer.RetryAfter is { } retryAfter)
+                {
+                    // A provider's Retry-After is its own input: a huge one must not overflow the clock's arithmetic.
+                    var wait = retryAfter < MaxRetryAfterHint ? retryAfter : MaxRetryAfterHint;
+                    request.NoteRetryAfter(attempt.ProviderIndex, self._timeProvider.GetUtcNow() + wait);
+                }
+
+                return Failed(new UpstreamResponseException(heldBack, transformer.RetryAfter));
+            }
+        }
+        finally
+        {
+            timeouts.Dispose();
+        }
+
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+
+        if (error == ForwarderError.None)
+        {
+            return Outcome.FromResult(new ForwardedResponse(context.Response.StatusCode, Broken: false));
+        }
+
+        if (context.Response.HasStarted)
+        {
+            // Only the provider's side of the body breaking makes the response a lie the client must see as a failure.
+            // The client leaving mid-stream is its own doing; an upload the provider stopped reading after it had
+            // answered (a 401 or 413 before the whole body) still delivered a complete response.
+            bool broken = error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled
+                or ForwarderError.UpgradeResponseDestination or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeActivityTimeout;
+            if (error is ForwarderError.ResponseBodyClient or ForwarderError.UpgradeResponseClient)
+            {
+                return Failed(new OperationCanceledException("The client went away.", exception, context.RequestAborted));
+            }
+
+            return Outcome.FromResult(new ForwardedResponse(context.Response.StatusCode, broken));
+        }
+
+        ResetResponse(context);
+        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.ResponseBodyClient)
+        {
+            return Failed(new OperationCanceledException("The client went away.", exception, context.RequestAborted));
+        }
+
+        if (error == ForwarderError.RequestBodyClient)
+        {
+            // The client's streamed body broke mid-way (bad chunking, a limit, a stall): not the provider's fault.
+            return Failed(new ClientBodyException(exception));
+        }
+
+        if (attempt.CancellationToken.IsCancellationRequested)
+        {
+            // A timeout (the attempt's, or the route's): Polly turns its own into a TimeoutRejectedException.
+            return Failed(new OperationCanceledException("The attempt was cancelled.", exception, attempt.CancellationToken));
+        }
+
+        var (requestError, reached) = Classify(error, exception);
+        if (reached)
+        {
+            request.BodyConsumed = true;
+        }
+
+        return Failed(new UpstreamRequestException(error, requestError, reached, exception));
+    }
+
+    private static Outcome<ForwardedResponse> Failed(Exception exception) => Outcome.FromException<ForwardedResponse>(exception);
+
+    private static (HttpRequestError Error, bool Reached) Classify(ForwarderError error, Exception? exception)
+    {
+        if (error is ForwarderError.RequestCreation or ForwarderError.NoAvailableDestinations)
+        {
+            return (HttpRequestError.Unknown, false);
+        }
+
+        if (exception is HttpRequestException http)
+        {
+            bool notSent = http.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.NameResolutionError;
+            return (http.HttpRequestError, !notSent && RequestDelivery.MayHaveReachedDependency(http));
+        }
+
+        if (exception is OperationCanceledException { InnerException: TimeoutException })
+        {
+            // SocketsHttpHandler's ConnectTimeout: no connection, so nothing was sent.
+            return (HttpRequestError.ConnectionError, false);
+        }
+
+        return (error == ForwarderError.Request ? HttpRequestError.ConnectionError : HttpRequestError.Unknown, true);
+    }
+
+    private static void ResetResponse(HttpContext context)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var correlationId = context.Response.Headers[GatewayConstants.CorrelationHeader];
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.Headers.Clear();
+        context.Response.Headers[GatewayConstants.CorrelationHeader] = correlationId;
+        if (context.Features.Get<IHttpResponseFeature>() is { } response)
+        {
+            response.ReasonPhrase = null;
+        }
+
+        context.Features.Set<IForwarderErrorFeature>(null);
+    }
+}
