@@ -1,6 +1,10 @@
 using System.Collections;
+using System.Globalization;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Tests.Configuration;
 
@@ -12,117 +16,121 @@ namespace Bulwark.Gateway.Tests.Configuration;
 /// </summary>
 public class OptionWalkTests
 {
-    /// <summary>Leaves by pattern (<c>{name}</c> a dictionary key, <c>[]</c> a list index), with the test class that observes their effect.</summary>
+    /// <summary>
+    /// Leaves by pattern (<c>{name}</c> a dictionary key, <c>[]</c> a list index), each with the test method (<c>Class.Method</c>)
+    /// that fails when the gateway ignores it, then after <c>|</c> what reads it. A leaf naming the probe below only reaches
+    /// the options the gateway runs with: no gateway test observes what it does yet.
+    /// </summary>
     private static readonly Dictionary<string, string> Observed = new(StringComparer.Ordinal)
     {
-        ["Bulwark:Pipelines:{name}:Retry:Name"] = "Polly strategy name (the resilience.polly.* telemetry tag); no gateway test observes it yet",
-        ["Bulwark:Pipelines:{name}:Retry:MaxRetries"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:Backoff"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:Jitter"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:BaseDelay"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:MaxDelay"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:ExponentialFactor"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:HonorRetryAfter"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:MaxRetryAfter"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:Budget:Ratio"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:Budget:MinRetriesPerSecond"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:Retry:Budget:Window"] = "BulwarkPipelineFactory (retry strategy): Forwarding/RetryTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:Name"] = "Polly strategy name (the resilience.polly.* telemetry tag); no gateway test observes it yet",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:Mode"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:FailureThreshold"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:FailureRatio"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:MinimumThroughput"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:SamplingDuration"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:BreakDuration"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:BreakDurationGrowthFactor"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:MaxBreakDuration"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:HalfOpenMaxCalls"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:SuccessThreshold"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:SlowCallDuration"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:Z"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:MinThreshold"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:MaxThreshold"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:ThresholdMultiplier"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:InitialBaseline"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:CircuitBreaker:BaselineHorizon"] = "BulwarkPipelineFactory (breaker): Forwarding/FailoverTests",
-        ["Bulwark:Pipelines:{name}:Timeout:Attempt"] = "BulwarkPipelineFactory (timeouts): Forwarding/TimeoutTests",
-        ["Bulwark:Pipelines:{name}:Timeout:Total"] = "BulwarkPipelineFactory (timeouts): Forwarding/TimeoutTests",
-        ["Bulwark:Pipelines:{name}:Bulkhead:Name"] = "Polly strategy name (the resilience.polly.* telemetry tag); no gateway test observes it yet",
-        ["Bulwark:Pipelines:{name}:Bulkhead:MaxConcurrency"] = "BulwarkPipelineFactory (bulkhead): Forwarding/HardeningTests",
-        ["Bulwark:Pipelines:{name}:Bulkhead:QueueLimit"] = "BulwarkPipelineFactory (bulkhead): Forwarding/HardeningTests",
-        ["Bulwark:Pipelines:{name}:Bulkhead:MaxWait"] = "BulwarkPipelineFactory (bulkhead): Forwarding/HardeningTests",
-        ["Bulwark:Pipelines:{name}:Fallback:StatusCode"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Pipelines:{name}:Fallback:ContentType"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Pipelines:{name}:Fallback:Body"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Pipelines:{name}:TransientStatusCodes:[]"] = "BulwarkPipelineFactory (classifier): Forwarding/RetryTests",
-        ["Bulwark:Providers:{name}:BaseUrl"] = "Forwarding/GatewayRouteTable: Forwarding/FailoverTests",
-        ["Bulwark:Providers:{name}:Pipeline"] = "Forwarding/GatewayRouteTable: Forwarding/FailoverTests",
-        ["Bulwark:Providers:{name}:Headers:{name}:FromEnvironment"] = "Forwarding/GatewayRouteTable headers: Forwarding/HeadersTests",
-        ["Bulwark:Providers:{name}:Headers:{name}:Value"] = "Forwarding/GatewayRouteTable headers: Forwarding/HeadersTests",
-        ["Bulwark:Providers:{name}:Headers:{name}:Format"] = "Forwarding/GatewayRouteTable headers: Forwarding/HeadersTests",
-        ["Bulwark:Routes:[]:Path"] = "Reload/GatewayRouteEndpointDataSource: Forwarding/FailoverTests",
-        ["Bulwark:Routes:[]:Providers:[]"] = "Forwarding/GatewayRouteTable: Forwarding/FailoverTests",
-        ["Bulwark:Routes:[]:Idempotent"] = "Forwarding/ForwardingHandler: Forwarding/IdempotencyTests",
-        ["Bulwark:Routes:[]:Methods:[]"] = "Reload/GatewayRouteEndpointDataSource: Forwarding/FailoverTests",
-        ["Bulwark:Routes:[]:Timeout"] = "Forwarding/ForwardingHandler deadline: Forwarding/TimeoutTests",
-        ["Bulwark:Routes:[]:MaxAttempts"] = "Forwarding/GatewayRoute: Forwarding/AttemptAllowanceTests",
-        ["Bulwark:Routes:[]:RateLimit:RequestsPerMinutePerClient"] = "Limits/ClientRateLimiterPolicy: Limits/ClientRateLimitTests",
-        ["Bulwark:Routes:[]:RateLimit:ConcurrencyPerClient"] = "Limits/ClientRateLimiterPolicy: Limits/ClientRateLimitTests",
-        ["Bulwark:Routes:[]:OnFailure"] = "Deferral/GatewayDeferral: Deferral/DeferralTests",
-        ["Bulwark:Routes:[]:Defer:MaxAttempts"] = "Deferral/GatewayDeferral: Deferral/DeferralTests",
-        ["Bulwark:Routes:[]:Defer:TimeToLive"] = "Deferral/GatewayDeferral: Deferral/DeferralTests",
-        ["Bulwark:Routes:[]:Defer:MaxBodyBytes"] = "Deferral/GatewayDeferral: Deferral/DeferralTests",
-        ["Bulwark:Routes:[]:Defer:ReplayHeaders:[]"] = "Deferral/GatewayDeferral: Deferral/DeferralTests",
-        ["Bulwark:Routes:[]:Defer:OrderingHeader"] = "Deferral/GatewayDeferral: Deferral/DeferralTests",
-        ["Bulwark:Routes:[]:Fallback:Mode"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Routes:[]:Fallback:StatusCode"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Routes:[]:Fallback:ContentType"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Routes:[]:Fallback:Body"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Routes:[]:Fallback:Headers:{name}"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Routes:[]:Fallback:MaxAge"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Routes:[]:Fallback:MaxEntries"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:Routes:[]:Fallback:MaxBodyBytes"] = "Fallback/RouteFallback: Fallback/FallbackTests",
-        ["Bulwark:MaxBufferedBodyBytes"] = "Forwarding/ForwardingHandler: Forwarding/BodyBufferingTests",
-        ["Bulwark:Limits:MaxRequestBodyBytes"] = "Hosting/GatewayHost (Kestrel) and Limits/: Limits/RequestSizeLimitTests, Limits/ClientRateLimitTests",
-        ["Bulwark:Limits:MaxRequestHeadersTotalSize"] = "Hosting/GatewayHost (Kestrel) and Limits/: Limits/RequestSizeLimitTests, Limits/ClientRateLimitTests",
-        ["Bulwark:Limits:MaxRequestHeaderCount"] = "Hosting/GatewayHost (Kestrel) and Limits/: Limits/RequestSizeLimitTests, Limits/ClientRateLimitTests",
-        ["Bulwark:Limits:ConcurrencyPerClient"] = "Hosting/GatewayHost (Kestrel) and Limits/: Limits/RequestSizeLimitTests, Limits/ClientRateLimitTests",
-        ["Bulwark:Limits:RequestsPerMinutePerClient"] = "Hosting/GatewayHost (Kestrel) and Limits/: Limits/RequestSizeLimitTests, Limits/ClientRateLimitTests",
-        ["Bulwark:Logging:SlowRequestThreshold"] = "Bulwark.AspNetCore request log middleware: Observability/GatewayObservabilityTests",
-        ["Bulwark:Logging:LogQueryString"] = "Bulwark.AspNetCore request log middleware: Observability/GatewayObservabilityTests",
-        ["Bulwark:Logging:TenantIdHeader"] = "Bulwark.AspNetCore request log middleware: Observability/GatewayObservabilityTests",
-        ["Bulwark:Logging:UserIdHeader"] = "Bulwark.AspNetCore request log middleware: Observability/GatewayObservabilityTests",
-        ["Bulwark:Logging:TrustedProxies:[]"] = "Bulwark.AspNetCore request log middleware: Observability/GatewayObservabilityTests",
-        ["Bulwark:Logging:LogAttempts"] = "Bulwark.AspNetCore request log middleware: Observability/GatewayObservabilityTests",
-        ["Bulwark:Logging:CountBodyBytes"] = "Bulwark.AspNetCore request log middleware: Observability/GatewayObservabilityTests",
-        ["Bulwark:Telemetry:OtlpEndpoint"] = "Bulwark.AspNetCore AddBulwarkTelemetry (OpenTelemetry exporters): Observability/GatewayObservabilityTests",
-        ["Bulwark:Telemetry:OtlpProtocol"] = "Bulwark.AspNetCore AddBulwarkTelemetry (OpenTelemetry exporters): Observability/GatewayObservabilityTests",
-        ["Bulwark:Telemetry:ServiceName"] = "Bulwark.AspNetCore AddBulwarkTelemetry (OpenTelemetry exporters): Observability/GatewayObservabilityTests",
-        ["Bulwark:Admin:Token"] = "Bulwark.AspNetCore admin API: Deferral/DeliveryAdminTests",
-        ["Bulwark:Admin:TokenFile"] = "Bulwark.AspNetCore admin API: Deferral/DeliveryAdminTests",
-        ["Bulwark:Shutdown:DrainDelay"] = "Hosting/GracefulShutdown: Hosting/GracefulShutdownTests",
-        ["Bulwark:Shutdown:DrainTimeout"] = "Hosting/GracefulShutdown: Hosting/GracefulShutdownTests",
-        ["Bulwark:Reload:Enabled"] = "Reload/GatewayConfigurationReloader: Reload/ConfigurationReloadTests",
-        ["Bulwark:Reload:PollInterval"] = "Reload/GatewayConfigurationReloader: Reload/ConfigurationReloadTests",
-        ["Bulwark:Storage:Provider"] = "Storage/GatewayStore: Storage/",
-        ["Bulwark:Storage:Path"] = "Storage/GatewayStore: Storage/",
-        ["Bulwark:Storage:BusyTimeout"] = "Storage/GatewayStore: Storage/",
-        ["Bulwark:Storage:FlushEveryCommit"] = "Storage/GatewayStore: Storage/",
-        ["Bulwark:Storage:MaxSizeBytes"] = "Storage/GatewayStore: Storage/",
-        ["Bulwark:Storage:IntegrityCheckInterval"] = "Storage/GatewayStore: Storage/",
-        ["Bulwark:Storage:OnStoreFailure"] = "Storage/GatewayStore: Storage/",
-        ["Bulwark:Deliveries:MaxAttempts"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:TimeToLive"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:BaseDelay"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:MaxDelay"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:AttemptTimeout"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:LeaseDuration"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:PollInterval"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:SweepInterval"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:MaxConcurrentDeliveries"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:MaxKeptResponseBytes"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:RetainDeliveredFor"] = "Deliveries dispatcher: Deferral/DeferralTests",
-        ["Bulwark:Deliveries:DispatcherEnabled"] = "Deliveries dispatcher: Deferral/DeferralTests",
+        ["Bulwark:Pipelines:{name}:Retry:Name"] = "PipelineOptionTests.StrategyNames_TagTheResilienceEventsTheGatewayExports | the strategy.name tag of resilience.polly.strategy.events (OnRetry)",
+        ["Bulwark:Pipelines:{name}:Retry:MaxRetries"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Retry/BulwarkRetryResilienceStrategyTests",
+        ["Bulwark:Pipelines:{name}:Retry:Backoff"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Backoff/BackoffDelayGeneratorTests",
+        ["Bulwark:Pipelines:{name}:Retry:Jitter"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Backoff/BackoffDelayGeneratorTests",
+        ["Bulwark:Pipelines:{name}:Retry:BaseDelay"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Backoff/BackoffDelayGeneratorTests",
+        ["Bulwark:Pipelines:{name}:Retry:MaxDelay"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Backoff/BackoffCalculatorTests",
+        ["Bulwark:Pipelines:{name}:Retry:ExponentialFactor"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Backoff/BackoffCalculatorTests",
+        ["Bulwark:Pipelines:{name}:Retry:HonorRetryAfter"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Retry/BulwarkRetryResilienceStrategyTests",
+        ["Bulwark:Pipelines:{name}:Retry:MaxRetryAfter"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Retry/BulwarkRetryResilienceStrategyTests",
+        ["Bulwark:Pipelines:{name}:Retry:Budget:Ratio"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/RetryBudget/RetryBudgetTrackerTests",
+        ["Bulwark:Pipelines:{name}:Retry:Budget:MinRetriesPerSecond"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/RetryBudget/RetryBudgetTrackerTests",
+        ["Bulwark:Pipelines:{name}:Retry:Budget:Window"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/RetryBudget/RetryBudgetTrackerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:Name"] = "PipelineOptionTests.StrategyNames_TagTheResilienceEventsTheGatewayExports | the strategy.name tag of resilience.polly.strategy.events (OnCircuitOpened)",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:Mode"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/CircuitBreakerModelTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:FailureThreshold"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/ConsecutiveFailuresBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:FailureRatio"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/FailureRatioBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:MinimumThroughput"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/FailureRatioBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:SamplingDuration"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/FailureRatioBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:BreakDuration"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/HalfOpenTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:BreakDurationGrowthFactor"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/HalfOpenTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:MaxBreakDuration"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/HalfOpenTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:HalfOpenMaxCalls"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/HalfOpenTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:SuccessThreshold"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/HalfOpenTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:SlowCallDuration"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/FailureRatioBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:Z"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/AdaptiveBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:MinThreshold"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/AdaptiveBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:MaxThreshold"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/AdaptiveBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:ThresholdMultiplier"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/AdaptiveBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:InitialBaseline"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/AdaptiveBreakerTests",
+        ["Bulwark:Pipelines:{name}:CircuitBreaker:BaselineHorizon"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/CircuitBreaker/AdaptiveBreakerTests",
+        ["Bulwark:Pipelines:{name}:Timeout:Attempt"] = "TimeoutTests.Get_EveryUpstreamHangs_PipelineTimeout_Returns504 | also PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt",
+        ["Bulwark:Pipelines:{name}:Timeout:Total"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: Polly timeout strategy, composed by BulwarkPipelineFactory",
+        ["Bulwark:Pipelines:{name}:Bulkhead:Name"] = "PipelineOptionTests.StrategyNames_TagTheResilienceEventsTheGatewayExports | the strategy.name tag of resilience.polly.strategy.events (bulkhead rejection)",
+        ["Bulwark:Pipelines:{name}:Bulkhead:MaxConcurrency"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Bulkhead/BulwarkBulkheadResilienceStrategyTests",
+        ["Bulwark:Pipelines:{name}:Bulkhead:QueueLimit"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Bulkhead/BulwarkBulkheadResilienceStrategyTests",
+        ["Bulwark:Pipelines:{name}:Bulkhead:MaxWait"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Bulkhead/BulwarkBulkheadResilienceStrategyTests",
+        ["Bulwark:Pipelines:{name}:Fallback:StatusCode"] = "FallbackTests.DeadProviders_PipelineFallback_IsHonouredByTheGateway_WhereItUsedToAnswer502",
+        ["Bulwark:Pipelines:{name}:Fallback:ContentType"] = "FallbackTests.DeadProviders_PipelineFallback_IsHonouredByTheGateway_WhereItUsedToAnswer502",
+        ["Bulwark:Pipelines:{name}:Fallback:Body"] = "FallbackTests.DeadProviders_PipelineFallback_IsHonouredByTheGateway_WhereItUsedToAnswer502",
+        ["Bulwark:Pipelines:{name}:TransientStatusCodes:[]"] = "PipelineOptionTests.PipelineSetting_ChangesTheOptionsEveryProvidersInstanceIsBuiltFrom_AndAReloadRebuildsIt | engine: tests/Bulwark.Tests/Classification/TransientClassifierTests",
+        ["Bulwark:Providers:{name}:BaseUrl"] = "FailoverTests.Get_PrimaryRefusesConnections_FailsOverToSecondary",
+        ["Bulwark:Providers:{name}:Pipeline"] = "PipelineOptionTests.ProviderPipeline_NamesTheOptionsItsInstanceIsBuiltFrom",
+        ["Bulwark:Providers:{name}:Headers:{name}:FromEnvironment"] = "HeadersTests.ProviderHeaderFromEnvironment_ReplacesTheClientsOwn",
+        ["Bulwark:Providers:{name}:Headers:{name}:Value"] = "GatewaySmokeTests.Get_IsForwarded_WithProviderHeaders",
+        ["Bulwark:Providers:{name}:Headers:{name}:Format"] = "HeadersTests.ProviderHeaderFromEnvironment_ReplacesTheClientsOwn",
+        ["Bulwark:Routes:[]:Path"] = "ProblemDetailsTests.Get_UnknownRoute_Returns404Problem",
+        ["Bulwark:Routes:[]:Providers:[]"] = "FailoverTests.Get_PrimaryRefusesConnections_FailsOverToSecondary",
+        ["Bulwark:Routes:[]:Idempotent"] = "IdempotencyTests.Post_OnIdempotentRoute_IsRetriedWithoutKey",
+        ["Bulwark:Routes:[]:Methods:[]"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Reload/GatewayRouteEndpointDataSource (no gateway behaviour test yet)",
+        ["Bulwark:Routes:[]:Timeout"] = "TimeoutTests.Get_UpstreamHangs_RouteTimeout_Returns504AndAbortsTheUpstreamRequest",
+        ["Bulwark:Routes:[]:MaxAttempts"] = "AttemptAllowanceTests.FirstProviderBreakerOpen_SecondGetsTheAllowance",
+        ["Bulwark:Routes:[]:RateLimit:RequestsPerMinutePerClient"] = "ClientRateLimitTests.Get_RouteOverride_LimitsItsRouteOnly",
+        ["Bulwark:Routes:[]:RateLimit:ConcurrencyPerClient"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Limits/ClientRateLimiterPolicy (no gateway behaviour test of the route override yet)",
+        ["Bulwark:Routes:[]:OnFailure"] = "DeferralTests.EveryProviderDown_KeyedPost_Is202_ThenDeliveredOnce_WithKeyAndFreshCredentials",
+        ["Bulwark:Routes:[]:Defer:MaxAttempts"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Deferral/GatewayDeferral (no gateway behaviour test yet)",
+        ["Bulwark:Routes:[]:Defer:TimeToLive"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Deferral/GatewayDeferral (no gateway behaviour test yet)",
+        ["Bulwark:Routes:[]:Defer:MaxBodyBytes"] = "DeferralTests.BodyOverTheDeferralLimit_Is413_AndNoProviderIsCalled",
+        ["Bulwark:Routes:[]:Defer:ReplayHeaders:[]"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Deferral/GatewayDeferral (no gateway behaviour test yet)",
+        ["Bulwark:Routes:[]:Defer:OrderingHeader"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Deferral/GatewayDeferral (no gateway behaviour test yet)",
+        ["Bulwark:Routes:[]:Fallback:Mode"] = "FallbackTests.DeadProviders_RouteStaticFallback_ReplacesThe502",
+        ["Bulwark:Routes:[]:Fallback:StatusCode"] = "FallbackTests.DeadProviders_RouteStaticFallback_ReplacesThe502",
+        ["Bulwark:Routes:[]:Fallback:ContentType"] = "FallbackTests.DeadProviders_RouteStaticFallback_ReplacesThe502",
+        ["Bulwark:Routes:[]:Fallback:Body"] = "FallbackTests.DeadProviders_RouteStaticFallback_ReplacesThe502",
+        ["Bulwark:Routes:[]:Fallback:Headers:{name}"] = "FallbackTests.DeadProviders_RouteStaticFallback_ReplacesThe502",
+        ["Bulwark:Routes:[]:Fallback:MaxAge"] = "FallbackTests.LastGood_ServedWithinMaxAge_WithAge_AndNotAfter",
+        ["Bulwark:Routes:[]:Fallback:MaxEntries"] = "FallbackTests.LastGood_KeepsOnlyCacheableResponses_WithinTheBodyBound_AndAtMostMaxEntries",
+        ["Bulwark:Routes:[]:Fallback:MaxBodyBytes"] = "FallbackTests.LastGood_KeepsOnlyCacheableResponses_WithinTheBodyBound_AndAtMostMaxEntries",
+        ["Bulwark:MaxBufferedBodyBytes"] = "BodyBufferingTests.Put_BodyOverBufferLimit_503_IsSentOnceAndSaysWhy",
+        ["Bulwark:Limits:MaxRequestBodyBytes"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; Hosting/GatewayHost sets Kestrel's limit (no gateway test of a body over it yet)",
+        ["Bulwark:Limits:MaxRequestHeadersTotalSize"] = "RequestSizeLimitTests.Get_HeadersLargerThanAllowed_Is431",
+        ["Bulwark:Limits:MaxRequestHeaderCount"] = "RequestSizeLimitTests.Get_MoreHeadersThanAllowed_Is431",
+        ["Bulwark:Limits:ConcurrencyPerClient"] = "ClientRateLimitTests.Get_ThirdConcurrentRequestOfOneClient_Is429_WhileAnotherClientIsServed",
+        ["Bulwark:Limits:RequestsPerMinutePerClient"] = "ClientRateLimitTests.Get_OverRequestsPerMinute_Is429WithRetryAfter_AndAnotherKeyIsServed",
+        ["Bulwark:Logging:SlowRequestThreshold"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the Bulwark.AspNetCore request log middleware (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Logging:LogQueryString"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the Bulwark.AspNetCore request log middleware (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Logging:TenantIdHeader"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the Bulwark.AspNetCore request log middleware (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Logging:UserIdHeader"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the Bulwark.AspNetCore request log middleware (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Logging:TrustedProxies:[]"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the Bulwark.AspNetCore request log middleware (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Logging:LogAttempts"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the Bulwark.AspNetCore request log middleware (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Logging:CountBodyBytes"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the Bulwark.AspNetCore request log middleware (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Telemetry:OtlpEndpoint"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Bulwark.AspNetCore AddBulwarkTelemetry (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Telemetry:OtlpProtocol"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Bulwark.AspNetCore AddBulwarkTelemetry (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Telemetry:ServiceName"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Bulwark.AspNetCore AddBulwarkTelemetry (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Admin:Token"] = "GatewayObservabilityTests.Admin_NeedsTheToken_AndItsIsolationMakesTrafficFailOver",
+        ["Bulwark:Admin:TokenFile"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the Bulwark.AspNetCore admin API (tests/Bulwark.AspNetCore.Tests)",
+        ["Bulwark:Shutdown:DrainDelay"] = "DrainRefusalTests.Drain_RequestStartedOnKeptAliveConnection_FinishedAfterTheDelay_Gets503ProblemWithRetryAfter",
+        ["Bulwark:Shutdown:DrainTimeout"] = "GracefulShutdownTests.Sigterm_RequestOutlastsDrainTimeout_CancelsIt_LogsItsCorrelationId_ExitsThree",
+        ["Bulwark:Reload:Enabled"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Reload/GatewayConfigurationReloader (no gateway test with reload off yet)",
+        ["Bulwark:Reload:PollInterval"] = "ConfigurationReloadTests.Reload_PollingOff_TheFileEventAloneAppliesTheChange",
+        ["Bulwark:Storage:Provider"] = "DeferralConfigurationTests.InMemoryStore_InTheProductionEnvironment_IsRefusedAtStart",
+        ["Bulwark:Storage:Path"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Storage/GatewayStore (no gateway behaviour test yet)",
+        ["Bulwark:Storage:BusyTimeout"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Storage/GatewayStore (no gateway behaviour test yet)",
+        ["Bulwark:Storage:IntegrityCheckInterval"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by Storage/GatewayStore (no gateway behaviour test yet)",
+        ["Bulwark:Storage:FlushEveryCommit"] = "DeferralConfigurationTests.ProductionReadiness_FlagsInMemoryStore_FailOpen_UnflushedCommits_AndDeferralWithoutTtl",
+        ["Bulwark:Storage:MaxSizeBytes"] = "DeferralTests.FullStore_RefusesTheDeferralWith503_AndEveryAcknowledgedRequestIsKept",
+        ["Bulwark:Storage:OnStoreFailure"] = "StoreStartupTests.CorruptStore_FailOpen_Serves_AndReadinessAndTheDeferralRouteSaySo",
+        ["Bulwark:Deliveries:MaxAttempts"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:TimeToLive"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:BaseDelay"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:MaxDelay"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:AttemptTimeout"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:LeaseDuration"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:PollInterval"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:SweepInterval"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:MaxConcurrentDeliveries"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:MaxKeptResponseBytes"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:RetainDeliveredFor"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
+        ["Bulwark:Deliveries:DispatcherEnabled"] = "OptionWalkTests.EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions | reaches the options; read by the engine's delivery dispatcher (tests/Bulwark.Tests/Deliveries/DeliveryDispatcherTests)",
     };
 
     [Fact]
@@ -133,32 +141,226 @@ public class OptionWalkTests
         var unreviewed = leaves.Where(l => !Observed.ContainsKey(l)).ToList();
         var stale = Observed.Keys.Where(k => !leaves.Contains(k)).ToList();
 
-        Assert.True(unreviewed.Count == 0, "New options with no reviewed observation (say which component reads each and which test proves it, or refuse it in validation): " + string.Join(", ", unreviewed));
+        Assert.True(unreviewed.Count == 0, "New options with no reviewed observation (name the test method that fails when the gateway ignores it, or refuse it in validation): " + string.Join(", ", unreviewed));
         Assert.True(stale.Count == 0, "Table entries for options that no longer exist: " + string.Join(", ", stale));
     }
 
     [Fact]
-    public void EveryObservation_NamesATestThatExists()
+    public void EveryObservation_NamesATestMethodThatExists()
     {
-        var tests = typeof(OptionWalkTests).Assembly.GetTypes()
-            .Where(static t => t.Namespace?.StartsWith("Bulwark.Gateway.Tests.", StringComparison.Ordinal) == true)
-            .Select(static t => t.Namespace!["Bulwark.Gateway.Tests.".Length..] + "/" + t.Name)
-            .ToHashSet(StringComparer.Ordinal);
-
+        var types = typeof(OptionWalkTests).Assembly.GetTypes()
+            .Where(static t => t.Namespace?.StartsWith("Bulwark.Gateway.Tests", StringComparison.Ordinal) == true && !t.IsNested)
+            .ToLookup(static t => t.Name, StringComparer.Ordinal);
+        var missing = new List<string>();
         foreach (var (option, observation) in Observed)
         {
-            int colon = observation.IndexOf(": ", StringComparison.Ordinal);
-            if (colon < 0)
+            string named = observation.Split(" | ")[0];
+            int dot = named.LastIndexOf('.');
+            var type = dot > 0 && types[named[..dot]].ToList() is [{ } single] ? single : null;
+            var method = type?.GetMethod(named[(dot + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static);
+            if (method is null || !method.GetCustomAttributes<FactAttribute>(inherit: true).Any())
             {
-                continue;
+                missing.Add($"{option}: {named}");
             }
+        }
 
-            foreach (var named in observation[(colon + 2)..].Split(", "))
+        Assert.True(missing.Count == 0, "Observations naming no [Fact] or [Theory] method of this assembly (Class.Method): " + string.Join("; ", missing));
+    }
+
+    public static TheoryData<string> Patterns() => [.. Leaves(typeof(GatewayOptions), "Bulwark").Select(static l => l.Pattern)];
+
+    /// <summary>
+    /// Sets the leaf to a valid value other than the one it has, then to one outside any range, through a real
+    /// configuration load: each is refused with an error naming the leaf's path, or is what the loaded options hold.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Patterns))]
+    public void EveryLeaf_ProbeValue_IsRefusedNamingItsPath_OrReachesTheLoadedOptions(string pattern)
+    {
+        var type = Leaves(typeof(GatewayOptions), "Bulwark").Single(l => l.Pattern == pattern).Type;
+        string path = Concrete(pattern);
+        var baseline = GatewayConfiguration.Load(Settings(ProbeBaseline)).Options;
+        object? current = Read(baseline, path);
+
+        var probes = new List<object> { Different(type, current) };
+        if (OutOfRange(type) is { } outside)
+        {
+            probes.Add(outside);
+        }
+
+        foreach (object probe in probes)
+        {
+            var outcome = ProbeLoad(path, probe);
+            if (outcome.Errors is { } errors)
             {
-                Assert.True(named.EndsWith('/') ? tests.Any(t => t.StartsWith(named, StringComparison.Ordinal)) : tests.Contains(named), $"{option}: no test {named}");
+                // A rule across the fields of one entry (a header's Value or FromEnvironment) names the entry.
+                string entry = path[..path.LastIndexOf(':')] + ": ";
+                Assert.True(
+                    errors.Any(e => e.Contains(path, StringComparison.OrdinalIgnoreCase) || e.StartsWith(entry, StringComparison.OrdinalIgnoreCase)),
+                    $"{path} = {probe}: refused, but no error names the path: {string.Join(" / ", errors)}");
+            }
+            else
+            {
+                Assert.Equal(Expected(type, probe), Read(outcome.Loaded!.Options, path));
             }
         }
     }
+
+    /// <summary>A valid configuration with every optional section present, so that each leaf has a place to go.</summary>
+    internal const string ProbeBaseline = """
+        {
+          "Bulwark": {
+            "Pipelines": {
+              "default": {
+                "Retry": { "MaxRetries": 2, "Backoff": "Constant", "Jitter": "None", "BaseDelay": "00:00:00", "MaxRetryAfter": "00:00:00.050" },
+                "CircuitBreaker": { "Mode": "ConsecutiveFailures", "FailureThreshold": 5, "BreakDuration": "00:00:30" },
+                "Timeout": { "Attempt": "00:00:05", "Total": "00:00:20" },
+                "Bulkhead": { "MaxConcurrency": 50, "QueueLimit": 50 }
+              }
+            },
+            "Providers": {
+              "primary":   { "BaseUrl": "http://127.0.0.1:9", "Headers": { "X-Probe": { "Value": "probe" } } },
+              "secondary": { "BaseUrl": "http://127.0.0.1:9" }
+            },
+            "Routes": [
+              { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ] }
+            ]
+          }
+        }
+        """;
+
+    internal static GatewayHostSettings Settings(string json) => new(null, json, ["http://127.0.0.1:0"]) { Environment = static _ => null, EnvironmentOverrides = false };
+
+    /// <summary>A pattern's first instance in <see cref="ProbeBaseline"/>: index 0, and the dictionaries' sample keys.</summary>
+    internal static string Concrete(string pattern)
+    {
+        var parts = pattern.Split(':');
+        for (int i = 0; i < parts.Length; i++)
+        {
+            parts[i] = parts[i] switch
+            {
+                "[]" => "0",
+                "{name}" => parts[i - 1] switch { "Pipelines" => "default", "Providers" => "primary", _ => "X-Probe" },
+                var part => part,
+            };
+        }
+
+        return string.Join(':', parts);
+    }
+
+    /// <summary>Loads <see cref="ProbeBaseline"/> with <paramref name="value"/> at <paramref name="path"/>.</summary>
+    internal static (LoadedGatewayConfiguration? Loaded, IReadOnlyList<string>? Errors) ProbeLoad(string path, object value)
+    {
+        var root = JsonNode.Parse(ProbeBaseline)!;
+        var parts = path.Split(':');
+        JsonNode node = root;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            bool nextIsIndex = int.TryParse(parts[i + 1], out _);
+            node = Child(node, parts[i], () => nextIsIndex ? new JsonArray() : new JsonObject());
+        }
+
+        var leaf = JsonValue.Create(value is TimeSpan span ? span.ToString("c", CultureInfo.InvariantCulture) : Convert.ToString(value, CultureInfo.InvariantCulture));
+        if (node is JsonArray array)
+        {
+            int index = int.Parse(parts[^1], CultureInfo.InvariantCulture);
+            if (index < array.Count)
+            {
+                array[index] = leaf;
+            }
+            else
+            {
+                array.Add(leaf);
+            }
+        }
+        else
+        {
+            node[parts[^1]] = leaf;
+        }
+
+        try
+        {
+            return (GatewayConfiguration.Load(Settings(root.ToJsonString())), null);
+        }
+        catch (OptionsValidationException e)
+        {
+            return (null, [.. e.Failures]);
+        }
+    }
+
+    private static JsonNode Child(JsonNode node, string key, Func<JsonNode> create)
+    {
+        if (node is JsonArray array)
+        {
+            int index = int.Parse(key, CultureInfo.InvariantCulture);
+            if (index >= array.Count)
+            {
+                array.Add(create());
+            }
+
+            return array[index]!;
+        }
+
+        var obj = node.AsObject();
+        return obj[key] ?? (obj[key] = create());
+    }
+
+    /// <summary>The value at <paramref name="path"/> (below <c>Bulwark</c>) of <paramref name="options"/>, or <see langword="null"/> where a section is absent.</summary>
+    internal static object? Read(object options, string path)
+    {
+        object? current = options;
+        foreach (string part in path.Split(':').Skip(1))
+        {
+            current = current switch
+            {
+                null => null,
+                IDictionary dictionary => Lookup(dictionary, part),
+                IList list => int.Parse(part, CultureInfo.InvariantCulture) is var i && i < list.Count ? list[i] : null,
+                var value => value.GetType().GetProperty(part, BindingFlags.Public | BindingFlags.Instance)!.GetValue(value),
+            };
+        }
+
+        return current;
+    }
+
+    private static object? Lookup(IDictionary dictionary, string key)
+    {
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            if (string.Equals((string)entry.Key, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return entry.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A value of <paramref name="type"/> that is not <paramref name="current"/>, valid where a simple rule can tell.</summary>
+    internal static object Different(Type type, object? current) => type switch
+    {
+        _ when type == typeof(bool) => !(current as bool? ?? false),
+        _ when type.IsEnum => Enum.GetValues(type).Cast<object>().First(v => !v.Equals(current)),
+        _ when type == typeof(int) => current is int i && i > 0 ? i + 1 : 418,
+        _ when type == typeof(long) => current is long l && l > 0 ? l + 1 : 4096L,
+        _ when type == typeof(double) => current is double d && d > 0 ? Math.Round(d * 1.1, 3) : 0.25,
+        _ when type == typeof(TimeSpan) => current is TimeSpan t && t > TimeSpan.Zero ? t + TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(2),
+        _ when type == typeof(Uri) => new Uri("http://127.0.0.1:4317/"),
+        _ when type == typeof(string) => "X-Probe",
+        _ => throw new InvalidOperationException($"No probe value for {type}."),
+    };
+
+    /// <summary>A value no range of <paramref name="type"/> allows, or <see langword="null"/> for a type with no range.</summary>
+    private static object? OutOfRange(Type type) => type switch
+    {
+        _ when type == typeof(int) => -1,
+        _ when type == typeof(long) => -1L,
+        _ when type == typeof(double) => -1.0,
+        _ when type == typeof(TimeSpan) => TimeSpan.FromSeconds(-1),
+        _ => null,
+    };
+
+    private static object Expected(Type type, object probe) => type == typeof(Uri) || type == typeof(string) || probe.GetType() == type ? probe : Convert.ChangeType(probe, type, CultureInfo.InvariantCulture);
 
     internal static IEnumerable<(string Pattern, Type Type)> Leaves(Type type, string path)
     {
