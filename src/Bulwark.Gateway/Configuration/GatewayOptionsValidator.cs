@@ -198,6 +198,13 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
         foreach (var (providerName, provider) in options.Providers)
         {
             string path = $"{Root}:Providers:{providerName}";
+            if (providerName.Length == 0)
+            {
+                // ':' separates configuration keys: a name starting with it reads as an empty one holding the rest.
+                errors.Add($"{Root}:Providers: a provider name must not be empty (a name starting with ':' reads as an empty one).");
+                continue;
+            }
+
             if (provider is null)
             {
                 continue;

@@ -100,6 +100,14 @@ internal static class ConfigurationChecker
         {
             foreach (var child in children)
             {
+                if (child.Key.Length == 0)
+                {
+                    // ':' separates keys: a name starting with it (":authority") reads as an empty name holding the rest
+                    // as a setting. The owner of the entries refuses the empty name; its settings would only report the
+                    // same mistake again, as an unknown setting.
+                    continue;
+                }
+
                 CheckValue(child, valueType, $"{path}:{child.Key}", Position.DictionaryValue, state);
             }
 

@@ -58,6 +58,19 @@ public class ConfigurationValidationTests
     }
 
     [Fact]
+    public void Load_ProviderNameStartingWithColon_IsRefusedOnce_AsAnEmptyName()
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address).Replace(
+            "\"primary\":   { \"BaseUrl\"", "\":primary\": { \"BaseUrl\": \"http://127.0.0.1:9\" }, \"primary\":   { \"BaseUrl\"", StringComparison.Ordinal);
+        Assert.Contains(":primary", json, StringComparison.Ordinal);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal(["Bulwark:Providers: a provider name must not be empty (a name starting with ':' reads as an empty one)."], error.Failures);
+    }
+
+    [Fact]
     public void Load_ExplicitNull_BindsAsTheConfigurationBinderBindsIt()
     {
         // .NET 10's binder binds a JSON null (a duration's becomes 00:00:00, then out of range), but only through the

@@ -1,8 +1,8 @@
 using System.Net;
 using Bulwark.Configuration;
 using Bulwark.Gateway.Configuration;
-using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Hosting;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Bulwark.Pipelines;
 
