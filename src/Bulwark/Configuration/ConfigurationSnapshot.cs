@@ -17,18 +17,30 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
     private readonly string? _value;
     private Dictionary<string, ConfigurationSnapshot>? _byKey;
 
+    private readonly ConfigurationSnapshot? _missingFrom;
+    private readonly string _key;
+    private string? _path;
+
     private ConfigurationSnapshot(string key, string path, string? value)
     {
-        Key = key;
-        Path = path;
+        _key = key;
+        _path = path;
         _value = value;
     }
 
-    /// <inheritdoc />
-    public string Key { get; }
+    // A key the snapshot does not have, asked of the section that lacks it: its key and path are made only if read (the
+    // binder asks for every setting of every entry, most of which a file leaves out, and never reads them back).
+    private ConfigurationSnapshot(ConfigurationSnapshot missingFrom, string relativeKey)
+    {
+        _missingFrom = missingFrom;
+        _key = relativeKey;
+    }
 
     /// <inheritdoc />
-    public string Path { get; }
+    public string Key => _missingFrom is null ? _key : _key[(_key.LastIndexOf(ConfigurationPath.KeyDelimiter) + 1)..];
+
+    /// <inheritdoc />
+    public string Path => _path ??= ConfigurationPath.Combine(_missingFrom!.Path, _key);
 
     /// <inheritdoc />
     public string? Value
@@ -82,7 +94,7 @@ internal sealed class ConfigurationSnapshot : IConfigurationSection
         }
 
         // As a configuration root answers for a key it does not have: an empty section at that path.
-        return new ConfigurationSnapshot(key[(key.LastIndexOf(ConfigurationPath.KeyDelimiter) + 1)..], ConfigurationPath.Combine(Path, key), null);
+        return new ConfigurationSnapshot(this, key);
     }
 
     /// <inheritdoc />
