@@ -11,11 +11,12 @@ namespace Bulwark.AspNetCore.Telemetry;
 /// spans: nothing would record them). Registered by <c>AddBulwarkTelemetry</c> when nothing exports traces; a tracer
 /// provider the application adds still samples both sources in full (the strongest result wins).
 /// </summary>
-internal sealed class TraceContextListener : IHostedService, IDisposable
+internal sealed class TraceContextListener : IHostedLifecycleService, IDisposable
 {
     private ActivityListener? _listener;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    // Starting: before any hosted service starts, the server included, so no request arrives before the listener.
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
         _listener ??= new ActivityListener
         {
@@ -27,7 +28,16 @@ internal sealed class TraceContextListener : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Stopped: after the server has stopped, so the last requests keep their context.
+    public Task StoppedAsync(CancellationToken cancellationToken)
     {
         Dispose();
         return Task.CompletedTask;
