@@ -11,7 +11,8 @@ namespace Bulwark.AspNetCore.Redaction;
 /// </summary>
 /// <remarks>
 /// Thread-safe; build one and share it. Every built-in rule runs in linear time (non-backtracking engine or hand-written
-/// scanners), and a string without a digit, <c>@</c>, <c>=</c> or <c>:</c> skips all of them but the bearer rule.
+/// scanners), and a rule runs only on a string that has the characters every match of it has (a digit, <c>@</c>,
+/// <c>=</c> or <c>:</c>, <c>.</c>, <c>-</c>, the word <c>bearer</c>...), so paths and generated ids run no regular expression.
 /// Overlapping findings are merged, so no part of any finding survives.
 /// </remarks>
 public sealed class PiiRedactor
@@ -82,6 +83,22 @@ public sealed class PiiRedactor
         }
 
         return sink.Matches is null ? value : Replace(value, sink.Matches);
+    }
+
+    /// <summary>How many of the regular-expression rules would scan <paramref name="value"/> (the rest are skipped by its traits).</summary>
+    internal int RegexScansFor(string value)
+    {
+        var traits = new TextTraits(value);
+        int scans = 0;
+        foreach (var detector in _detectors)
+        {
+            if (detector is RegexDetector && detector.Applies(traits))
+            {
+                scans++;
+            }
+        }
+
+        return scans;
     }
 
     private static string Replace(string value, List<PiiMatch> matches)

@@ -21,7 +21,9 @@ public static class BulwarkTelemetryServiceCollectionExtensions
     /// and the OpenTelemetry SDK: metrics from the meters <c>Bulwark</c> and <c>Polly</c> with a Prometheus exporter (serve it
     /// with <c>MapBulwarkMetrics</c>), traces from the activity sources <c>Bulwark</c> and <c>Microsoft.AspNetCore</c> (the
     /// hosting server span, parent of Bulwark's), and an OTLP exporter for both only when <c>Bulwark:Telemetry:OtlpEndpoint</c>
-    /// is set. ASP.NET Core's own <c>Microsoft.AspNetCore.Hosting</c> meter is not exported: Bulwark's
+    /// is set. Without that endpoint no tracer provider is built and the requests' activities carry their trace context
+    /// only (log ids, <c>traceparent</c>), unrecorded; a tracer provider the application builds itself
+    /// (<c>AddOpenTelemetry().WithTracing(...)</c>) gets both sources and records them. ASP.NET Core's own <c>Microsoft.AspNetCore.Hosting</c> meter is not exported: Bulwark's
     /// <c>http.server.request.duration</c> replaces it (same name, plus Bulwark's route and error type).
     /// </summary>
     /// <remarks>
@@ -64,15 +66,23 @@ public static class BulwarkTelemetryServiceCollectionExtensions
                 {
                     metrics.AddOtlpExporter(otlp => Configure(otlp, endpoint, options.OtlpProtocol));
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(BulwarkTelemetry.ActivitySourceName, "Microsoft.AspNetCore");
-                if (options.OtlpEndpoint is { } endpoint)
-                {
-                    tracing.AddOtlpExporter(otlp => Configure(otlp, endpoint, options.OtlpProtocol));
-                }
             });
+
+        // The sources join any tracer provider the application builds (its own exporter included), but Bulwark builds
+        // one only to export: a provider without an exporter sampled every request's spans, with their tags and attempt
+        // spans, only to drop them (about 3.7 KB of allocation per request through the gateway). Without an exporter,
+        // only ASP.NET Core's request activity is created, for its trace context (ids in the logs, traceparent
+        // upstream), unrecorded; Bulwark's source has no listener and builds no span.
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(BulwarkTelemetry.ActivitySourceName, "Microsoft.AspNetCore"));
+        if (options.OtlpEndpoint is { } traceEndpoint)
+        {
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddOtlpExporter(otlp => Configure(otlp, traceEndpoint, options.OtlpProtocol)));
+        }
+        else
+        {
+            services.AddHostedService<TraceContextListener>();
+        }
+
         return services;
     }
 

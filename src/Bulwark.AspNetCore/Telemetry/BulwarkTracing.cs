@@ -40,12 +40,22 @@ internal static class BulwarkTracing
             activity = Source.StartActivity(request.Method, ActivityKind.Internal);
         }
 
-        activity?.SetTag(Method, request.Method);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(Method, request.Method);
+        }
+
         return activity;
     }
 
     public static void CompleteRequest(Activity activity, string method, string? route, int statusCode, string? errorType, IReadOnlyList<FailoverAttempt>? attempts)
     {
+        if (!activity.IsAllDataRequested)
+        {
+            // Created for its trace context only (no listener records it): no name, tags or attempt spans to build.
+            return;
+        }
+
         if (route is not null)
         {
             activity.DisplayName = TagValues.RequestName(method, route);

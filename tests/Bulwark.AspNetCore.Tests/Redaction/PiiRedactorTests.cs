@@ -182,4 +182,32 @@ public class PiiRedactorTests
         var error = Assert.Throws<ArgumentException>(() => new PiiRedactor(new PiiRedactorOptions { MinSecretLength = 8 }));
         Assert.StartsWith("MinSecretLength must be at least 16; it is 8.", error.Message, StringComparison.Ordinal);
     }
+
+    // The strings of every request's log line: paths, generated correlation ids (GUID "N" and W3C trace ids), route
+    // names, providers, breaker states. None can hold what a regular-expression rule looks for, so none may pay a scan
+    // (a load profile had the always-on bearer scan and the digit-triggered rules on every line).
+    [Theory]
+    [InlineData("/api/item")]
+    [InlineData("/api/orders/42")]
+    [InlineData("3f2504e04f8941d39a0c0305e82c3301")]
+    [InlineData("0af7651916cd43dd8448eb211c80319c")]
+    [InlineData("/api/{**rest}")]
+    [InlineData("upstream")]
+    [InlineData("closed")]
+    public void Redact_RequestLogStrings_RunNoRegularExpression(string value)
+    {
+        Assert.Equal(0, Redactor.RegexScansFor(value));
+        Assert.Same(value, Redactor.Redact(value));
+    }
+
+    // Each text has only the characters its rule needs, so a prefilter narrower than the rule would miss it.
+    [Theory]
+    [InlineData("mail user%40example.com now", "mail [REDACTED:email] now")]
+    [InlineData("key AKIAIOSFODNN7EXAMPLE set", "key [REDACTED:api_key] set")]
+    [InlineData("Authorization BEARER abcdefghijklmnopqrstuvwxyz", "Authorization BEARER [REDACTED:bearer]")]
+    [InlineData("ssn 123-45-6789 on file", "ssn [REDACTED:ssn] on file")]
+    [InlineData("call +44 20 7946 0958 today", "call [REDACTED:phone] today")]
+    [InlineData("call (212) 555-0134 today", "call [REDACTED:phone] today")]
+    public void Redact_NarrowPrefilters_StillFindEachRule(string text, string expected) =>
+        Assert.Equal(expected, Redactor.Redact(text));
 }

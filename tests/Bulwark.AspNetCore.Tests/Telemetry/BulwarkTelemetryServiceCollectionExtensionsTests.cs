@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Bulwark.AspNetCore.Anomaly;
 using Bulwark.AspNetCore.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -43,6 +45,59 @@ public class BulwarkTelemetryServiceCollectionExtensionsTests
         Assert.Equal(20, provider.GetRequiredService<IOptions<AnomalyDetectorOptions>>().Value.LatencyConsecutiveBreaches);
         Assert.NotNull(provider.GetService<MeterProvider>());
         Assert.NotNull(provider.GetService<TracerProvider>());
+    }
+
+    // A tracer provider without an exporter samples every span only to drop it: nothing may listen when nothing exports.
+    [Fact]
+    public void AddBulwarkTelemetry_NoOtlpEndpoint_BuildsNoTracerProvider()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddBulwarkTelemetry(Configuration([]));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Null(provider.GetService<TracerProvider>());
+        Assert.NotNull(provider.GetService<MeterProvider>());
+    }
+
+    // Without an exporter the request still has its trace context (the client's trace continued: ids in the log scopes,
+    // the trace id as correlation id, traceparent upstream), but nothing records it: no tags, no attempt spans.
+    [Fact]
+    public async Task Request_NoOtlpEndpoint_KeepsTraceContextUnrecorded()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        await using var app = await TestApp.StartAsync(static web => web.MapGet("/context", static () =>
+        {
+            var hosting = Activity.Current;
+            while (hosting is not null && hosting.Source.Name != "Microsoft.AspNetCore")
+            {
+                hosting = hosting.Parent;
+            }
+
+            return hosting is null ? "none" : $"{hosting.TraceId} {hosting.IsAllDataRequested} {hosting.GetTagItem("http.request.method") ?? "-"}";
+        }));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/context");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await app.Client.SendAsync(request);
+
+        Assert.Equal($"{traceId} False -", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void AddBulwarkTelemetry_ApplicationBuildsTracing_ItGetsBulwarksSpans()
+    {
+        var collector = new CollectingProcessor();
+        var services = new ServiceCollection().AddLogging();
+        services.AddBulwarkTelemetry(Configuration([]));
+        services.AddOpenTelemetry().WithTracing(tracing => tracing.AddProcessor(collector));
+        using var provider = services.BuildServiceProvider();
+        Assert.NotNull(provider.GetService<TracerProvider>());
+
+        var span = BulwarkTracing.Source.StartActivity("probe");
+        Assert.NotNull(span);
+        span.Stop();
+
+        Assert.Contains(span, collector.Ended);
     }
 
     [Fact]
@@ -85,6 +140,13 @@ public class BulwarkTelemetryServiceCollectionExtensionsTests
         var error = Assert.Throws<InvalidOperationException>(() => app.UseBulwarkTelemetry());
 
         Assert.Equal("Bulwark telemetry is not registered: call services.AddBulwarkTelemetry(configuration) first.", error.Message);
+    }
+
+    private sealed class CollectingProcessor : BaseProcessor<System.Diagnostics.Activity>
+    {
+        public System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity> Ended { get; } = [];
+
+        public override void OnEnd(System.Diagnostics.Activity data) => Ended.Add(data);
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> settings) =>

@@ -48,18 +48,18 @@ internal static class BuiltInDetectors
         var detectors = new List<PiiDetector>();
         if (kinds.HasFlag(PiiKinds.Jwt))
         {
-            detectors.Add(new RegexDetector(Jwt, "jwt", static t => t.HasDigit, static (text, m) =>
+            detectors.Add(new RegexDetector(Jwt, "jwt", static t => t.HasDigit && t.HasDot, static (text, m) =>
                 !WordBoundaryBroken(text, m) && JwtHeader.IsJwtHeader(m.Groups["h"].ValueSpan)));
         }
 
         if (kinds.HasFlag(PiiKinds.Bearer))
         {
-            detectors.Add(new RegexDetector(Bearer, "bearer", static _ => true, static (_, m) => IsBearerToken(m.Groups["v"].ValueSpan)));
+            detectors.Add(new RegexDetector(Bearer, "bearer", static t => t.HasBearer, static (_, m) => IsBearerToken(m.Groups["v"].ValueSpan)));
         }
 
         if (kinds.HasFlag(PiiKinds.ApiKey))
         {
-            detectors.Add(new RegexDetector(ApiKey, "api_key", static t => t.HasDigit));
+            detectors.Add(new RegexDetector(ApiKey, "api_key", static t => t.HasDigit && (t.HasDash || t.HasUnderscore || t.HasUpperA)));
         }
 
         if (kinds.HasFlag(PiiKinds.SensitiveHeader) && options.SensitiveHeaders.Count > 0)
@@ -81,7 +81,7 @@ internal static class BuiltInDetectors
 
         if (kinds.HasFlag(PiiKinds.Email))
         {
-            detectors.Add(new RegexDetector(Email, "email", static t => t.HasAt || t.HasDigit));
+            detectors.Add(new RegexDetector(Email, "email", static t => t.HasAt || (t.HasDigit && t.HasPercent)));
         }
 
         if (kinds.HasFlag(PiiKinds.Iban))
@@ -96,12 +96,12 @@ internal static class BuiltInDetectors
 
         if (kinds.HasFlag(PiiKinds.Ssn))
         {
-            detectors.Add(new RegexDetector(Ssn, "ssn", static t => t.HasDigit, static (text, m) => IsIssuableSsn(m.ValueSpan) && !GluedToNumber(text, m)));
+            detectors.Add(new RegexDetector(Ssn, "ssn", static t => t.HasDigit && t.HasDash, static (text, m) => IsIssuableSsn(m.ValueSpan) && !GluedToNumber(text, m)));
         }
 
         if (kinds.HasFlag(PiiKinds.Phone))
         {
-            detectors.Add(new RegexDetector(Phone, "phone", static t => t.HasDigit, static (text, m) => IsPhone(text, m)));
+            detectors.Add(new RegexDetector(Phone, "phone", static t => t.HasDigit && t.HasPhoneMark, static (text, m) => IsPhone(text, m)));
         }
 
         return detectors;

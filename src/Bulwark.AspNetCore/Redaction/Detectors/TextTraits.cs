@@ -1,6 +1,10 @@
 namespace Bulwark.AspNetCore.Redaction.Detectors;
 
-/// <summary>What one pass over the text found, so detectors that cannot match skip it.</summary>
+/// <summary>
+/// What a few vectorized searches over the text found, so detectors that cannot match skip it. Each trait is a
+/// character (or word) that every match of some rule contains; a rule whose characters are absent is not run. Most
+/// strings of a request log line (paths, generated correlation ids, trace ids) then run no regular expression at all.
+/// </summary>
 internal readonly struct TextTraits
 {
     public TextTraits(string text)
@@ -9,6 +13,13 @@ internal readonly struct TextTraits
         HasDigit = span.IndexOfAnyInRange('0', '9') >= 0;
         HasAt = span.Contains('@');
         HasAssignment = span.IndexOfAny('=', ':') >= 0;
+        HasDot = span.Contains('.');
+        HasDash = span.Contains('-');
+        HasUnderscore = span.Contains('_');
+        HasPercent = span.Contains('%');
+        HasUpperA = span.Contains('A');
+        HasPhoneMark = span.IndexOfAny("+( .-") >= 0;
+        HasBearer = span.Contains("bearer", StringComparison.OrdinalIgnoreCase);
     }
 
     public bool HasDigit { get; }
@@ -18,6 +29,24 @@ internal readonly struct TextTraits
     /// <summary>Whether the text has <c>=</c> or <c>:</c>, which every key/value and header rule needs.</summary>
     public bool HasAssignment { get; }
 
-    /// <summary>Whether nothing but the bearer rule and configured patterns can match.</summary>
-    public bool IsPlain => !HasDigit && !HasAt && !HasAssignment;
+    /// <summary>Whether the text has <c>.</c>, which a JWT needs between its parts.</summary>
+    public bool HasDot { get; }
+
+    /// <summary>Whether the text has <c>-</c> (SSNs, several API key prefixes).</summary>
+    public bool HasDash { get; }
+
+    /// <summary>Whether the text has <c>_</c> (several API key prefixes).</summary>
+    public bool HasUnderscore { get; }
+
+    /// <summary>Whether the text has <c>%</c>, which an e-mail address without <c>@</c> needs (<c>%40</c>).</summary>
+    public bool HasPercent { get; }
+
+    /// <summary>Whether the text has <c>A</c>, which the API key prefixes without <c>-</c> or <c>_</c> have (<c>AKIA</c>, <c>ASIA</c>, <c>AIza</c>).</summary>
+    public bool HasUpperA { get; }
+
+    /// <summary>Whether the text has one of <c>+ ( . -</c> or a space, one of which every phone number rule needs.</summary>
+    public bool HasPhoneMark { get; }
+
+    /// <summary>Whether the text has the word <c>bearer</c> in any case.</summary>
+    public bool HasBearer { get; }
 }
