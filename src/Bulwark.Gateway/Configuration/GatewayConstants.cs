@@ -3,6 +3,9 @@ namespace Bulwark.Gateway.Configuration;
 /// <summary>Defaults, limits and header names of the gateway.</summary>
 internal static class GatewayConstants
 {
+    /// <summary>The configuration section the gateway reads, which starts every path in a validation message.</summary>
+    public const string ConfigurationRoot = "Bulwark";
+
     public const long DefaultMaxBufferedBodyBytes = 1024 * 1024;
 
     /// <summary>The most attempts a route's allowance may grant over all its providers.</summary>

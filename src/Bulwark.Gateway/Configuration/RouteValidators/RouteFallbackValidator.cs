@@ -7,9 +7,9 @@ namespace Bulwark.Gateway.Configuration.RouteValidators;
 /// the hop) or the last good GET response (<c>MaxAge</c> required, bounds in range); a key of the other mode is refused,
 /// since it would be ignored.
 /// </summary>
-internal static class RouteFallbackValidator
+internal sealed class RouteFallbackValidator : IRouteValidator
 {
-    public static void Validate(GatewayRouteOptions route, string routePath, List<string> errors)
+    public void Validate(GatewayRouteOptions route, int index, string routePath, GatewayOptions options, List<string> errors)
     {
         if (route.Fallback is not { } fallback)
         {
