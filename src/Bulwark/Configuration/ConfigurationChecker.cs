@@ -193,6 +193,12 @@ internal static class ConfigurationChecker
 
     private static bool TryConvert(string value, Type type)
     {
+        if (type == typeof(string))
+        {
+            // Any text is a string: no converter to look up for the most common setting of all.
+            return true;
+        }
+
         if (type.IsEnum)
         {
             return Enum.TryParse(type, value, ignoreCase: true, out var parsed) && Enum.IsDefined(type, parsed!) && !int.TryParse(value, out _);
