@@ -24,7 +24,6 @@ internal static class EventIds
     public const int ReloadRejected = 3202;
     public const int ReloadError = 3203;
     public const int ReloadRequiresRestart = 3204;
-    public const int ConfigurationWarning = 3205;
     public const int ReloadBreakerCarriedOver = 3206;
     public const int ReloadWatching = 3207;
     public const int ReloadOff = 3208;

@@ -76,14 +76,6 @@ internal static class CheckConfigCommand
         var text = new System.Text.StringBuilder();
         var c = CultureInfo.InvariantCulture;
         text.AppendLine(c, $"bulwark: {file}: valid ({options.Routes.Count} route(s), {options.Providers.Count} provider(s), {options.Pipelines.Count} pipeline(s)).");
-        if (loaded.Warnings.Count > 0)
-        {
-            text.AppendLine().AppendLine(c, $"Warnings ({loaded.Warnings.Count}):");
-            foreach (var warning in loaded.Warnings)
-            {
-                text.AppendLine(c, $"  - {warning}");
-            }
-        }
 
         text.AppendLine().AppendLine("Routes:");
         foreach (var route in options.Routes.Where(r => r is not null))

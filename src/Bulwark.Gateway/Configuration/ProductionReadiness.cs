@@ -264,12 +264,6 @@ internal static class ProductionReadiness
                 "No OTLP endpoint is set: metrics are only scraped from /metrics and no traces are exported. Set Telemetry:OtlpEndpoint to send them to a collector.",
                 $"{Root}:Telemetry:OtlpEndpoint"));
         }
-
-        foreach (var warning in options.GetConfigurationWarnings())
-        {
-            int colon = warning.IndexOf(": ", StringComparison.Ordinal);
-            findings.Add(new(ReadinessSeverity.Warning, "unknown-setting", warning, colon > 0 ? warning[..colon] : Root));
-        }
     }
 
     private static (TimeSpan Value, bool IsDefault) DrainTimeout(IConfiguration configuration)

@@ -6,11 +6,9 @@ namespace Bulwark.Gateway.Reload;
 /// <param name="Generation">The configuration generation in force afterwards (unchanged by a rejection).</param>
 /// <param name="Errors">Every validation error, each with its configuration path; empty when applied.</param>
 /// <param name="RestartRequired">The changed settings a reload does not apply (names only), in force after a restart.</param>
-/// <param name="Warnings">Unknown keys, each with its path and a suggestion.</param>
 internal sealed record ConfigurationReloadResult(
     DateTimeOffset At,
     ConfigurationReloadOutcome Outcome,
     int Generation,
     IReadOnlyList<string> Errors,
-    IReadOnlyList<string> RestartRequired,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> RestartRequired);

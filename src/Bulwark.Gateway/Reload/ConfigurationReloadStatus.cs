@@ -80,7 +80,6 @@ internal sealed class ConfigurationReloadStatus(LiveGatewayConfiguration live) :
                     ["generation"] = last.Generation,
                     ["errors"] = new JsonArray([.. last.Errors.Select(static e => (JsonNode?)JsonValue.Create(e))]),
                     ["restart_required"] = new JsonArray([.. last.RestartRequired.Select(static k => (JsonNode?)JsonValue.Create(k))]),
-                    ["warnings"] = new JsonArray([.. last.Warnings.Select(static w => (JsonNode?)JsonValue.Create(w))]),
                 };
             }
             else

@@ -17,9 +17,6 @@ internal sealed partial class GatewayConfigurationReloader
         [LoggerMessage(EventId = EventIds.ReloadRequiresRestart, Level = LogLevel.Warning, Message = "Configuration reload: {Count} changed setting(s) require restart and are not in force until then: {Keys}")]
         public static partial void RestartRequired(ILogger logger, int count, string keys);
 
-        [LoggerMessage(EventId = EventIds.ConfigurationWarning, Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
-        public static partial void Warning(ILogger logger, string warning);
-
         [LoggerMessage(EventId = EventIds.ReloadBreakerCarriedOver, Level = LogLevel.Information, Message = "Configuration reload: {Provider} has a changed pipeline; its breaker state carried over ({State})")]
         public static partial void BreakerCarriedOver(ILogger logger, string provider, string state);
 

@@ -100,7 +100,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
                 {
                     // Never the end of watching: the last good configuration serves, and the next change is tried.
                     Log.ReloadFailed(_logger, e);
-                    Reject([$"The reload failed unexpectedly: {e.Message}"], [], []);
+                    Reject([$"The reload failed unexpectedly: {e.Message}"]);
                 }
             }
         }
@@ -165,7 +165,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
             if (unreadable != _lastSeen)
             {
                 _lastSeen = unreadable;
-                Reject([$"The configuration file cannot be read: {e.Message}"], [], [], at);
+                Reject([$"The configuration file cannot be read: {e.Message}"], at);
             }
 
             return;
@@ -187,12 +187,12 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         }
         catch (OptionsValidationException e)
         {
-            Reject([.. e.Failures], [], [], at);
+            Reject([.. e.Failures], at);
             return;
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
-            Reject([$"The configuration file is not valid JSON: {e.GetBaseException().Message}"], [], [], at);
+            Reject([$"The configuration file is not valid JSON: {e.GetBaseException().Message}"], at);
             return;
         }
 
@@ -245,11 +245,6 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
             }
         }
 
-        foreach (var warning in loaded.Warnings)
-        {
-            Log.Warning(_logger, warning);
-        }
-
         if (restartRequired.Count > 0)
         {
             Log.RestartRequired(_logger, restartRequired.Count, string.Join(", ", restartRequired));
@@ -257,10 +252,10 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
 
         Log.Applied(_logger, generation, table.Routes.Count, table.Providers.Count, table.KeptPipelines.Count, carried);
         _metrics?.RecordConfigurationReload(applied: true);
-        _status.Record(new ConfigurationReloadResult(at, ConfigurationReloadOutcome.Applied, generation, [], restartRequired, loaded.Warnings));
+        _status.Record(new ConfigurationReloadResult(at, ConfigurationReloadOutcome.Applied, generation, [], restartRequired));
     }
 
-    private void Reject(IReadOnlyList<string> errors, IReadOnlyList<string> restartRequired, IReadOnlyList<string> warnings, DateTimeOffset? at = null)
+    private void Reject(IReadOnlyList<string> errors, DateTimeOffset? at = null)
     {
         Log.Rejected(_logger, errors.Count, _live.Generation, string.Join(" | ", errors));
         foreach (var error in errors)
@@ -269,7 +264,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         }
 
         _metrics?.RecordConfigurationReload(applied: false);
-        _status.Record(new ConfigurationReloadResult(at ?? _timeProvider.GetUtcNow(), ConfigurationReloadOutcome.Rejected, _live.Generation, errors, restartRequired, warnings));
+        _status.Record(new ConfigurationReloadResult(at ?? _timeProvider.GetUtcNow(), ConfigurationReloadOutcome.Rejected, _live.Generation, errors, []));
     }
 
     /// <summary>The file's content hash, or <see langword="null"/> when it cannot be read.</summary>
