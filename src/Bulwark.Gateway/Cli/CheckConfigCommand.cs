@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Bulwark.Gateway.Cli;
 
 /// <summary>
-/// <c>bulwark check-config</c>: runs the validation <c>serve</c> runs, without listening, and prints every error, or the
-/// warnings and a summary of what the gateway would do; with <c>--production</c>, also the production-readiness findings.
+/// <c>bulwark check-config</c>: runs the validation <c>serve</c> runs, without listening, and prints every error, or a
+/// summary of what the gateway would do; with <c>--production</c>, also the production-readiness findings.
 /// </summary>
 internal static class CheckConfigCommand
 {
