@@ -17,13 +17,13 @@ internal static class BulwarkConfigurationReader
         ConfigurationChecker.Check(section, options.GetType(), path, options.ConfigurationErrors, options.ConfigurationWarnings, unread, rules);
         if (unread.Count == 0)
         {
-            section.Bind(options);
+            Bind(section, options, rules);
         }
         else
         {
             // Everything else still binds, so that validation reports the other errors too, and none that only follows
             // from a value it could not read (such as "no route" when one route's timeout is not a duration).
-            BindReadable(section, path, options, unread);
+            BindReadable(section, path, options, unread, rules);
             options.UnreadPaths.AddRange(unread.Select(static u => u.Path));
         }
 
@@ -36,7 +36,7 @@ internal static class BulwarkConfigurationReader
         SeedEnvironmentVariables.Apply(options, environment, modeSetInFile);
     }
 
-    private static void BindReadable(IConfiguration section, string path, BulwarkOptions options, List<UnreadSetting> unread)
+    private static void BindReadable(IConfiguration section, string path, BulwarkOptions options, List<UnreadSetting> unread, ConfigurationRules? rules)
     {
         var left = new HashSet<string>(unread.Select(static u => u.Path), StringComparer.OrdinalIgnoreCase);
         var values = new List<KeyValuePair<string, string?>>();
@@ -57,7 +57,19 @@ internal static class BulwarkConfigurationReader
         }
 
         using var readable = new ConfigurationRoot([new IndexedMemoryConfigurationProvider(values)]);
-        readable.GetSection(path).Bind(options);
+        Bind(readable.GetSection(path), options, rules);
+    }
+
+    private static void Bind(IConfiguration section, BulwarkOptions options, ConfigurationRules? rules)
+    {
+        if (rules?.Bind is { } bind)
+        {
+            bind(section, options);
+        }
+        else
+        {
+            section.Bind(options);
+        }
     }
 
     private static bool IsUnder(string key, HashSet<string> paths)

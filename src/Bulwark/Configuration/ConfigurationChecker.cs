@@ -73,6 +73,12 @@ internal static class ConfigurationChecker
             {
                 state.Error(path, $"{path}: expects a single value, not a section.", StandIn(path, target, position));
             }
+            else if (section.Value is null && target != typeof(string) && Nullable.GetUnderlyingType(type) is null)
+            {
+                // A key that is present with no value: JSON's null (or {}). Binders disagree on it (the reflection binder
+                // of .NET 10 sets the type's default, such as 00:00:00; generated binders leave the setting as it is).
+                state.Error(path, $"{path}: is null; expects {Describe(target)} (remove the key to keep the default).", StandIn(path, target, position));
+            }
             else if (section.Value is { Length: 0 } && target != typeof(string) && Nullable.GetUnderlyingType(type) is null)
             {
                 // An empty string (or an empty JSON array, which the JSON provider stores as "") cannot bind to a value type.

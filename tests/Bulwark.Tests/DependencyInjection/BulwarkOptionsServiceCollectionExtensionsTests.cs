@@ -49,6 +49,45 @@ public class BulwarkOptionsServiceCollectionExtensionsTests
         Assert.Empty(options.GetConfigurationWarnings());
     }
 
+    [Theory]
+    [InlineData("4", "4")]
+    [InlineData("\"many\"", null)]
+    public void AddBulwarkOptions_RulesBind_BindsInsteadOfTheReflectionBinder_AndSeesNoUnreadValue(string workers, string? seen)
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($$"""
+            { "App": { "Name": "orders", "Workers": {{workers}} } }
+            """))).Build();
+        var bound = new List<string?>();
+        var rules = new ConfigurationRules
+        {
+            // Records the Workers it was given and binds values of its own: the reflection binder would have bound 4.
+            Bind = (section, options) =>
+            {
+                bound.Add(section["Workers"]);
+                ((AppOptions)options).Name = section["Name"] + " (bound by the rules)";
+                ((AppOptions)options).Workers = 7;
+            },
+        };
+        var services = new ServiceCollection();
+        services.AddBulwarkOptions<AppOptions>(configuration, "App", static _ => null, rules: rules);
+        services.AddSingleton<IValidateOptions<AppOptions>, AppOptionsValidator>();
+        using var provider = services.BuildServiceProvider();
+
+        if (seen is null)
+        {
+            // The unreadable value is left out of what the binder sees, and reported by the reading.
+            var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AppOptions>>().Value);
+            Assert.StartsWith("App:Workers: ", error.Failures.Single(), StringComparison.Ordinal);
+        }
+        else
+        {
+            var options = provider.GetRequiredService<IOptions<AppOptions>>().Value;
+            Assert.Equal(("orders (bound by the rules)", 7), (options.Name, options.Workers));
+        }
+
+        Assert.Equal([seen], bound);
+    }
+
     public sealed class AppOptions : BulwarkOptions
     {
         public string? Name { get; set; }
