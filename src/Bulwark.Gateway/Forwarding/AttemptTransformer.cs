@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
 using Bulwark.Classification;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Requests;
@@ -23,6 +25,8 @@ internal sealed class AttemptTransformer : HttpTransformer
     ];
 
     private static readonly string[] ClientRoutingPrefixes = ["X-Forwarded-", "X-Original-"];
+
+    private const string TraceParentHeader = "traceparent";
 
     private static readonly HashSet<string> PerHopHandledByForwarder = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -96,6 +100,7 @@ internal sealed class AttemptTransformer : HttpTransformer
         proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
         proxyRequest.Headers.Remove(GatewayConstants.CorrelationHeader);
         proxyRequest.Headers.TryAddWithoutValidation(GatewayConstants.CorrelationHeader, _request.CorrelationId);
+        InjectTraceContext(httpContext.Request.Headers.TraceParent, proxyRequest.Headers);
         foreach (var (name, value) in _provider.Headers)
         {
             proxyRequest.Headers.Remove(name);
@@ -106,6 +111,41 @@ internal sealed class AttemptTransformer : HttpTransformer
             }
         }
     }
+
+    /// <summary>
+    /// Sends the request's trace context as the gateway's (its request span, or ASP.NET Core's request activity): the
+    /// client's trace continues with the gateway as parent, as YARP's <c>ReverseProxyPropagator</c> does, without the
+    /// activity HttpClient's diagnostics handler would start for each attempt only to propagate it. With no current
+    /// activity, the client's headers pass through as they came.
+    /// </summary>
+    /// <param name="clientTraceparent">The client's <c>traceparent</c>: a gateway that records nothing passes on the client's decision to sample, not its own "not recorded".</param>
+    /// <param name="headers">The headers of the attempt.</param>
+    private static void InjectTraceContext(string? clientTraceparent, HttpRequestHeaders headers)
+    {
+        if (Activity.Current is not { } activity)
+        {
+            return;
+        }
+
+        var propagator = DistributedContextPropagator.Current;
+        foreach (string field in propagator.Fields)
+        {
+            headers.Remove(field);
+        }
+
+        propagator.Inject(activity, headers, static (carrier, name, value) => ((HttpRequestHeaders)carrier!).TryAddWithoutValidation(name, value));
+        if (!activity.Recorded && activity.HasRemoteParent && activity.IdFormat == ActivityIdFormat.W3C && IsSampled(clientTraceparent, activity.TraceId)
+            && headers.Remove(TraceParentHeader))
+        {
+            headers.TryAddWithoutValidation(TraceParentHeader, $"00-{activity.TraceId.ToHexString()}-{activity.SpanId.ToHexString()}-01");
+        }
+    }
+
+    /// <summary>Whether a valid version-00 <c>traceparent</c> of the trace has its sampled flag set.</summary>
+    private static bool IsSampled(string? traceparent, ActivityTraceId traceId) =>
+        traceparent is { Length: 55 } && traceparent.StartsWith("00-", StringComparison.Ordinal) && traceparent[35] == '-' && traceparent[52] == '-'
+        && traceparent.AsSpan(3, 32).SequenceEqual(traceId.ToHexString())
+        && int.TryParse(traceparent.AsSpan(53, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int flags) && (flags & 1) == 1;
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {

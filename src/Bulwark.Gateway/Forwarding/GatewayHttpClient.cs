@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Bulwark.Gateway.Forwarding;
 
@@ -18,7 +16,9 @@ internal sealed class GatewayHttpClient : IDisposable
             EnableMultipleHttp2Connections = true,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            // No diagnostics handler: it started an activity for every attempt only to propagate it (no source records
+            // System.Net.Http's). Each attempt writes the request's own trace context instead (AttemptTransformer).
+            ActivityHeadersPropagator = null,
         });
     }
 
