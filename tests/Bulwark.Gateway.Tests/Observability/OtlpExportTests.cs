@@ -36,12 +36,13 @@ public sealed class OtlpExportTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        // Spans are batched: flush until the request's spans (ended once its response is done) have gone out.
-        var tracing = gateway.Services.GetRequiredService<TracerProvider>();
+        // Spans are batched: flush until the request's spans (ended once its response is done) have gone out. (Without an
+        // endpoint the gateway builds no tracer provider at all.)
+        var tracing = gateway.Services.GetService<TracerProvider>();
         await Poll.UntilAsync(
             () =>
             {
-                tracing.ForceFlush(5000);
+                tracing?.ForceFlush(5000);
                 return collector.Exports.Any(e => e.Path == path);
             },
             "the request's spans to reach the collector");
