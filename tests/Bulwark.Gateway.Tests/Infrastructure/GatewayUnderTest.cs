@@ -99,10 +99,13 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             Logging = logging =>
             {
                 // Information for the recorder (reload events); the console keeps to warnings, as in the other tests.
-                logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
                 if (logs is not null)
                 {
-                    logging.AddProvider(logs);
+                    RecordTo(logging, logs);
+                }
+                else
+                {
+                    QuietConsole(logging);
                 }
             },
         });
@@ -120,9 +123,13 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     /// <summary>Adds <paramref name="logs"/> to the gateway's logging; its JSON console (alias <c>Console</c>) keeps to warnings.</summary>
     private static void RecordTo(ILoggingBuilder logging, RecordingLoggerProvider logs)
     {
-        logging.Services.Configure<LoggerFilterOptions>(static filters => filters.Rules.Add(new LoggerFilterRule("Console", null, LogLevel.Warning, null)));
+        QuietConsole(logging);
         logging.AddProvider(logs);
     }
+
+    /// <summary>Keeps the gateway's JSON console to warnings whatever the minimum level (its provider's alias is <c>Console</c>).</summary>
+    private static void QuietConsole(ILoggingBuilder logging) =>
+        logging.Services.Configure<LoggerFilterOptions>(static filters => filters.Rules.Add(new LoggerFilterRule("Console", null, LogLevel.Warning, null)));
 
     /// <summary>Stops the gateway as the host does on SIGTERM (draining first, if built to).</summary>
     public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
