@@ -36,4 +36,28 @@ internal static class DeferralConfigs
           }
         }
         """;
+
+    /// <summary>
+    /// A deferring payments route in front of one provider, one try per attempt (no retry), so that each delivery attempt
+    /// is one request at the provider; <paramref name="deliveries"/> and <paramref name="defer"/> are the members of
+    /// <c>Bulwark:Deliveries</c> and of the route's <c>Defer</c>. The provider's <c>X-Instance</c> header names the
+    /// gateway that sent a request, as each gateway adds its own provider headers to its deliveries.
+    /// </summary>
+    public static string OneTryPerAttempt(Uri provider, string deliveries, string? defer = null, string instance = "gateway") => $$"""
+        {
+          "Bulwark": {
+            "Admin": { "Token": "{{AdminToken}}" },
+            "Pipelines": {
+              "default": { "Timeout": { "Attempt": "00:00:05", "Total": "00:00:10" } }
+            },
+            "Providers": {
+              "payments": { "BaseUrl": "{{provider.ToString().TrimEnd('/')}}", "Headers": { "X-Instance": { "Value": "{{instance}}" } } }
+            },
+            "Routes": [
+              { "Path": "/payments/{**rest}", "Providers": [ "payments" ], "OnFailure": "Defer", "Defer": { {{defer}} } }
+            ],
+            "Deliveries": { {{deliveries}} }
+          }
+        }
+        """;
 }

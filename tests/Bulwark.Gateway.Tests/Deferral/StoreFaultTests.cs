@@ -180,7 +180,7 @@ public sealed class StoreFaultTests(ITestOutputHelper output)
     /// Moves every committed page into the main file (a checkpoint, as SQLite makes on its own) and overwrites the page
     /// of the breaker_state table (not the header): the deliveries stay readable, and an insert never reads that page.
     /// </summary>
-    private static void CorruptBreakerStatePage(string store)
+    internal static void CorruptBreakerStatePage(string store)
     {
         var pages = new List<long>();
         long pageSize;

@@ -46,16 +46,43 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
 
     public Uri BaseAddress => Client.BaseAddress!;
 
-    public static Task<GatewayUnderTest> StartAsync(string json, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? timeProvider = null, string? bodyBufferDirectory = null, string? storePath = null) =>
-        StartAsync(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
+    /// <summary>
+    /// Starts the gateway from JSON, with a store of its own unless <paramref name="storePath"/> names one, recording its
+    /// logs from <paramref name="minimumLogLevel"/> up in <paramref name="logs"/> when given.
+    /// </summary>
+    public static Task<GatewayUnderTest> StartAsync(
+        string json,
+        IReadOnlyDictionary<string, string>? environment = null,
+        TimeProvider? timeProvider = null,
+        string? bodyBufferDirectory = null,
+        string? storePath = null,
+        RecordingLoggerProvider? logs = null,
+        LogLevel minimumLogLevel = LogLevel.Warning) =>
+        StartAsync(Settings(json, environment, timeProvider, logs, minimumLogLevel) with
+        {
+            BodyBufferDirectory = bodyBufferDirectory,
+            StorePath = storePath ?? TestStore.NewPath(),
+        });
+
+    /// <summary>
+    /// How <see cref="StartAsync(string, IReadOnlyDictionary{string, string}?, TimeProvider?, string?, string?, RecordingLoggerProvider?, LogLevel)"/>
+    /// builds the gateway, but with the store the configuration names (<c>Bulwark:Storage</c>): for a test to change
+    /// more of the settings, then start it with <see cref="StartAsync(GatewayHostSettings)"/>.
+    /// </summary>
+    public static GatewayHostSettings Settings(
+        string json,
+        IReadOnlyDictionary<string, string>? environment = null,
+        TimeProvider? timeProvider = null,
+        RecordingLoggerProvider? logs = null,
+        LogLevel minimumLogLevel = LogLevel.Warning) =>
+        new(null, json, ["http://127.0.0.1:0"])
         {
             Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
             EnvironmentOverrides = false,
             TimeProvider = timeProvider,
-            BodyBufferDirectory = bodyBufferDirectory,
-            MinimumLogLevel = LogLevel.Warning,
-            StorePath = storePath ?? TestStore.NewPath(),
-        });
+            MinimumLogLevel = minimumLogLevel,
+            Logging = logs is null ? null : logging => RecordTo(logging, logs),
+        };
 
     /// <summary>
     /// Starts the gateway from a configuration file, as <c>bulwark serve --config</c> does (so it follows the file's
@@ -72,15 +99,18 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             Logging = logging =>
             {
                 // Information for the recorder (reload events); the console keeps to warnings, as in the other tests.
-                logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
                 if (logs is not null)
                 {
-                    logging.AddProvider(logs);
+                    RecordTo(logging, logs);
+                }
+                else
+                {
+                    QuietConsole(logging);
                 }
             },
         });
 
-    private static async Task<GatewayUnderTest> StartAsync(GatewayHostSettings settings)
+    public static async Task<GatewayUnderTest> StartAsync(GatewayHostSettings settings)
     {
         var app = GatewayHost.Build(settings);
         var gateway = new GatewayUnderTest(app, new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) });
@@ -89,6 +119,17 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         gateway.Client.BaseAddress = new Uri(address);
         return gateway;
     }
+
+    /// <summary>Adds <paramref name="logs"/> to the gateway's logging; its JSON console (alias <c>Console</c>) keeps to warnings.</summary>
+    private static void RecordTo(ILoggingBuilder logging, RecordingLoggerProvider logs)
+    {
+        QuietConsole(logging);
+        logging.AddProvider(logs);
+    }
+
+    /// <summary>Keeps the gateway's JSON console to warnings whatever the minimum level (its provider's alias is <c>Console</c>).</summary>
+    private static void QuietConsole(ILoggingBuilder logging) =>
+        logging.Services.Configure<LoggerFilterOptions>(static filters => filters.Rules.Add(new LoggerFilterRule("Console", null, LogLevel.Warning, null)));
 
     /// <summary>Stops the gateway as the host does on SIGTERM (draining first, if built to).</summary>
     public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);

@@ -8,7 +8,19 @@ internal sealed class RecordingTimeProvider : FakeTimeProvider
 {
     private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
 
+    public RecordingTimeProvider()
+    {
+    }
+
+    public RecordingTimeProvider(DateTimeOffset start)
+        : base(start)
+    {
+    }
+
     public bool HasTimerWithDueTime(TimeSpan dueTime) => _dueTimes.Contains(dueTime);
+
+    /// <summary>How many timers were created with <paramref name="dueTime"/> so far.</summary>
+    public int TimersWithDueTime(TimeSpan dueTime) => _dueTimes.Count(t => t == dueTime);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

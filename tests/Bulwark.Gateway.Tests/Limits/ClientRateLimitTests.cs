@@ -97,6 +97,60 @@ public class ClientRateLimitTests
         }
     }
 
+    /// <summary>
+    /// A route's own <c>RateLimit:ConcurrencyPerClient</c> (1) takes the place of <c>Bulwark:Limits</c>' (5) on that route:
+    /// one client's second request in flight there is 429, while another route keeps the general limit.
+    /// </summary>
+    [Fact]
+    public async Task Get_RouteConcurrencyOverride_SecondConcurrentRequestOfOneClientOnItsRoute_Is429()
+    {
+        await using var upstream = await Upstream.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        upstream.Behaviour = async (context, n) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/held"))
+            {
+                await release.Task.WaitAsync(context.RequestAborted);
+            }
+
+            await Upstream.Ok(context, n);
+        };
+        string json = $$"""
+            {
+              "Bulwark": {
+                "Limits": { "ConcurrencyPerClient": 5 },
+                "Pipelines": { "default": {{Configs.FastPipeline}} },
+                "Providers": { "primary": { "BaseUrl": "{{upstream.BaseAddress.ToString().TrimEnd('/')}}" } },
+                "Routes": [
+                  { "Path": "/held/{**rest}", "Providers": [ "primary" ], "RateLimit": { "ConcurrencyPerClient": 1 } },
+                  { "Path": "/api/{**rest}", "Providers": [ "primary" ] }
+                ]
+              }
+            }
+            """;
+        await using var gateway = await GatewayUnderTest.StartAsync(json);
+
+        var held = Send(gateway, "/held/first", "key-a");
+        await Poll.UntilAsync(() => upstream.Requests == 1, "the first request of key-a to reach the provider");
+        using var second = await Poll.WithinAsync(Send(gateway, "/held/second", "key-a"), "the second request on the limited route");
+        using var otherRoute = await Poll.WithinAsync(Send(gateway, "/api/items", "key-a"), "a request on the other route");
+        release.SetResult();
+        using var first = await Poll.WithinAsync(held, "the held request to complete");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Equal("urn:bulwark:problem:rate-limited", (await Problem.ReadAsync(second)).GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, otherRoute.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(2, upstream.Requests);
+    }
+
+    private static async Task<HttpResponseMessage> Send(GatewayUnderTest gateway, string path, string apiKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", apiKey);
+        return await gateway.Client.SendAsync(request);
+    }
+
     private static Task<HttpResponseMessage> SendAsync(GatewayUnderTest gateway, string? bearer = null, string? apiKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/items");

@@ -459,6 +459,47 @@ public class ConfigurationReloadTests
         Assert.Equal(0d, (await AdminStatusAsync(gateway)).GetProperty("configuration_reload").GetProperty("poll_interval_seconds").GetDouble());
     }
 
+    /// <summary>
+    /// With <c>Reload:Enabled</c> off the gateway says so at start and keeps the configuration it started with: an edit
+    /// that a gateway following its file applies meanwhile (the same edit, made after) changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task Reload_Disabled_AnEditedFileChangesNothing_WhileAGatewayFollowingItsFileAppliesTheSameEdit()
+    {
+        await using var primary = await Upstream.StartAsync();
+        string Edit(bool late, bool reloadEnabled) => Config(
+            Configs.FastPipeline,
+            providers: [("primary", primary.BaseAddress)],
+            routes: late ? [("/api/{**rest}", ["primary"]), ("/late/{**rest}", ["primary"])] : [("/api/{**rest}", ["primary"])],
+            reloadEnabled: reloadEnabled);
+        using var fixedFile = ConfigFile.Create(Edit(late: false, reloadEnabled: false));
+        using var followedFile = ConfigFile.Create(Edit(late: false, reloadEnabled: true));
+        var logs = new RecordingLoggerProvider();
+        await using var fixedGateway = await GatewayUnderTest.StartFromFileAsync(fixedFile.Path, logs);
+        await using var following = await GatewayUnderTest.StartFromFileAsync(followedFile.Path);
+
+        fixedFile.Replace(Edit(late: true, reloadEnabled: false));
+        followedFile.Replace(Edit(late: true, reloadEnabled: true));
+        await UntilGenerationAsync(following, 2);
+
+        using (var applied = await following.Client.GetAsync("/late/item"))
+        {
+            Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        }
+
+        using (var unchanged = await fixedGateway.Client.GetAsync("/late/item"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unchanged.StatusCode);
+        }
+
+        var status = (await AdminStatusAsync(fixedGateway)).GetProperty("configuration_reload");
+        Assert.False(status.GetProperty("watching").GetBoolean());
+        Assert.Equal(1, status.GetProperty("generation").GetInt32());
+        Assert.Single(logs.WithEventId(Bulwark.Gateway.EventIds.ReloadOff));
+        Assert.Empty(logs.WithEventId(Bulwark.Gateway.EventIds.ReloadWatching));
+        Assert.Empty(logs.WithEventId(Bulwark.Gateway.EventIds.ReloadApplied));
+    }
+
     /// <summary>The providers <c>/health/providers</c> reports on, in order.</summary>
     private static async Task<string[]> ProviderNamesAsync(GatewayUnderTest gateway)
     {
@@ -519,7 +560,8 @@ public class ConfigurationReloadTests
         IReadOnlyList<(string Path, string[] Providers)> routes,
         string? extra = null,
         string? routeExtra = null,
-        string poll = "00:00:00.200")
+        string poll = "00:00:00.200",
+        bool reloadEnabled = true)
     {
         string providerJson = string.Join(",\n", providers.Select(p => $$"""      "{{p.Name}}": { "BaseUrl": "{{p.BaseUrl.ToString().TrimEnd('/')}}" }"""));
         string routeJson = string.Join(",\n", routes.Select(r => $$"""      { "Path": "{{r.Path}}", "Providers": [ {{string.Join(", ", r.Providers.Select(p => $"\"{p}\""))}} ] {{routeExtra}} }"""));
@@ -528,7 +570,7 @@ public class ConfigurationReloadTests
               "Bulwark": {
                 {{extra}}
                 "Admin": { "Token": "{{Token}}" },
-                "Reload": { "PollInterval": "{{poll}}" },
+                "Reload": { "Enabled": {{(reloadEnabled ? "true" : "false")}}, "PollInterval": "{{poll}}" },
                 "Pipelines": { "default": {{pipeline}} },
                 "Providers": {
             {{providerJson}}
