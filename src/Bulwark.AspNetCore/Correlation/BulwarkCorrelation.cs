@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace Bulwark.AspNetCore.Correlation;
@@ -47,31 +46,5 @@ public static class BulwarkCorrelation
         }
 
         return true;
-    }
-
-    /// <summary>The W3C trace id of the request: the current activity's, else the one in a valid <c>traceparent</c> header.</summary>
-    internal static string? TraceIdOf(HttpContext context)
-    {
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity && activity.TraceId != default)
-        {
-            return activity.TraceId.ToHexString();
-        }
-
-        // No activity (nothing listens to ASP.NET Core's activity source): read the header the client sent.
-        string? traceparent = context.Request.Headers.TraceParent;
-        if (traceparent is { Length: 55 } && traceparent[2] == '-' && traceparent[35] == '-')
-        {
-            try
-            {
-                var traceId = ActivityTraceId.CreateFromString(traceparent.AsSpan(3, 32));
-                return traceId == default ? null : traceId.ToHexString();
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                return null;
-            }
-        }
-
-        return null;
     }
 }

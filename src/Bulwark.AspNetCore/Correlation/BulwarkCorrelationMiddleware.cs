@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,8 +40,12 @@ internal sealed class BulwarkCorrelationMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        string id = Choose(context);
-        context.Features.Set<IBulwarkCorrelationFeature>(new BulwarkCorrelationFeature(id));
+        // The request's activity, when something made one (a tracer provider, or the listener that asks for one for
+        // its trace context); else the context the request carries, which the logs then get from the scope below.
+        var activity = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
+        var trace = activity is not null ? BulwarkTraceContext.Of(activity) : BulwarkTraceContext.Of(context.Request);
+        string id = Choose(context, trace);
+        context.Features.Set<IBulwarkCorrelationFeature>(new BulwarkCorrelationFeature(id, trace));
         if (_options.WriteResponseHeader)
         {
             context.Response.Headers[_options.HeaderName] = id;
@@ -49,13 +54,13 @@ internal sealed class BulwarkCorrelationMiddleware
             context.Response.OnStarting(_restoreHeader, context);
         }
 
-        using (_logger.BeginScope(new CorrelationLogScope(id)))
+        using (_logger.BeginScope(new CorrelationLogScope(id, activity is null ? trace : null)))
         {
             await _next(context);
         }
     }
 
-    private string Choose(HttpContext context)
+    private string Choose(HttpContext context, BulwarkTraceContext trace)
     {
         string? given = context.Request.Headers[_options.HeaderName];
         if (BulwarkCorrelation.IsValid(given))
@@ -63,6 +68,6 @@ internal sealed class BulwarkCorrelationMiddleware
             return given!;
         }
 
-        return (_options.UseTraceId ? BulwarkCorrelation.TraceIdOf(context) : null) ?? Guid.NewGuid().ToString("N");
+        return _options.UseTraceId ? trace.TraceId.ToHexString() : Guid.NewGuid().ToString("N");
     }
 }

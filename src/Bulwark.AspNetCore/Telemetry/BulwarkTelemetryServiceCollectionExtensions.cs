@@ -35,7 +35,26 @@ public static class BulwarkTelemetryServiceCollectionExtensions
     /// <param name="configuration">The application's configuration (the root: sections are read from <c>Bulwark:Telemetry</c>).</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <exception cref="OptionsValidationException"><c>Bulwark:Telemetry</c> is invalid; every error is listed.</exception>
-    public static IServiceCollection AddBulwarkTelemetry(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBulwarkTelemetry(this IServiceCollection services, IConfiguration configuration) =>
+        AddBulwarkTelemetry(services, configuration, requestActivities: true);
+
+    /// <summary>
+    /// As <see cref="AddBulwarkTelemetry(IServiceCollection, IConfiguration)"/>, choosing whether each request gets an
+    /// activity when nothing records traces.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The application's configuration (the root: sections are read from <c>Bulwark:Telemetry</c>).</param>
+    /// <param name="requestActivities">
+    /// Whether ASP.NET Core creates an unrecorded activity for each request when no exporter is configured, so that the
+    /// trace context reaches what the application calls through its own <see cref="HttpClient"/>s (the default:
+    /// <see langword="true"/>). <see langword="false"/> for a service that sends the context on itself from
+    /// <c>IBulwarkCorrelationFeature.TraceContext</c>, as the gateway does: no activity, no <c>Activity.Current</c> to carry
+    /// across every await of the request; the logs get the same trace and span ids from the correlation scope. With an
+    /// exporter, requests always get activities (recorded).
+    /// </param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="OptionsValidationException"><c>Bulwark:Telemetry</c> is invalid; every error is listed.</exception>
+    public static IServiceCollection AddBulwarkTelemetry(this IServiceCollection services, IConfiguration configuration, bool requestActivities)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -78,7 +97,7 @@ public static class BulwarkTelemetryServiceCollectionExtensions
         {
             services.AddOpenTelemetry().WithTracing(tracing => tracing.AddOtlpExporter(otlp => Configure(otlp, traceEndpoint, options.OtlpProtocol)));
         }
-        else
+        else if (requestActivities)
         {
             services.AddHostedService<TraceContextListener>();
         }

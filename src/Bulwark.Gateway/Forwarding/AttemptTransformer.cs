@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using Bulwark.AspNetCore.Correlation;
 using Bulwark.Classification;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Requests;
@@ -100,7 +101,7 @@ internal sealed class AttemptTransformer : HttpTransformer
         proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
         proxyRequest.Headers.Remove(GatewayConstants.CorrelationHeader);
         proxyRequest.Headers.TryAddWithoutValidation(GatewayConstants.CorrelationHeader, _request.CorrelationId);
-        InjectTraceContext(httpContext.Request.Headers.TraceParent, proxyRequest.Headers);
+        InjectTraceContext(httpContext, proxyRequest.Headers);
         foreach (var (name, value) in _provider.Headers)
         {
             proxyRequest.Headers.Remove(name);
@@ -113,39 +114,29 @@ internal sealed class AttemptTransformer : HttpTransformer
     }
 
     /// <summary>
-    /// Sends the request's trace context as the gateway's (its request span, or ASP.NET Core's request activity): the
-    /// client's trace continues with the gateway as parent, as YARP's <c>ReverseProxyPropagator</c> does, without the
-    /// activity HttpClient's diagnostics handler would start for each attempt only to propagate it. With no current
-    /// activity, the client's headers pass through as they came.
+    /// Sends the request's trace context on with the gateway as the parent, as YARP's <c>ReverseProxyPropagator</c> does:
+    /// the client's trace continues (its <c>tracestate</c> passes through). Without an activity (no exporter: none is
+    /// made), from the correlation middleware's context; with one (traces exported), from it, through the configured
+    /// propagator. Never by HttpClient's diagnostics handler, which would start an activity per attempt only for this.
     /// </summary>
-    /// <param name="clientTraceparent">The client's <c>traceparent</c>: a gateway that records nothing passes on the client's decision to sample, not its own "not recorded".</param>
-    /// <param name="headers">The headers of the attempt.</param>
-    private static void InjectTraceContext(string? clientTraceparent, HttpRequestHeaders headers)
+    private static void InjectTraceContext(HttpContext httpContext, HttpRequestHeaders headers)
     {
-        if (Activity.Current is not { } activity)
+        if (Activity.Current is { } activity)
         {
-            return;
-        }
+            var propagator = DistributedContextPropagator.Current;
+            foreach (string field in propagator.Fields)
+            {
+                headers.Remove(field);
+            }
 
-        var propagator = DistributedContextPropagator.Current;
-        foreach (string field in propagator.Fields)
-        {
-            headers.Remove(field);
+            propagator.Inject(activity, headers, static (carrier, name, value) => ((HttpRequestHeaders)carrier!).TryAddWithoutValidation(name, value));
         }
-
-        propagator.Inject(activity, headers, static (carrier, name, value) => ((HttpRequestHeaders)carrier!).TryAddWithoutValidation(name, value));
-        if (!activity.Recorded && activity.HasRemoteParent && activity.IdFormat == ActivityIdFormat.W3C && IsSampled(clientTraceparent, activity.TraceId)
-            && headers.Remove(TraceParentHeader))
+        else if (httpContext.Features.Get<IBulwarkCorrelationFeature>() is { } correlation)
         {
-            headers.TryAddWithoutValidation(TraceParentHeader, $"00-{activity.TraceId.ToHexString()}-{activity.SpanId.ToHexString()}-01");
+            headers.Remove(TraceParentHeader);
+            headers.TryAddWithoutValidation(TraceParentHeader, correlation.TraceContext.ToTraceParent());
         }
     }
-
-    /// <summary>Whether a valid version-00 <c>traceparent</c> of the trace has its sampled flag set.</summary>
-    private static bool IsSampled(string? traceparent, ActivityTraceId traceId) =>
-        traceparent is { Length: 55 } && traceparent.StartsWith("00-", StringComparison.Ordinal) && traceparent[35] == '-' && traceparent[52] == '-'
-        && traceparent.AsSpan(3, 32).SequenceEqual(traceId.ToHexString())
-        && int.TryParse(traceparent.AsSpan(53, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int flags) && (flags & 1) == 1;
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {

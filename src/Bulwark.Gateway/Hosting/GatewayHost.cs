@@ -130,7 +130,8 @@ internal static class GatewayHost
         services.AddSingleton<IBulwarkProviderCatalog, GatewayProviderCatalog>();
         services.AddBulwarkCorrelation();
         services.AddBulwarkRequestLogging(logging => builder.Configuration.GetSection("Bulwark:Logging").Bind(logging));
-        services.AddBulwarkTelemetry(builder.Configuration);
+        // No activity per request unless traces are exported: each attempt sends the request's trace context on itself.
+        services.AddBulwarkTelemetry(builder.Configuration, requestActivities: false);
         services.AddBulwarkProviderHealth();
         services.AddSingleton<Bulwark.AspNetCore.Health.IBulwarkProviderHealthSource, Bulwark.AspNetCore.ProviderHealth.StatisticsProviderHealthSource>();
         services.AddBulwarkHealth().AddCheck<StoreHealthCheck>("store", tags: [Bulwark.AspNetCore.Health.BulwarkHealthTags.Ready]);

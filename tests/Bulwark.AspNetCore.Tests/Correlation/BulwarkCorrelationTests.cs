@@ -21,23 +21,4 @@ public class BulwarkCorrelationTests
 
     [Fact]
     public void Get_WithoutMiddleware_ReturnsNull() => Assert.Null(BulwarkCorrelation.Get(new DefaultHttpContext()));
-
-    [Fact]
-    public void TraceIdOf_NoActivity_ReadsTraceparentHeader()
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Headers.TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-        Assert.Equal("0af7651916cd43dd8448eb211c80319c", BulwarkCorrelation.TraceIdOf(context));
-    }
-
-    [Theory]
-    [InlineData("00-00000000000000000000000000000000-b7ad6b7169203331-01")]
-    [InlineData("garbage")]
-    [InlineData("00-0af7651916cd43dd8448eb211c80319Z-b7ad6b7169203331-01")]
-    public void TraceIdOf_InvalidTraceparent_ReturnsNull(string header)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Headers.TraceParent = header;
-        Assert.Null(BulwarkCorrelation.TraceIdOf(context));
-    }
 }

@@ -87,6 +87,11 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", id);
         var entry = await RequestEntryAsync(id);
         Assert.Equal(id, Correlation(entry));
+
+        // The trace ids are on the line whether or not the request has an activity (without one, from the correlation scope).
+        Assert.Equal(("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"), (entry.GetProperty("TraceId").GetString(), entry.GetProperty("ParentId").GetString()));
+        Assert.Matches("^[0-9a-f]{16}$", entry.GetProperty("SpanId").GetString());
+        Assert.NotEqual("00f067aa0ba902b7", entry.GetProperty("SpanId").GetString());
     }
 
     [Fact]
