@@ -1,3 +1,4 @@
+using Bulwark.Classification;
 using Polly;
 
 namespace Bulwark;
@@ -6,12 +7,14 @@ namespace Bulwark;
 public static class BulwarkResilienceProperties
 {
     /// <summary>
-    /// Whether the operation may be sent again once it may have reached the dependency. Set it to <see langword="false"/>
-    /// for a non-idempotent write (a POST without an idempotency key): Bulwark's retry and failover then repeat it only
-    /// after failures that certainly never reached the dependency, such as a refused connection or a breaker's or
-    /// bulkhead's rejection (<see cref="Classification.RequestDelivery"/>). Absent means <see langword="true"/>.
+    /// After which failures the operation may be sent again (<see cref="ReplayCondition"/>). Set it to
+    /// <see cref="ReplayCondition.NotProcessed"/> for a non-idempotent write (a POST without an idempotency key): Bulwark's
+    /// retry and failover then repeat it only after failures that prove the dependency did not process it — a refused
+    /// connection, a breaker's or bulkhead's rejection, a 429, a 503 with Retry-After (<see cref="RequestDelivery"/>); to
+    /// <see cref="ReplayCondition.NotSent"/> for an operation whose input can be sent only once. Absent means
+    /// <see cref="ReplayCondition.Always"/>.
     /// </summary>
-    public static readonly ResiliencePropertyKey<bool> Replayable = new("Bulwark.Replayable");
+    public static readonly ResiliencePropertyKey<ReplayCondition> Replay = new("Bulwark.Replay");
 
     /// <summary>
     /// The most attempts Bulwark's retry strategy makes in this execution (the first one included), in place of its own
@@ -22,6 +25,6 @@ public static class BulwarkResilienceProperties
     /// </summary>
     public static readonly ResiliencePropertyKey<int> MaxAttempts = new("Bulwark.MaxAttempts");
 
-    internal static bool IsReplayable(ResilienceContext context) =>
-        !context.Properties.TryGetValue(Replayable, out bool replayable) || replayable;
+    internal static ReplayCondition ReplayOf(ResilienceContext context) =>
+        context.Properties.TryGetValue(Replay, out ReplayCondition replay) ? replay : ReplayCondition.Always;
 }

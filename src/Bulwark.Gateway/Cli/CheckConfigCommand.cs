@@ -90,7 +90,7 @@ internal static class CheckConfigCommand
                 { Mode: Fallback.FallbackMode.LastGood } f => $"; fallback: last good GET response up to {Format(f.MaxAge)} old ({f.MaxEntries ?? Fallback.FallbackConstants.DefaultMaxEntries} kept, bodies up to {f.MaxBodyBytes ?? Fallback.FallbackConstants.DefaultMaxBodyBytes} bytes)",
                 var f => $"; fallback: {f.StatusCode ?? Fallback.FallbackConstants.DefaultStatusCode} {f.ContentType ?? Fallback.FallbackConstants.DefaultContentType}",
             };
-            text.AppendLine(c, $"  {route.Path}  ({methods}; timeout {Format(route.Timeout)}{(route.Idempotent ? "; idempotent" : string.Empty)}{deferral}{fallback})");
+            text.AppendLine(c, $"  {route.Path}  ({methods}; timeout {Format(route.Timeout)}{(route.Idempotent == true ? "; idempotent" : string.Empty)}{(route.Api != RouteApi.Http ? $"; API {route.Api}" : string.Empty)}{deferral}{fallback})");
             for (int i = 0; i < route.Providers.Count; i++)
             {
                 var provider = options.Providers[route.Providers[i]];

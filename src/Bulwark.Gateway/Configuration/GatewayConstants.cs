@@ -11,6 +11,9 @@ internal static class GatewayConstants
     /// <summary>The most attempts a route's allowance may grant over all its providers.</summary>
     public const int MaxRouteAttempts = 1000;
 
+    /// <summary>The status that, with <c>Retry-After</c>, proves a provider did not process a request unless a route lists others (<c>Routes[]:NotProcessedStatusCodes</c>).</summary>
+    public const int DefaultNotProcessedStatusCode = 503;
+
     /// <summary>Kestrel's default request body limit: a larger buffer could never fill.</summary>
     public const long MaxMaxBufferedBodyBytes = 30_000_000;
 

@@ -26,6 +26,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             [
                 new RoutePathValidator(routeTemplates),
                 new RouteMethodsValidator(),
+                new RouteReplayValidator(),
                 new RouteProvidersValidator(),
                 new RouteTimeoutValidator(),
                 new RouteAttemptsValidator(),

@@ -13,11 +13,32 @@ public sealed class GatewayRouteOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether every request on this route may be sent more than once, whatever its
-    /// method. Otherwise POST and PATCH are retried or failed over only when they carry an <c>Idempotency-Key</c> header
-    /// or when the failure happened before the request reached the provider.
+    /// method. <see langword="true"/>: every request is retried and failed over. <see langword="false"/>: POST and PATCH
+    /// are sent again only when they carry an <c>Idempotency-Key</c> header or when the failure proves the provider did
+    /// not process them (not sent; 429; 503 with <c>Retry-After</c>; see <see cref="NotProcessedStatusCodes"/>), even to
+    /// the generation endpoints of an <see cref="Api"/> route. Not set: as <see langword="false"/>, except that on a route
+    /// with an <see cref="Api"/> the API's generation endpoints are replayable.
     /// </summary>
-    /// <value>Defaults to <see langword="false"/>.</value>
-    public bool Idempotent { get; set; }
+    /// <value>Defaults to <see langword="null"/> (not set).</value>
+    public bool? Idempotent { get; set; }
+
+    /// <summary>
+    /// Gets or sets the API the route's providers speak. On <see cref="RouteApi.OpenAI"/> and <see cref="RouteApi.Anthropic"/>
+    /// routes, a request whose path ends with <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/embeddings</c>,
+    /// <c>/v1/responses</c> or <c>/v1/messages</c> (whole segments; the route's own prefix, such as <c>/openai</c>, may
+    /// come before) is replayable whatever its method, unless <see cref="Idempotent"/> is <see langword="false"/>.
+    /// </summary>
+    /// <value>Defaults to <see cref="RouteApi.Http"/>.</value>
+    public RouteApi Api { get; set; }
+
+    /// <summary>
+    /// Gets or sets the provider statuses that, with a <c>Retry-After</c> header, prove the provider did not process the
+    /// request, so that any request — a POST without an <c>Idempotency-Key</c> included — is retried and failed over after
+    /// one. 429 proves it always, with or without <c>Retry-After</c>. A listed status is retried only if the provider's
+    /// pipeline holds it back (its <c>TransientStatusCodes</c>).
+    /// </summary>
+    /// <value>Defaults to 503. Each 400 to 599; a list replaces the default (list only 429 to have no other status prove it).</value>
+    public IList<int>? NotProcessedStatusCodes { get; set; }
 
     /// <summary>Gets or sets the HTTP methods the route accepts; empty accepts all.</summary>
     /// <value>Defaults to all methods.</value>

@@ -187,7 +187,7 @@ internal static class ProductionReadiness
                     $"{path}:Defer:TimeToLive"));
             }
 
-            if (route.Idempotent)
+            if (route.Idempotent == true)
             {
                 findings.Add(new(ReadinessSeverity.Info, "route-idempotent",
                     $"Route {route.Path} is marked Idempotent: POST and PATCH are retried and failed over without an Idempotency-Key, so a provider may see them twice.",

@@ -63,7 +63,7 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
                     request.NoteRetryAfter(attempt.ProviderIndex, self._timeProvider.GetUtcNow() + wait);
                 }
 
-                return Failed(new UpstreamResponseException(heldBack, transformer.RetryAfter));
+                return Failed(new UpstreamResponseException(heldBack, transformer.RetryAfter, transformer.HeldBackProvesNotProcessed));
             }
         }
         finally

@@ -60,6 +60,9 @@ internal sealed class AttemptTransformer : HttpTransformer
     /// <summary>Gets the provider's Retry-After for a held-back status.</summary>
     public TimeSpan? RetryAfter { get; private set; }
 
+    /// <summary>Gets whether the held-back status proves the provider did not process the request (<see cref="GatewayRoute.ProvesNotProcessed"/>).</summary>
+    public bool HeldBackProvesNotProcessed { get; private set; }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
@@ -144,6 +147,7 @@ internal sealed class AttemptTransformer : HttpTransformer
         {
             HeldBackStatus = (int)proxyResponse.StatusCode;
             RetryAfter = RetryAfterParser.TryGetRetryAfter(proxyResponse, _timeProvider.GetUtcNow(), out var delay) ? delay : null;
+            HeldBackProvesNotProcessed = _request.Route.ProvesNotProcessed(HeldBackStatus.Value, hasRetryAfter: RetryAfter is not null);
             return false;
         }
 

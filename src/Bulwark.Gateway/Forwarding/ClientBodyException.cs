@@ -8,6 +8,8 @@ internal sealed class ClientBodyException(Exception? inner)
 {
     public bool MayHaveReachedDependency => true;
 
+    public bool ProvedNotProcessed => false;
+
     /// <summary>Gets the status the client is told: Kestrel's own (413 for a body over the limit) when it gave one, else 400.</summary>
     public int StatusCode { get; } = StatusOf(inner);
 

@@ -59,7 +59,7 @@ internal sealed partial class ForwardingHandler
             return;
         }
 
-        var request = new ForwardingRequest(context, route, correlationId, IsReplayable(context.Request, route, body), body.Buffered, body.Streamed);
+        var request = new ForwardingRequest(context, route, correlationId, ReplayOf(context.Request, route, body), body.Buffered, body.Streamed);
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         var lastGood = route.Fallback?.StartKeeping(context);
         var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
@@ -118,14 +118,29 @@ internal sealed partial class ForwardingHandler
         }
     }
 
-    private static bool IsReplayable(HttpRequest request, GatewayRoute route, RequestBody body) =>
-        !body.Streamed && (route.Idempotent || IsIdempotent(request.Method) || !string.IsNullOrWhiteSpace(request.Headers[GatewayConstants.IdempotencyKeyHeader]));
+    /// <summary>
+    /// After which failures the request may be sent again: a body streamed once, only before any of it was sent; an
+    /// idempotent request (by method, key, route or API endpoint), after any; any other write, only after a failure that
+    /// proves no provider processed it.
+    /// </summary>
+    private static ReplayCondition ReplayOf(HttpRequest request, GatewayRoute route, RequestBody body)
+    {
+        if (body.Streamed)
+        {
+            return ReplayCondition.NotSent;
+        }
+
+        bool idempotent = route.Idempotent || IsIdempotent(request.Method)
+            || !string.IsNullOrWhiteSpace(request.Headers[GatewayConstants.IdempotencyKeyHeader])
+            || ReplayableEndpoints.Matches(request.Path.Value, route.ReplayableEndpoints);
+        return idempotent ? ReplayCondition.Always : ReplayCondition.NotProcessed;
+    }
 
     /// <summary>Runs the attempts along the route's chain within its timeout, and notes for the request log how they went.</summary>
     private async Task<FailoverResult<ForwardedResponse>> RunChainAsync(ForwardingRequest request, BulwarkRequestFeature feature, CancellationToken deadline)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.Context.RequestAborted, deadline);
-        var result = await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replayable, linked.Token).ConfigureAwait(false);
+        var result = await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;
         feature.Provider = result.Provider;
         var lastTried = result.Provider ?? (result.Attempts.Count > 0 ? result.Attempts[^1].Provider : null);
@@ -180,7 +195,7 @@ internal sealed partial class ForwardingHandler
     {
         var context = request.Context;
         var clientBody = result.Outcome.Exception as ClientBodyException;
-        var failure = new ForwardingFailure(request.Route, request.CorrelationId, request.Replayable, result.Attempts, deadlineExpired, clientBody?.StatusCode, HintOf(result.Outcome.Exception), request.RetryAfterUntil);
+        var failure = new ForwardingFailure(request.Route, request.CorrelationId, request.Replay == ReplayCondition.Always, result.Attempts, deadlineExpired, clientBody?.StatusCode, HintOf(result.Outcome.Exception), request.RetryAfterUntil);
         var problem = GatewayProblem.ForFailure(failure, _timeProvider);
         if (request.Route.Deferral is not null && clientBody is null)
         {

@@ -1,3 +1,4 @@
+using Bulwark.Classification;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 
@@ -6,12 +7,12 @@ namespace Bulwark.Gateway.Forwarding;
 /// <summary>Everything one client request carries through its attempts.</summary>
 internal sealed class ForwardingRequest
 {
-    public ForwardingRequest(HttpContext context, GatewayRoute route, string correlationId, bool replayable, bool bodyBuffered, bool bodyStreamed)
+    public ForwardingRequest(HttpContext context, GatewayRoute route, string correlationId, ReplayCondition replay, bool bodyBuffered, bool bodyStreamed)
     {
         Context = context;
         Route = route;
         CorrelationId = correlationId;
-        Replayable = replayable;
+        Replay = replay;
         BodyBuffered = bodyBuffered;
         BodyStreamed = bodyStreamed;
         PathAndQuery = RawTarget.PathAndQuery(context);
@@ -23,8 +24,8 @@ internal sealed class ForwardingRequest
 
     public string CorrelationId { get; }
 
-    /// <summary>Gets a value indicating whether the request may be sent again after it may have reached a provider.</summary>
-    public bool Replayable { get; }
+    /// <summary>Gets after which failures the request may be sent again: any (idempotent), those proving it was not processed (a write), or those before it was sent (a streamed body).</summary>
+    public ReplayCondition Replay { get; }
 
     /// <summary>Gets a value indicating whether the body was buffered and can be re-sent from the start.</summary>
     public bool BodyBuffered { get; }

@@ -43,7 +43,7 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
         var capture = new Capture();
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var result = await route.Chain.ExecuteOutcomeAsync(AttemptAsync, (Handler: this, Route: route, Entry: entry, Capture: capture), replayable: true, linked.Token).ConfigureAwait(false);
+        var result = await route.Chain.ExecuteOutcomeAsync(AttemptAsync, (Handler: this, Route: route, Entry: entry, Capture: capture), ReplayCondition.Always, linked.Token).ConfigureAwait(false);
         if (result.Outcome.Result is { } answered && capture.Response is { } response)
         {
             return answered.StatusCode is >= 200 and < 300
@@ -119,7 +119,9 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
         if (provider.Pipeline.Classifier.IsTransientStatusCode(status))
         {
             // Held back for the chain to judge (retry, next provider): returned, not thrown.
-            return Outcome.FromException<ForwardedResponse>(new UpstreamResponseException(status, RetryAfterParser.TryGetRetryAfter(response, handler._timeProvider.GetUtcNow(), out var delay) ? delay : null));
+            // Deliveries are keyed, so replayable anyway: the proof only describes the attempt.
+            TimeSpan? retryAfter = RetryAfterParser.TryGetRetryAfter(response, handler._timeProvider.GetUtcNow(), out var delay) ? delay : null;
+            return Outcome.FromException<ForwardedResponse>(new UpstreamResponseException(status, retryAfter, route.ProvesNotProcessed(status, retryAfter is not null)));
         }
 
         // The provider has answered for good: from here on nothing may send the request again (not a retry, not another

@@ -17,6 +17,9 @@ internal sealed class UpstreamRequestException : HttpRequestException, IRequestD
 
     public bool MayHaveReachedDependency { get; }
 
+    /// <summary>Gets <see langword="false"/>: no answer came, so nothing proves the provider did not process what reached it.</summary>
+    public bool ProvedNotProcessed => false;
+
     private static string Describe(ForwarderError error, HttpRequestError requestError) => requestError switch
     {
         HttpRequestError.ConnectionError => "The provider could not be reached (connection refused or reset).",

@@ -9,7 +9,7 @@ namespace Bulwark.Gateway.Problems;
 /// </summary>
 /// <param name="Route">The route the request took.</param>
 /// <param name="CorrelationId">The request's correlation id.</param>
-/// <param name="Replayable">Whether the request could be sent again after it may have reached a provider.</param>
+/// <param name="Replayable">Whether the request could be sent again after any failure (idempotent); otherwise only after one that proves no provider processed it.</param>
 /// <param name="Attempts">Every attempt, in order, with its <see cref="FailoverAttempt.Outcome"/>.</param>
 /// <param name="DeadlineExpired">Whether the route's timeout ran out.</param>
 /// <param name="ClientBodyStatus">The status the client's own body calls for (400, 408, 413) when reading it broke mid-way; otherwise <see langword="null"/>.</param>

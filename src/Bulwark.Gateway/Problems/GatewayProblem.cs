@@ -209,7 +209,9 @@ internal sealed record GatewayProblem
 
         bool noneSent = attempts.All(static a => a.Outcome.IsRejection());
         FailoverAttempt? last = LastTried(attempts);
-        bool mayHaveBeenProcessed = !noneSent && last is { ReachedProvider: true };
+        // A provider's refusal (429; a listed status with Retry-After) proves it did not process the request: the client may
+        // send it again, whatever its method.
+        bool mayHaveBeenProcessed = !noneSent && last is { MayHaveBeenProcessed: true };
         bool retryable = failure.Replayable || !mayHaveBeenProcessed;
         string unsafeNote = !failure.Replayable && mayHaveBeenProcessed
             ? " The request may have been processed, so it was not repeated; send it with an Idempotency-Key header to let the gateway retry it safely."

@@ -12,7 +12,10 @@ internal sealed class GatewayRoute
         RequestsPerMinutePerClient = options.RateLimit?.RequestsPerMinutePerClient ?? limits?.RequestsPerMinutePerClient ?? 0;
         ConcurrencyPerClient = options.RateLimit?.ConcurrencyPerClient ?? limits?.ConcurrencyPerClient ?? 0;
         Path = options.Path!;
-        Idempotent = options.Idempotent;
+        Idempotent = options.Idempotent == true;
+        Api = options.Api;
+        ReplayableEndpoints = options.Idempotent is null ? Routing.ReplayableEndpoints.Of(options.Api) : [];
+        NotProcessedStatusCodes = options.NotProcessedStatusCodes is { } listed ? [.. listed.Distinct().Order()] : [GatewayConstants.DefaultNotProcessedStatusCode];
         Methods = [.. options.Methods.Select(m => m.ToUpperInvariant())];
         Timeout = options.Timeout;
         Deferral = options.OnFailure == RouteFailureMode.Defer ? options.Defer : null;
@@ -26,7 +29,21 @@ internal sealed class GatewayRoute
 
     public string Path { get; }
 
+    /// <summary>Gets whether every request on the route may be sent again (<c>Idempotent: true</c>).</summary>
     public bool Idempotent { get; }
+
+    /// <summary>Gets the API the route's providers speak.</summary>
+    public RouteApi Api { get; }
+
+    /// <summary>Gets the path endings whose requests may be sent again whatever their method (the <see cref="Api"/>'s generation endpoints, unless <c>Idempotent</c> is set).</summary>
+    public string[] ReplayableEndpoints { get; }
+
+    /// <summary>Gets the statuses that, with <c>Retry-After</c>, prove a provider did not process a request (429 proves it alone).</summary>
+    public int[] NotProcessedStatusCodes { get; }
+
+    /// <summary>Gets whether a provider's answer with <paramref name="statusCode"/> proves it did not process the request: 429, or a listed status with <c>Retry-After</c>.</summary>
+    public bool ProvesNotProcessed(int statusCode, bool hasRetryAfter) =>
+        statusCode == StatusCodes.Status429TooManyRequests || (hasRetryAfter && Array.IndexOf(NotProcessedStatusCodes, statusCode) >= 0);
 
     public IReadOnlyList<string> Methods { get; }
 

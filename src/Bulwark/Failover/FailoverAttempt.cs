@@ -14,6 +14,11 @@ namespace Bulwark.Failover;
 /// <param name="Duration">How long the attempt took, measured with <see cref="FailoverOptions{TResult}.TimeProvider"/>; zero for a skipped provider.</param>
 /// <param name="Outcome">How the attempt ended, in detail; computed once, where it happened.</param>
 /// <param name="ReachedProvider">Whether the request may have reached the provider; never for a rejection or a skipped provider.</param>
+/// <param name="ProvedNotProcessed">
+/// Whether the provider's answer proves it did not process the request although it reached it (it refused it: 429, or
+/// 503 with Retry-After; <see cref="Classification.RequestDelivery.MayHaveBeenProcessed(Exception)"/>), so that sending it
+/// again is safe even for a non-idempotent write.
+/// </param>
 public readonly record struct FailoverAttempt(
     string Provider,
     int AttemptNumber,
@@ -22,4 +27,9 @@ public readonly record struct FailoverAttempt(
     string? ExceptionType,
     TimeSpan Duration,
     AttemptOutcome Outcome,
-    bool ReachedProvider);
+    bool ReachedProvider,
+    bool ProvedNotProcessed = false)
+{
+    /// <summary>Gets a value indicating whether the provider may have processed the request: it reached it, and its answer does not prove otherwise.</summary>
+    public bool MayHaveBeenProcessed => ReachedProvider && !ProvedNotProcessed;
+}

@@ -1,3 +1,4 @@
+using Bulwark.Classification;
 using Bulwark.Outcomes;
 using Bulwark.Failover.Execution;
 using Polly;
@@ -95,28 +96,29 @@ public sealed class FailoverExecutor<TResult>
         Func<FailoverAttemptContext, TState, ValueTask<TResult>> callback,
         TState state,
         CancellationToken cancellationToken = default) =>
-        ExecuteAsync(callback, state, replayable: true, cancellationToken);
+        ExecuteAsync(callback, state, ReplayCondition.Always, cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="callback"/> through the provider chain. When <paramref name="replayable"/> is
-    /// <see langword="false"/> (a non-idempotent write), the operation is retried or moved to the next provider only after
-    /// failures that certainly never reached a provider (<see cref="Classification.RequestDelivery"/>); each provider's
-    /// pipeline sees <see cref="BulwarkResilienceProperties.Replayable"/> set accordingly.
+    /// Runs <paramref name="callback"/> through the provider chain. Unless <paramref name="replay"/> is
+    /// <see cref="ReplayCondition.Always"/>, the operation is retried or moved to the next provider only after failures
+    /// that meet it (<see cref="RequestDelivery.MaySendAgain{TResult}(Outcome{TResult}, ReplayCondition)"/>): for a
+    /// non-idempotent write (<see cref="ReplayCondition.NotProcessed"/>), those that prove no provider processed it; each
+    /// provider's pipeline sees <see cref="BulwarkResilienceProperties.Replay"/> set accordingly.
     /// </summary>
     /// <typeparam name="TState">The state type.</typeparam>
     /// <param name="callback">The operation; it must observe <see cref="FailoverAttemptContext.CancellationToken"/>.</param>
     /// <param name="state">The state passed to <paramref name="callback"/>.</param>
-    /// <param name="replayable">Whether the operation may be sent again after it may have reached a provider.</param>
+    /// <param name="replay">After which failures the operation may be sent again.</param>
     /// <param name="cancellationToken">The caller's cancellation token.</param>
     /// <returns>The outcome, who served it, and every attempt.</returns>
     public ValueTask<FailoverResult<TResult>> ExecuteAsync<TState>(
         Func<FailoverAttemptContext, TState, ValueTask<TResult>> callback,
         TState state,
-        bool replayable,
+        ReplayCondition replay,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return ExecuteCoreAsync(callback, null, state, replayable, cancellationToken);
+        return ExecuteCoreAsync(callback, null, state, replay, cancellationToken);
     }
 
     /// <summary>
@@ -128,24 +130,24 @@ public sealed class FailoverExecutor<TResult>
     /// <typeparam name="TState">The state type.</typeparam>
     /// <param name="callback">The operation; it must observe <see cref="FailoverAttemptContext.CancellationToken"/>.</param>
     /// <param name="state">The state passed to <paramref name="callback"/>.</param>
-    /// <param name="replayable">Whether the operation may be sent again after it may have reached a provider (see <see cref="ExecuteAsync{TState}(Func{FailoverAttemptContext, TState, ValueTask{TResult}}, TState, bool, CancellationToken)"/>).</param>
+    /// <param name="replay">After which failures the operation may be sent again (see <see cref="ExecuteAsync{TState}(Func{FailoverAttemptContext, TState, ValueTask{TResult}}, TState, ReplayCondition, CancellationToken)"/>).</param>
     /// <param name="cancellationToken">The caller's cancellation token.</param>
     /// <returns>The outcome, who served it, and every attempt.</returns>
     public ValueTask<FailoverResult<TResult>> ExecuteOutcomeAsync<TState>(
         Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>> callback,
         TState state,
-        bool replayable,
+        ReplayCondition replay,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return ExecuteCoreAsync(null, callback, state, replayable, cancellationToken);
+        return ExecuteCoreAsync(null, callback, state, replay, cancellationToken);
     }
 
     private async ValueTask<FailoverResult<TResult>> ExecuteCoreAsync<TState>(
         Func<FailoverAttemptContext, TState, ValueTask<TResult>>? callback,
         Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>>? outcomeCallback,
         TState state,
-        bool replayable,
+        ReplayCondition replay,
         CancellationToken cancellationToken)
     {
 
@@ -163,7 +165,7 @@ public sealed class FailoverExecutor<TResult>
             var provider = _providers[index];
             if (!provider.IsAvailable)
             {
-                attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero, AttemptOutcome.Skipped, ReachedProvider: false));
+                attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero, AttemptOutcome.Skipped, ReachedProvider: false, ProvedNotProcessed: false));
                 continue;
             }
 
@@ -177,9 +179,9 @@ public sealed class FailoverExecutor<TResult>
 
             // The provider's pipeline, run here rather than in a method of its own: one async state machine less per provider.
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
-            if (!replayable)
+            if (replay != ReplayCondition.Always)
             {
-                context.Properties.Set(BulwarkResilienceProperties.Replayable, false);
+                context.Properties.Set(BulwarkResilienceProperties.Replay, replay);
             }
 
             if (_maxAttempts > 0)
@@ -220,9 +222,9 @@ public sealed class FailoverExecutor<TResult>
             run.RecordPipelineOutcome(outcome);
             allowance -= run.Invocations;
 
-            // A write that may have reached this provider is not sent to another one.
+            // A write that this provider may have processed is not sent to another one.
             var failover = run.ShouldFailover(outcome, cancellationToken)
-                && (replayable || !Classification.RequestDelivery.MayHaveReachedDependency(outcome));
+                && RequestDelivery.MaySendAgain(outcome, replay);
 
             // The caller's cancellation is never the provider's fault, and never served by one: stop here.
             if (cancellationToken.IsCancellationRequested && (failover || outcome.Exception is not null))

@@ -54,6 +54,10 @@ internal static class AttemptClassification
     public static bool ReachedProvider<TResult>(Outcome<TResult> outcome, AttemptOutcome kind) =>
         !kind.IsRejection() && RequestDelivery.MayHaveReachedDependency(outcome);
 
+    /// <summary>Gets whether the attempt reached the provider and its answer proves the provider did not process it (a 429; a 503 with Retry-After).</summary>
+    public static bool ProvedNotProcessed<TResult>(Outcome<TResult> outcome, AttemptOutcome kind) =>
+        kind != AttemptOutcome.Success && ReachedProvider(outcome, kind) && !RequestDelivery.MayHaveBeenProcessed(outcome);
+
     /// <summary>The HTTP status of a result that carries one, or <see langword="null"/>.</summary>
     public static int? StatusOf<TResult>(TResult? result) => result is HttpResponseMessage response ? (int)response.StatusCode : null;
 }

@@ -164,8 +164,8 @@ internal sealed class BulwarkRetryResilienceStrategy<T> : ResilienceStrategy<T>
                 return outcome;
             }
 
-            // A non-replayable operation is sent again only when it certainly never reached the dependency.
-            if (!BulwarkResilienceProperties.IsReplayable(context) && RequestDelivery.MayHaveReachedDependency(outcome))
+            // A non-idempotent operation is sent again only after a failure that proves it was not processed (or not sent).
+            if (!RequestDelivery.MaySendAgain(outcome, BulwarkResilienceProperties.ReplayOf(context)))
             {
                 return outcome;
             }

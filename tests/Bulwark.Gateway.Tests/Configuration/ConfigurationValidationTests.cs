@@ -43,6 +43,21 @@ public class ConfigurationValidationTests
     }
 
     [Theory]
+    [InlineData(""" "Api": "Gemini" """, "Bulwark:Routes:0:Api: 'Gemini' is not a valid value; use one of Http, OpenAI, Anthropic.")]
+    [InlineData(""" "Api": "7" """, "Bulwark:Routes:0:Api: '7' is not a valid value; use one of Http, OpenAI, Anthropic.")]
+    [InlineData(""" "NotProcessedStatusCodes": [ 503, 200 ] """, "Bulwark:Routes:0:NotProcessedStatusCodes:1: 200 is out of range; allowed 400 to 599 (only a failure can prove the provider refused the request).")]
+    [InlineData(""" "NotProcessedStatusCodes": [ 302 ] """, "Bulwark:Routes:0:NotProcessedStatusCodes:0: 302 is out of range; allowed 400 to 599 (only a failure can prove the provider refused the request).")]
+    public void Load_RouteReplaySettingOutOfRange_ReportsItExactly(string setting, string expected)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address, routeExtra: ", " + setting);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal([expected], error.Failures);
+    }
+
+    [Theory]
     [InlineData("00:00:00.099", "00:00:00.0990000")]
     [InlineData("1.00:00:01", "1.00:00:01")]
     public void Load_StorageIntegrityCheckIntervalOutOfRange_ReportsItExactly(string interval, string shown)

@@ -3,7 +3,7 @@ namespace Bulwark.Gateway.Tests.Infrastructure;
 /// <summary>Gateway configurations for tests: no delays between retries unless a test asks for them.</summary>
 internal static class Configs
 {
-    public static string TwoProviders(Uri primary, Uri secondary, string? pipeline = null, string? routeExtra = null, string? bulwarkExtra = null) => $$"""
+    public static string TwoProviders(Uri primary, Uri secondary, string? pipeline = null, string? routeExtra = null, string? bulwarkExtra = null, string routePath = "/api/{**rest}") => $$"""
         {
           "Bulwark": {
             {{bulwarkExtra}}
@@ -15,7 +15,7 @@ internal static class Configs
               "secondary": { "BaseUrl": "{{secondary.ToString().TrimEnd('/')}}" }
             },
             "Routes": [
-              { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ] {{routeExtra}} }
+              { "Path": "{{routePath}}", "Providers": [ "primary", "secondary" ] {{routeExtra}} }
             ]
           }
         }

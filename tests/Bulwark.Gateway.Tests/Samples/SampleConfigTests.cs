@@ -34,6 +34,10 @@ public class SampleConfigTests
             Assert.Equal("https://api.groq.com/openai", table.Providers["secondary"].BaseUrl);
             Assert.Contains(new KeyValuePair<string, string>("Authorization", "Bearer sk-test-openai"), table.Providers["primary"].Headers);
             Assert.Contains(new KeyValuePair<string, string>("Authorization", "Bearer gsk-test-groq"), table.Providers["secondary"].Headers);
+
+            // An OpenAI route: the SDK's chat completions (no Idempotency-Key) are retried and failed over.
+            Assert.Equal(Bulwark.Gateway.Configuration.RouteApi.OpenAI, route.Api);
+            Assert.True(ReplayableEndpoints.Matches("/v1/chat/completions", route.ReplayableEndpoints));
         }
     }
 

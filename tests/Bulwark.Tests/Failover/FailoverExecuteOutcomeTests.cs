@@ -1,5 +1,6 @@
 using System.Net;
 using Bulwark.Backoff;
+using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Outcomes;
 using Bulwark.Retry;
@@ -34,7 +35,7 @@ public class FailoverExecuteOutcomeTests
                     : Outcome.FromResult("served"));
             },
             calls,
-            replayable: true,
+            ReplayCondition.Always,
             CancellationToken.None).AsTask().WaitAsync(TestTimeout);
 
         Assert.Equal("served", result.Outcome.Result);
@@ -53,13 +54,56 @@ public class FailoverExecuteOutcomeTests
         var result = await executor.ExecuteOutcomeAsync(
             static (_, _) => ValueTask.FromResult(Outcome.FromException<string>(new HttpRequestException("reset mid-request"))),
             0,
-            replayable: false,
+            ReplayCondition.NotProcessed,
             CancellationToken.None).AsTask().WaitAsync(TestTimeout);
 
         // The chain stops at the provider the write may have reached, and reports its failure.
         Assert.Equal("a", result.Provider);
         Assert.Equal("a", Assert.Single(result.Attempts).Provider);
         Assert.IsType<HttpRequestException>(result.Outcome.Exception);
+    }
+
+    [Theory]
+    [InlineData(ReplayCondition.NotProcessed, true)] // a 429 proves provider a did not process the write: b gets it
+    [InlineData(ReplayCondition.NotSent, false)] // a one-shot input that reached a is not sent again, refused or not
+    public async Task ExecuteOutcomeAsync_NonReplayable_FailsOverAfterARefusalThatProvesNoProcessing(ReplayCondition condition, bool failsOver)
+    {
+        var executor = new FailoverExecutor<string>(
+            [new FailoverProvider<string>("a", ResiliencePipeline<string>.Empty), new FailoverProvider<string>("b", ResiliencePipeline<string>.Empty)],
+            new FailoverOptions<string> { TimeProvider = _time });
+
+        var result = await executor.ExecuteOutcomeAsync(
+            static (context, _) => ValueTask.FromResult(context.Provider == "a"
+                ? Outcome.FromException<string>(new HttpRequestException("rate limited", null, HttpStatusCode.TooManyRequests))
+                : Outcome.FromResult("served")),
+            0,
+            condition,
+            CancellationToken.None).AsTask().WaitAsync(TestTimeout);
+
+        Assert.Equal(failsOver ? "b" : "a", result.Provider);
+        var first = result.Attempts[0];
+        Assert.True(first.ReachedProvider);
+        Assert.True(first.ProvedNotProcessed);
+        Assert.False(first.MayHaveBeenProcessed);
+        Assert.Equal(failsOver ? 2 : 1, result.Attempts.Count);
+    }
+
+    [Fact]
+    public async Task ExecuteOutcomeAsync_AFailureThatMayHaveBeenProcessed_IsNotProvedNotProcessed()
+    {
+        var executor = new FailoverExecutor<string>(
+            [new FailoverProvider<string>("a", ResiliencePipeline<string>.Empty)],
+            new FailoverOptions<string> { TimeProvider = _time });
+
+        var result = await executor.ExecuteOutcomeAsync(
+            static (_, _) => ValueTask.FromResult(Outcome.FromException<string>(new HttpRequestException("bad gateway", null, HttpStatusCode.BadGateway))),
+            0,
+            ReplayCondition.NotProcessed,
+            CancellationToken.None).AsTask().WaitAsync(TestTimeout);
+
+        var attempt = Assert.Single(result.Attempts);
+        Assert.False(attempt.ProvedNotProcessed);
+        Assert.True(attempt.MayHaveBeenProcessed);
     }
 
     [Fact]

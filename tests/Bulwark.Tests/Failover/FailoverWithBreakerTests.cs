@@ -1,3 +1,4 @@
+using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Pipelines;
 using Bulwark.Tests.Configuration;
@@ -110,7 +111,7 @@ public class FailoverNonReplayableTests
                     : ValueTask.FromResult(1);
             },
             calls,
-            replayable,
+            replayable ? ReplayCondition.Always : ReplayCondition.NotProcessed,
             CancellationToken.None);
         Assert.Equal(expected, calls);
         Assert.Equal(replayable ? "b" : "a", result.Provider);
@@ -126,7 +127,7 @@ public class FailoverNonReplayableTests
                 ? throw new HttpRequestException(HttpRequestError.ConnectionError, "refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused))
                 : ValueTask.FromResult(2),
             0,
-            replayable: false,
+            ReplayCondition.NotProcessed,
             CancellationToken.None);
         Assert.Equal("b", result.Provider);
         Assert.Equal(2, result.Outcome.Result);

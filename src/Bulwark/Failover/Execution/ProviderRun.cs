@@ -196,6 +196,7 @@ internal sealed class ProviderRun<TResult, TState>
             outcome.Exception?.GetType().FullName,
             duration,
             detail,
-            AttemptClassification.ReachedProvider(outcome, detail));
+            AttemptClassification.ReachedProvider(outcome, detail),
+            AttemptClassification.ProvedNotProcessed(outcome, detail));
     }
 }
