@@ -74,6 +74,9 @@ internal sealed class Upstream : IAsyncDisposable
                 });
             }
 
+            // The behaviour reads the body again, from the start, as a provider would.
+            body.Position = 0;
+            context.Request.Body = body;
             await upstream.Behaviour(context, n);
         });
         await app.StartAsync();
