@@ -15,11 +15,21 @@ namespace Bulwark.CircuitBreaker;
 /// <code>
 /// L = (p + z²/2n − z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)
 /// </code>
-/// <para>The baseline <c>b</c> is an exponentially weighted failure rate of the dependency's history, learned only
-/// while the breaker is closed: every completed bucket decays the running sums by
-/// <c>d = exp(−bucket / BaselineHorizon)</c>, so <c>F ← F·d + min(f_bucket, ⌈T·n_bucket⌉)</c>, <c>N ← N·d + n_bucket</c> and
-/// <c>b = F / N</c> (seeded with <see cref="InitialBaseline"/> weighted as 100 calls).
-/// The threshold is <c>T = clamp(b · ThresholdMultiplier, MinThreshold, MaxThreshold)</c>, and the breaker opens when
+/// <para>The baseline <c>b</c> mixes a prior, <see cref="InitialBaseline"/> <c>b₀</c>, with the failure rate learned from the
+/// dependency's history, learned only while the breaker is closed. The history is exponentially weighted: every completed
+/// bucket decays the running sums by <c>d = exp(−bucket / BaselineHorizon)</c>, so
+/// <c>F ← F·d + min(f_bucket, ⌈T·n_bucket⌉)</c>, <c>N ← N·d + n_bucket</c>, and the learned rate is <c>r = F / N</c>.
+/// The prior weighs as <see cref="InitialBaselineWeight"/> <c>W</c> of the dependency's own traffic and decays with the same
+/// horizon <c>H</c>: after <c>t</c> of traffic seen while closed (idle time does not count), the prior holds
+/// <c>P = W·e^(−t/H)</c> and the history <c>E = H·(1 − e^(−t/H))</c>, and</para>
+/// <code>
+/// b = (b₀·P + r·E) / (P + E)
+/// </code>
+/// <para>Both are times, so the prior's share does not depend on the call rate: with the defaults (<c>W = H</c> = 10 minutes)
+/// the history outweighs the prior after <c>H·ln 2</c> ≈ 7 minutes of traffic and holds 86% of the baseline after two
+/// horizons. A dependency that fails 30% from its first call is therefore judged against the prior's threshold (0.2) while
+/// it trips, instead of teaching the baseline within seconds that 30% is its normal rate (the breaker learns nothing while
+/// it is open). The threshold is <c>T = clamp(b · ThresholdMultiplier, MinThreshold, MaxThreshold)</c>, and the breaker opens when
 /// <c>n ≥ MinimumThroughput</c> and <c>L &gt; T</c>, judged both over the whole window (a sustained rise) and over its two
 /// most recent buckets, a fifth of it (an abrupt outage, which need not first outweigh the healthy history the rest of the
 /// window holds). Each bucket's failures are capped at the current threshold before
@@ -128,6 +138,21 @@ public class BulwarkCircuitBreakerStrategyOptions<TResult> : ResilienceStrategyO
     /// <value>Defaults to 0.05. Range 0 to 1.</value>
     [Range(0.0, 1.0)]
     public double InitialBaseline { get; set; } = CircuitBreakerConstants.DefaultInitialBaseline;
+
+    /// <summary>
+    /// Gets or sets how much of the dependency's own traffic <see cref="InitialBaseline"/> counts as, as a length of time: the
+    /// learned rate must outweigh it, and it decays with <see cref="BaselineHorizon"/> as the history does (see the remarks
+    /// of <see cref="BulwarkCircuitBreakerStrategyOptions{TResult}"/> for the formula). Measured in time rather than calls,
+    /// so that it holds equally at 1 or 1,000 calls per second; time without traffic and time the breaker is not closed do
+    /// not count. <see cref="TimeSpan.Zero"/> starts from the learned rate alone, as soon as the first bucket completes.
+    /// </summary>
+    /// <value>
+    /// Defaults to 10 minutes (with the default horizon, the history outweighs it after about 7 minutes of traffic).
+    /// Range 0 to 7 days, and at most 10 × <see cref="BaselineHorizon"/>, beyond which the history would need more than
+    /// 2.4 horizons of traffic to outweigh the prior.
+    /// </value>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan InitialBaselineWeight { get; set; } = CircuitBreakerConstants.DefaultInitialBaselineWeight;
 
     /// <summary>Gets or sets the time constant of the baseline's exponential decay: older history weighs <c>e</c> times less per horizon.</summary>
     /// <value>Defaults to 10 minutes. Range 1 second to 7 days; should be much longer than <see cref="SamplingDuration"/>.</value>

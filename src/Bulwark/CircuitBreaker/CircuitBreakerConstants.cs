@@ -39,8 +39,14 @@ internal static class CircuitBreakerConstants
 
     public static readonly TimeSpan DefaultBaselineHorizon = TimeSpan.FromMinutes(10);
 
-    /// <summary>How many calls the initial baseline counts as, so that a few early calls cannot swing it.</summary>
-    public const double BaselinePriorWeight = 100;
+    /// <summary>How much of the dependency's own traffic the initial baseline counts as: one default horizon.</summary>
+    public static readonly TimeSpan DefaultInitialBaselineWeight = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The largest initial baseline weight, in horizons: beyond it the dependency's history would need more than
+    /// ln(1 + 10) ≈ 2.4 horizons of traffic to outweigh the prior.
+    /// </summary>
+    public const int MaxInitialBaselineWeightInHorizons = 10;
 
     /// <summary>Buckets of the short window the adaptive mode also judges, to catch abrupt outages quickly.</summary>
     public const int RecentBuckets = 2;

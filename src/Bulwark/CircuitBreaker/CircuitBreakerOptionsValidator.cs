@@ -23,6 +23,14 @@ internal static class CircuitBreakerOptionsValidator
                 [nameof(options.MaxBreakDuration)]));
         }
 
+        if (options.InitialBaselineWeight > options.BaselineHorizon * CircuitBreakerConstants.MaxInitialBaselineWeightInHorizons)
+        {
+            errors.Add(new ValidationResult(
+                $"InitialBaselineWeight ({options.InitialBaselineWeight}) must not exceed {CircuitBreakerConstants.MaxInitialBaselineWeightInHorizons} × BaselineHorizon ({options.BaselineHorizon}): " +
+                "the dependency's own history would need more than 2.4 horizons of traffic to outweigh the initial baseline.",
+                [nameof(options.InitialBaselineWeight)]));
+        }
+
         if (options.Handle is { IsBound: true })
         {
             errors.Add(new ValidationResult(

@@ -59,11 +59,17 @@ public class AdaptiveBreakerTests
     }
 
     [Fact]
-    public void Baseline_LearnsTheDependencysNormalRate()
+    public void Baseline_WithoutAPrior_LearnsTheDependencysNormalRate()
     {
-        // A dependency failing 30% of the time: 3 failures in each group of 10, spread over time. The threshold follows
-        // 2 × 0.3 = 0.6, so its normal noise never opens the breaker.
-        var h = Create();
+        // A dependency failing 30% of the time: 3 failures in each group of 10, spread over time. With no weight on the
+        // initial baseline, the threshold follows 2 × 0.3 = 0.6 within seconds, so its normal noise never opens the breaker.
+        var h = new BreakerHarness(new()
+        {
+            Mode = CircuitBreakerMode.Adaptive,
+            MinimumThroughput = 20,
+            SamplingDuration = TimeSpan.FromSeconds(2),
+            InitialBaselineWeight = TimeSpan.Zero,
+        });
         for (int i = 0; i < 30_000; i++)
         {
             if (i % 10 < 3)
@@ -82,6 +88,59 @@ public class AdaptiveBreakerTests
         Assert.Equal(CircuitState.Closed, health.State);
         Assert.InRange(health.Baseline!.Value, 0.28, 0.31);
         Assert.InRange(health.Threshold!.Value, 0.56, 0.62);
+    }
+
+    [Fact]
+    public void ColdStart_ThirtyPercentFromTheFirstCall_OpensAgainstThePriorsThreshold()
+    {
+        // The same dependency with the default prior (InitialBaseline 0.05 weighing 10 minutes of its own traffic): the
+        // first seconds cannot teach the baseline that 30% is normal, so the window's 30% passes the prior's threshold 0.2.
+        var h = Create();
+        for (int i = 0; i < 1_000 && h.State == CircuitState.Closed; i++)
+        {
+            if (i % 10 < 3)
+            {
+                h.Fail();
+            }
+            else
+            {
+                h.Succeed();
+            }
+
+            h.Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        var health = h.Handle.GetHealth();
+        Assert.Equal(CircuitState.Open, health.State);
+        Assert.Equal(CircuitTransitionReason.AdaptiveThresholdExceeded, health.LastTransitionReason);
+        Assert.Equal(0.2, health.Threshold!.Value, 10);
+        Assert.InRange(health.Baseline!.Value, 0.05, 0.06);
+    }
+
+    [Theory]
+    [InlineData(5, 0.087, 0.092)] // half a horizon: the prior holds e^(−0.5) = 61%, b = 0.61·0.05 + 0.39·0.15 = 0.089
+    [InlineData(60, 0.1495, 0.1500)] // six horizons: the prior holds e^(−6) = 0.25%, b = 0.1498
+    public void Baseline_History_OutweighsThePrior_AsTheHorizonSays(int minutes, double min, double max)
+    {
+        // 15% failures spread evenly (3 of every 20 calls), which the prior's threshold of 0.2 never opens on.
+        var h = Create();
+        for (int i = 0; i < minutes * 6_000; i++)
+        {
+            if (i % 20 < 3)
+            {
+                h.Fail();
+            }
+            else
+            {
+                h.Succeed();
+            }
+
+            h.Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        var health = h.Handle.GetHealth();
+        Assert.Equal(CircuitState.Closed, health.State);
+        Assert.InRange(health.Baseline!.Value, min, max);
     }
 
     [Theory]

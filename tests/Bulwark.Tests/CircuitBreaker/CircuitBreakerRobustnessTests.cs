@@ -135,4 +135,25 @@ public class CircuitBreakerOptionsValidationTests
         Assert.Contains("FailureRatio", error.Message, StringComparison.Ordinal);
         Assert.Contains("MinThreshold (0.9) must not exceed MaxThreshold (0.5).", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void InitialBaselineWeight_OverTenHorizons_IsRefusedSayingWhy()
+    {
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() =>
+            new Polly.ResiliencePipelineBuilder().AddBulwarkCircuitBreaker(new BulwarkCircuitBreakerStrategyOptions
+            {
+                BaselineHorizon = TimeSpan.FromMinutes(1),
+                InitialBaselineWeight = TimeSpan.FromMinutes(11),
+            }));
+
+        Assert.Contains(
+            "InitialBaselineWeight (00:11:00) must not exceed 10 × BaselineHorizon (00:01:00): the dependency's own history would need more than 2.4 horizons of traffic to outweigh the initial baseline.",
+            error.Message,
+            StringComparison.Ordinal);
+        new Polly.ResiliencePipelineBuilder().AddBulwarkCircuitBreaker(new BulwarkCircuitBreakerStrategyOptions
+        {
+            BaselineHorizon = TimeSpan.FromMinutes(1),
+            InitialBaselineWeight = TimeSpan.FromMinutes(10),
+        });
+    }
 }

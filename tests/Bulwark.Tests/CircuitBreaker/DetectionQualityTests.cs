@@ -45,14 +45,40 @@ public class DetectionQualityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FifteenPercentDependency_AdaptiveStaysClosed_AndOpensOnStepToSixty()
+    public void FifteenPercentDependency_AdaptiveStaysClosedOnceLearned_AndOpensOnStepToSixty()
     {
-        var adaptive = DetectionSimulator.Run(DetectionSimulator.Options(CircuitBreakerMode.Adaptive), Seed, (360_000, 0.15), (10_000, 0.60));
-        var ratio = DetectionSimulator.Run(DetectionSimulator.Options(CircuitBreakerMode.FailureRatio, 0.5), Seed, (360_000, 0.15), (10_000, 0.60));
+        // From its first call: while the prior holds most of the baseline (its threshold is 0.2), 15% noise may pass it now
+        // and then; after two horizons (20 minutes) the history holds 86% of it, and the next 40 minutes never open.
+        var adaptive = DetectionSimulator.Run(DetectionSimulator.Options(CircuitBreakerMode.Adaptive), Seed, (120_000, 0.15), (240_000, 0.15), (10_000, 0.60));
+        var ratio = DetectionSimulator.Run(DetectionSimulator.Options(CircuitBreakerMode.FailureRatio, 0.5), Seed, (120_000, 0.15), (240_000, 0.15), (10_000, 0.60));
 
-        output.WriteLine($"15% normal for 360,000 calls then 60%: adaptive opens {adaptive.Opens[0]} before the step, first open {adaptive.FirstOpenAfterCalls[1]} calls after it; FailureRatio(0.5) opens {ratio.Opens[0]} before, first open {ratio.FirstOpenAfterCalls[1]} calls after");
-        Assert.Equal(0, adaptive.Opens[0]);
-        Assert.NotNull(adaptive.FirstOpenAfterCalls[1]);
-        Assert.InRange(adaptive.FirstOpenAfterCalls[1]!.Value, 1, 200);
+        output.WriteLine($"15% normal for 360,000 calls then 60%: adaptive opens {adaptive.Opens[0]} in the first 120,000 calls (20 min), {adaptive.Opens[1]} in the next 240,000, first open {adaptive.FirstOpenAfterCalls[2]} calls after the step; FailureRatio(0.5) opens {ratio.Opens[0] + ratio.Opens[1]} before, first open {ratio.FirstOpenAfterCalls[2]} calls after");
+        Assert.InRange(adaptive.Opens[0], 0, 10);
+        Assert.Equal(0, adaptive.Opens[1]);
+        Assert.NotNull(adaptive.FirstOpenAfterCalls[2]);
+        Assert.InRange(adaptive.FirstOpenAfterCalls[2]!.Value, 1, 200);
+    }
+
+    [Fact]
+    public void ThirtyPercentFromTheFirstCall_AdaptiveTripsAsIfItHadDegraded_ForTwentyMinutes()
+    {
+        // A provider that fails 30% from its first call, 20 minutes at 100 calls/s in four 5-minute phases, beside one
+        // that degrades to 30% after 10 healthy minutes: both must trip in every phase instead of learning 30% as normal.
+        var phases = Enumerable.Repeat((30_000, 0.30), 4).ToArray();
+        var adaptive = DetectionSimulator.Run(DetectionSimulator.Options(CircuitBreakerMode.Adaptive), Seed, phases);
+        var degraded = DetectionSimulator.Run(DetectionSimulator.Options(CircuitBreakerMode.Adaptive), Seed, [(60_000, 0.05), .. phases]);
+        var ratio = DetectionSimulator.Run(DetectionSimulator.Options(CircuitBreakerMode.FailureRatio, 0.5), Seed, phases);
+        var consecutive = DetectionSimulator.Run(DetectionSimulator.Options(CircuitBreakerMode.ConsecutiveFailures), Seed, phases);
+
+        output.WriteLine($"30% from the first call, 120,000 calls (20 min): adaptive opens per 5 min {string.Join(" / ", adaptive.Opens)}, first open after {adaptive.FirstOpenAfterCalls[0]} calls, refused {Percent(adaptive.Rejected)}, baseline at the end {adaptive.FinalBaseline:F3}, threshold {adaptive.FinalThreshold:F3}");
+        output.WriteLine($"  degraded to 30% after 10 min at 5%: adaptive opens per 5 min {string.Join(" / ", degraded.Opens[1..])}, first open after {degraded.FirstOpenAfterCalls[1]} calls, refused {Percent(degraded.Rejected)} (the healthy phase refuses nothing), baseline at the end {degraded.FinalBaseline:F3}");
+        output.WriteLine($"  FailureRatio(0.5) opens per 5 min {string.Join(" / ", ratio.Opens)}, refused {Percent(ratio.Rejected)}; ConsecutiveFailures(5) opens per 5 min {string.Join(" / ", consecutive.Opens)}, first open after {consecutive.FirstOpenAfterCalls[0]} calls, refused {Percent(consecutive.Rejected)}");
+        Assert.NotNull(adaptive.FirstOpenAfterCalls[0]);
+        Assert.All(adaptive.Opens, opens => Assert.True(opens > 0, $"adaptive opens per 5 minutes: {string.Join(" / ", adaptive.Opens)}"));
+        Assert.All(degraded.Opens[1..], opens => Assert.True(opens > 0, $"degraded: adaptive opens per 5 minutes: {string.Join(" / ", degraded.Opens[1..])}"));
+        Assert.True(adaptive.FinalThreshold < 0.3, $"threshold at the end {adaptive.FinalThreshold}: the 30% rate was learned as normal");
+        Assert.True(adaptive.Rejected > 120_000 / 2, $"refused {adaptive.Rejected} of 120,000");
+
+        static string Percent(long rejected) => $"{rejected} ({100.0 * rejected / 120_000:F1}%)";
     }
 }

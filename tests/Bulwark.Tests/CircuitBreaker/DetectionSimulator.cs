@@ -38,6 +38,8 @@ internal static class DetectionSimulator
             return default;
         };
 
+        options.Handle ??= new CircuitBreakerHandle();
+        var handle = options.Handle;
         var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = time }.AddBulwarkCircuitBreaker(options).Build();
         var random = new Random(seed);
         var success = Outcome.FromResult(1);
@@ -61,8 +63,10 @@ internal static class DetectionSimulator
             }
         }
 
-        return new SimulationResult(opens, firstOpenAfter, rejected);
+        var health = handle.GetHealth();
+        return new SimulationResult(opens, firstOpenAfter, rejected, health.Baseline, health.Threshold);
     }
 }
 
-internal sealed record SimulationResult(int[] Opens, int?[] FirstOpenAfterCalls, long Rejected);
+/// <summary>Opens per phase, each phase's calls before its first open, calls refused, and the learned baseline and threshold at the end.</summary>
+internal sealed record SimulationResult(int[] Opens, int?[] FirstOpenAfterCalls, long Rejected, double? FinalBaseline, double? FinalThreshold);

@@ -41,7 +41,10 @@ internal sealed class CircuitBreakerController
             settings.SamplingDuration / CircuitBreakerConstants.WindowBuckets,
             settings.BaselineHorizon,
             settings.InitialBaseline,
-            CircuitBreakerConstants.BaselinePriorWeight);
+            settings.InitialBaselineWeight,
+            settings.ThresholdMultiplier,
+            settings.MinThreshold,
+            settings.MaxThreshold);
         _stateEpoch = Pack(0, CircuitState.Closed);
     }
 
@@ -188,7 +191,7 @@ internal sealed class CircuitBreakerController
     {
         lock (_lock)
         {
-            _baseline.Set(_settings.InitialBaseline, CircuitBreakerConstants.BaselinePriorWeight);
+            _baseline.Reset();
             var transition = TransitionLocked(CircuitState.Closed, CircuitTransitionReason.ManualReset, TimeSpan.Zero, 0, null);
             _window.Clear();
             _lastBucketId = long.MinValue;
@@ -382,12 +385,8 @@ internal sealed class CircuitBreakerController
         {
             if (_lastBucketId != long.MinValue && _settings.Mode == CircuitBreakerMode.Adaptive && Unpack(_stateEpoch) == CircuitState.Closed)
             {
-                // Winsorized: a bucket counts at most at the current threshold, so the failures of an incident the
-                // window has not yet judged cannot teach the baseline that an outage is normal; a genuinely higher
-                // normal rate is still learned, one threshold step at a time.
-                var completed = _window.Read(_lastBucketId);
-                long cap = (long)Math.Ceiling(AdaptiveThreshold() * completed.Calls);
-                _baseline.Fold(completed with { Failures = Math.Min(completed.Failures, cap) }, bucketId - _lastBucketId);
+                // Winsorized inside: a bucket counts at most at the current threshold.
+                _baseline.Fold(_window.Read(_lastBucketId), bucketId - _lastBucketId);
             }
 
             _lastBucketId = bucketId;
@@ -402,8 +401,7 @@ internal sealed class CircuitBreakerController
         return _window.Sum(bucketId);
     }
 
-    private double AdaptiveThreshold() =>
-        Math.Clamp(_baseline.Rate * _settings.ThresholdMultiplier, _settings.MinThreshold, _settings.MaxThreshold);
+    private double AdaptiveThreshold() => _baseline.Threshold;
 
     private CircuitTransition? EvaluateRatioLocked()
     {

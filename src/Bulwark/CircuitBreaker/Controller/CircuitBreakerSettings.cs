@@ -18,6 +18,7 @@ internal sealed record CircuitBreakerSettings(
     double MaxThreshold,
     double ThresholdMultiplier,
     double InitialBaseline,
+    TimeSpan InitialBaselineWeight,
     TimeSpan BaselineHorizon)
 {
     public static CircuitBreakerSettings From<TResult>(BulwarkCircuitBreakerStrategyOptions<TResult> o) => new(
@@ -37,5 +38,6 @@ internal sealed record CircuitBreakerSettings(
         o.MaxThreshold,
         o.ThresholdMultiplier,
         o.InitialBaseline,
+        o.InitialBaselineWeight,
         o.BaselineHorizon);
 }
