@@ -19,6 +19,11 @@ namespace Bulwark.Failover;
 /// 503 with Retry-After; <see cref="Classification.RequestDelivery.MayHaveBeenProcessed(Exception)"/>), so that sending it
 /// again is safe even for a non-idempotent write.
 /// </param>
+/// <param name="SkipReason">
+/// For a provider the caller passed over for this operation (<see cref="AttemptOutcome.Skipped"/>), the caller's reason,
+/// such as a request the provider cannot serve; <see langword="null"/> for one skipped because its breaker was open, and
+/// for every attempt that ran.
+/// </param>
 public readonly record struct FailoverAttempt(
     string Provider,
     int AttemptNumber,
@@ -28,7 +33,8 @@ public readonly record struct FailoverAttempt(
     TimeSpan Duration,
     AttemptOutcome Outcome,
     bool ReachedProvider,
-    bool ProvedNotProcessed = false)
+    bool ProvedNotProcessed = false,
+    string? SkipReason = null)
 {
     /// <summary>Gets a value indicating whether the provider may have processed the request: it reached it, and its answer does not prove otherwise.</summary>
     public bool MayHaveBeenProcessed => ReachedProvider && !ProvedNotProcessed;

@@ -118,7 +118,7 @@ public sealed class FailoverExecutor<TResult>
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return ExecuteCoreAsync(callback, null, state, replay, cancellationToken);
+        return ExecuteCoreAsync(callback, null, state, replay, null, cancellationToken);
     }
 
     /// <summary>
@@ -140,7 +140,35 @@ public sealed class FailoverExecutor<TResult>
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return ExecuteCoreAsync(null, callback, state, replay, cancellationToken);
+        return ExecuteCoreAsync(null, callback, state, replay, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ExecuteOutcomeAsync{TState}(Func{FailoverAttemptContext, TState, ValueTask{Outcome{TResult}}}, TState, ReplayCondition, CancellationToken)"/>,
+    /// passing over the providers <paramref name="skip"/> names for this operation (such as one that cannot serve the
+    /// model a request asks for): each is recorded as a <see cref="AttemptOutcome.Skipped"/> attempt with the reason,
+    /// runs nothing and spends none of the chain's attempts.
+    /// </summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="callback">The operation; it must observe <see cref="FailoverAttemptContext.CancellationToken"/>.</param>
+    /// <param name="state">The state passed to <paramref name="callback"/> and <paramref name="skip"/>.</param>
+    /// <param name="replay">After which failures the operation may be sent again.</param>
+    /// <param name="skip">
+    /// Asked before each provider whose breaker lets calls through, with its index in the chain: a reason to pass it over
+    /// (<see cref="FailoverAttempt.SkipReason"/>), or <see langword="null"/> to try it.
+    /// </param>
+    /// <param name="cancellationToken">The caller's cancellation token.</param>
+    /// <returns>The outcome, who served it, and every attempt; <see cref="NoAvailableProviderException"/> when every provider was passed over.</returns>
+    public ValueTask<FailoverResult<TResult>> ExecuteOutcomeAsync<TState>(
+        Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>> callback,
+        TState state,
+        ReplayCondition replay,
+        Func<int, TState, string?> skip,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(skip);
+        return ExecuteCoreAsync(null, callback, state, replay, skip, cancellationToken);
     }
 
     private async ValueTask<FailoverResult<TResult>> ExecuteCoreAsync<TState>(
@@ -148,6 +176,7 @@ public sealed class FailoverExecutor<TResult>
         Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>>? outcomeCallback,
         TState state,
         ReplayCondition replay,
+        Func<int, TState, string?>? skip,
         CancellationToken cancellationToken)
     {
 
@@ -166,6 +195,12 @@ public sealed class FailoverExecutor<TResult>
             if (!provider.IsAvailable)
             {
                 attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero, AttemptOutcome.Skipped, ReachedProvider: false, ProvedNotProcessed: false));
+                continue;
+            }
+
+            if (skip?.Invoke(index, state) is { } reason)
+            {
+                attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero, AttemptOutcome.Skipped, ReachedProvider: false, ProvedNotProcessed: false, reason));
                 continue;
             }
 

@@ -107,6 +107,53 @@ public class FailoverExecuteOutcomeTests
     }
 
     [Fact]
+    public async Task ExecuteOutcomeAsync_SkippedProvider_RunsNothing_IsRecordedWithItsReason_AndTheNextServes()
+    {
+        var executor = new FailoverExecutor<string>(
+            [
+                new FailoverProvider<string>("a", RetryPipeline(maxRetries: 1)) { MaxAttempts = 2 },
+                new FailoverProvider<string>("b", RetryPipeline(maxRetries: 1)) { MaxAttempts = 2 },
+            ],
+            new FailoverOptions<string> { TimeProvider = _time });
+        var calls = new List<string>();
+
+        var result = await executor.ExecuteOutcomeAsync(
+            static (context, log) =>
+            {
+                log.Add(context.Provider);
+                return ValueTask.FromResult(Outcome.FromResult("served by " + context.Provider));
+            },
+            calls,
+            ReplayCondition.NotProcessed,
+            static (index, _) => index == 0 ? "no model mapping for 'gpt-x'" : null,
+            CancellationToken.None).AsTask().WaitAsync(TestTimeout);
+
+        Assert.Equal("served by b", result.Outcome.Result);
+        Assert.Equal(["b"], calls);
+        Assert.Equal(
+            [("a", AttemptOutcome.Skipped, "no model mapping for 'gpt-x'", false), ("b", AttemptOutcome.Success, null, true)],
+            result.Attempts.Select(a => (a.Provider, a.Outcome, a.SkipReason, a.ReachedProvider)));
+    }
+
+    [Fact]
+    public async Task ExecuteOutcomeAsync_EveryProviderSkipped_NoAvailableProvider_WithEachReason()
+    {
+        var executor = new FailoverExecutor<string>(
+            [new FailoverProvider<string>("a", ResiliencePipeline<string>.Empty), new FailoverProvider<string>("b", ResiliencePipeline<string>.Empty)],
+            new FailoverOptions<string> { TimeProvider = _time });
+
+        var result = await executor.ExecuteOutcomeAsync(
+            static (_, _) => throw new InvalidOperationException("never called"),
+            0,
+            ReplayCondition.Always,
+            static (index, _) => $"reason {index}",
+            CancellationToken.None).AsTask().WaitAsync(TestTimeout);
+
+        Assert.IsType<NoAvailableProviderException>(result.Outcome.Exception);
+        Assert.Equal(["reason 0", "reason 1"], result.Attempts.Select(a => a.SkipReason));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_FailoverRule_IsAskedOncePerAttempt()
     {
         var asked = 0;
