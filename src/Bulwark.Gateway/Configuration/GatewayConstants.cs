@@ -51,4 +51,7 @@ internal static class GatewayConstants
     public const string CorrelationHeader = Bulwark.AspNetCore.Correlation.BulwarkCorrelation.DefaultHeaderName;
 
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>The longest model name a provider's <c>Models</c> may map to: 256 characters.</summary>
+    public const int MaxModelNameLength = 256;
 }

@@ -15,4 +15,16 @@ public sealed class GatewayProviderOptions
     /// <value>Defaults to none.</value>
     public IDictionary<string, GatewayHeaderOptions> Headers { get; set; } =
         new Dictionary<string, GatewayHeaderOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets the model names this provider serves, by the name a client asks for: the JSON body's top-level
+    /// <c>model</c> is rewritten to the mapped name on the way to this provider (that field only; the rest of the body goes
+    /// byte for byte). <c>*</c> maps every other name. A request whose model has no entry (and no <c>*</c>) passes this
+    /// provider over, with the reason in its attempts; a body that is not JSON, or has no <c>model</c>, goes unchanged.
+    /// </summary>
+    /// <value>
+    /// Defaults to none: every body goes unchanged. Names are compared exactly (case-sensitive); a name with a colon
+    /// cannot be a key (the configuration's path separator). Values: 1 to 256 characters.
+    /// </value>
+    public IDictionary<string, string> Models { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -47,6 +47,14 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         // committed, and no longer after — they bound the wait for an answer, never how long a stream may run.
         using var forwarding = new CancellationTokenSource();
         var timeouts = attempt.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), forwarding);
+        var (clientBody, clientLength) = (context.Request.Body, context.Request.ContentLength);
+        if (request.BodyFor(provider) is { } mapped)
+        {
+            // This provider is sent its own name of the model asked for: the client's body with that one field changed.
+            context.Request.Body = new MemoryStream(mapped, writable: false);
+            context.Request.ContentLength = clientLength is null ? null : mapped.Length;
+        }
+
         ForwarderError error;
         try
         {
@@ -69,6 +77,7 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         finally
         {
             timeouts.Dispose();
+            (context.Request.Body, context.Request.ContentLength) = (clientBody, clientLength);
         }
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;

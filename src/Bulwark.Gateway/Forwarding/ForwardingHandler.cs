@@ -140,7 +140,10 @@ internal sealed partial class ForwardingHandler
     private async Task<FailoverResult<ForwardedResponse>> RunChainAsync(ForwardingRequest request, BulwarkRequestFeature feature, CancellationToken deadline)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.Context.RequestAborted, deadline);
-        var result = await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, linked.Token).ConfigureAwait(false);
+        await request.ReadModelAsync(linked.Token).ConfigureAwait(false);
+        var result = request.Model is null && !request.BodyStreamed
+            ? await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, linked.Token).ConfigureAwait(false)
+            : await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, static (index, state) => state.Item2.SkipReason(index), linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;
         feature.Provider = result.Provider;
         var lastTried = result.Provider ?? (result.Attempts.Count > 0 ? result.Attempts[^1].Provider : null);

@@ -46,6 +46,57 @@ internal sealed class ForwardingRequest
     public DateTimeOffset?[]? RetryAfterUntil { get; private set; }
 
     /// <summary>Notes a provider's Retry-After; the latest answer of a provider is what it means now.</summary>
+    /// <summary>Gets the body's top-level <c>model</c>, once read (<see cref="ReadModelAsync"/>); <see langword="null"/> when none was read.</summary>
+    public JsonModelField? Model { get; private set; }
+
+    private byte[]? _bodyBytes;
+
+    /// <summary>
+    /// Reads the buffered JSON body's <c>model</c>, when a provider of the route maps model names: what decides which of
+    /// them serve the request, and what each is sent.
+    /// </summary>
+    public async ValueTask ReadModelAsync(CancellationToken cancellationToken)
+    {
+        string? contentType = Context.Request.ContentType;
+        if (!BodyBuffered || (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+            || !Route.Providers.Any(static p => p.Models is not null))
+        {
+            return;
+        }
+
+        var body = Context.Request.Body;
+        body.Position = 0;
+        var bytes = new byte[body.Length];
+        await body.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        body.Position = 0;
+        _bodyBytes = bytes;
+        Model = JsonModelField.Find(bytes);
+    }
+
+    /// <summary>Why the provider at <paramref name="providerIndex"/> cannot serve this request, or <see langword="null"/> when it can.</summary>
+    public string? SkipReason(int providerIndex)
+    {
+        if (Route.Providers[providerIndex].Models is not { } map)
+        {
+            return null;
+        }
+
+        if (BodyStreamed)
+        {
+            return "the request body was too large to read the model this provider maps";
+        }
+
+        return Model is { } model && !map.TryMap(model.Name, out _)
+            ? $"no model mapping for '{(model.Name.Length <= 100 ? model.Name : model.Name[..100] + "…")}'"
+            : null;
+    }
+
+    /// <summary>The body to send <paramref name="provider"/> when it differs from the client's: its model name in place of the one asked for.</summary>
+    public byte[]? BodyFor(GatewayProvider provider) =>
+        provider.Models is { } map && Model is { } model && _bodyBytes is { } body && map.TryMap(model.Name, out var mapped) && mapped != model.Name
+            ? model.ReplaceIn(body, mapped)
+            : null;
+
     public void NoteRetryAfter(int providerIndex, DateTimeOffset until)
     {
         // Allocated only when a provider says Retry-After: nothing on the usual path.

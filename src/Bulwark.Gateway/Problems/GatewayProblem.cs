@@ -207,6 +207,20 @@ internal sealed record GatewayProblem
             return BadRequestBody(bodyStatus, failure.CorrelationId) with { Attempts = attempts };
         }
 
+        if (attempts.Count > 0 && attempts.All(static a => a.SkipReason is not null))
+        {
+            // Every provider was passed over for what the request asks (a model none of them maps): no wait will change that.
+            return new(
+                StatusCodes.Status400BadRequest,
+                "not-served",
+                "Not served",
+                "No provider of this route serves this request; each attempt says why (such as a model it has no mapping for). Nothing was sent.",
+                retryable: false,
+                null,
+                failure.CorrelationId,
+                attempts);
+        }
+
         bool noneSent = attempts.All(static a => a.Outcome.IsRejection());
         FailoverAttempt? last = LastTried(attempts);
         // A provider's refusal (429; a listed status with Retry-After) proves it did not process the request: the client may
@@ -383,6 +397,7 @@ internal sealed record GatewayProblem
     private static string Describe(FailoverAttempt attempt) => attempt.Outcome switch
     {
         AttemptOutcome.Success => "success",
+        AttemptOutcome.Skipped when attempt.SkipReason is { } reason => "skipped: " + reason,
         AttemptOutcome.Skipped => "skipped: circuit open",
         AttemptOutcome.Cancelled => "cancelled",
         AttemptOutcome.BulkheadFull => "rejected: at capacity",

@@ -6,7 +6,7 @@ namespace Bulwark.Gateway.Routing;
 /// <summary>A configured provider at run time: its address, its own pipeline instance, and its resolved headers.</summary>
 internal sealed class GatewayProvider
 {
-    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "")
+    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "", ModelMap? models = null)
     {
         Name = name;
         PipelineFingerprint = pipelineFingerprint;
@@ -14,6 +14,7 @@ internal sealed class GatewayProvider
         Pipeline = pipeline;
         Headers = headers;
         Failover = FailoverProvider.Create<ForwardedResponse>(pipeline);
+        Models = models;
     }
 
     public string Name { get; }
@@ -33,4 +34,7 @@ internal sealed class GatewayProvider
     /// keeps the instance, and with it the breaker, bulkhead and retry budget.
     /// </summary>
     public string PipelineFingerprint { get; }
+
+    /// <summary>Gets the model names the provider is sent, or <see langword="null"/> when request bodies go to it unchanged.</summary>
+    public ModelMap? Models { get; }
 }

@@ -114,6 +114,24 @@ public class ConfigurationValidationTests
     }
 
     [Theory]
+    [InlineData("{ \"gpt-4o\": \"\" }", "Bulwark:Providers:primary:Models:gpt-4o: the model name to send must not be empty.")]
+    [InlineData("{ \" \": \"x\" }", "Bulwark:Providers:primary:Models: a model name must not be empty; use \"*\" to map every name without an entry.")]
+    [InlineData("{ \"gpt-4o\": \"a\\u0007b\" }", "Bulwark:Providers:primary:Models:gpt-4o: the model name to send must be 1 to 256 characters without control characters.")]
+    public void Load_ProviderModels_EmptyOrControlNames_AreRefused(string models, string expected)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address).Replace(
+            "\"primary\":   { \"BaseUrl\": \"" + primary.Address.ToString().TrimEnd('/') + "\"",
+            "\"primary\":   { \"Models\": " + models + ", \"BaseUrl\": \"" + primary.Address.ToString().TrimEnd('/') + "\"",
+            StringComparison.Ordinal);
+        Assert.Contains("Models", json, StringComparison.Ordinal);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal([expected], error.Failures);
+    }
+
+    [Theory]
     [InlineData("Content-Length", "'Content-Length' frames the message, which the gateway does for each request; a provider header must not set it.")]
     [InlineData("transfer-encoding", "'transfer-encoding' frames the message, which the gateway does for each request; a provider header must not set it.")]
     [InlineData("TE", "'TE' frames the message, which the gateway does for each request; a provider header must not set it.")]

@@ -68,6 +68,7 @@ public class OptionWalkTests
         ["Bulwark:Providers:{name}:Pipeline"] = "PipelineOptionTests.ProviderPipeline_NamesTheOptionsItsInstanceIsBuiltFrom",
         ["Bulwark:Providers:{name}:Headers:{name}:FromEnvironment"] = "HeadersTests.ProviderHeaderFromEnvironment_ReplacesTheClientsOwn",
         ["Bulwark:Providers:{name}:Headers:{name}:Value"] = "GatewaySmokeTests.Get_IsForwarded_WithProviderHeaders",
+        ["Bulwark:Providers:{name}:Models:{name}"] = "ModelMapTests.MappedModel_OnlyTheModelValueChanges_EveryOtherByteAsSent | Routing/ModelMap, Forwarding/ForwardingRequest (skip and rewrite)",
         ["Bulwark:Providers:{name}:Headers:{name}:Format"] = "HeadersTests.ProviderHeaderFromEnvironment_ReplacesTheClientsOwn",
         ["Bulwark:Routes:[]:Path"] = "ProblemDetailsTests.Get_UnknownRoute_Returns404Problem",
         ["Bulwark:Routes:[]:Providers:[]"] = "FailoverTests.Get_PrimaryRefusesConnections_FailsOverToSecondary",
