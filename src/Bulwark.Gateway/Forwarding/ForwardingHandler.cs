@@ -7,6 +7,7 @@ using Bulwark.Gateway.Fallback;
 using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Usage;
 using Polly.CircuitBreaker;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -63,6 +64,11 @@ internal sealed partial class ForwardingHandler
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         var lastGood = route.Fallback?.StartKeeping(context);
         var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
+        if (route.Api != RouteApi.Http)
+        {
+            await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
+        }
+
         if (Ended(request, result, feature, lastGood))
         {
             return;
@@ -153,6 +159,33 @@ internal sealed partial class ForwardingHandler
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// On a route with an <c>Api</c> kind: the AI system, operation and requested model of the request, and the usage
+    /// the serving provider reported with its cost at that provider's prices (read after the body has passed).
+    /// </summary>
+    private static async ValueTask NoteUsageAsync(ForwardingRequest request, FailoverResult<ForwardedResponse> result, BulwarkRequestFeature feature)
+    {
+        var context = request.Context;
+        UsageReport.Start(feature, request.Route.Api, context.Request.Path.Value);
+        if (request.BodyBuffered)
+        {
+            feature.RequestModel = await RequestModel.ReadAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (request.Usage is not { } capture)
+        {
+            return;
+        }
+
+        context.Response.Body = capture.Inner;
+        request.Usage = null;
+        var usage = capture.Complete();
+        if (result.Outcome.Result is not null && result.Provider is { } served && request.Route.FindProvider(served) is { } provider)
+        {
+            UsageReport.Complete(feature, usage, provider.Prices);
+        }
     }
 
     /// <summary>Ends a request that was answered by a provider, or that can no longer be answered; <see langword="false"/> when a failure is to be answered.</summary>

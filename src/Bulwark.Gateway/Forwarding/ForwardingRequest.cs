@@ -1,6 +1,7 @@
 using Bulwark.Classification;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Usage;
 
 namespace Bulwark.Gateway.Forwarding;
 
@@ -41,6 +42,9 @@ internal sealed class ForwardingRequest
 
     /// <summary>Gets or sets a value indicating whether a streamed body has been (even partly) read by an attempt.</summary>
     public bool BodyConsumed { get; set; }
+
+    /// <summary>Gets or sets the usage reader around the response body of the attempt that answered, on routes with an <c>Api</c> kind.</summary>
+    public UsageCapture? Usage { get; set; }
 
     /// <summary>Gets, per provider of the route (by index), until when it last asked to be left alone (its Retry-After), if it did.</summary>
     public DateTimeOffset?[]? RetryAfterUntil { get; private set; }

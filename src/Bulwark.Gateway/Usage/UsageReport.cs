@@ -1,0 +1,54 @@
+using Bulwark.AspNetCore.Requests;
+using Bulwark.Gateway.Configuration;
+
+namespace Bulwark.Gateway.Usage;
+
+/// <summary>Puts a request's usage and cost on its <see cref="BulwarkRequestFeature"/>, where the request log and the metrics read them.</summary>
+internal static class UsageReport
+{
+    /// <summary>How the body of a response is read for usage: JSON or SSE by its content type, nothing when it is encoded (compressed).</summary>
+    public static UsageFormat FormatOf(HttpResponseMessage response)
+    {
+        var content = response.Content;
+        if (content.Headers.ContentEncoding.Count > 0 && !content.Headers.ContentEncoding.All(static e => string.Equals(e, "identity", StringComparison.OrdinalIgnoreCase)))
+        {
+            return UsageFormat.None;
+        }
+
+        string? mediaType = content.Headers.ContentType?.MediaType;
+        if (mediaType is null)
+        {
+            return UsageFormat.None;
+        }
+
+        if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return UsageFormat.ServerSentEvents;
+        }
+
+        return string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            ? UsageFormat.Json
+            : UsageFormat.None;
+    }
+
+    /// <summary>Names the request's AI system and operation (known before any provider answers).</summary>
+    public static void Start(BulwarkRequestFeature feature, RouteApi api, string? path)
+    {
+        feature.GenAiSystem = GenAiNames.SystemOf(api);
+        feature.GenAiOperation = GenAiNames.OperationOf(path);
+    }
+
+    /// <summary>Records the usage read from the serving provider's response and its cost at that provider's prices.</summary>
+    public static void Complete(BulwarkRequestFeature feature, in TokenUsage usage, ModelPrices prices)
+    {
+        feature.ResponseModel = usage.Model ?? feature.RequestModel;
+        feature.InputTokens = usage.TotalInput;
+        feature.OutputTokens = usage.Output;
+        feature.CachedInputTokens = usage.CachedInput;
+        if ((prices.Find(feature.ResponseModel) ?? prices.Find(feature.RequestModel)) is { } price && price.CostOf(usage) is { } cost)
+        {
+            feature.Cost = cost;
+            feature.CostCurrency = UsageConstants.Currency;
+        }
+    }
+}
