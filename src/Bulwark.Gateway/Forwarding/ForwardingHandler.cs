@@ -163,7 +163,8 @@ internal sealed partial class ForwardingHandler
 
     /// <summary>
     /// On a route with an <c>Api</c> kind: the AI system, operation and requested model of the request, and the usage
-    /// the serving provider reported with its cost at that provider's prices (read after the body has passed).
+    /// the serving provider reported with its cost at that provider's prices. A held-back JSON body is sent now, after
+    /// the usage headers; a stream has passed already, and gets them as trailers where the client takes trailers.
     /// </summary>
     private static async ValueTask NoteUsageAsync(ForwardingRequest request, FailoverResult<ForwardedResponse> result, BulwarkRequestFeature feature)
     {
@@ -181,11 +182,46 @@ internal sealed partial class ForwardingHandler
 
         context.Response.Body = capture.Inner;
         request.Usage = null;
-        var usage = capture.Complete();
-        if (result.Outcome.Result is not null && result.Provider is { } served && request.Route.FindProvider(served) is { } provider)
+        using (capture)
         {
-            UsageReport.Complete(feature, usage, provider.Prices);
+            if (result.Outcome.Result is not { Broken: false } || result.Provider is not { } served || request.Route.FindProvider(served) is not { } provider)
+            {
+                // No whole answer: a held body was never sent, and is not now (the failure is answered instead).
+                return;
+            }
+
+            UsageReport.Complete(feature, capture.Complete(), provider.Prices);
+            if (capture.Holding && !context.Response.HasStarted)
+            {
+                UsageReport.WriteHeaders(context.Response.Headers, feature);
+            }
+            else if (context.Response.SupportsTrailers() && AcceptsTrailers(context.Request))
+            {
+                UsageReport.WriteTrailers(context.Response, feature);
+            }
+
+            try
+            {
+                await capture.SendHeldAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception e) when ((e is IOException or OperationCanceledException) && context.RequestAborted.IsCancellationRequested)
+            {
+                feature.ErrorType = "client-gone";
+            }
         }
+    }
+
+    private static bool AcceptsTrailers(HttpRequest request)
+    {
+        foreach (var value in request.Headers.TE)
+        {
+            if (value is not null && value.Contains("trailers", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Ends a request that was answered by a provider, or that can no longer be answered; <see langword="false"/> when a failure is to be answered.</summary>

@@ -3,10 +3,11 @@ using System.Buffers;
 namespace Bulwark.Gateway.Usage;
 
 /// <summary>
-/// The response body stream of a winning attempt on a route with an <c>Api</c> kind: every write goes to the client
-/// first, unchanged and unbuffered, and the usage is read from the bytes after they have passed — an SSE stream event by
-/// event, a JSON body whole at its end (kept up to <see cref="Configuration.UsageConstants.MaxParsedBytes"/>; past it,
-/// the usage is unknown).
+/// The response body stream of a winning attempt on a route with an <c>Api</c> kind. An SSE stream goes to the client
+/// write by write, unchanged and unbuffered, and is read event by event after each write has passed. A JSON body is
+/// held back up to <see cref="Configuration.UsageConstants.MaxParsedBytes"/> (a client cannot use half a JSON document
+/// anyway), so that the usage headers can go before it (<see cref="SendHeldAsync"/>); past the bound, what was held is
+/// sent and the rest passes through, its usage unknown.
 /// </summary>
 internal sealed class UsageCapture : Stream
 {
@@ -31,6 +32,9 @@ internal sealed class UsageCapture : Stream
     /// <summary>Gets the stream the writes go to (the client's).</summary>
     public Stream Inner { get; }
 
+    /// <summary>Gets whether a whole JSON body is held back, not yet sent.</summary>
+    public bool Holding => _format == UsageFormat.Json && !_overflowed;
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -41,21 +45,38 @@ internal sealed class UsageCapture : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    /// <summary>Reads what is left (a JSON body) and returns the usage found; the stream keeps no buffer after.</summary>
+    /// <summary>Reads what is left (a held JSON body) and returns the usage found.</summary>
     public TokenUsage Complete()
     {
-        if (_format == UsageFormat.Json && !_overflowed && _pending is not null)
+        if (Holding && _pending is not null)
         {
             UsageJson.Read(_pending.AsSpan(0, _pendingLength), ref _usage);
         }
 
-        Release();
         return _usage;
     }
 
-    public override void Flush() => Inner.Flush();
+    /// <summary>Sends the held JSON body (with the response's headers, if it has not started) and lets go of it.</summary>
+    public async ValueTask SendHeldAsync(CancellationToken cancellationToken)
+    {
+        if (Holding && _pending is not null && _pendingLength > 0)
+        {
+            await Inner.WriteAsync(_pending.AsMemory(0, _pendingLength), cancellationToken).ConfigureAwait(false);
+        }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => Inner.FlushAsync(cancellationToken);
+        Release();
+    }
+
+    // Held JSON is not flushed: a flush would send the headers before the usage is known.
+    public override void Flush()
+    {
+        if (!Holding)
+        {
+            Inner.Flush();
+        }
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Holding ? Task.CompletedTask : Inner.FlushAsync(cancellationToken);
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -65,14 +86,47 @@ internal sealed class UsageCapture : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
+        if (Holding)
+        {
+            if (TryHold(buffer.AsSpan(offset, count)))
+            {
+                return;
+            }
+
+            Inner.Write(_pending.AsSpan(0, _pendingLength));
+            Release();
+        }
+
         Inner.Write(buffer, offset, count);
-        Observe(buffer.AsSpan(offset, count));
+        if (_format == UsageFormat.ServerSentEvents)
+        {
+            Observe(buffer.AsSpan(offset, count));
+        }
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (Holding)
+        {
+            if (TryHold(buffer.Span))
+            {
+                return;
+            }
+
+            // Over the bound: what was held goes first, then this and the rest pass through unread.
+            if (_pending is not null)
+            {
+                await Inner.WriteAsync(_pending.AsMemory(0, _pendingLength), cancellationToken).ConfigureAwait(false);
+            }
+
+            Release();
+        }
+
         await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Observe(buffer.Span);
+        if (_format == UsageFormat.ServerSentEvents)
+        {
+            Observe(buffer.Span);
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -84,14 +138,21 @@ internal sealed class UsageCapture : Stream
         base.Dispose(disposing);
     }
 
-    private void Observe(ReadOnlySpan<byte> data)
+    /// <summary>Holds <paramref name="data"/> with the JSON body so far; <see langword="false"/> (and no longer holding) when it would pass the bound.</summary>
+    private bool TryHold(ReadOnlySpan<byte> data)
     {
-        if (_format == UsageFormat.Json)
+        if (_pendingLength + data.Length > _maxBytes)
         {
-            Keep(data);
-            return;
+            _overflowed = true;
+            return false;
         }
 
+        Keep(data);
+        return true;
+    }
+
+    private void Observe(ReadOnlySpan<byte> data)
+    {
         // SSE: lines end in LF (a CR before it is trimmed). A line split across writes is kept until its end; a whole
         // line within one write is read where it is, without a copy.
         while (!data.IsEmpty)

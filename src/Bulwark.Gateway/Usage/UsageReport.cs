@@ -38,6 +38,52 @@ internal static class UsageReport
         feature.GenAiOperation = GenAiNames.OperationOf(path);
     }
 
+    /// <summary>Adds <c>X-Bulwark-Model</c>, <c>X-Bulwark-Tokens</c> and <c>X-Bulwark-Cost</c> for what is known.</summary>
+    public static void WriteHeaders(IHeaderDictionary headers, BulwarkRequestFeature feature)
+    {
+        if (feature.ResponseModel is { } model)
+        {
+            headers[GatewayConstants.ModelHeader] = model;
+        }
+
+        if (TokensOf(feature) is { } tokens)
+        {
+            headers[GatewayConstants.TokensHeader] = tokens;
+            headers[GatewayConstants.CostHeader] = CostOf(feature);
+        }
+    }
+
+    /// <summary>The same three fields as response trailers, for a stream whose headers went before its usage was known.</summary>
+    public static void WriteTrailers(HttpResponse response, BulwarkRequestFeature feature)
+    {
+        if (feature.ResponseModel is { } model)
+        {
+            response.AppendTrailer(GatewayConstants.ModelHeader, model);
+        }
+
+        if (TokensOf(feature) is { } tokens)
+        {
+            response.AppendTrailer(GatewayConstants.TokensHeader, tokens);
+            response.AppendTrailer(GatewayConstants.CostHeader, CostOf(feature));
+        }
+    }
+
+    private static string? TokensOf(BulwarkRequestFeature feature)
+    {
+        if (feature.InputTokens is null && feature.OutputTokens is null)
+        {
+            return null;
+        }
+
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        string tokens = string.Create(culture, $"input={feature.InputTokens ?? 0}; output={feature.OutputTokens ?? 0}");
+        return feature.CachedInputTokens is { } cached ? string.Create(culture, $"{tokens}; cached_input={cached}") : tokens;
+    }
+
+    private static string CostOf(BulwarkRequestFeature feature) => feature.Cost is { } cost
+        ? cost.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + feature.CostCurrency
+        : "unknown";
+
     /// <summary>Records the usage read from the serving provider's response and its cost at that provider's prices.</summary>
     public static void Complete(BulwarkRequestFeature feature, in TokenUsage usage, ModelPrices prices)
     {

@@ -97,6 +97,7 @@ public class UsageCaptureTests
         }
 
         var usage = capture.Complete();
+        capture.SendHeldAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return (Encoding.UTF8.GetString(inner.ToArray()), usage);
     }
 }

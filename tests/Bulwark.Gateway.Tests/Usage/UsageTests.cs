@@ -44,6 +44,9 @@ public class UsageTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(AiWireFixtures.OpenAiChatCompletion, await response.Content.ReadAsStringAsync());
+        Assert.Equal(AiWireFixtures.OpenAiModel, response.Headers.GetValues("X-Bulwark-Model").Single());
+        Assert.Equal("input=1200; output=300; cached_input=200", response.Headers.GetValues("X-Bulwark-Tokens").Single());
+        Assert.Equal("0.000345 USD", response.Headers.GetValues("X-Bulwark-Cost").Single());
         var line = await RequestLineAsync(logs);
         // (1000 × 0.15 + 200 × 0.075 + 300 × 0.60) / 1e6
         Assert.Contains("provider primary;", line, StringComparison.Ordinal);
@@ -90,6 +93,10 @@ public class UsageTests
         clientHasFirstChunks.SetResult();
         Assert.Equal("data: [DONE]\n\n", await Poll.WithinAsync(new StreamReader(body).ReadToEndAsync(), "the end of the stream"));
 
+        // The headers went with the first chunk, before the usage was known; HTTP/1.1 carries no trailers here.
+        Assert.False(response.Headers.Contains("X-Bulwark-Tokens"));
+        Assert.Empty(response.TrailingHeaders);
+
         var line = await RequestLineAsync(logs);
         // (5 × 0.15 + 4 × 0.075 + 12 × 0.60) / 1e6
         Assert.Contains($"model {AiWireFixtures.OpenAiModel}; tokens in 9 (cached 4) out 12; cost 0.00000825", line, StringComparison.Ordinal);
@@ -132,6 +139,8 @@ public class UsageTests
         using var response = await gateway.Client.PostAsync("/v1/chat/completions", AiWireFixtures.JsonContent(AiWireFixtures.ChatRequest));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("unknown", response.Headers.GetValues("X-Bulwark-Cost").Single());
+        Assert.Equal("input=1200; output=300; cached_input=200", response.Headers.GetValues("X-Bulwark-Tokens").Single());
         var line = await RequestLineAsync(logs);
         Assert.Contains("tokens in 1200 (cached 200) out 300; cost (null)", line, StringComparison.Ordinal);
         await Poll.UntilAsync(() => metrics.Tokens.Count == 2, "the token histogram");
@@ -159,6 +168,25 @@ public class UsageTests
     }
 
     [Fact]
+    public async Task JsonOverOneMebibyte_PassesWhole_UsageUnknown_NoUsageHeaders()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        string big = "{\"model\":\"gpt-4o-mini\",\"data\":\"" + new string('a', 1_200_000) + "\",\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}";
+        primary.Behaviour = AiWireFixtures.Json(big);
+        using var file = ConfigFile.Create(Config(primary.BaseAddress, secondary.BaseAddress));
+        using var logs = new RecordingLoggerProvider();
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path, logs);
+
+        using var response = await gateway.Client.PostAsync("/v1/embeddings", AiWireFixtures.JsonContent(AiWireFixtures.ChatRequest));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(big, await response.Content.ReadAsStringAsync());
+        Assert.False(response.Headers.Contains("X-Bulwark-Tokens"));
+        Assert.Contains("model gpt-4o-mini; tokens in (null) (cached (null)) out (null); cost (null)", await RequestLineAsync(logs), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HttpRoute_UsageIsNotRead()
     {
         await using var primary = await Upstream.StartAsync();
@@ -171,6 +199,7 @@ public class UsageTests
         using var response = await gateway.Client.PostAsync("/v1/chat/completions", AiWireFixtures.JsonContent(AiWireFixtures.ChatRequest));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Bulwark-Model"));
         Assert.Contains("model (null); tokens in (null) (cached (null)) out (null); cost (null)", await RequestLineAsync(logs), StringComparison.Ordinal);
     }
 
