@@ -10,9 +10,15 @@ internal static class UsageReport
     public static UsageFormat FormatOf(HttpResponseMessage response)
     {
         var content = response.Content;
-        if (content.Headers.ContentEncoding.Count > 0 && !content.Headers.ContentEncoding.All(static e => string.Equals(e, "identity", StringComparison.OrdinalIgnoreCase)))
+        if (content.Headers.NonValidated.TryGetValues("Content-Encoding", out var encodings))
         {
-            return UsageFormat.None;
+            foreach (string encoding in encodings)
+            {
+                if (!string.Equals(encoding.Trim(), "identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    return UsageFormat.None;
+                }
+            }
         }
 
         string? mediaType = content.Headers.ContentType?.MediaType;
