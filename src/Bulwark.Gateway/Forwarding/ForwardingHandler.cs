@@ -184,13 +184,19 @@ internal sealed partial class ForwardingHandler
         request.Usage = null;
         using (capture)
         {
-            if (result.Outcome.Result is not { Broken: false } || result.Provider is not { } served || request.Route.FindProvider(served) is not { } provider)
+            if (result.Outcome.Result is not { } forwarded || result.Provider is not { } served || request.Route.FindProvider(served) is not { } provider)
             {
-                // No whole answer: a held body was never sent, and is not now (the failure is answered instead).
+                // No answer: a held body was never sent, and is not now (the failure is answered instead).
                 return;
             }
 
+            // A stream cut mid-way reports what it had said (Anthropic's input, say); the client gets nothing more.
             UsageReport.Complete(feature, capture.Complete(), provider.Prices);
+            if (forwarded.Broken)
+            {
+                return;
+            }
+
             if (capture.Holding && !context.Response.HasStarted)
             {
                 UsageReport.WriteHeaders(context.Response.Headers, feature);

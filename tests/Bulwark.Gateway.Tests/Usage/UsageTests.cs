@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Bulwark.Gateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Gateway.Tests.Usage;
@@ -123,6 +124,36 @@ public class UsageTests
         Assert.Contains($"model {AiWireFixtures.AnthropicModel}; tokens in 125 (cached 100) out 15; cost 0.00033", line, StringComparison.Ordinal);
         await Poll.UntilAsync(() => metrics.Tokens.Count == 2, "the token histogram");
         Assert.All(metrics.Tokens, m => Assert.Equal("anthropic", m.Tags["gen_ai.system"]));
+    }
+
+    [Fact]
+    public async Task AnthropicStream_CutAfterMessageStart_ReportsTheInputItHad_AndTheClientSeesTheCut()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        var clientHasStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        primary.Behaviour = async (context, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(AiWireFixtures.AnthropicEvents[0], context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await clientHasStart.Task.WaitAsync(Poll.DefaultTimeout, context.RequestAborted);
+            context.Abort();
+        };
+        using var file = ConfigFile.Create(Config(primary.BaseAddress, secondary.BaseAddress, api: "Anthropic"));
+        using var logs = new RecordingLoggerProvider();
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path, logs);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AiWireFixtures.JsonContent(AiWireFixtures.AnthropicRequest) };
+        using var response = await gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        Assert.Equal(AiWireFixtures.AnthropicEvents[0], await Poll.WithinAsync(ReadAsync(body, AiWireFixtures.AnthropicEvents[0].Length), "message_start"));
+        clientHasStart.SetResult();
+        await Assert.ThrowsAnyAsync<IOException>(() => Poll.WithinAsync(body.CopyToAsync(Stream.Null), "the cut"));
+
+        var line = await RequestLineAsync(logs);
+        Assert.Contains("error stream-broken", line, StringComparison.Ordinal);
+        Assert.Contains($"model {AiWireFixtures.AnthropicModel}; tokens in 125 (cached 100) out 1;", line, StringComparison.Ordinal);
     }
 
     [Fact]
