@@ -4,15 +4,15 @@ using Bulwark.Gateway.Configuration;
 
 namespace Bulwark.Gateway.Usage;
 
-/// <summary>The <c>model</c> a client asked for: the top-level property of its buffered JSON request body.</summary>
+/// <summary>The <c>model</c> a client asked for and the end <c>user</c> it named (OpenAI's field): top-level properties of its buffered JSON request body.</summary>
 internal static class RequestModel
 {
-    /// <summary>Reads the model from <paramref name="body"/> (seekable, buffered), leaving it at its start; <see langword="null"/> when there is none or the body is over the bound.</summary>
-    public static async ValueTask<string?> ReadAsync(Stream body, CancellationToken cancellationToken)
+    /// <summary>Reads the model and user from <paramref name="body"/> (seekable, buffered), leaving it at its start; <see langword="null"/>s when absent or the body is over the bound.</summary>
+    public static async ValueTask<(string? Model, string? User)> ReadAsync(Stream body, CancellationToken cancellationToken)
     {
         if (!body.CanSeek || body.Length is 0 or > UsageConstants.MaxParsedBytes)
         {
-            return null;
+            return (null, null);
         }
 
         int length = (int)body.Length;
@@ -36,7 +36,7 @@ internal static class RequestModel
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            return null;
+            return (null, null);
         }
         finally
         {
@@ -45,33 +45,41 @@ internal static class RequestModel
         }
     }
 
-    /// <summary>The top-level string <c>model</c> of a JSON object, or <see langword="null"/>.</summary>
-    public static string? Find(ReadOnlySpan<byte> json)
+    /// <summary>The top-level strings <c>model</c> and <c>user</c> of a JSON object, or <see langword="null"/>s.</summary>
+    public static (string? Model, string? User) Find(ReadOnlySpan<byte> json)
     {
+        string? model = null, user = null;
         try
         {
             var reader = new Utf8JsonReader(json);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return null;
+                return (null, null);
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool isModel = reader.ValueTextEquals("model"u8);
+                bool isUser = reader.ValueTextEquals("user"u8);
                 reader.Read();
-                if (isModel)
+                if (isModel && reader.TokenType == JsonTokenType.String)
                 {
-                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    model = reader.GetString();
                 }
-
-                reader.Skip();
+                else if (isUser && reader.TokenType == JsonTokenType.String)
+                {
+                    user = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
             }
         }
         catch (JsonException)
         {
         }
 
-        return null;
+        return (model, user);
     }
 }
