@@ -8,13 +8,17 @@ namespace Bulwark.Gateway.Ledger;
 
 /// <summary>
 /// The usage ledger's writer: each completed request on a route with an <c>Api</c> kind becomes a row, queued without
-/// waiting and written to the SQLite store in batches by one background loop. A store failure drops that batch (logged),
+/// waiting and written to the SQLite store by one background loop in batches (the rows of a 250 ms window, up to 500 per
+/// transaction). A store failure drops that batch (logged),
 /// never fails a request; a full queue drops the row (logged once per burst). Off without a SQLite store.
 /// </summary>
 internal sealed partial class UsageLedger : BackgroundService
 {
     private const int QueueCapacity = 10_000;
     private const int MaxBatch = 500;
+
+    /// <summary>How long the first row of a batch waits for others: one transaction for the rows of this window, not one per request.</summary>
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(250);
 
     private readonly GatewayStore _store;
     private readonly TimeProvider _timeProvider;
@@ -64,9 +68,9 @@ internal sealed partial class UsageLedger : BackgroundService
         var batch = new List<UsageLedgerRow>(MaxBatch);
         try
         {
-            // Rows that arrive during a write wait for the next: under load the batches grow by themselves.
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                await Task.Delay(BatchWindow, _timeProvider, stoppingToken).ConfigureAwait(false);
                 await WriteQueuedAsync(batch, stoppingToken).ConfigureAwait(false);
             }
         }
