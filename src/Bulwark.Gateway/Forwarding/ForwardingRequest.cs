@@ -49,7 +49,6 @@ internal sealed class ForwardingRequest
     /// <summary>Gets, per provider of the route (by index), until when it last asked to be left alone (its Retry-After), if it did.</summary>
     public DateTimeOffset?[]? RetryAfterUntil { get; private set; }
 
-    /// <summary>Notes a provider's Retry-After; the latest answer of a provider is what it means now.</summary>
     /// <summary>Gets the body's top-level <c>model</c>, once read (<see cref="ReadModelAsync"/>); <see langword="null"/> when none was read.</summary>
     public JsonModelField? Model { get; private set; }
 
@@ -101,6 +100,7 @@ internal sealed class ForwardingRequest
             ? model.ReplaceIn(body, mapped)
             : null;
 
+    /// <summary>Notes a provider's Retry-After; the latest answer of a provider is what it means now.</summary>
     public void NoteRetryAfter(int providerIndex, DateTimeOffset until)
     {
         // Allocated only when a provider says Retry-After: nothing on the usual path.
