@@ -17,7 +17,7 @@ internal sealed class FigureGateway : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<FigureGateway> StartAsync(Uri primary, Uri secondary, string? pipeline = null)
+    public static Task<FigureGateway> StartAsync(Uri primary, Uri secondary, string? pipeline = null)
     {
         string pipelines = pipeline is null ? string.Empty : "\"Pipelines\": { \"default\": " + pipeline + " },";
         string json = $$"""
@@ -32,6 +32,12 @@ internal sealed class FigureGateway : IAsyncDisposable
               }
             }
             """;
+        return StartJsonAsync(json);
+    }
+
+    /// <summary>The gateway with the configuration <paramref name="json"/>, logging errors only.</summary>
+    public static async Task<FigureGateway> StartJsonAsync(string json)
+    {
         var app = GatewayHost.Build(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
         {
             EnvironmentOverrides = false,

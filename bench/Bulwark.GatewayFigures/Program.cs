@@ -3,11 +3,18 @@
 // over calling a provider directly at a modest load, beside a plain YARP forwarder's. Bounded: a fixed number of requests per scenario.
 //
 //   dotnet run -c Release --project bench/Bulwark.GatewayFigures [-- --requests 50000]
+//   dotnet run -c Release --project bench/Bulwark.GatewayFigures -- --ai-usage 3000   (usage reading: time to first byte, allocation)
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Bulwark.GatewayFigures;
+
+if (args.Length >= 1 && args[0] == "--ai-usage")
+{
+    await AiUsageFigures.RunAsync(args.Length == 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3_000);
+    return 0;
+}
 
 int requests = args.Length == 2 && args[0] == "--requests" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000;
 const int Concurrency = 32;

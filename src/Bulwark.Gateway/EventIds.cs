@@ -44,4 +44,6 @@ internal static class EventIds
     public const int StoreRescueOutcome = 3411;
     public const int StoreIntegrityCheckFailed = 3412;
     public const int StoreFileCheckOff = 3413;
+    public const int UsageLedgerWriteFailed = 3420;
+    public const int UsageLedgerFull = 3421;
 }

@@ -464,6 +464,106 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             return counts;
         }, cancellationToken);
 
+    /// <summary>Appends completed AI requests to the usage ledger, in one transaction.</summary>
+    /// <param name="rows">The rows.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the rows are stored.</returns>
+    /// <exception cref="StoreUnavailableException">The store cannot be written.</exception>
+    public Task AppendUsageAsync(IReadOnlyList<Usage.UsageLedgerRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return RunAsync("append to the usage ledger", async (connection, ct) =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO usage_ledger (at, client_key_hash, user, route, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_nanos, status)
+                VALUES ($at, $client, $user, $route, $provider, $model, $input, $cached, $output, $cost, $status);
+                """;
+            var at = insert.Parameters.Add("$at", SqliteType.Integer);
+            var client = insert.Parameters.Add("$client", SqliteType.Text);
+            var user = insert.Parameters.Add("$user", SqliteType.Text);
+            var route = insert.Parameters.Add("$route", SqliteType.Text);
+            var provider = insert.Parameters.Add("$provider", SqliteType.Text);
+            var model = insert.Parameters.Add("$model", SqliteType.Text);
+            var input = insert.Parameters.Add("$input", SqliteType.Integer);
+            var cached = insert.Parameters.Add("$cached", SqliteType.Integer);
+            var output = insert.Parameters.Add("$output", SqliteType.Integer);
+            var cost = insert.Parameters.Add("$cost", SqliteType.Integer);
+            var status = insert.Parameters.Add("$status", SqliteType.Integer);
+            foreach (var row in rows)
+            {
+                at.Value = row.Time.ToUnixTimeMilliseconds();
+                client.Value = (object?)row.ClientKeyHash ?? DBNull.Value;
+                user.Value = (object?)row.User ?? DBNull.Value;
+                route.Value = row.Route;
+                provider.Value = (object?)row.Provider ?? DBNull.Value;
+                model.Value = (object?)row.Model ?? DBNull.Value;
+                input.Value = (object?)row.InputTokens ?? DBNull.Value;
+                cached.Value = (object?)row.CachedInputTokens ?? DBNull.Value;
+                output.Value = (object?)row.OutputTokens ?? DBNull.Value;
+                cost.Value = row.Cost is { } c ? (long)decimal.Round(c * NanosPerUnit, MidpointRounding.AwayFromZero) : DBNull.Value;
+                status.Value = row.Status;
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>Sums the usage ledger's rows completed in [<paramref name="from"/>, <paramref name="to"/>), by <paramref name="groupBy"/>, largest cost first.</summary>
+    /// <param name="from">The start of the range (included).</param>
+    /// <param name="to">The end of the range (excluded).</param>
+    /// <param name="groupBy">What the sums are grouped by.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>One total per group.</returns>
+    /// <exception cref="StoreUnavailableException">The store cannot be read.</exception>
+    public Task<IReadOnlyList<Usage.UsageLedgerTotal>> QueryUsageAsync(DateTimeOffset from, DateTimeOffset to, Usage.UsageLedgerGrouping groupBy, CancellationToken cancellationToken)
+    {
+        string column = groupBy switch
+        {
+            Usage.UsageLedgerGrouping.Client => "client_key_hash",
+            Usage.UsageLedgerGrouping.User => "user",
+            Usage.UsageLedgerGrouping.Provider => "provider",
+            Usage.UsageLedgerGrouping.Model => "model",
+            Usage.UsageLedgerGrouping.Route => "route",
+            _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, null),
+        };
+        return RunAsync<IReadOnlyList<Usage.UsageLedgerTotal>>("read the usage ledger", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {column}, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(cached_input_tokens), 0), COALESCE(SUM(output_tokens), 0),
+                       COALESCE(SUM(cost_nanos), 0), SUM(CASE WHEN cost_nanos IS NULL THEN 1 ELSE 0 END)
+                FROM usage_ledger WHERE at >= $from AND at < $to GROUP BY {column} ORDER BY 6 DESC, 2 DESC;
+                """;
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+            var totals = new List<Usage.UsageLedgerTotal>();
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                totals.Add(new Usage.UsageLedgerTotal(
+                    reader.IsDBNull(0) ? null : reader.GetString(0),
+                    reader.GetInt64(1),
+                    reader.GetInt64(2),
+                    reader.GetInt64(3),
+                    reader.GetInt64(4),
+                    reader.GetInt64(5) / NanosPerUnit,
+                    reader.GetInt64(6)));
+            }
+
+            return totals;
+        }, cancellationToken);
+    }
+
     /// <summary>Checks that the store can be read now; for health checks.</summary>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>A task that completes when the store answered.</returns>
@@ -475,6 +575,8 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             command.CommandText = "SELECT COUNT(*) FROM breaker_state;";
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    private const decimal NanosPerUnit = 1_000_000_000m;
 
     private static int Migrate(SqliteConnection connection)
     {

@@ -198,6 +198,11 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             BytesOut = responseCounter?.Count ?? context.Response.ContentLength,
             ErrorType = RedactConstant(errorType),
             ErrorMessage = errorMessage,
+            Model = RedactConstant(bulwark?.ResponseModel),
+            InputTokens = bulwark?.InputTokens,
+            CachedInputTokens = bulwark?.CachedInputTokens,
+            OutputTokens = bulwark?.OutputTokens,
+            Cost = bulwark?.Cost,
         };
         _logger.Log(level, EventIds.RequestCompletedId, state, null, RequestCompletedState.Format);
     }

@@ -14,7 +14,8 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
     public const string Template =
         "{method} {route} responded {status} in {duration_ms} ms; path {path}; correlation {correlation_id}; request {request_id}; " +
         "tenant {tenant_id}; user {user_id}; client {client_ip}; agent {user_agent}; provider {provider}; attempts {attempts}; " +
-        "breaker {breaker_state}; bytes in {bytes_in} out {bytes_out}; error {error_type}: {error_message}";
+        "breaker {breaker_state}; bytes in {bytes_in} out {bytes_out}; error {error_type}: {error_message}; " +
+        "model {model}; tokens in {input_tokens} (cached {cached_input_tokens}) out {output_tokens}; cost {cost}";
 
     public static readonly Func<RequestCompletedState, Exception?, string> Format = static (state, _) => state.ToString();
 
@@ -22,6 +23,7 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
     [
         "method", "route", "status", "duration_ms", "path", "correlation_id", "request_id", "tenant_id", "user_id", "client_ip",
         "user_agent", "provider", "attempts", "breaker_state", "bytes_in", "bytes_out", "error_type", "error_message",
+        "model", "input_tokens", "cached_input_tokens", "output_tokens", "cost",
     ];
 
     private static readonly JsonEncodedText[] EncodedNames = Array.ConvertAll(Names, static name => JsonEncodedText.Encode(name));
@@ -61,6 +63,18 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
     public string? ErrorType { get; init; }
 
     public string? ErrorMessage { get; init; }
+
+    /// <summary>Gets the model that answered an AI request (or the one asked for), when known.</summary>
+    public string? Model { get; init; }
+
+    public long? InputTokens { get; init; }
+
+    public long? CachedInputTokens { get; init; }
+
+    public long? OutputTokens { get; init; }
+
+    /// <summary>Gets the request's cost at the configured prices, in the gateway's currency (USD); <see langword="null"/> when unknown.</summary>
+    public decimal? Cost { get; init; }
 
     // The names, then the template as "{OriginalFormat}", as LoggerMessage-generated states list them.
     public int Count => Names.Length + 1;
@@ -124,6 +138,24 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
         WriteNumber(writer, EncodedNames[15], BytesOut);
         writer.WriteString(EncodedNames[16], ErrorType);
         writer.WriteString(EncodedNames[17], ErrorMessage);
+        if (Model is null && InputTokens is null && OutputTokens is null && Cost is null)
+        {
+            // Not an AI request (or nothing known about it): the fields are left out rather than written null.
+            return;
+        }
+
+        writer.WriteString(EncodedNames[18], Model);
+        WriteNumber(writer, EncodedNames[19], InputTokens);
+        WriteNumber(writer, EncodedNames[20], CachedInputTokens);
+        WriteNumber(writer, EncodedNames[21], OutputTokens);
+        if (Cost is { } cost)
+        {
+            writer.WriteNumber(EncodedNames[22], cost);
+        }
+        else
+        {
+            writer.WriteNull(EncodedNames[22]);
+        }
     }
 
     public override string ToString() => string.Create(
@@ -131,7 +163,8 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
         $"{Method} {Route} responded {Status} in {DurationMs} ms; path {Path}; correlation {Text(CorrelationId)}; request {RequestId}; " +
         $"tenant {Text(TenantId)}; user {Text(UserId)}; client {Text(ClientIp)}; agent {Text(UserAgent)}; provider {Text(Provider)}; " +
         $"attempts {Text(Attempts?.ToString())}; breaker {Text(BreakerState)}; bytes in {Text(BytesIn)} out {Text(BytesOut)}; " +
-        $"error {Text(ErrorType)}: {Text(ErrorMessage)}");
+        $"error {Text(ErrorType)}: {Text(ErrorMessage)}; model {Text(Model)}; tokens in {Text(InputTokens)} (cached {Text(CachedInputTokens)}) " +
+        $"out {Text(OutputTokens)}; cost {Text(Cost?.ToString(CultureInfo.InvariantCulture))}");
 
     private static void WriteNumber(Utf8JsonWriter writer, JsonEncodedText name, long? value)
     {
@@ -170,6 +203,11 @@ internal sealed class RequestCompletedState : IReadOnlyList<KeyValuePair<string,
         15 => BytesOut,
         16 => ErrorType,
         17 => ErrorMessage,
+        18 => Model,
+        19 => InputTokens,
+        20 => CachedInputTokens,
+        21 => OutputTokens,
+        22 => Cost,
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 }

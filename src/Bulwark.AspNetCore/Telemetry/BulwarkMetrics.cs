@@ -22,6 +22,9 @@ namespace Bulwark.AspNetCore.Telemetry;
 /// <item><term><c>bulwark.circuit_breaker.state</c> (gauge)</term><description>per provider with a breaker: 0 closed, 1 half-open, 2 open, 3 isolated.</description></item>
 /// <item><term><c>bulwark.bulkhead.active</c>, <c>bulwark.bulkhead.queued</c> (gauges)</term><description>per provider with a bulkhead.</description></item>
 /// <item><term><c>bulwark.provider.health_score</c> (gauge)</term><description>per provider, 0–100, when <see cref="IProviderStatistics"/> is registered.</description></item>
+/// <item><term><c>gen_ai.client.operation.duration</c> (histogram, s)</term><description>each request on an AI API route; <c>gen_ai.system</c>, <c>gen_ai.operation.name</c>, <c>gen_ai.request.model</c> and <c>gen_ai.response.model</c> when known, <c>bulwark.provider</c> when one answered, <c>error.type</c> when it failed.</description></item>
+/// <item><term><c>gen_ai.client.token.usage</c> (histogram, {token})</term><description>the input and output tokens a provider reported; the attributes above and <c>gen_ai.token.type</c> (input, output).</description></item>
+/// <item><term><c>bulwark.gen_ai.cost</c> (counter, USD)</term><description>the cost of each request whose model has a configured price; the attributes above and <c>bulwark.cost.currency</c>.</description></item>
 /// <item><term><c>bulwark.config.reloads</c> (counter)</term><description>each changed configuration file the gateway read; <c>bulwark.config.reload.outcome</c> (applied, rejected).</description></item>
 /// </list>
 /// </remarks>
@@ -33,6 +36,9 @@ public sealed class BulwarkMetrics
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _reloads;
+    private readonly Histogram<double> _genAiDuration;
+    private readonly Histogram<long> _genAiTokens;
+    private readonly Counter<double> _genAiCost;
 
     /// <summary>Initializes a new instance of the <see cref="BulwarkMetrics"/> class.</summary>
     /// <param name="meterFactory">Creates the <c>Bulwark</c> meter (and disposes of it with the container).</param>
@@ -50,6 +56,9 @@ public sealed class BulwarkMetrics
         _rejections = Meter.CreateCounter<long>(Rejections, "{rejection}", "Attempts refused by a provider's breaker, bulkhead or rate limiter, or skipped because its circuit was open.");
 
         _reloads = Meter.CreateCounter<long>(ConfigReloads, "{reload}", "Changed configuration files read by the gateway, applied or rejected.");
+        _genAiDuration = Meter.CreateHistogram(GenAiOperationDuration, "s", "GenAI operation duration.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GenAiDurationBuckets });
+        _genAiTokens = Meter.CreateHistogram(GenAiTokenUsage, "{token}", "Measures number of input and output tokens used.", tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenBuckets });
+        _genAiCost = Meter.CreateCounter<double>(GenAiCost, "USD", "Cost of AI requests at the configured prices per model.");
 
         Meter.CreateObservableGauge(BreakerState, () => ObserveBreakers(catalog), "{state}", "Circuit breaker state: 0 closed, 1 half-open, 2 open, 3 isolated.");
         Meter.CreateObservableGauge(BulkheadActive, () => ObserveBulkheads(catalog, queued: false), "{request}", "Executions holding a bulkhead slot.");
@@ -83,6 +92,63 @@ public sealed class BulwarkMetrics
         }
 
         _serverDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    internal void RecordGenAi(Requests.BulwarkRequestFeature feature, TimeSpan duration, string? errorType)
+    {
+        if (!_genAiDuration.Enabled && !_genAiTokens.Enabled && !_genAiCost.Enabled)
+        {
+            return;
+        }
+
+        var tags = new TagList { { GenAiSystem, feature.GenAiSystem } };
+        if (feature.GenAiOperation is { } operation)
+        {
+            tags.Add(GenAiOperation, operation);
+        }
+
+        if (feature.RequestModel is { } requested)
+        {
+            tags.Add(GenAiRequestModel, requested);
+        }
+
+        if (feature.ResponseModel is { } answered)
+        {
+            tags.Add(GenAiResponseModel, answered);
+        }
+
+        if (feature.Provider is { } provider)
+        {
+            tags.Add(Provider, provider);
+        }
+
+        var withoutError = tags;
+        if (errorType is not null)
+        {
+            tags.Add(ErrorType, errorType);
+        }
+
+        _genAiDuration.Record(duration.TotalSeconds, tags);
+        if (feature.InputTokens is { } input)
+        {
+            var inputTags = withoutError;
+            inputTags.Add(GenAiTokenType, "input");
+            _genAiTokens.Record(input, inputTags);
+        }
+
+        if (feature.OutputTokens is { } output)
+        {
+            var outputTags = withoutError;
+            outputTags.Add(GenAiTokenType, "output");
+            _genAiTokens.Record(output, outputTags);
+        }
+
+        if (feature.Cost is { } cost)
+        {
+            var costTags = withoutError;
+            costTags.Add(Currency, feature.CostCurrency);
+            _genAiCost.Add((double)cost, costTags);
+        }
     }
 
     /// <summary>Counts a changed configuration the application read, on <c>bulwark.config.reloads</c>.</summary>

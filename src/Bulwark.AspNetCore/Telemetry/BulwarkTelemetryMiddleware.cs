@@ -43,6 +43,11 @@ internal sealed class BulwarkTelemetryMiddleware(RequestDelegate next, BulwarkMe
             ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
 
         metrics.RecordRequest(duration, method, route, status, errorType);
+        if (feature?.GenAiSystem is not null)
+        {
+            metrics.RecordGenAi(feature, duration, errorType);
+        }
+
         var attempts = feature?.Attempts;
         if (attempts is not null)
         {

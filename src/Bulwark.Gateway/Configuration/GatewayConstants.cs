@@ -48,6 +48,15 @@ internal static class GatewayConstants
 
     public const string RetryHeader = "X-Bulwark-Retry";
 
+    /// <summary>The model that answered an AI request (a non-streamed JSON response; a stream's trailer where the client accepts trailers).</summary>
+    public const string ModelHeader = "X-Bulwark-Model";
+
+    /// <summary>The tokens of an AI request: <c>input=1200; output=300; cached_input=200</c>.</summary>
+    public const string TokensHeader = "X-Bulwark-Tokens";
+
+    /// <summary>The cost of an AI request at the configured prices: <c>0.000345 USD</c>, or <c>unknown</c>.</summary>
+    public const string CostHeader = "X-Bulwark-Cost";
+
     public const string CorrelationHeader = Bulwark.AspNetCore.Correlation.BulwarkCorrelation.DefaultHeaderName;
 
     public const string IdempotencyKeyHeader = "Idempotency-Key";

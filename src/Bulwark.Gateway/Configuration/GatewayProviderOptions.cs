@@ -27,4 +27,14 @@ public sealed class GatewayProviderOptions
     /// cannot be a key (the configuration's path separator). Values: 1 to 256 characters.
     /// </value>
     public IDictionary<string, string> Models { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets the prices of the provider's models per million tokens, by model name, for the cost of each request on
+    /// a route with an <c>Api</c> kind. A served model is priced by its exact name, else by a name here followed by a dated
+    /// version of digits and dashes (<c>gpt-4o-mini</c> prices <c>gpt-4o-mini-2024-07-18</c>, <c>gpt-4o</c> does not); a
+    /// model with no price has an unknown cost, never zero.
+    /// </summary>
+    /// <value>Defaults to none.</value>
+    public IDictionary<string, GatewayModelPriceOptions> Prices { get; set; } =
+        new Dictionary<string, GatewayModelPriceOptions>(StringComparer.OrdinalIgnoreCase);
 }

@@ -6,6 +6,7 @@ using Bulwark.Classification;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Usage;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
@@ -168,7 +169,34 @@ internal sealed class AttemptTransformer : HttpTransformer
             headers[GatewayConstants.RetryHeader] = ForwardingHandler.StreamedBodyNotice;
         }
 
+        if (proxy && proxyResponse is not null && _request.Route.Api != RouteApi.Http)
+        {
+            ReadUsage(httpContext, proxyResponse);
+        }
+
         return proxy;
+    }
+
+    /// <summary>
+    /// Puts the usage reader around the client's response body for the body about to be copied: it passes every write on
+    /// first, so nothing waits for it. An earlier attempt's reader (its body failed before any byte reached the client) is
+    /// taken off first.
+    /// </summary>
+    private void ReadUsage(HttpContext httpContext, HttpResponseMessage proxyResponse)
+    {
+        if (_request.Usage is { } earlier)
+        {
+            httpContext.Response.Body = earlier.Inner;
+            earlier.Dispose();
+            _request.Usage = null;
+        }
+
+        var format = UsageReport.FormatOf(proxyResponse);
+        if (format != UsageFormat.None)
+        {
+            _request.Usage = new UsageCapture(httpContext.Response.Body, format, UsageConstants.MaxParsedBytes);
+            httpContext.Response.Body = _request.Usage;
+        }
     }
 
     /// <summary>

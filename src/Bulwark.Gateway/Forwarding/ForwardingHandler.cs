@@ -7,6 +7,9 @@ using Bulwark.Gateway.Fallback;
 using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Ledger;
+using Bulwark.Gateway.Usage;
+using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -26,10 +29,14 @@ internal sealed partial class ForwardingHandler
     private readonly ILogger<ForwardingHandler> _logger;
     private readonly Func<string> _bufferDirectory;
     private readonly GatewayDeferral _deferral;
+    private readonly UsageLedger _ledger;
+    private readonly string? _userHeader;
 
-    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, ILogger<ForwardingHandler> logger)
+    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, UsageLedger ledger, IOptions<Bulwark.AspNetCore.Logging.BulwarkRequestLoggingOptions> logging, ILogger<ForwardingHandler> logger)
     {
         _deferral = deferral;
+        _ledger = ledger;
+        _userHeader = logging.Value.UserIdHeader;
         _bufferDirectory = bufferDirectory.Accessor;
         _attempts = new AttemptForwarder(forwarder, client.Invoker, timeProvider);
         _timeProvider = timeProvider;
@@ -63,12 +70,21 @@ internal sealed partial class ForwardingHandler
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         var lastGood = route.Fallback?.StartKeeping(context);
         var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
-        if (Ended(request, result, feature, lastGood))
+        string? user = null;
+        if (route.Api != RouteApi.Http)
         {
-            return;
+            user = await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
         }
 
-        await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
+        if (!Ended(request, result, feature, lastGood))
+        {
+            await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
+        }
+
+        if (route.Api != RouteApi.Http)
+        {
+            _ledger.Record(context, feature, _userHeader is not null && context.Request.Headers[_userHeader] is [{ Length: > 0 } named, ..] ? named : user);
+        }
     }
 
     /// <summary>
@@ -153,6 +169,79 @@ internal sealed partial class ForwardingHandler
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// On a route with an <c>Api</c> kind: the AI system, operation and requested model of the request, and the usage
+    /// the serving provider reported with its cost at that provider's prices. A held-back JSON body is sent now, after
+    /// the usage headers; a stream has passed already, and gets them as trailers where the client takes trailers.
+    /// </summary>
+    /// <returns>The end user the request body named (OpenAI's <c>user</c>), if any.</returns>
+    private static async ValueTask<string?> NoteUsageAsync(ForwardingRequest request, FailoverResult<ForwardedResponse> result, BulwarkRequestFeature feature)
+    {
+        var context = request.Context;
+        UsageReport.Start(feature, request.Route.Api, context.Request.Path.Value);
+        string? user = null;
+        if (request.BodyBuffered)
+        {
+            (feature.RequestModel, user) = await RequestModel.ReadAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (request.Usage is not { } capture)
+        {
+            return user;
+        }
+
+        context.Response.Body = capture.Inner;
+        request.Usage = null;
+        using (capture)
+        {
+            if (result.Outcome.Result is not { } forwarded || result.Provider is not { } served || request.Route.FindProvider(served) is not { } provider)
+            {
+                // No answer: a held body was never sent, and is not now (the failure is answered instead).
+                return user;
+            }
+
+            // A stream cut mid-way reports what it had said (Anthropic's input, say); the client gets nothing more.
+            UsageReport.Complete(feature, capture.Complete(), provider.Prices);
+            if (forwarded.Broken)
+            {
+                return user;
+            }
+
+            if (capture.Holding && !context.Response.HasStarted)
+            {
+                UsageReport.WriteHeaders(context.Response.Headers, feature);
+            }
+            else if (context.Response.SupportsTrailers() && AcceptsTrailers(context.Request))
+            {
+                UsageReport.WriteTrailers(context.Response, feature);
+            }
+
+            try
+            {
+                await capture.SendHeldAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception e) when ((e is IOException or OperationCanceledException) && context.RequestAborted.IsCancellationRequested)
+            {
+                feature.ErrorType = "client-gone";
+            }
+        }
+
+        return user;
+    }
+
+    private static bool AcceptsTrailers(HttpRequest request)
+    {
+        foreach (var value in request.Headers.TE)
+        {
+            if (value is not null && value.Contains("trailers", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Ends a request that was answered by a provider, or that can no longer be answered; <see langword="false"/> when a failure is to be answered.</summary>

@@ -1,6 +1,7 @@
 using Bulwark.Classification;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Usage;
 
 namespace Bulwark.Gateway.Forwarding;
 
@@ -42,10 +43,12 @@ internal sealed class ForwardingRequest
     /// <summary>Gets or sets a value indicating whether a streamed body has been (even partly) read by an attempt.</summary>
     public bool BodyConsumed { get; set; }
 
+    /// <summary>Gets or sets the usage reader around the response body of the attempt that answered, on routes with an <c>Api</c> kind.</summary>
+    public UsageCapture? Usage { get; set; }
+
     /// <summary>Gets, per provider of the route (by index), until when it last asked to be left alone (its Retry-After), if it did.</summary>
     public DateTimeOffset?[]? RetryAfterUntil { get; private set; }
 
-    /// <summary>Notes a provider's Retry-After; the latest answer of a provider is what it means now.</summary>
     /// <summary>Gets the body's top-level <c>model</c>, once read (<see cref="ReadModelAsync"/>); <see langword="null"/> when none was read.</summary>
     public JsonModelField? Model { get; private set; }
 
@@ -97,6 +100,7 @@ internal sealed class ForwardingRequest
             ? model.ReplaceIn(body, mapped)
             : null;
 
+    /// <summary>Notes a provider's Retry-After; the latest answer of a provider is what it means now.</summary>
     public void NoteRetryAfter(int providerIndex, DateTimeOffset until)
     {
         // Allocated only when a provider says Retry-After: nothing on the usual path.

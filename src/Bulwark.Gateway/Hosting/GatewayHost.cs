@@ -8,6 +8,7 @@ using Bulwark.Gateway.Reload;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Storage;
+using Bulwark.Gateway.Ledger;
 using Bulwark.Pipelines;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -124,6 +125,8 @@ internal static class GatewayHost
         services.AddBulwarkDeliveries();
         services.AddKeyedSingleton<IDeliveryHandler, GatewayDeliveryHandler>(KeyedService.AnyKey);
         services.AddSingleton<GatewayDeferral>();
+        services.AddSingleton<UsageLedger>();
+        services.AddHostedService(static sp => sp.GetRequiredService<UsageLedger>());
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
 
         // Health, error rate and admin report on the gateway's own providers (registered before them).
@@ -222,6 +225,7 @@ internal static class GatewayHost
         var admin = app.MapBulwarkAdmin();
         admin.MapProductionReadiness();
         admin.MapDeliveryAdmin();
+        admin.MapUsageAdmin();
         app.MapDeliveryStatus();
         app.MapBulwarkMetrics();
         // The routes' endpoints come from the configuration in force and change with it; each carries its route's

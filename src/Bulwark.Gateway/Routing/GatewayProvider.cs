@@ -1,4 +1,5 @@
 using Bulwark.Failover;
+using Bulwark.Gateway.Usage;
 using Bulwark.Pipelines;
 
 namespace Bulwark.Gateway.Routing;
@@ -6,8 +7,9 @@ namespace Bulwark.Gateway.Routing;
 /// <summary>A configured provider at run time: its address, its own pipeline instance, and its resolved headers.</summary>
 internal sealed class GatewayProvider
 {
-    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "", ModelMap? models = null)
+    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "", ModelMap? models = null, ModelPrices? prices = null)
     {
+        Prices = prices ?? ModelPrices.None;
         Name = name;
         PipelineFingerprint = pipelineFingerprint;
         BaseUrl = baseUrl.TrimEnd('/');
@@ -28,6 +30,9 @@ internal sealed class GatewayProvider
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
     public FailoverProvider<ForwardedResponse> Failover { get; }
+
+    /// <summary>Gets the prices of the provider's models (<c>Prices</c>), for the cost of requests it serves.</summary>
+    public ModelPrices Prices { get; }
 
     /// <summary>
     /// Gets what the pipeline instance was built from (its name and configuration): a reload that leaves it unchanged

@@ -60,7 +60,7 @@ internal sealed class GatewayRouteTable
                 }
             }
 
-            providers[name] = new GatewayProvider(name, provider.BaseUrl!, pipeline, headers, fingerprint, ModelMap.Of(provider.Models));
+            providers[name] = new GatewayProvider(name, provider.BaseUrl!, pipeline, headers, fingerprint, ModelMap.Of(provider.Models), Usage.ModelPrices.From(provider.Prices));
         }
 
         Providers = providers;

@@ -59,5 +59,25 @@ internal static class SqliteMigrations
         ALTER TABLE deliveries ADD COLUMN fingerprint TEXT NULL;
         ALTER TABLE deliveries ADD COLUMN response_truncated INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 3: the usage ledger, one row per completed AI request; cost in billionths (summed exactly).
+        """
+        CREATE TABLE usage_ledger (
+            seq                     INTEGER PRIMARY KEY AUTOINCREMENT,
+            at                      INTEGER NOT NULL,
+            client_key_hash         TEXT    NULL,
+            user                    TEXT    NULL,
+            route                   TEXT    NOT NULL,
+            provider                TEXT    NULL,
+            model                   TEXT    NULL,
+            input_tokens            INTEGER NULL,
+            cached_input_tokens     INTEGER NULL,
+            output_tokens           INTEGER NULL,
+            cost_nanos              INTEGER NULL,
+            status                  INTEGER NOT NULL
+        );
+
+        CREATE INDEX usage_ledger_at ON usage_ledger (at);
+        """,
     ];
 }

@@ -23,6 +23,11 @@ public sealed class RequestCompletedStateTests
         BreakerState = "Closed",
         BytesIn = 0,
         ErrorType = "upstream_failure",
+        Model = "gpt-4o-mini-2024-07-18",
+        InputTokens = 1200,
+        CachedInputTokens = 200,
+        OutputTokens = 300,
+        Cost = 0.000345m,
     };
 
     [Fact]
@@ -30,12 +35,17 @@ public sealed class RequestCompletedStateTests
     {
         var fields = State.ToDictionary(static f => f.Key, static f => f.Value);
 
-        Assert.Equal(19, State.Count);
+        Assert.Equal(24, State.Count);
         Assert.Equal(RequestCompletedState.Template, fields["{OriginalFormat}"]);
         Assert.Equal(502, fields["status"]);
         Assert.Equal(41.5, fields["duration_ms"]);
         Assert.Null(fields["tenant_id"]);
         Assert.Null(fields["bytes_out"]);
+        Assert.Equal("gpt-4o-mini-2024-07-18", fields["model"]);
+        Assert.Equal(1200L, fields["input_tokens"]);
+        Assert.Equal(200L, fields["cached_input_tokens"]);
+        Assert.Equal(300L, fields["output_tokens"]);
+        Assert.Equal(0.000345m, fields["cost"]);
         using var attempts = JsonDocument.Parse(fields["attempts"]!.ToString()!);
         var attempt = Assert.Single(attempts.RootElement.EnumerateArray());
         Assert.Equal("primary", attempt.GetProperty("provider").GetString());
@@ -49,7 +59,8 @@ public sealed class RequestCompletedStateTests
         Assert.Equal(
             "POST /v1/chat responded 502 in 41.5 ms; path /v1/chat; correlation c-1; request r-1; tenant (null); user (null); " +
             "client (null); agent (null); provider secondary; attempts [{\"provider\":\"primary\",\"attempt\":1,\"outcome\":\"failure\"," +
-            "\"status\":503,\"duration_ms\":12}]; breaker Closed; bytes in 0 out (null); error upstream_failure: (null)",
+            "\"status\":503,\"duration_ms\":12}]; breaker Closed; bytes in 0 out (null); error upstream_failure: (null); " +
+            "model gpt-4o-mini-2024-07-18; tokens in 1200 (cached 200) out 300; cost 0.000345",
             RequestCompletedState.Format(State, null));
     }
 }

@@ -107,6 +107,26 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AiRequest_ModelTokensAndCost_AreTypedFieldsOfTheLine_AndOtherRequestsHaveNone()
+    {
+        using var ai = await _client.PostAsync("/v1/chat/completions", null);
+        var entry = await RequestEntryAsync(Assert.Single(ai.Headers.GetValues("X-Correlation-ID")));
+        using var plain = await _client.GetAsync("/orders/ORD-1");
+        var other = await RequestEntryAsync(Assert.Single(plain.Headers.GetValues("X-Correlation-ID")));
+
+        Assert.Equal("openai", entry.GetProperty("provider").GetString());
+        Assert.Equal("gpt-4o-mini-2024-07-18", entry.GetProperty("model").GetString());
+        Assert.Equal(1200, entry.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(200, entry.GetProperty("cached_input_tokens").GetInt64());
+        Assert.Equal(300, entry.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(0.000345m, entry.GetProperty("cost").GetDecimal());
+        foreach (var field in new[] { "model", "input_tokens", "cached_input_tokens", "output_tokens", "cost" })
+        {
+            Assert.False(other.TryGetProperty(field, out _), field);
+        }
+    }
+
+    [Fact]
     public async Task Request_RouteAndProviderWithPii_RedactedOnEveryRequestNotOnlyTheFirst()
     {
         // Route, provider and breaker state are redacted once and remembered: the remembered value must be the redacted one.
@@ -276,6 +296,24 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         {
             time.Advance(TimeSpan.FromMilliseconds(1500));
             return "done";
+        });
+        app.MapPost("/v1/chat/completions", static (HttpContext context) =>
+        {
+            context.Features.Set(new BulwarkRequestFeature
+            {
+                CorrelationId = BulwarkCorrelation.Get(context),
+                Route = "/v1/{**rest}",
+                Provider = "openai",
+                GenAiSystem = "openai",
+                RequestModel = "gpt-4o-mini",
+                ResponseModel = "gpt-4o-mini-2024-07-18",
+                InputTokens = 1200,
+                CachedInputTokens = 200,
+                OutputTokens = 300,
+                Cost = 0.000345m,
+                CostCurrency = "USD",
+            });
+            return "ok";
         });
         app.MapGet("/pii-names", static (HttpContext context) =>
         {

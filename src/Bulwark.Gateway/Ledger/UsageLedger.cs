@@ -1,0 +1,122 @@
+using System.Threading.Channels;
+using Bulwark.AspNetCore.Requests;
+using Bulwark.Gateway.Limits;
+using Bulwark.Gateway.Storage;
+using Bulwark.Storage.Sqlite.Usage;
+
+namespace Bulwark.Gateway.Ledger;
+
+/// <summary>
+/// The usage ledger's writer: each completed request on a route with an <c>Api</c> kind becomes a row, queued without
+/// waiting and written to the SQLite store by one background loop in batches (the rows of a 250 ms window, up to 500 per
+/// transaction). A store failure drops that batch (logged),
+/// never fails a request; a full queue drops the row (logged once per burst). Off without a SQLite store.
+/// </summary>
+internal sealed partial class UsageLedger : BackgroundService
+{
+    private const int QueueCapacity = 10_000;
+    private const int MaxBatch = 500;
+
+    /// <summary>How long the first row of a batch waits for others: one transaction for the rows of this window, not one per request.</summary>
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(250);
+
+    private readonly GatewayStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<UsageLedger> _logger;
+    private readonly Channel<UsageLedgerRow> _queue = Channel.CreateBounded<UsageLedgerRow>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true });
+    private long _dropped;
+
+    public UsageLedger(GatewayStore store, TimeProvider timeProvider, ILogger<UsageLedger> logger)
+    {
+        _store = store;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Gets whether rows are kept (a SQLite store is open).</summary>
+    public bool Enabled => _store.Sqlite is not null && _store.IsAvailable;
+
+    /// <summary>Queues the row of a completed request; never waits, never throws.</summary>
+    public void Record(HttpContext context, BulwarkRequestFeature feature, string? user)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        string clientKey = ClientKey.Of(context);
+        var row = new UsageLedgerRow(
+            _timeProvider.GetUtcNow(),
+            clientKey.StartsWith("key:", StringComparison.Ordinal) ? clientKey[4..] : null,
+            user,
+            feature.Route ?? string.Empty,
+            feature.Provider,
+            feature.ResponseModel ?? feature.RequestModel,
+            feature.InputTokens,
+            feature.CachedInputTokens,
+            feature.OutputTokens,
+            feature.Cost,
+            context.Response.StatusCode);
+        if (!_queue.Writer.TryWrite(row) && Interlocked.Increment(ref _dropped) == 1)
+        {
+            Log.Full(_logger, QueueCapacity);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<UsageLedgerRow>(MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await Task.Delay(BatchWindow, _timeProvider, stoppingToken).ConfigureAwait(false);
+                await WriteQueuedAsync(batch, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Stopping: what is queued is written once more.
+        await WriteQueuedAsync(batch, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task WriteQueuedAsync(List<UsageLedgerRow> batch, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var row))
+            {
+                batch.Add(row);
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            Interlocked.Exchange(ref _dropped, 0);
+            try
+            {
+                await _store.Sqlite!.AppendUsageAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A ledger write failure must never reach a request: the batch is dropped and said.
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                Log.WriteFailed(_logger, batch.Count, e.Message);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.UsageLedgerWriteFailed, Level = LogLevel.Warning, Message = "{Count} usage ledger row(s) were dropped: the store refused them ({Reason})")]
+        public static partial void WriteFailed(ILogger logger, int count, string reason);
+
+        [LoggerMessage(EventId = EventIds.UsageLedgerFull, Level = LogLevel.Warning, Message = "The usage ledger's queue is full ({Capacity} rows): rows are dropped until the store catches up")]
+        public static partial void Full(ILogger logger, int capacity);
+    }
+}

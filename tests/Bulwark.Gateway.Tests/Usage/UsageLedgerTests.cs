@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Bulwark.Gateway.Tests.Infrastructure;
+
+namespace Bulwark.Gateway.Tests.Usage;
+
+/// <summary>The usage ledger in the SQLite store, through the gateway and read back by <c>GET /admin/usage</c>.</summary>
+public class UsageLedgerTests
+{
+    private const string AdminToken = "usage-admin-token-0123456789abcdef";
+
+    private static string Config(Uri primary, Uri secondary) => $$"""
+        {
+          "Bulwark": {
+            "Admin": { "Token": "{{AdminToken}}" },
+            "Logging": { "UserIdHeader": "X-Bulwark-User" },
+            "Pipelines": { "default": {{Configs.FastPipeline}} },
+            "Providers": {
+              "primary":   { "BaseUrl": "{{primary.ToString().TrimEnd('/')}}", "Prices": { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60, "CachedInput": 0.075 } } },
+              "secondary": { "BaseUrl": "{{secondary.ToString().TrimEnd('/')}}" }
+            },
+            "Routes": [
+              { "Path": "/v1/{**rest}", "Providers": [ "primary", "secondary" ], "Api": "OpenAI" }
+            ]
+          }
+        }
+        """;
+
+    [Fact]
+    public async Task EveryCompletedRequest_IsARow_AndTheAdminSumsEqualWhatTheProvidersReported()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = AiWireFixtures.Json(AiWireFixtures.OpenAiChatCompletion);
+        secondary.Behaviour = AiWireFixtures.Stream(AiWireFixtures.OpenAiChunks);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(primary.BaseAddress, secondary.BaseAddress));
+
+        // 6 from alice (header), 4 from bob (the body's user field), each with the same API key; then the primary
+        // refuses and 3 streams are served by the secondary (no prices there: cost unknown), without a key or user.
+        for (int i = 0; i < 10; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = AiWireFixtures.JsonContent(i < 6 ? AiWireFixtures.ChatRequest : """{"model":"gpt-4o-mini","user":"bob","messages":[]}"""),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-client-secret-1");
+            if (i < 6)
+            {
+                request.Headers.Add("X-Bulwark-User", "alice");
+            }
+
+            using var response = await gateway.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        primary.Behaviour = Upstream.Status(503);
+        for (int i = 0; i < 3; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/v1/chat/completions", AiWireFixtures.JsonContent(AiWireFixtures.StreamingChatRequest));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsStringAsync();
+        }
+
+        var byProvider = await PollGroupsAsync(gateway, "provider", 13);
+        var openai = byProvider.Single(g => g.GetProperty("key").GetString() == "primary");
+        Assert.Equal(10, openai.GetProperty("requests").GetInt64());
+        Assert.Equal(12_000, openai.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(2_000, openai.GetProperty("cached_input_tokens").GetInt64());
+        Assert.Equal(3_000, openai.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(0.00345m, openai.GetProperty("cost").GetDecimal());
+        var groq = byProvider.Single(g => g.GetProperty("key").GetString() == "secondary");
+        Assert.Equal(3, groq.GetProperty("requests").GetInt64());
+        Assert.Equal(27, groq.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(36, groq.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(3, groq.GetProperty("unpriced_requests").GetInt64());
+
+        var byUser = await PollGroupsAsync(gateway, "user", 13);
+        Assert.Equal(6, byUser.Single(g => g.GetProperty("key").GetString() == "alice").GetProperty("requests").GetInt64());
+        Assert.Equal(4, byUser.Single(g => g.GetProperty("key").GetString() == "bob").GetProperty("requests").GetInt64());
+        Assert.Equal(3, byUser.Single(g => g.GetProperty("key").ValueKind == JsonValueKind.Null).GetProperty("requests").GetInt64());
+
+        var byClient = await PollGroupsAsync(gateway, "client", 13);
+        var keyed = byClient.Single(g => g.GetProperty("key").ValueKind == JsonValueKind.String);
+        Assert.Equal(10, keyed.GetProperty("requests").GetInt64());
+        Assert.Matches("^[0-9A-F]{32}$", keyed.GetProperty("key").GetString());
+    }
+
+    [Fact]
+    public async Task StoreFailing_RequestsStillServed_TheDroppedRowsAreLogged()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = AiWireFixtures.Json(AiWireFixtures.OpenAiChatCompletion);
+        string store = TestStore.NewPath();
+        using var logs = new RecordingLoggerProvider();
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(primary.BaseAddress, secondary.BaseAddress), storePath: store, logs: logs);
+
+        // What `rm bulwark.db*` does: the store refuses every write from then on.
+        foreach (var file in new[] { store, store + "-wal", store + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/v1/chat/completions", AiWireFixtures.JsonContent(AiWireFixtures.ChatRequest));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("0.000345 USD", response.Headers.GetValues("X-Bulwark-Cost").Single());
+        }
+
+        await Poll.UntilAsync(() => logs.WithEventId(3420).Count > 0, "the ledger's dropped-rows warning");
+        Assert.Contains("usage ledger row(s) were dropped: the store refused them", logs.WithEventId(3420)[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminUsage_NeedsTheToken_AndRefusesAnUnknownGrouping()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(primary.BaseAddress, secondary.BaseAddress));
+
+        using var anonymous = await gateway.Client.GetAsync("/admin/usage");
+        using var request = Admin("/admin/usage?groupBy=colour");
+        using var unknown = await gateway.Client.SendAsync(request);
+        using var badRange = Admin("/admin/usage?from=2026-12-07T00:00:00Z&to=2026-12-06T00:00:00Z");
+        using var reversed = await gateway.Client.SendAsync(badRange);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
+    }
+
+    private static HttpRequestMessage Admin(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return request;
+    }
+
+    /// <summary>Reads the groups until they count <paramref name="requests"/> requests (the ledger writes in the background).</summary>
+    private static async Task<List<JsonElement>> PollGroupsAsync(GatewayUnderTest gateway, string groupBy, int requests)
+    {
+        List<JsonElement> groups = [];
+        await Poll.UntilAsync(
+            () =>
+            {
+                using var request = Admin($"/admin/usage?groupBy={groupBy}");
+                using var response = gateway.Client.Send(request);
+                using var json = JsonDocument.Parse(response.Content.ReadAsStream());
+                groups = [.. json.RootElement.GetProperty("groups").EnumerateArray().Select(static g => g.Clone())];
+                return groups.Sum(static g => g.GetProperty("requests").GetInt64()) == requests;
+            },
+            $"the ledger to hold {requests} requests");
+        return groups;
+    }
+}
