@@ -70,20 +70,21 @@ internal sealed partial class ForwardingHandler
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         var lastGood = route.Fallback?.StartKeeping(context);
         var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
-        string? user = null;
-        if (route.Api != RouteApi.Http)
-        {
-            user = await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
-        }
-
+        string? user = route.Api == RouteApi.Http ? null : await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
         if (!Ended(request, result, feature, lastGood))
         {
             await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
         }
 
+        RecordUsage(context, route, feature, user);
+    }
+
+    /// <summary>Queues the usage ledger's row of a request on an AI route (its user: the configured header's, else the body's <c>user</c>).</summary>
+    private void RecordUsage(HttpContext context, GatewayRoute route, BulwarkRequestFeature feature, string? bodyUser)
+    {
         if (route.Api != RouteApi.Http)
         {
-            _ledger.Record(context, feature, _userHeader is not null && context.Request.Headers[_userHeader] is [{ Length: > 0 } named, ..] ? named : user);
+            _ledger.Record(context, feature, _userHeader is not null && context.Request.Headers[_userHeader] is [{ Length: > 0 } named, ..] ? named : bodyUser);
         }
     }
 
@@ -156,8 +157,8 @@ internal sealed partial class ForwardingHandler
     private async Task<FailoverResult<ForwardedResponse>> RunChainAsync(ForwardingRequest request, BulwarkRequestFeature feature, CancellationToken deadline)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.Context.RequestAborted, deadline);
-        await request.ReadModelAsync(linked.Token).ConfigureAwait(false);
-        var result = request.Model is null && !request.BodyStreamed
+        await request.ReadBodyFieldsAsync(linked.Token).ConfigureAwait(false);
+        var result = !request.Route.MapsModels
             ? await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, linked.Token).ConfigureAwait(false)
             : await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, static (index, state) => state.Item2.SkipReason(index), linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;
@@ -181,11 +182,8 @@ internal sealed partial class ForwardingHandler
     {
         var context = request.Context;
         UsageReport.Start(feature, request.Route.Api, context.Request.Path.Value);
-        string? user = null;
-        if (request.BodyBuffered)
-        {
-            (feature.RequestModel, user) = await RequestModel.ReadAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
-        }
+        feature.RequestModel = request.Model?.Name;
+        string? user = request.BodyUser;
 
         if (request.Usage is not { } capture)
         {

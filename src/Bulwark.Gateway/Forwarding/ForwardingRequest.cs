@@ -1,3 +1,4 @@
+using Bulwark.Gateway.Configuration;
 using Bulwark.Classification;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
@@ -49,31 +50,55 @@ internal sealed class ForwardingRequest
     /// <summary>Gets, per provider of the route (by index), until when it last asked to be left alone (its Retry-After), if it did.</summary>
     public DateTimeOffset?[]? RetryAfterUntil { get; private set; }
 
-    /// <summary>Gets the body's top-level <c>model</c>, once read (<see cref="ReadModelAsync"/>); <see langword="null"/> when none was read.</summary>
-    public JsonModelField? Model { get; private set; }
+    /// <summary>Gets the body's top-level <c>model</c>, once read (<see cref="ReadBodyFieldsAsync"/>); <see langword="null"/> when none was read.</summary>
+    public JsonModelField? Model => _fields?.Model;
+
+    /// <summary>Gets the end user the body names (OpenAI's <c>user</c>), once read; <see langword="null"/> when none was read.</summary>
+    public string? BodyUser => _fields?.User;
 
     private byte[]? _bodyBytes;
+    private RequestBodyFields? _fields;
+    private bool _tooLargeToRead;
 
     /// <summary>
-    /// Reads the buffered JSON body's <c>model</c>, when a provider of the route maps model names: what decides which of
-    /// them serve the request, and what each is sent.
+    /// Reads the buffered JSON body's <c>model</c> and <c>user</c>, on an AI route or when a provider of the route maps
+    /// model names: what decides which providers serve the request and what each is sent, and what its usage is
+    /// recorded under.
     /// </summary>
-    public async ValueTask ReadModelAsync(CancellationToken cancellationToken)
+    public async ValueTask ReadBodyFieldsAsync(CancellationToken cancellationToken)
     {
         string? contentType = Context.Request.ContentType;
         if (!BodyBuffered || (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-            || !Route.Providers.Any(static p => p.Models is not null))
+            || (Route.Api == RouteApi.Http && !Route.MapsModels))
         {
             return;
         }
 
         var body = Context.Request.Body;
-        body.Position = 0;
+        _tooLargeToRead = body.Length > UsageConstants.MaxParsedBytes;
+        if (body.Length == 0 || _tooLargeToRead)
+        {
+            return;
+        }
+
         var bytes = new byte[body.Length];
-        await body.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
-        body.Position = 0;
+        try
+        {
+            body.Position = 0;
+            await body.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The client went away, or the buffer could not be read: the chain reports what follows from it.
+            return;
+        }
+        finally
+        {
+            body.Position = 0;
+        }
+
         _bodyBytes = bytes;
-        Model = JsonModelField.Find(bytes);
+        _fields = RequestBodyFields.Find(bytes);
     }
 
     /// <summary>Why the provider at <paramref name="providerIndex"/> cannot serve this request, or <see langword="null"/> when it can.</summary>
@@ -84,7 +109,7 @@ internal sealed class ForwardingRequest
             return null;
         }
 
-        if (BodyStreamed)
+        if (BodyStreamed || _tooLargeToRead)
         {
             return "the request body was too large to read the model this provider maps";
         }

@@ -8,7 +8,7 @@ namespace Bulwark.Gateway.Requests;
 /// </summary>
 internal sealed class JsonModelField
 {
-    private JsonModelField(string name, int tokenStart, int tokenLength)
+    public JsonModelField(string name, int tokenStart, int tokenLength)
     {
         Name = name;
         TokenStart = tokenStart;
@@ -23,52 +23,6 @@ internal sealed class JsonModelField
 
     /// <summary>Gets the length of the value, quotes and escapes included.</summary>
     public int TokenLength { get; }
-
-    /// <summary>
-    /// Finds the top-level <c>model</c> string of a JSON object; <see langword="null"/> for a body that is not a JSON object,
-    /// has no such string, or names it more than once (which one a provider reads is not known).
-    /// </summary>
-    public static JsonModelField? Find(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        JsonModelField? found = null;
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            while (reader.Read() && reader.CurrentDepth > 0)
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName)
-                {
-                    continue;
-                }
-
-                bool isModel = reader.ValueTextEquals("model"u8);
-                reader.Read();
-                if (!isModel)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                if (found is not null || reader.TokenType != JsonTokenType.String)
-                {
-                    return null;
-                }
-
-                found = new JsonModelField(reader.GetString()!, (int)reader.TokenStartIndex, reader.ValueSpan.Length + 2);
-            }
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-
-        return found;
-    }
 
     /// <summary>The body with this field's value replaced by <paramref name="model"/>; every other byte as it was.</summary>
     public byte[] ReplaceIn(ReadOnlySpan<byte> json, string model)

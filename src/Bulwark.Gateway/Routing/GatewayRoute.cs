@@ -20,6 +20,7 @@ internal sealed class GatewayRoute
         Timeout = options.Timeout;
         Deferral = options.OnFailure == RouteFailureMode.Defer ? options.Defer : null;
         Providers = providers;
+        MapsModels = providers.Any(static p => p.Models is not null);
         MaxAttempts = options.MaxAttempts ?? Math.Min(providers.Sum(p => p.Failover.MaxAttempts), GatewayConstants.MaxRouteAttempts);
         Fallback = Bulwark.Gateway.Fallback.RouteFallback.Create(options.Fallback, providers.Select(static p => p.Pipeline.Fallback), timeProvider);
         Chain = new FailoverExecutor<ForwardedResponse>(
@@ -56,6 +57,9 @@ internal sealed class GatewayRoute
     public GatewayDeferralOptions? Deferral { get; }
 
     public IReadOnlyList<GatewayProvider> Providers { get; }
+
+    /// <summary>Gets a value indicating whether a provider of the route is sent its own model names (<c>Models</c>): requests are then read for theirs.</summary>
+    public bool MapsModels { get; }
 
     /// <summary>Gets what the route answers when every attempt failed (its own <c>Fallback</c>, else its first provider pipeline's), or <see langword="null"/>.</summary>
     public Bulwark.Gateway.Fallback.RouteFallback? Fallback { get; }
