@@ -111,7 +111,7 @@ internal static class GatewayConfiguration
     public static async Task ValidateHostAsync(GatewayHostSettings settings, LoadedGatewayConfiguration? validated = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, Logging = null, DrainOnShutdown = false, InMemoryStore = true, Validated = validated });
+        var app = GatewayHost.Build(settings with { MinimumLogLevel = LogLevel.None, Logging = null, DrainOnShutdown = false, InMemoryStore = true, Validated = validated, ValidationOnly = validated is not null });
         await using (app.ConfigureAwait(false))
         {
             try

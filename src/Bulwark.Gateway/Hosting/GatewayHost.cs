@@ -157,6 +157,13 @@ internal static class GatewayHost
         }
 
         var app = builder.Build();
+        if (settings.ValidationOnly)
+        {
+            // The options were read and validated already (routes and their templates included): what is left to check
+            // is the other components' start-up validation, which needs the services, not the request pipeline.
+            return app;
+        }
+
         try
         {
             Configure(app);

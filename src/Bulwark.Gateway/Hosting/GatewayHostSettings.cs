@@ -44,4 +44,10 @@ internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJso
     /// binding and validating again.
     /// </summary>
     public LoadedGatewayConfiguration? Validated { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the gateway is built only for its components' start-up validation
+    /// (<see cref="GatewayConfiguration.ValidateHostAsync"/>): no request pipeline, no route table, no store opened.
+    /// </summary>
+    public bool ValidationOnly { get; init; }
 }
