@@ -36,12 +36,14 @@ internal sealed class FigureGateway : IAsyncDisposable
     }
 
     /// <summary>The gateway with the configuration <paramref name="json"/>, logging errors only.</summary>
-    public static async Task<FigureGateway> StartJsonAsync(string json)
+    /// <param name="json">The configuration.</param>
+    /// <param name="environment">The environment variables it reads (provider keys), or none.</param>
+    public static async Task<FigureGateway> StartJsonAsync(string json, Func<string, string?>? environment = null)
     {
         var app = GatewayHost.Build(new GatewayHostSettings(null, json, ["http://127.0.0.1:0"])
         {
             EnvironmentOverrides = false,
-            Environment = _ => null,
+            Environment = environment ?? (_ => null),
             MinimumLogLevel = LogLevel.Error,
             StorePath = Path.Combine(Path.GetTempPath(), "bulwark-figures-" + Guid.NewGuid().ToString("N"), "bulwark.db"),
         });

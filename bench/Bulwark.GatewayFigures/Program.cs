@@ -4,11 +4,19 @@
 //
 //   dotnet run -c Release --project bench/Bulwark.GatewayFigures [-- --requests 50000]
 //   dotnet run -c Release --project bench/Bulwark.GatewayFigures -- --ai-usage 3000   (usage reading: time to first byte, allocation)
+//   dotnet run -c Release --project bench/Bulwark.GatewayFigures -- --ai-sample 1000  (the shipped AI sample, official OpenAI SDK, providers refusing 30%)
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Bulwark.GatewayFigures;
+
+if (args.Length >= 1 && args[0] == "--ai-sample")
+{
+    string repository = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+    await AiSampleFigures.RunAsync(repository, args.Length == 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000);
+    return 0;
+}
 
 if (args.Length >= 1 && args[0] == "--ai-usage")
 {
