@@ -198,6 +198,39 @@ public class UsageTests
         Assert.Contains("tokens in 1200 (cached 200) out 300; cost (null)", line, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A JSON answer held back for its usage reaches the client only whole: one that breaks off mid-way has sent the client
+    /// nothing, so the chat completion (replayable on an OpenAI route) is tried again, and served by the next provider,
+    /// instead of reaching the client cut.
+    /// </summary>
+    [Fact]
+    public async Task HeldBackJsonBreakingMidway_NothingReachedTheClient_TheNextProviderServes()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = async (context, _) =>
+        {
+            byte[] whole = System.Text.Encoding.UTF8.GetBytes(AiWireFixtures.OpenAiChatCompletion);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = whole.Length;
+            await context.Response.Body.WriteAsync(whole.AsMemory(0, whole.Length / 2), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            context.Abort();
+        };
+        secondary.Behaviour = AiWireFixtures.Json(AiWireFixtures.OpenAiChatCompletion);
+        using var file = ConfigFile.Create(Config(primary.BaseAddress, secondary.BaseAddress));
+        using var logs = new RecordingLoggerProvider();
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path, logs);
+
+        using var response = await gateway.Client.PostAsync("/v1/chat/completions", AiWireFixtures.JsonContent(AiWireFixtures.ChatRequest));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(AiWireFixtures.OpenAiChatCompletion, await response.Content.ReadAsStringAsync());
+        // Each break is a failed attempt: the primary's pipeline retries it (three attempts), then the chain moves on.
+        Assert.Equal((3, 1), (primary.Requests, secondary.Requests));
+        Assert.Contains("provider secondary;", await RequestLineAsync(logs), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task JsonOverOneMebibyte_PassesWhole_UsageUnknown_NoUsageHeaders()
     {
