@@ -91,7 +91,8 @@ public static class BulwarkTelemetryServiceCollectionExtensions
         // one only to export: a provider without an exporter sampled every request's spans, with their tags and attempt
         // spans, only to drop them (about 3.7 KB of allocation per request through the gateway). Without an exporter,
         // only ASP.NET Core's request activity is created, for its trace context (ids in the logs, traceparent
-        // upstream), unrecorded; Bulwark's source has no listener and builds no span.
+        // upstream), unrecorded — and not even that with requestActivities false, where the correlation middleware
+        // carries the context; Bulwark's source has no listener and builds no span.
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(BulwarkTelemetry.ActivitySourceName, "Microsoft.AspNetCore"));
         if (options.OtlpEndpoint is { } traceEndpoint)
         {

@@ -58,7 +58,6 @@ internal sealed class ForwardingRequest
 
     private byte[]? _bodyBytes;
     private RequestBodyFields? _fields;
-    private bool _tooLargeToRead;
 
     /// <summary>
     /// Reads the buffered JSON body's <c>model</c> and <c>user</c>, on an AI route or when a provider of the route maps
@@ -67,16 +66,16 @@ internal sealed class ForwardingRequest
     /// </summary>
     public async ValueTask ReadBodyFieldsAsync(CancellationToken cancellationToken)
     {
-        string? contentType = Context.Request.ContentType;
-        if (!BodyBuffered || (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        if (!BodyBuffered || !IsJson(Context.Request.ContentType)
             || (Route.Api == RouteApi.Http && !Route.MapsModels))
         {
             return;
         }
 
+        // A route that maps models reads any buffered body (the route's buffer limit bounds it); usage alone reads the
+        // bodies an AI request usually has.
         var body = Context.Request.Body;
-        _tooLargeToRead = body.Length > UsageConstants.MaxParsedBytes;
-        if (body.Length == 0 || _tooLargeToRead)
+        if (body.Length == 0 || (!Route.MapsModels && body.Length > UsageConstants.MaxParsedBytes))
         {
             return;
         }
@@ -101,6 +100,9 @@ internal sealed class ForwardingRequest
         _fields = RequestBodyFields.Find(bytes);
     }
 
+    /// <summary>Whether a body of <paramref name="contentType"/> may be JSON: a JSON media type, or none said.</summary>
+    private static bool IsJson(string? contentType) => contentType is null || contentType.Contains("json", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Why the provider at <paramref name="providerIndex"/> cannot serve this request, or <see langword="null"/> when it can.</summary>
     public string? SkipReason(int providerIndex)
     {
@@ -109,7 +111,7 @@ internal sealed class ForwardingRequest
             return null;
         }
 
-        if (BodyStreamed || _tooLargeToRead)
+        if (BodyStreamed && IsJson(Context.Request.ContentType))
         {
             return "the request body was too large to read the model this provider maps";
         }

@@ -29,7 +29,7 @@ internal static class UsageEndpoints
             var store = context.RequestServices.GetRequiredService<GatewayStore>();
             if (store.Sqlite is not { } sqlite || !store.IsAvailable)
             {
-                await GatewayProblem.AdminBadRequest(correlationId, "The usage ledger needs the SQLite store, and the gateway runs without it.").WriteAsync(context, 0).ConfigureAwait(false);
+                await GatewayProblem.StoreUnavailable(correlationId, "The usage ledger needs the SQLite store, and the gateway runs without it.").WriteAsync(context, 0).ConfigureAwait(false);
                 return;
             }
 
@@ -40,7 +40,7 @@ internal static class UsageEndpoints
             }
             catch (StoreUnavailableException e)
             {
-                await GatewayProblem.AdminBadRequest(correlationId, "The store cannot be read: " + e.Message).WriteAsync(context, 0).ConfigureAwait(false);
+                await GatewayProblem.StoreUnavailable(correlationId, "The store cannot be read: " + e.Message).WriteAsync(context, 0).ConfigureAwait(false);
                 return;
             }
 

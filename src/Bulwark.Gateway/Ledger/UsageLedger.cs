@@ -71,7 +71,9 @@ internal sealed partial class UsageLedger : BackgroundService
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 await Task.Delay(BatchWindow, _timeProvider, stoppingToken).ConfigureAwait(false);
-                await WriteQueuedAsync(batch, stoppingToken).ConfigureAwait(false);
+
+                // A write in progress is not cut by the stop: its rows would be lost, unsaid.
+                await WriteQueuedAsync(batch, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -155,6 +155,17 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    /// <summary>An admin query that needs the store, which the gateway runs without or cannot read now.</summary>
+    public static GatewayProblem StoreUnavailable(string correlationId, string detail) => new(
+        StatusCodes.Status503ServiceUnavailable,
+        "store-unavailable",
+        "Store unavailable",
+        detail,
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
     /// <summary>The same problem with a sentence added to its detail.</summary>
     public GatewayProblem WithNote(string note) =>
         new(Status, Type, Title, Detail + note, Retryable, RetryAfter, CorrelationId, Attempts);

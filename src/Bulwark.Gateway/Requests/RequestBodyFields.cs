@@ -56,6 +56,13 @@ internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
             return new(null, null);
         }
 
-        return new(ambiguous ? null : model, user);
+        // Names a client writes go to logs, metrics and the ledger: one longer than any model or user name, or with control
+        // characters, is not taken (the body still goes as it came).
+        return new(ambiguous || model is null || !IsName(model.Name) ? null : model, user is not null && IsName(user) ? user : null);
     }
+
+    /// <summary>The longest model or user name taken from a body: 256 characters.</summary>
+    public const int MaxNameLength = 256;
+
+    private static bool IsName(string value) => value.Length is > 0 and <= MaxNameLength && !value.Any(char.IsControl);
 }

@@ -47,7 +47,8 @@ internal static class UsageReport
     /// <summary>Adds <c>X-Bulwark-Model</c>, <c>X-Bulwark-Tokens</c> and <c>X-Bulwark-Cost</c> for what is known.</summary>
     public static void WriteHeaders(IHeaderDictionary headers, BulwarkRequestFeature feature)
     {
-        if (feature.ResponseModel is { } model)
+        // A model name from the provider's answer, or the client's own: only one a header can carry is sent back.
+        if (feature.ResponseModel is { Length: > 0 and <= GatewayConstants.MaxModelNameLength } model && model.All(static c => c is >= ' ' and <= '~'))
         {
             headers[GatewayConstants.ModelHeader] = model;
         }

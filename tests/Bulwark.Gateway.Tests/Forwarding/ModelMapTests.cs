@@ -77,6 +77,23 @@ public class ModelMapTests
         Assert.Equal((0, 0), (primary.Requests, secondary.Requests));
     }
 
+    [Fact]
+    public async Task BodyOverAMebibyte_IsStillMapped_NotPassedOver()
+    {
+        await using var provider = await Upstream.StartAsync();
+        await using var unused = await Upstream.StartAsync();
+        // Buffered (the route's limit raised to 4 MiB), so that any attempt can send it: read whole for its model.
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider, unused, primaryModels: """{ "gpt-4o-mini": "llama-3.1-8b-instant" }""")
+            .Replace("\"Pipelines\"", "\"MaxBufferedBodyBytes\": 4194304, \"Pipelines\"", StringComparison.Ordinal));
+        string body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + new string('x', 1_500_000) + "\"}],\"model\":\"gpt-4o-mini\"}";
+
+        using var response = await PostAsync(gateway, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("llama-3.1-8b-instant", ModelOf(Assert.Single(provider.Snapshot()).Body));
+        Assert.Equal(0, unused.Requests);
+    }
+
     [Theory]
     [InlineData("text/plain", "model=gpt-4o-mini")]
     [InlineData("application/json", "{\"messages\":[]}")]

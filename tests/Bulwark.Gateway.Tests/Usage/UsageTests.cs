@@ -231,6 +231,23 @@ public class UsageTests
         Assert.Contains("provider secondary;", await RequestLineAsync(logs), StringComparison.Ordinal);
     }
 
+    /// <summary>The model a client names goes back in <c>X-Bulwark-Model</c> only when a header can carry it: never a 500 for a name it cannot.</summary>
+    [Fact]
+    public async Task ClientModelAHeaderCannotCarry_AnswerWithoutAModel_IsServed_WithoutTheModelHeader()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = AiWireFixtures.Json("""{"object":"chat.completion","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}""");
+        using var file = ConfigFile.Create(Config(primary.BaseAddress, secondary.BaseAddress));
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path);
+
+        using var response = await gateway.Client.PostAsync("/v1/chat/completions", AiWireFixtures.JsonContent("""{"model":"gpt-\u00e9t\u00e9","messages":[]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Bulwark-Model"));
+        Assert.Equal("input=3; output=1", response.Headers.GetValues("X-Bulwark-Tokens").Single());
+    }
+
     [Fact]
     public async Task JsonOverOneMebibyte_PassesWhole_UsageUnknown_NoUsageHeaders()
     {
