@@ -17,11 +17,11 @@ internal static class GenAiNames
     public static string OperationOf(string? path) => path switch
     {
         null => "other",
-        _ when path.EndsWith("/chat/completions", StringComparison.Ordinal) => "chat",
-        _ when path.EndsWith("/messages", StringComparison.Ordinal) => "chat",
-        _ when path.EndsWith("/responses", StringComparison.Ordinal) => "chat",
-        _ when path.EndsWith("/completions", StringComparison.Ordinal) => "text_completion",
-        _ when path.EndsWith("/embeddings", StringComparison.Ordinal) => "embeddings",
+        _ when path.EndsWith("/v1/chat/completions", StringComparison.Ordinal) => "chat",
+        _ when path.EndsWith("/v1/messages", StringComparison.Ordinal) => "chat",
+        _ when path.EndsWith("/v1/responses", StringComparison.Ordinal) => "chat",
+        _ when path.EndsWith("/v1/completions", StringComparison.Ordinal) => "text_completion",
+        _ when path.EndsWith("/v1/embeddings", StringComparison.Ordinal) => "embeddings",
         _ => "other",
     };
 }

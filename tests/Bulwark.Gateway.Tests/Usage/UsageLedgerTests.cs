@@ -84,6 +84,12 @@ public class UsageLedgerTests
         var keyed = byClient.Single(g => g.GetProperty("key").ValueKind == JsonValueKind.String);
         Assert.Equal(10, keyed.GetProperty("requests").GetInt64());
         Assert.Matches("^[0-9A-F]{32}$", keyed.GetProperty("key").GetString());
+
+        // Both providers answered with the dated model name; every request took the one route.
+        var byModel = await PollGroupsAsync(gateway, "model", 13);
+        Assert.Equal(13, byModel.Single(g => g.GetProperty("key").GetString() == "gpt-4o-mini-2024-07-18").GetProperty("requests").GetInt64());
+        var byRoute = await PollGroupsAsync(gateway, "route", 13);
+        Assert.Equal(13, byRoute.Single(g => g.GetProperty("key").GetString() == "/v1/{**rest}").GetProperty("requests").GetInt64());
     }
 
     [Fact]
