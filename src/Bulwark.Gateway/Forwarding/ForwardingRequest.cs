@@ -1,3 +1,4 @@
+using System.Buffers;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Classification;
 using Bulwark.Gateway.Requests;
@@ -80,24 +81,28 @@ internal sealed class ForwardingRequest
             return;
         }
 
-        var bytes = new byte[body.Length];
+        // Kept only where a provider is sent a rewritten copy; read for usage alone, the bytes go back to the pool.
+        int length = (int)body.Length;
+        var bytes = Route.MapsModels ? new byte[length] : ArrayPool<byte>.Shared.Rent(length);
         try
         {
             body.Position = 0;
-            await body.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            await body.ReadExactlyAsync(bytes.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            _fields = RequestBodyFields.Find(bytes.AsSpan(0, length));
+            _bodyBytes = Route.MapsModels ? bytes : null;
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             // The client went away, or the buffer could not be read: the chain reports what follows from it.
-            return;
         }
         finally
         {
             body.Position = 0;
+            if (!Route.MapsModels)
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
         }
-
-        _bodyBytes = bytes;
-        _fields = RequestBodyFields.Find(bytes);
     }
 
     /// <summary>Whether a body of <paramref name="contentType"/> may be JSON: a JSON media type, or none said.</summary>
@@ -122,10 +127,24 @@ internal sealed class ForwardingRequest
     }
 
     /// <summary>The body to send <paramref name="provider"/> when it differs from the client's: its model name in place of the one asked for.</summary>
-    public byte[]? BodyFor(GatewayProvider provider) =>
-        provider.Models is { } map && Model is { } model && _bodyBytes is { } body && map.TryMap(model.Name, out var mapped) && mapped != model.Name
-            ? model.ReplaceIn(body, mapped)
-            : null;
+    public byte[]? BodyFor(GatewayProvider provider)
+    {
+        if (provider.Models is not { } map || Model is not { } model || _bodyBytes is not { } body || !map.TryMap(model.Name, out var mapped) || mapped == model.Name)
+        {
+            return null;
+        }
+
+        // A provider's retries send the same copy; built again only for another provider.
+        if (!ReferenceEquals(_mappedFor, provider))
+        {
+            (_mappedFor, _mappedBody) = (provider, model.ReplaceIn(body, mapped));
+        }
+
+        return _mappedBody;
+    }
+
+    private GatewayProvider? _mappedFor;
+    private byte[]? _mappedBody;
 
     /// <summary>Notes a provider's Retry-After; the latest answer of a provider is what it means now.</summary>
     public void NoteRetryAfter(int providerIndex, DateTimeOffset until)

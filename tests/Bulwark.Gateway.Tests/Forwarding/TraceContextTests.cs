@@ -68,6 +68,29 @@ public class TraceContextTests
         Assert.All(attempts, a => Assert.NotEqual(ClientSpanId, a.ParentId));
     }
 
+    /// <summary>
+    /// With traces exported, the request has recorded activities: each attempt sends the trace on from the gateway's current
+    /// span (through the configured propagator), recorded, and never the client's span id.
+    /// </summary>
+    [Fact]
+    public async Task TracesExported_ClientTraceparent_IsContinuedFromTheGatewaysRecordedSpan()
+    {
+        await using var collector = await OtlpReceiver.StartAsync(Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress,
+            bulwarkExtra: $$""" "Telemetry": { "OtlpEndpoint": "{{collector.BaseAddress}}", "OtlpProtocol": "HttpProtobuf" }, """));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/x");
+        request.Headers.Add("traceparent", $"00-{ClientTraceId}-{ClientSpanId}-01");
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (traceId, parentId, flags) = Parse(Assert.Single(primary.Snapshot()).Headers["traceparent"]);
+        Assert.Equal((ClientTraceId, "01"), (traceId, flags));
+        Assert.NotEqual(ClientSpanId, parentId);
+    }
+
     private static (string TraceId, string ParentId, string Flags) Parse(string? traceparent)
     {
         Assert.NotNull(traceparent);
