@@ -158,7 +158,7 @@ internal sealed partial class ForwardingHandler
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.Context.RequestAborted, deadline);
         await request.ReadBodyFieldsAsync(linked.Token).ConfigureAwait(false);
-        var result = !request.Route.MapsModels
+        var result = !request.Route.RewritesBodies
             ? await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, linked.Token).ConfigureAwait(false)
             : await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, static (index, state) => state.Item2.SkipReason(index), linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;
@@ -185,6 +185,9 @@ internal sealed partial class ForwardingHandler
         feature.RequestModel = request.Model?.Name;
         string? user = request.BodyUser;
 
+        // A translated answer reports the usage of the Anthropic stream it came from (an OpenAI stream carries none
+        // unless the client asked for it).
+        var translation = request.DropTranslation();
         if (request.Usage is not { } capture)
         {
             return user;
@@ -201,7 +204,12 @@ internal sealed partial class ForwardingHandler
             }
 
             // A stream cut mid-way reports what it had said (Anthropic's input, say); the client gets nothing more.
-            UsageReport.Complete(feature, capture.Complete(), provider.Prices);
+            if (translation is not null)
+            {
+                feature.GenAiSystem = GenAiNames.SystemOf(RouteApi.Anthropic);
+            }
+
+            UsageReport.Complete(feature, translation?.Usage ?? capture.Complete(), provider.Prices);
             if (forwarded.Broken)
             {
                 return user;

@@ -17,7 +17,7 @@ public class FailoverOptions<TResult>
     /// <value>
     /// The default fails over on any exception except an <see cref="OperationCanceledException"/> while the caller's
     /// token is cancelled, and on an <see cref="HttpResponseMessage"/> whose status the provider's
-    /// <see cref="FailoverProvider{TResult}.Classifier"/> calls transient (408, 429, 500, 502, 503, 504 by default).
+    /// <see cref="FailoverProvider{TResult}.Classifier"/> calls transient (408, 429, 500, 502, 503, 504, 529 by default).
     /// This property is required.
     /// </value>
     public Func<FailoverPredicateArguments<TResult>, bool> ShouldFailover { get; set; } = FailoverConstants.ShouldFailoverByDefault;

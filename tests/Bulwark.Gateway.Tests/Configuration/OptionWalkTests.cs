@@ -68,6 +68,8 @@ public class OptionWalkTests
         ["Bulwark:Providers:{name}:Pipeline"] = "PipelineOptionTests.ProviderPipeline_NamesTheOptionsItsInstanceIsBuiltFrom",
         ["Bulwark:Providers:{name}:Headers:{name}:FromEnvironment"] = "HeadersTests.ProviderHeaderFromEnvironment_ReplacesTheClientsOwn",
         ["Bulwark:Providers:{name}:Headers:{name}:Value"] = "GatewaySmokeTests.Get_IsForwarded_WithProviderHeaders",
+        ["Bulwark:Providers:{name}:Api"] = "AnthropicTranslationTests.Sdk_ChatCompletion_ServedByAnthropic_TranslatedBothWays | Translation/*, validation: ConfigurationValidationTests.Load_ProviderApi_OnlyWhereItsRoutesCanReachIt",
+        ["Bulwark:Providers:{name}:DefaultMaxTokens"] = "AnthropicTranslationTests.Sdk_Streaming_ServedByAnthropic_EveryChunkParsed_UsageAtTheEnd | 512 sent; default: AnthropicRequestTests.NoMaxTokens_TheProvidersDefault_ModelUnmapped_StreamWithUsage",
         ["Bulwark:Providers:{name}:Models:{name}"] = "ModelMapTests.MappedModel_OnlyTheModelValueChanges_EveryOtherByteAsSent | Routing/ModelMap, Forwarding/ForwardingRequest (skip and rewrite)",
         ["Bulwark:Providers:{name}:Headers:{name}:Format"] = "HeadersTests.ProviderHeaderFromEnvironment_ReplacesTheClientsOwn",
         ["Bulwark:Routes:[]:Path"] = "ProblemDetailsTests.Get_UnknownRoute_Returns404Problem",
