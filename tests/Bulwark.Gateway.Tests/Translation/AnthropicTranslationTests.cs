@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Bulwark.Gateway.Tests.Infrastructure;
@@ -212,7 +211,7 @@ public class AnthropicTranslationTests
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("chat.completion", body.RootElement.GetProperty("object").GetString());
 
-        var rows = await PollLedgerAsync(gateway, 1);
+        var rows = await UsageLedgerTests.PollGroupsAsync(gateway, "provider", 1, AdminToken);
         var row = Assert.Single(rows);
         Assert.Equal("anthropic", row.GetProperty("key").GetString());
         Assert.Equal(25, row.GetProperty("input_tokens").GetInt64());
@@ -353,22 +352,5 @@ public class AnthropicTranslationTests
         Assert.Contains("\"type\":\"overloaded_error\"", received.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("[DONE]", received.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, unused.Requests);
-    }
-
-    private static async Task<List<JsonElement>> PollLedgerAsync(GatewayUnderTest gateway, int requests)
-    {
-        List<JsonElement> groups = [];
-        await Poll.UntilAsync(
-            () =>
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/usage?groupBy=provider");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-                using var response = gateway.Client.Send(request);
-                using var json = JsonDocument.Parse(response.Content.ReadAsStream());
-                groups = [.. json.RootElement.GetProperty("groups").EnumerateArray().Select(static g => g.Clone())];
-                return groups.Sum(static g => g.GetProperty("requests").GetInt64()) == requests;
-            },
-            $"the ledger to hold {requests} requests");
-        return groups;
     }
 }

@@ -137,21 +137,22 @@ public class UsageLedgerTests
         Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
     }
 
-    private static HttpRequestMessage Admin(string path)
+    private static HttpRequestMessage Admin(string path, string adminToken = AdminToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         return request;
     }
 
     /// <summary>Reads the groups until they count <paramref name="requests"/> requests (the ledger writes in the background).</summary>
-    private static async Task<List<JsonElement>> PollGroupsAsync(GatewayUnderTest gateway, string groupBy, int requests)
+    /// <summary>Polls <c>GET /admin/usage</c> until its groups hold <paramref name="requests"/> requests in all, and returns them.</summary>
+    internal static async Task<List<JsonElement>> PollGroupsAsync(GatewayUnderTest gateway, string groupBy, int requests, string adminToken = AdminToken)
     {
         List<JsonElement> groups = [];
         await Poll.UntilAsync(
             () =>
             {
-                using var request = Admin($"/admin/usage?groupBy={groupBy}");
+                using var request = Admin($"/admin/usage?groupBy={groupBy}", adminToken);
                 using var response = gateway.Client.Send(request);
                 using var json = JsonDocument.Parse(response.Content.ReadAsStream());
                 groups = [.. json.RootElement.GetProperty("groups").EnumerateArray().Select(static g => g.Clone())];
