@@ -27,7 +27,7 @@ internal sealed class GatewayRoute
         Fallback = Bulwark.Gateway.Fallback.RouteFallback.Create(options.Fallback, providers.Select(static p => p.Pipeline.Fallback), timeProvider);
         Chain = new FailoverExecutor<ForwardedResponse>(
             providers.Select(p => p.Failover),
-            new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider, MaxAttempts = Math.Max(MaxAttempts, providers.Count) });
+            new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider, MaxAttempts = Math.Max(MaxAttempts, providers.Count), PanicThreshold = options.PanicThreshold ?? 0 });
     }
 
     public string Path { get; }

@@ -74,6 +74,7 @@ public class OptionWalkTests
         ["Bulwark:Providers:{name}:Headers:{name}:Format"] = "HeadersTests.ProviderHeaderFromEnvironment_ReplacesTheClientsOwn",
         ["Bulwark:Routes:[]:Path"] = "ProblemDetailsTests.Get_UnknownRoute_Returns404Problem",
         ["Bulwark:Routes:[]:Providers:[]"] = "FailoverTests.Get_PrimaryRefusesConnections_FailsOverToSecondary",
+        ["Bulwark:Routes:[]:PanicThreshold"] = "FailoverTests.EveryBreakerOpen_PanicThreshold_TriesThemAnyway | engine: tests/Bulwark.Tests/Failover/FailoverPanicTests",
         ["Bulwark:Routes:[]:Idempotent"] = "IdempotencyTests.Post_OnIdempotentRoute_IsRetriedWithoutKey | false: NotProcessedRetryTests.ApiRoute_IdempotentFalse_TurnsTheReplayableEndpointsOff",
         ["Bulwark:Routes:[]:Api"] = "NotProcessedRetryTests.ChatCompletionPost_WithoutKey_PlainTransientStatus_IsRetriedOnApiRoutesOnly | read by Routing/GatewayRoute (ReplayableEndpoints)",
         ["Bulwark:Routes:[]:NotProcessedStatusCodes:[]"] = "NotProcessedRetryTests.Post_WithoutKey_NotProcessedStatusCodes_DecideWhichStatusesAreRetried | read by Routing/GatewayRoute.ProvesNotProcessed",
