@@ -13,6 +13,12 @@ internal static class EventIds
     public const int ClientBodyRefused = 2004;
     public const int FallbackServed = 2005;
 
+    // The operator page: 2901–2999.
+    public const int DashboardSignedIn = 2901;
+    public const int DashboardSignInRefused = 2902;
+    public const int DashboardSignedOut = 2903;
+    public const int DashboardBreakerChanged = 2904;
+
     // Graceful shutdown: 3001–3099.
     public const int DrainStarted = 3001;
     public const int StoppedListening = 3002;
