@@ -52,4 +52,6 @@ internal static class EventIds
     public const int StoreFileCheckOff = 3413;
     public const int UsageLedgerWriteFailed = 3420;
     public const int UsageLedgerFull = 3421;
+    public const int UsageLedgerPruneFailed = 3422;
+    public const int UsageLedgerPruned = 3423;
 }

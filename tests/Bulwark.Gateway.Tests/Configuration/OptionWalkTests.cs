@@ -72,6 +72,7 @@ public class OptionWalkTests
         ["Bulwark:Providers:{name}:DefaultMaxTokens"] = "AnthropicTranslationTests.Sdk_Streaming_ServedByAnthropic_EveryChunkParsed_UsageAtTheEnd | 512 sent; default: AnthropicRequestTests.NoMaxTokens_TheProvidersDefault_ModelUnmapped_StreamWithUsage",
         ["Bulwark:Providers:{name}:Models:{name}"] = "ModelMapTests.MappedModel_OnlyTheModelValueChanges_EveryOtherByteAsSent | Routing/ModelMap, Forwarding/ForwardingRequest (skip and rewrite)",
         ["Bulwark:Providers:{name}:Headers:{name}:Format"] = "HeadersTests.ProviderHeaderFromEnvironment_ReplacesTheClientsOwn",
+        ["Bulwark:Storage:UsageRetention"] = "UsageLedgerTests.RowsPastTheirRetention_AreDeletedAtStart | store: tests/Bulwark.Storage.Sqlite.Tests/Usage/UsageLedgerStoreTests",
         ["Bulwark:Routes:[]:Path"] = "ProblemDetailsTests.Get_UnknownRoute_Returns404Problem",
         ["Bulwark:Routes:[]:Providers:[]"] = "FailoverTests.Get_PrimaryRefusesConnections_FailsOverToSecondary",
         ["Bulwark:Routes:[]:PanicThreshold"] = "FailoverTests.EveryBreakerOpen_PanicThreshold_TriesThemAnyway | engine: tests/Bulwark.Tests/Failover/FailoverPanicTests",

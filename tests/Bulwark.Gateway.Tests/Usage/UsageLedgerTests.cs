@@ -92,6 +92,45 @@ public class UsageLedgerTests
         Assert.Equal(13, byRoute.Single(g => g.GetProperty("key").GetString() == "/v1/{**rest}").GetProperty("requests").GetInt64());
     }
 
+    /// <summary>Rows older than <c>Storage:UsageRetention</c> are deleted when the gateway starts (and hourly after); younger ones stay.</summary>
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData("2.00:00:00", 1)]
+    public async Task RowsPastTheirRetention_AreDeletedAtStart(string? retention, int kept)
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        string store = TestStore.NewPath();
+        var now = DateTimeOffset.UtcNow;
+        using (var seeded = Bulwark.Storage.Sqlite.SqliteBulwarkStore.Open(new Bulwark.Storage.Sqlite.SqliteStoreOptions { Path = store }))
+        {
+            await seeded.AppendUsageAsync(
+            [
+                new(now.AddDays(-100), null, null, "/v1/{**rest}", "primary", "m", 1, 0, 1, null, 200),
+                new(now.AddDays(-3), null, null, "/v1/{**rest}", "primary", "m", 1, 0, 1, null, 200),
+                new(now.AddHours(-1), null, null, "/v1/{**rest}", "primary", "m", 1, 0, 1, null, 200),
+            ], CancellationToken.None);
+        }
+
+        string config = Config(primary.BaseAddress, secondary.BaseAddress);
+        if (retention is not null)
+        {
+            config = config.Replace("\"Pipelines\"", $"\"Storage\": {{ \"UsageRetention\": \"{retention}\" }}, \"Pipelines\"", StringComparison.Ordinal);
+        }
+
+        await using var gateway = await GatewayUnderTest.StartAsync(config, storePath: store);
+
+        await Poll.UntilAsync(
+            () =>
+            {
+                using var request = Admin($"/admin/usage?from={Uri.EscapeDataString(now.AddDays(-200).ToString("o"))}&to={Uri.EscapeDataString(now.AddDays(1).ToString("o"))}");
+                using var response = gateway.Client.Send(request);
+                using var json = JsonDocument.Parse(response.Content.ReadAsStream());
+                return json.RootElement.GetProperty("groups").EnumerateArray().Sum(static g => g.GetProperty("requests").GetInt64()) == kept;
+            },
+            $"the ledger to keep {kept} row(s)");
+    }
+
     [Fact]
     public async Task StoreFailing_RequestsStillServed_TheDroppedRowsAreLogged()
     {
