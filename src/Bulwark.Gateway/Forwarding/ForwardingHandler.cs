@@ -22,6 +22,9 @@ namespace Bulwark.Gateway.Forwarding;
 /// </summary>
 internal sealed partial class ForwardingHandler
 {
+    /// <summary>The request log's error type of a request stored for later delivery.</summary>
+    private const string DeferredErrorType = "deferred";
+
     public const string StreamedBodyNotice = "off; the request body was too large to buffer, so it was sent once and never retried";
 
     private readonly AttemptForwarder _attempts;
@@ -79,10 +82,13 @@ internal sealed partial class ForwardingHandler
         RecordUsage(context, route, feature, user);
     }
 
-    /// <summary>Queues the usage ledger's row of a request on an AI route (its user: the configured header's, else the body's <c>user</c>).</summary>
+    /// <summary>
+    /// Queues the usage ledger's row of a request on an AI route (its user: the configured header's, else the body's
+    /// <c>user</c>); a request stored for later delivery becomes a row when it is delivered, not now.
+    /// </summary>
     private void RecordUsage(HttpContext context, GatewayRoute route, BulwarkRequestFeature feature, string? bodyUser)
     {
-        if (route.Api != RouteApi.Http)
+        if (route.Api != RouteApi.Http && feature.ErrorType != DeferredErrorType)
         {
             _ledger.Record(context, feature, _userHeader is not null && context.Request.Headers[_userHeader] is [{ Length: > 0 } named, ..] ? named : bodyUser);
         }
@@ -299,7 +305,7 @@ internal sealed partial class ForwardingHandler
         {
             if (deferral.Key is { } key && _deferral.Enabled)
             {
-                feature.ErrorType = "deferred";
+                feature.ErrorType = DeferredErrorType;
                 var body = new RequestBody(request.BodyBuffered, request.BodyStreamed);
                 await _deferral.DeferAsync(context, request.Route, key, deferral.Fingerprint, request.CorrelationId, body, request.Attempts).ConfigureAwait(false);
                 return;

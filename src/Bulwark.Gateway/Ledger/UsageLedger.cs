@@ -72,6 +72,24 @@ internal sealed partial class UsageLedger : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Queues the row of a deferred request delivered later (no client key: credentials are never stored with it); never
+    /// waits, never throws.
+    /// </summary>
+    public void RecordDelivery(string route, string? provider, string? user, string? model, in Usage.TokenUsage usage, decimal? cost, int status)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var row = new UsageLedgerRow(_timeProvider.GetUtcNow(), null, user, route, provider, model, usage.TotalInput, usage.CachedInput, usage.Output, cost, status);
+        if (!_queue.Writer.TryWrite(row) && Interlocked.Increment(ref _dropped) == 1)
+        {
+            Log.Full(_logger, QueueCapacity);
+        }
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Enabled ? Task.WhenAll(WriteLoopAsync(stoppingToken), PruneLoopAsync(stoppingToken)) : WriteLoopAsync(stoppingToken);
 

@@ -152,6 +152,22 @@ public class ConfigurationValidationTests
     }
 
     [Theory]
+    [InlineData("\"Models\": { \"*\": \"llama\" }", "", "Models")]
+    [InlineData("\"Api\": \"Anthropic\"", ", \"Api\": \"OpenAI\"", "Api: Anthropic")]
+    public void Load_DeferralOnARouteWhoseProviderIsSentABodyOfItsOwn_IsRefused(string providerSettings, string routeExtra, string why)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address, routeExtra: routeExtra + ", \"OnFailure\": \"Defer\"").Replace(
+            "\"primary\":   { \"BaseUrl\"",
+            "\"primary\":   { " + providerSettings + ", \"BaseUrl\"",
+            StringComparison.Ordinal);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal([$"Bulwark:Routes:0:OnFailure: a deferred request is delivered as it was sent, but provider 'primary' is sent a body of its own ({why}); deferral is not supported on such a route yet: use OnFailure Fail, or a route without it."], error.Failures);
+    }
+
+    [Theory]
     [InlineData("\"Api\": \"Anthropic\", \"DefaultMaxTokens\": 1000000", ", \"Api\": \"OpenAI\"")]
     [InlineData("\"Api\": \"Anthropic\"", ", \"Api\": \"Anthropic\"")]
     [InlineData("\"Api\": \"OpenAI\"", ", \"Api\": \"OpenAI\"")]

@@ -131,6 +131,33 @@ public class UsageLedgerTests
             $"the ledger to keep {kept} row(s)");
     }
 
+    /// <summary>A chat completion deferred while its provider was down is a ledger row once delivered, with the usage the delivery's answer reported.</summary>
+    [Fact]
+    public async Task DeferredRequest_Delivered_IsALedgerRowWithItsUsage()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Upstream.Status(503);
+        string config = Deferral.DeferralConfigs.Payments(provider.BaseAddress, credentials: false)
+            .Replace("\"Path\": \"/payments/{**rest}\",", "\"Path\": \"/payments/{**rest}\", \"Api\": \"OpenAI\",", StringComparison.Ordinal)
+            .Replace("\"BaseUrl\"", "\"Prices\": { \"gpt-4o-mini\": { \"Input\": 0.15, \"Output\": 0.60, \"CachedInput\": 0.075 } }, \"BaseUrl\"", StringComparison.Ordinal);
+        await using var gateway = await GatewayUnderTest.StartAsync(config);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/payments/v1/chat/completions") { Content = AiWireFixtures.JsonContent("""{"model":"gpt-4o-mini","user":"carol","messages":[{"role":"user","content":"Hello"}]}""") };
+        request.Headers.Add("Idempotency-Key", "ledger-delivery-1");
+        using var accepted = await gateway.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+
+        provider.Behaviour = AiWireFixtures.Json(AiWireFixtures.OpenAiChatCompletion);
+        var groups = await PollGroupsAsync(gateway, "user", 1, Deferral.DeferralConfigs.AdminToken);
+
+        var row = Assert.Single(groups);
+        Assert.Equal("carol", row.GetProperty("key").GetString());
+        Assert.Equal(1_200, row.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(200, row.GetProperty("cached_input_tokens").GetInt64());
+        Assert.Equal(300, row.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(0.000345m, row.GetProperty("cost").GetDecimal());
+    }
+
     [Fact]
     public async Task StoreFailing_RequestsStillServed_TheDroppedRowsAreLogged()
     {
