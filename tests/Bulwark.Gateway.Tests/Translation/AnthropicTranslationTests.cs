@@ -219,6 +219,32 @@ public class AnthropicTranslationTests
         Assert.Equal(0.00003312m, row.GetProperty("cost").GetDecimal());
     }
 
+    /// <summary>The SDK's stream, its OpenAI provider refusing: failed over to Anthropic, whose events the SDK parses as OpenAI chunks.</summary>
+    [Fact]
+    public async Task Sdk_Streaming_OpenAiProviderFailing_FailsOverToAnthropic_TheSdkParsesTheStream()
+    {
+        await using var openai = await Upstream.StartAsync();
+        openai.Behaviour = Upstream.Status(500);
+        await using var anthropic = await Upstream.StartAsync();
+        anthropic.Behaviour = FakeAnthropic.Behaviour();
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(openai.BaseAddress, anthropic.BaseAddress, firstName: "openai", secondName: "anthropic"));
+
+        var text = new StringBuilder();
+        ChatTokenUsage? usage = null;
+        await foreach (var update in Sdk(gateway).CompleteChatStreamingAsync([new UserChatMessage("Failing over")]))
+        {
+            text.Append(string.Concat(update.ContentUpdate.Select(static p => p.Text)));
+            usage = update.Usage ?? usage;
+        }
+
+        Assert.Equal("echo: Failing over", text.ToString());
+        Assert.Equal(FakeAnthropic.InputTokens + FakeAnthropic.CacheReadTokens, usage!.InputTokenCount);
+        Assert.Equal(3, openai.Requests);
+        Assert.Equal(1, anthropic.Requests);
+        var rows = await UsageLedgerTests.PollGroupsAsync(gateway, "model", 1, AdminToken);
+        Assert.Equal(FakeAnthropic.Model, Assert.Single(rows).GetProperty("key").GetString());
+    }
+
     [Fact]
     public async Task FieldAnthropicCannotHonour_ItIsPassedOverWithTheReason_TheOpenAiProviderServes()
     {
