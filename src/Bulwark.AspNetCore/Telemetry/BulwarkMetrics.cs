@@ -39,11 +39,14 @@ public sealed class BulwarkMetrics
     private readonly Histogram<double> _genAiDuration;
     private readonly Histogram<long> _genAiTokens;
     private readonly Counter<double> _genAiCost;
-    private readonly BoundedTagValues _models = new(MaxModelTagValues);
+    // Apart: junk names a client asks for cannot crowd out the names providers answer with.
+    private readonly BoundedTagValues _requestModels = new(MaxModelTagValues);
+    private readonly BoundedTagValues _responseModels = new(MaxModelTagValues);
 
     /// <summary>
-    /// The most distinct model names the <c>gen_ai.*</c> metrics tag, per process: a client names the model it asks for,
-    /// so beyond these a name is tagged <see cref="OtherModelTagValue"/> (each distinct value is a time series).
+    /// The most distinct model names the <c>gen_ai.*</c> metrics tag, per process, for requested and for answered models
+    /// each: a client names the model it asks for, so beyond these a name is tagged <see cref="OtherModelTagValue"/> (each
+    /// distinct value is a time series).
     /// </summary>
     public const int MaxModelTagValues = 200;
 
@@ -119,12 +122,12 @@ public sealed class BulwarkMetrics
 
         if (feature.RequestModel is { } requested)
         {
-            tags.Add(GenAiRequestModel, _models.Tag(requested));
+            tags.Add(GenAiRequestModel, _requestModels.Tag(requested));
         }
 
         if (feature.ResponseModel is { } answered)
         {
-            tags.Add(GenAiResponseModel, _models.Tag(answered));
+            tags.Add(GenAiResponseModel, _responseModels.Tag(answered));
         }
 
         if (feature.Provider is { } provider)

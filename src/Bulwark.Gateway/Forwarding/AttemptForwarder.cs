@@ -178,6 +178,12 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         request.DropTranslation();
         ResetResponse(context);
         request.BodyConsumed = true;
+        if (translation.ErrorStatus is { } status)
+        {
+            // The stream's error came first (Anthropic's overloaded_error): the attempt failed as that status would have.
+            return Failed(new UpstreamResponseException(status, retryAfter: null, request.Route.ProvesNotProcessed(status, hasRetryAfter: false)));
+        }
+
         return Failed(new UpstreamRequestException(ForwarderError.ResponseBodyDestination, HttpRequestError.InvalidResponse, reachedProvider: true, new InvalidDataException(translation.Failure, exception)));
     }
 

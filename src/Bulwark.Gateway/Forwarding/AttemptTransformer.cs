@@ -146,6 +146,7 @@ internal sealed class AttemptTransformer : HttpTransformer
 
         openAi?.ForEach(name => proxyRequest.Headers.Remove(name));
         proxyRequest.Headers.AcceptEncoding.Clear();
+        proxyRequest.Headers.AcceptEncoding.Add(new System.Net.Http.Headers.StringWithQualityHeaderValue("identity"));
         proxyRequest.Headers.Remove(AnthropicVersionHeader);
         proxyRequest.Headers.TryAddWithoutValidation(AnthropicVersionHeader, GatewayConstants.AnthropicVersion);
         if (proxyRequest.Content is { } content)

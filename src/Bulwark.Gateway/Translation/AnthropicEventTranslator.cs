@@ -7,9 +7,10 @@ namespace Bulwark.Gateway.Translation;
 /// <summary>
 /// Translates the events of an Anthropic Messages API stream, one at a time as they arrive, into the
 /// <c>chat.completion.chunk</c> events of an OpenAI chat completion stream: <c>message_start</c> gives the first chunk
-/// (the assistant role), text deltas give content deltas, a <c>tool_use</c> block gives a tool call (its id and name, then
+/// (the assistant role, sent with the first chunk that follows), text deltas give content deltas, a <c>tool_use</c> block gives a tool call (its id and name, then
 /// its arguments as they come), <c>message_delta</c> the finish reason, and <c>message_stop</c> the usage chunk (when the
-/// client asked for it) and <c>[DONE]</c>. An <c>error</c> event becomes OpenAI's error object, and the stream is failed.
+/// client asked for it) and <c>[DONE]</c>. An <c>error</c> event becomes OpenAI's error object, and the stream is failed;
+/// one before anything was written fails the attempt whole (nothing reached the client, so it can be tried again).
 /// </summary>
 internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
 {
@@ -21,6 +22,8 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
 
     private readonly Dictionary<int, int> _toolByBlock = [];
+    private readonly HashSet<int> _toolsWithArguments = [];
+    private bool _rolePending;
     private TokenUsage _usage;
     private string _id = "msg";
     private string _model = string.Empty;
@@ -33,6 +36,25 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
 
     /// <summary>Gets the error the stream reported, or why it could not be translated; <see langword="null"/> while it goes well.</summary>
     public string? Failure { get; private set; }
+
+    /// <summary>
+    /// Gets the HTTP status Anthropic's API answers for the error the stream reported (<c>overloaded_error</c>: 529), or
+    /// <see langword="null"/>: an error before anything was written fails the attempt as that status would.
+    /// </summary>
+    public int? ErrorStatus { get; private set; }
+
+    /// <summary>The status of an Anthropic error type, as its API reference lists them.</summary>
+    private static int StatusOf(string errorType) => errorType switch
+    {
+        "invalid_request_error" => 400,
+        "authentication_error" => 401,
+        "permission_error" => 403,
+        "not_found_error" => 404,
+        "request_too_large" => 413,
+        "rate_limit_error" => 429,
+        "overloaded_error" => 529,
+        _ => 500,
+    };
 
     /// <summary>Gets whether anything has been written for the client.</summary>
     public bool Started { get; private set; }
@@ -71,11 +93,9 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
                         _model = AnthropicResponse.StringOf(message, "model") ?? _model;
                     }
 
-                    WriteChunk(output, static w =>
-                    {
-                        w.WriteString("role", "assistant");
-                        w.WriteString("content", string.Empty);
-                    }, finishReason: null);
+                    // The role chunk waits for the first chunk with something in it: an error before any (Anthropic's
+                    // overloaded_error, say) then fails the attempt before the response has started, so it is retried.
+                    _rolePending = true;
                     break;
 
                 case "content_block_start" when root.TryGetProperty("content_block", out var block):
@@ -84,6 +104,11 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
 
                 case "content_block_delta" when root.TryGetProperty("delta", out var delta):
                     Delta(root, delta, output);
+                    break;
+
+                case "content_block_stop" when _toolByBlock.TryGetValue(TranslationJson.IndexOf(root), out int stopped) && !_toolsWithArguments.Contains(stopped):
+                    // A tool called with no input streams no argument fragment: OpenAI's clients expect "{}", as a whole message says.
+                    WriteChunk(output, w => WriteToolArguments(w, stopped, "{}"), finishReason: null);
                     break;
 
                 case "message_delta":
@@ -96,6 +121,11 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
                     if (includeUsage)
                     {
                         WriteUsageChunk(output);
+                    }
+
+                    if (_rolePending)
+                    {
+                        WriteChunk(output, static _ => { }, finishReason: null);
                     }
 
                     Write(output, "data: [DONE]\n\n"u8);
@@ -111,6 +141,14 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
                         errorMessage = AnthropicResponse.StringOf(error, "message") ?? errorMessage;
                     }
 
+                    Failure = $"the provider's stream reported {errorType}";
+                    ErrorStatus = StatusOf(errorType);
+                    if (!Started)
+                    {
+                        // Nothing has reached the client: the attempt fails whole, and may be tried again elsewhere.
+                        break;
+                    }
+
                     Write(output, DataPrefix);
                     using (var writer = new Utf8JsonWriter(output))
                     {
@@ -118,7 +156,6 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
                     }
 
                     Write(output, EventEnd);
-                    Failure = $"the provider's stream reported {errorType}";
                     break;
 
                 // ping, content_block_stop, and events a later API version adds: nothing for the client.
@@ -131,7 +168,7 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
     private void StartBlock(JsonElement root, JsonElement block, IBufferWriter<byte> output)
     {
         string? blockType = AnthropicResponse.StringOf(block, "type");
-        int index = root.TryGetProperty("index", out var i) && i.TryGetInt32(out int n) ? n : -1;
+        int index = TranslationJson.IndexOf(root);
         if (blockType == "tool_use")
         {
             int tool = _toolByBlock.Count;
@@ -166,27 +203,40 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
         {
             WriteChunk(output, w => w.WriteString("content", text), finishReason: null);
         }
-        else if (deltaType == "input_json_delta" && AnthropicResponse.StringOf(delta, "partial_json") is { } json
-            && root.TryGetProperty("index", out var i) && i.TryGetInt32(out int index) && _toolByBlock.TryGetValue(index, out int tool))
+        else if (deltaType == "input_json_delta" && AnthropicResponse.StringOf(delta, "partial_json") is { Length: > 0 } json
+            && _toolByBlock.TryGetValue(TranslationJson.IndexOf(root), out int tool))
         {
-            WriteChunk(output, w =>
-            {
-                w.WriteStartArray("tool_calls");
-                w.WriteStartObject();
-                w.WriteNumber("index", tool);
-                w.WriteStartObject("function");
-                w.WriteString("arguments", json);
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndArray();
-            }, finishReason: null);
+            _toolsWithArguments.Add(tool);
+            WriteChunk(output, w => WriteToolArguments(w, tool, json), finishReason: null);
         }
 
         // Thinking and signature deltas are never asked for by a translated request.
     }
 
+    private static void WriteToolArguments(Utf8JsonWriter w, int tool, string arguments)
+    {
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteNumber("index", tool);
+        w.WriteStartObject("function");
+        w.WriteString("arguments", arguments);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
+
     private void WriteChunk(IBufferWriter<byte> output, Action<Utf8JsonWriter> delta, string? finishReason)
     {
+        if (_rolePending)
+        {
+            _rolePending = false;
+            WriteChunk(output, static w =>
+            {
+                w.WriteString("role", "assistant");
+                w.WriteString("content", string.Empty);
+            }, finishReason: null);
+        }
+
         Write(output, DataPrefix);
         using (var writer = new Utf8JsonWriter(output))
         {
@@ -222,6 +272,11 @@ internal sealed class AnthropicEventTranslator(long created, bool includeUsage)
 
     private void WriteUsageChunk(IBufferWriter<byte> output)
     {
+        if (_rolePending)
+        {
+            WriteChunk(output, static _ => { }, finishReason: null);
+        }
+
         Write(output, DataPrefix);
         using (var writer = new Utf8JsonWriter(output))
         {

@@ -48,6 +48,11 @@ internal static class AnthropicRequest
             {
                 return AnthropicRequestTranslation.Refused(e.Message);
             }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                // A value of a type no rule above expected (a number where a string goes): refused, never a 500.
+                return AnthropicRequestTranslation.Refused("the request has a field whose value is of an unexpected type");
+            }
         }
     }
 
@@ -101,7 +106,7 @@ internal static class AnthropicRequest
 
         if (fields.Take("temperature") is { } temperature)
         {
-            if (temperature.ValueKind != JsonValueKind.Number || temperature.GetDouble() is < 0 or > 1)
+            if (temperature.ValueKind != JsonValueKind.Number || !temperature.TryGetDouble(out double degrees) || degrees is < 0 or > 1)
             {
                 throw new UntranslatableException("'temperature' must be a number from 0 to 1 for Anthropic (OpenAI's range goes to 2)");
             }
@@ -124,8 +129,14 @@ internal static class AnthropicRequest
 
         WriteToolChoice(writer, fields.Take("tool_choice"), fields.Take("parallel_tool_calls"));
 
-        string? user = fields.String("safety_identifier") ?? fields.String("user");
-        fields.Take("user");
+        string? safetyIdentifier = UserOf(fields, "safety_identifier");
+        string? user = safetyIdentifier ?? UserOf(fields, "user");
+        if (safetyIdentifier is not null)
+        {
+            // Read for its type (a user that is not a string is refused), then the newer field wins.
+            _ = UserOf(fields, "user");
+        }
+
         if (user is not null)
         {
             writer.WritePropertyName("metadata");
@@ -149,13 +160,13 @@ internal static class AnthropicRequest
         }
 
         // Fields that change nothing at their "not used" value; any other value cannot be honoured by Anthropic's API.
-        fields.TakeIfUnused("n", static v => v.ValueKind == JsonValueKind.Number && v.GetDouble() == 1, "only n: 1 can be served by Anthropic");
+        fields.TakeIfUnused("n", static v => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double n) && n == 1, "only n: 1 can be served by Anthropic");
         fields.TakeIfUnused("logprobs", static v => v.ValueKind == JsonValueKind.False, "Anthropic's API returns no log probabilities");
-        fields.TakeIfUnused("presence_penalty", static v => v.ValueKind == JsonValueKind.Number && v.GetDouble() == 0, "Anthropic's API has no presence penalty");
-        fields.TakeIfUnused("frequency_penalty", static v => v.ValueKind == JsonValueKind.Number && v.GetDouble() == 0, "Anthropic's API has no frequency penalty");
+        fields.TakeIfUnused("presence_penalty", static v => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double p) && p == 0, "Anthropic's API has no presence penalty");
+        fields.TakeIfUnused("frequency_penalty", static v => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double f) && f == 0, "Anthropic's API has no frequency penalty");
         fields.TakeIfUnused("store", static v => v.ValueKind == JsonValueKind.False, "Anthropic's API does not store completions");
-        fields.TakeIfUnused("response_format", static v => v.ValueKind == JsonValueKind.Object && v.TryGetProperty("type", out var t) && t.ValueEquals("text"), "Anthropic's API has no response_format (only type 'text' can be served)");
-        fields.TakeIfUnused("modalities", static v => v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 1 && v[0].ValueEquals("text"), "Anthropic's API answers in text only");
+        fields.TakeIfUnused("response_format", static v => v.ValueKind == JsonValueKind.Object && v.TryGetProperty("type", out var t) && TranslationJson.Is(t, "text"), "Anthropic's API has no response_format (only type 'text' can be served)");
+        fields.TakeIfUnused("modalities", static v => v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 1 && TranslationJson.Is(v[0], "text"), "Anthropic's API answers in text only");
 
         if (fields.FirstUnknown() is { } unknown)
         {
@@ -166,6 +177,14 @@ internal static class AnthropicRequest
         writer.Flush();
         return new AnthropicRequestTranslation(output.WrittenSpan.ToArray(), null, stream, includeUsage);
     }
+
+    /// <summary>The end user a top-level field names (<c>user</c>, or its successor <c>safety_identifier</c>): a string, else refused.</summary>
+    private static string? UserOf(Fields fields, string name) => fields.Take(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.String } value => value.GetString(),
+        _ => throw new UntranslatableException($"'{name}' must be a string"),
+    };
 
     private static int MaxTokens(Fields fields, int defaultMaxTokens)
     {
@@ -339,7 +358,9 @@ internal static class AnthropicRequest
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            return [TextBlock(value.GetString()!)];
+            return value.GetString() is { Length: > 0 } text
+                ? [TextBlock(text)]
+                : throw new UntranslatableException($"'{at}.content' is empty, which Anthropic's API refuses");
         }
 
         if (value.ValueKind != JsonValueKind.Array)
@@ -389,7 +410,7 @@ internal static class AnthropicRequest
         var imageFields = new Fields(image);
         string url = imageFields.String("url") ?? throw new UntranslatableException($"'{at}.image_url.url' is required");
         imageFields.Take("url");
-        imageFields.TakeIfUnused("detail", static v => v.ValueEquals("auto"), "Anthropic's API has no image detail level (only 'auto' can be served)");
+        imageFields.TakeIfUnused("detail", static v => TranslationJson.Is(v, "auto"), "Anthropic's API has no image detail level (only 'auto' can be served)");
         if (imageFields.FirstUnknown() is { } unknownImage)
         {
             throw new UntranslatableException($"'{at}.image_url.{Shorten(unknownImage)}' cannot be translated for Anthropic's API");
@@ -484,7 +505,7 @@ internal static class AnthropicRequest
         var fields = new Fields(call);
         string id = fields.String("id") ?? throw new UntranslatableException($"'{at}.id' is required");
         fields.Take("id");
-        fields.TakeIfUnused("type", static v => v.ValueEquals("function"), "only function tool calls can be translated");
+        fields.TakeIfUnused("type", static v => TranslationJson.Is(v, "function"), "only function tool calls can be translated");
         if (fields.Take("function") is not { ValueKind: JsonValueKind.Object } function)
         {
             throw new UntranslatableException($"'{at}.function' is required");
@@ -636,7 +657,7 @@ internal static class AnthropicRequest
                     var other => throw new UntranslatableException($"'tool_choice' '{Shorten(other ?? string.Empty)}' cannot be translated for Anthropic's API"),
                 };
             }
-            else if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var t) && t.ValueEquals("function")
+            else if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var t) && TranslationJson.Is(t, "function")
                 && value.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object
                 && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
             {

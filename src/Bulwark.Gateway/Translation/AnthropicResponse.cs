@@ -32,7 +32,7 @@ internal static class AnthropicResponse
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || !type.ValueEquals("message")
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || !TranslationJson.Is(type, "message")
                 || !root.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)
             {
                 return false;
@@ -48,11 +48,11 @@ internal static class AnthropicResponse
                     return false;
                 }
 
-                if (blockType.ValueEquals("text") && block.TryGetProperty("text", out var part) && part.ValueKind == JsonValueKind.String)
+                if (TranslationJson.Is(blockType, "text") && block.TryGetProperty("text", out var part) && part.ValueKind == JsonValueKind.String)
                 {
                     text.Append(part.GetString());
                 }
-                else if (blockType.ValueEquals("tool_use"))
+                else if (TranslationJson.Is(blockType, "tool_use"))
                 {
                     calls.Add(block);
                 }

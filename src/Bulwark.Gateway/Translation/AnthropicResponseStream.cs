@@ -42,6 +42,9 @@ internal sealed class AnthropicResponseStream : Stream
     /// <summary>Gets why the answer could not be translated, or the stream's error; <see langword="null"/> when all went well (so far).</summary>
     public string? Failure { get; private set; }
 
+    /// <summary>Gets the status of the error a stream reported before anything was written, if it did (see <see cref="AnthropicEventTranslator.ErrorStatus"/>).</summary>
+    public int? ErrorStatus => _events is { Started: false } ? _events.ErrorStatus : null;
+
     /// <summary>Gets whether any translated byte has been written on.</summary>
     public bool Started => _events?.Started ?? false;
 
@@ -78,7 +81,7 @@ internal sealed class AnthropicResponseStream : Stream
         {
             AnthropicResponse.TranslateError(body, _statusCode, _output);
         }
-        else if (!AnthropicResponse.TryTranslateMessage(body, _created, _output, out _usage))
+        else if (!TryTranslateMessage(body))
         {
             Failure = "the provider's answer is not an Anthropic message";
             return false;
@@ -90,16 +93,31 @@ internal sealed class AnthropicResponseStream : Stream
         return true;
     }
 
+    private bool TryTranslateMessage(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return AnthropicResponse.TryTranslateMessage(body, _created, _output, out _usage);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            _output.ResetWrittenCount();
+            return false;
+        }
+    }
+
     public override void Flush()
     {
-        if (_events is not null)
+        if (_events is { Started: true })
         {
             Inner.Flush();
         }
     }
 
     // A whole message is not flushed: nothing has been written on yet, and a flush would send the headers early.
-    public override Task FlushAsync(CancellationToken cancellationToken) => _events is null ? Task.CompletedTask : Inner.FlushAsync(cancellationToken);
+    // A stream is flushed once something has been written: a flush before would send the headers, and an error event
+    // first could no longer fail the attempt whole.
+    public override Task FlushAsync(CancellationToken cancellationToken) => _events is { Started: true } ? Inner.FlushAsync(cancellationToken) : Task.CompletedTask;
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -179,6 +197,12 @@ internal sealed class AnthropicResponseStream : Stream
             return;
         }
 
+        if (Failure is not null)
+        {
+            // A stream that failed translates nothing more: no event missing from the middle of what the client gets.
+            return;
+        }
+
         line = line.TrimEnd((byte)'\r');
         if (!line.StartsWith("data:"u8))
         {
@@ -192,7 +216,14 @@ internal sealed class AnthropicResponseStream : Stream
             payload = payload[1..];
         }
 
-        _events!.Translate(payload, _output);
+        try
+        {
+            _events!.Translate(payload, _output);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            Failure = "the provider's stream held an event of an unexpected shape";
+        }
     }
 
     private void Keep(ReadOnlySpan<byte> data, int max)

@@ -142,10 +142,6 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
     }
 
     /// <summary>
-    /// Outcomes that say nothing about the dependency: the caller's cancellation, and a rejection by a strategy inside the
-    /// breaker (a bulkhead at capacity) — the call never reached the dependency, so it is neither a failure nor a success.
-    /// </summary>
-    /// <summary>
     /// Whether a call the breaker rejects goes through all the same, uncounted: the caller asked for it
     /// (<see cref="BulwarkResilienceProperties.BypassOpenBreaker"/>) and the breaker is open or half-open, not isolated.
     /// </summary>
@@ -153,6 +149,10 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
         permit.Kind != PermitKind.RejectedIsolated
         && context.Properties.TryGetValue(BulwarkResilienceProperties.BypassOpenBreaker, out bool bypass) && bypass;
 
+    /// <summary>
+    /// Outcomes that say nothing about the dependency: the caller's cancellation, and a rejection by a strategy inside the
+    /// breaker (a bulkhead at capacity) — the call never reached the dependency, so it is neither a failure nor a success.
+    /// </summary>
     private static bool IsIgnored(in Outcome<TResult> outcome, ResilienceContext context) =>
         outcome.Exception is { } exception && IsIgnored(exception, context);
 

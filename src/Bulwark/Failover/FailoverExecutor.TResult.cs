@@ -220,7 +220,9 @@ public sealed class FailoverExecutor<TResult>
             bool secondPass = step >= _providers.Length;
             if (secondPass)
             {
-                if (passedOver is null || step - _providers.Length >= passedOver.Count || (step == _providers.Length && !InPanic()))
+                // Within the chain's attempt allowance, as every other attempt is.
+                if (passedOver is null || step - _providers.Length >= passedOver.Count || (_maxAttempts > 0 && allowance <= 0)
+                    || (step == _providers.Length && !InPanic()))
                 {
                     break;
                 }

@@ -138,6 +138,7 @@ public class ConfigurationValidationTests
     [InlineData("\"DefaultMaxTokens\": 100", ", \"Api\": \"OpenAI\"", "Bulwark:Providers:primary:DefaultMaxTokens: only a provider whose Api is Anthropic is sent a default max_tokens; set \"Api\": \"Anthropic\" or remove it.")]
     [InlineData("\"Api\": \"Anthropic\", \"DefaultMaxTokens\": 0", ", \"Api\": \"OpenAI\"", "Bulwark:Providers:primary:DefaultMaxTokens: 0 is out of range; allowed 1 to 1,000,000.")]
     [InlineData("\"Api\": \"Anthropic\", \"DefaultMaxTokens\": 1000001", ", \"Api\": \"OpenAI\"", "Bulwark:Providers:primary:DefaultMaxTokens: 1000001 is out of range; allowed 1 to 1,000,000.")]
+    [InlineData("\"Api\": \"Anthropic\", \"DefaultMaxTokens\": 100", ", \"Api\": \"Anthropic\"", "Bulwark:Providers:primary:DefaultMaxTokens: no OpenAI route uses this provider, so no request is translated for it and nothing would use the setting; remove it.")]
     public void Load_ProviderApi_OnlyWhereItsRoutesCanReachIt(string providerSettings, string routeExtra, string expected)
     {
         using var primary = ClosedPort.Open();

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bulwark.Gateway.Translation;
+using CsCheck;
 
 namespace Bulwark.Gateway.Tests.Translation;
 
@@ -149,5 +151,75 @@ public class AnthropicRequestTests
 
         Assert.Null(translation.Body);
         Assert.NotNull(translation.Refusal);
+    }
+
+    [Theory]
+    [InlineData("\"safety_identifier\":\"s-1\"", "s-1")]
+    [InlineData("\"user\":\"u-1\",\"safety_identifier\":\"s-1\"", "s-1")]
+    [InlineData("\"user\":\"u-1\"", "u-1")]
+    public void EndUser_FromSafetyIdentifierOrUser_ToMetadata(string fields, string expected)
+    {
+        var translation = AnthropicRequest.Translate(Encoding.UTF8.GetBytes("""{"model":"m","messages":[{"role":"user","content":"Hi"}],""" + fields + "}"), null, 10);
+
+        using var json = JsonDocument.Parse(translation.Body!);
+        Assert.Equal(expected, json.RootElement.GetProperty("metadata").GetProperty("user_id").GetString());
+    }
+
+    [Fact]
+    public void EndUserThatIsNotAString_Refused()
+    {
+        var translation = AnthropicRequest.Translate("""{"model":"m","user":5,"messages":[{"role":"user","content":"Hi"}]}"""u8, null, 10);
+
+        Assert.Equal("'user' must be a string", translation.Refusal);
+    }
+
+    private static readonly string[] FieldNames =
+    [
+        "model", "messages", "role", "content", "type", "text", "image_url", "url", "detail", "tool_calls", "id", "function",
+        "name", "arguments", "tool_call_id", "max_tokens", "max_completion_tokens", "stop", "temperature", "top_p", "tools",
+        "parameters", "strict", "description", "tool_choice", "parallel_tool_calls", "user", "safety_identifier", "stream",
+        "stream_options", "include_usage", "n", "logprobs", "response_format", "modalities", "refusal", "store", "x",
+    ];
+
+    private static readonly string[] Words = ["user", "assistant", "system", "tool", "developer", "text", "image_url", "function", "auto", "required", "none", "data:image/png;base64,AA==", "https://x/y.png", "{}", "", "m"];
+
+    /// <summary>Whatever shape a client's body has (right names, any types), the translation answers or refuses: it never throws.</summary>
+    [Fact]
+    public void AnyBodyShape_TranslatesOrRefuses_NeverThrows()
+    {
+        var leaf = Gen.OneOf<JsonNode?>(
+            Gen.Int[0, Words.Length - 1].Select(static i => (JsonNode?)JsonValue.Create(Words[i])),
+            Gen.Double[-3, 3].Select(static d => (JsonNode?)JsonValue.Create(d)),
+            Gen.Int[-2, 5].Select(static i => (JsonNode?)JsonValue.Create(i)),
+            Gen.Bool.Select(static b => (JsonNode?)JsonValue.Create(b)),
+            Gen.Const((JsonNode?)null));
+        var node = Gen.Recursive<JsonNode?>((depth, self) => depth >= 4
+            ? leaf
+            : Gen.Frequency(
+                (3, leaf),
+                (2, self.Array[0, 3].Select(static items => (JsonNode?)new JsonArray([.. items.Select(static i => i?.DeepClone())]))),
+                (3, Gen.Select(Gen.Int[0, FieldNames.Length - 1], self).Array[0, 4].Select(static pairs =>
+                {
+                    var o = new JsonObject();
+                    foreach (var (k, v) in pairs)
+                    {
+                        o[FieldNames[k]] = v?.DeepClone();
+                    }
+
+                    return (JsonNode?)o;
+                }))));
+        var body = Gen.Select(node, node, node).Select(static t => new JsonObject
+        {
+            ["model"] = "m",
+            ["messages"] = t.Item1?.DeepClone() is JsonArray a ? a : new JsonArray(t.Item1?.DeepClone()),
+            [t.Item2 is JsonObject ? "tools" : "tool_choice"] = t.Item2?.DeepClone(),
+            ["stream_options"] = t.Item3?.DeepClone(),
+        }.ToJsonString());
+
+        body.Sample(json =>
+        {
+            var translation = AnthropicRequest.Translate(Encoding.UTF8.GetBytes(json), null, 10);
+            Assert.True((translation.Body is null) != (translation.Refusal is null));
+        }, iter: 3000);
     }
 }

@@ -122,6 +122,76 @@ public class AnthropicResponseTests
     }
 
     [Fact]
+    public async Task StreamedToolUseWithoutInput_HasArgumentsOfAnEmptyObject()
+    {
+        var output = new MemoryStream();
+        using var stream = new AnthropicResponseStream(output, AnthropicAnswer.Events, 200, Created, includeUsage: false);
+        string[] events =
+        [
+            "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude\",\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n",
+            "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"now\",\"input\":{}}}\n\n",
+            "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n",
+            "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+            "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":5}}\n\n",
+            "data: {\"type\":\"message_stop\"}\n\n",
+        ];
+        foreach (string e in events)
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(e));
+        }
+
+        Assert.True(await stream.CompleteAsync(CancellationToken.None));
+        var calls = DataOf(output).Where(static d => d != "[DONE]").Select(static d => JsonDocument.Parse(d).RootElement.GetProperty("choices")[0].GetProperty("delta"))
+            .Where(static d => d.TryGetProperty("tool_calls", out _)).Select(static d => d.GetProperty("tool_calls")[0].GetProperty("function").GetProperty("arguments").GetString());
+        Assert.Equal("{}", string.Concat(calls));
+    }
+
+    [Fact]
+    public async Task StreamErrorBeforeAnyContent_WritesNothing_AndFailsWithItsStatus()
+    {
+        var output = new MemoryStream();
+        using var stream = new AnthropicResponseStream(output, AnthropicAnswer.Events, 200, Created, includeUsage: false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(AiWireFixtures.AnthropicEvents[0] + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
+        await stream.FlushAsync();
+
+        Assert.False(await stream.CompleteAsync(CancellationToken.None));
+        Assert.False(stream.Started);
+        Assert.Equal(0, output.Length);
+        Assert.Equal(529, stream.ErrorStatus);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"message","content":"oops"}""")]
+    [InlineData("""{"type":["message"],"content":[]}""")]
+    [InlineData("""[1,2]""")]
+    public async Task MessageOfAnUnexpectedShape_FailsTheTranslation_NeverThrows(string body)
+    {
+        var output = new MemoryStream();
+        using var stream = new AnthropicResponseStream(output, AnthropicAnswer.Message, 200, Created, includeUsage: false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(body));
+
+        Assert.False(await stream.CompleteAsync(CancellationToken.None));
+        Assert.Equal(0, output.Length);
+    }
+
+    [Fact]
+    public async Task EventsOfAnUnexpectedShape_AreIgnored_NeverThrow()
+    {
+        var output = new MemoryStream();
+        using var stream = new AnthropicResponseStream(output, AnthropicAnswer.Events, 200, Created, includeUsage: false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(AiWireFixtures.AnthropicEvents[0] + AiWireFixtures.AnthropicEvents[3]
+            + "data: {\"type\":\"content_block_delta\",\"index\":\"zero\",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{}\"}}\n\n"
+            + "data: [1]\n\n" + AiWireFixtures.AnthropicEvents[3] + AiWireFixtures.AnthropicEvents[^1]));
+
+        bool completed = await stream.CompleteAsync(CancellationToken.None);
+
+        // A delta for no block, and data that is no event, say nothing a client could use: passed by, as unknown events are.
+        Assert.True(completed);
+        Assert.Equal(2, DataOf(output).Count(static d => d.Contains("\"content\":\"Hello\"", StringComparison.Ordinal)));
+        Assert.Equal("[DONE]", DataOf(output)[^1]);
+    }
+
+    [Fact]
     public async Task StreamEndingBeforeItsMessage_Fails()
     {
         var output = new MemoryStream();

@@ -245,6 +245,49 @@ public class AnthropicTranslationTests
         Assert.Equal(FakeAnthropic.Model, Assert.Single(rows).GetProperty("key").GetString());
     }
 
+    /// <summary>Anthropic's stream fails before its first content (overloaded): nothing reached the client, so the OpenAI provider serves.</summary>
+    [Fact]
+    public async Task StreamFailingBeforeItsFirstContent_FailsOver_TheClientSeesOnlyTheNextProvidersStream()
+    {
+        await using var anthropic = await Upstream.StartAsync();
+        anthropic.Behaviour = AiWireFixtures.Stream(
+        [
+            FakeAnthropic.Events(1, FakeAnthropic.Model, "x", null, 1)[0],
+            "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+        ]);
+        await using var openai = await Upstream.StartAsync();
+        openai.Behaviour = AiWireFixtures.Stream(AiWireFixtures.OpenAiChunks);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(anthropic.BaseAddress, openai.BaseAddress));
+
+        using var response = await gateway.Client.PostAsync("/v1/chat/completions", AiWireFixtures.JsonContent(AiWireFixtures.StreamingChatRequest));
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("openai", response.Headers.GetValues("X-Bulwark-Provider").Single());
+        Assert.Equal(string.Concat(AiWireFixtures.OpenAiChunks), body);
+        Assert.Equal(3, anthropic.Requests);
+    }
+
+    /// <summary>A field of a type no rule expects (a number where OpenAI's API takes a string) passes the Anthropic provider over: never a 500.</summary>
+    [Theory]
+    [InlineData("\"response_format\":{\"type\":1}")]
+    [InlineData("\"modalities\":[1]")]
+    [InlineData("\"tool_choice\":{\"type\":1}")]
+    [InlineData("\"user\":{\"id\":1}")]
+    public async Task FieldOfAnUnexpectedType_PassesAnthropicOver_NeverA500(string field)
+    {
+        await using var anthropic = await Upstream.StartAsync();
+        anthropic.Behaviour = FakeAnthropic.Behaviour();
+        await using var openai = await Upstream.StartAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(anthropic.BaseAddress, openai.BaseAddress));
+
+        using var response = await gateway.Client.PostAsync("/v1/chat/completions", AiWireFixtures.JsonContent("""{"model":"gpt-4o-mini",""" + field + ""","messages":[{"role":"user","content":"Hi"}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("openai", response.Headers.GetValues("X-Bulwark-Provider").Single());
+        Assert.Equal(0, anthropic.Requests);
+    }
+
     [Fact]
     public async Task FieldAnthropicCannotHonour_ItIsPassedOverWithTheReason_TheOpenAiProviderServes()
     {

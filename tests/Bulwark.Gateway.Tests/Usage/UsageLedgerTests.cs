@@ -210,7 +210,6 @@ public class UsageLedgerTests
         return request;
     }
 
-    /// <summary>Reads the groups until they count <paramref name="requests"/> requests (the ledger writes in the background).</summary>
     /// <summary>Polls <c>GET /admin/usage</c> until its groups hold <paramref name="requests"/> requests in all, and returns them.</summary>
     internal static async Task<List<JsonElement>> PollGroupsAsync(GatewayUnderTest gateway, string groupBy, int requests, string adminToken = AdminToken)
     {

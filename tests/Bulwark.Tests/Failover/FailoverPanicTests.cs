@@ -5,6 +5,7 @@ using Bulwark.Tests.Configuration;
 using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Polly;
 using Polly.CircuitBreaker;
 
 namespace Bulwark.Tests.Failover;
@@ -114,6 +115,43 @@ public class FailoverPanicTests
             Assert.Equal(panic ? count : count - open, calls.Count);
             Assert.Null(result.Provider);
         });
+    }
+
+    /// <summary>
+    /// The end-of-chain panic pass spends only what is left of the chain's attempt allowance (2 here): after one attempt
+    /// at the secondary, the passed-over primary gets the last one; after two (the secondary's retry), none.
+    /// </summary>
+    [Theory]
+    [InlineData(0, new[] { "b", "a" })]
+    [InlineData(1, new[] { "b", "b" })]
+    public async Task PanicPass_KeepsToTheAttemptAllowance(int secondaryRetries, string[] expected)
+    {
+        var calls = new List<string>();
+        bool secondaryOpen = false;
+        var primary = new FailoverProvider<string>("a", new Polly.ResiliencePipelineBuilder<string>().Build(), static () => false) { MayPassThrough = static () => true };
+        var retrying = new Polly.ResiliencePipelineBuilder<string>();
+        if (secondaryRetries > 0)
+        {
+            retrying.AddRetry(new Polly.Retry.RetryStrategyOptions<string> { MaxRetryAttempts = secondaryRetries, Delay = TimeSpan.Zero, ShouldHandle = new Polly.PredicateBuilder<string>().Handle<HttpRequestException>() });
+        }
+
+        var secondary = new FailoverProvider<string>("b", retrying.Build(), () => !secondaryOpen) { MayPassThrough = () => secondaryOpen };
+        var chain = new FailoverExecutor<string>([primary, secondary], new FailoverOptions<string> { PanicThreshold = 50, MaxAttempts = 2 });
+
+        // The primary is passed over (the secondary can serve: no panic); the secondary fails and "opens": panic.
+        var result = await chain.ExecuteAsync<object?>((a, _) =>
+        {
+            calls.Add(a.Provider);
+            if (a.Provider == "b")
+            {
+                secondaryOpen = true;
+            }
+
+            throw new HttpRequestException("down");
+        }, null);
+
+        Assert.Equal(expected, calls);
+        Assert.Null(result.Provider);
     }
 
     [Theory]

@@ -19,6 +19,10 @@ internal sealed class ProviderApiValidator : IProviderValidator
             {
                 errors.Add($"{path}:DefaultMaxTokens: {cap} is out of range; allowed 1 to {GatewayConstants.MaxDefaultMaxTokens:N0}.");
             }
+            else if (!options.Routes.Any(r => r?.Api == RouteApi.OpenAI && r.Providers.Contains(path[(path.LastIndexOf(':') + 1)..], StringComparer.OrdinalIgnoreCase)))
+            {
+                errors.Add($"{path}:DefaultMaxTokens: no OpenAI route uses this provider, so no request is translated for it and nothing would use the setting; remove it.");
+            }
         }
 
         if (provider.Api is not { } api)
