@@ -91,7 +91,7 @@ internal sealed partial class UsageLedger : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Enabled ? Task.WhenAll(WriteLoopAsync(stoppingToken), PruneLoopAsync(stoppingToken)) : WriteLoopAsync(stoppingToken);
+        _store.Sqlite is not null ? Task.WhenAll(WriteLoopAsync(stoppingToken), PruneLoopAsync(stoppingToken)) : WriteLoopAsync(stoppingToken);
 
     /// <summary>Deletes the rows past their retention at start, then every <see cref="PruneInterval"/>, in steps of <see cref="PruneStep"/>.</summary>
     private async Task PruneLoopAsync(CancellationToken stoppingToken)
