@@ -84,6 +84,13 @@ internal sealed class AttemptTransformer : HttpTransformer
         {
             ToAnthropic(proxyRequest);
         }
+        else if (_request.Route.Api != RouteApi.Http)
+        {
+            // An AI answer is read for its usage as it passes: asked for unencoded, whatever encodings the client takes
+            // (the SDKs of most languages ask for gzip, which would leave every answer's tokens and cost unknown).
+            proxyRequest.Headers.AcceptEncoding.Clear();
+            proxyRequest.Headers.AcceptEncoding.Add(Identity);
+        }
 
         // The destination is the provider's BaseUrl, always; the provider gets its own Host, and nothing the client
         // sent about forwarding is trusted.
@@ -146,7 +153,7 @@ internal sealed class AttemptTransformer : HttpTransformer
 
         openAi?.ForEach(name => proxyRequest.Headers.Remove(name));
         proxyRequest.Headers.AcceptEncoding.Clear();
-        proxyRequest.Headers.AcceptEncoding.Add(new System.Net.Http.Headers.StringWithQualityHeaderValue("identity"));
+        proxyRequest.Headers.AcceptEncoding.Add(Identity);
         proxyRequest.Headers.Remove(AnthropicVersionHeader);
         proxyRequest.Headers.TryAddWithoutValidation(AnthropicVersionHeader, GatewayConstants.AnthropicVersion);
         if (proxyRequest.Content is { } content)
@@ -156,6 +163,8 @@ internal sealed class AttemptTransformer : HttpTransformer
     }
 
     private const string AnthropicVersionHeader = "anthropic-version";
+
+    private static readonly System.Net.Http.Headers.StringWithQualityHeaderValue Identity = new("identity");
 
     /// <summary>
     /// Sends the request's trace context on with the gateway as the parent, as YARP's <c>ReverseProxyPropagator</c> does:

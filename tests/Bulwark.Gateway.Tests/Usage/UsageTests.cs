@@ -267,6 +267,29 @@ public class UsageTests
         Assert.Contains("model gpt-4o-mini; tokens in (null) (cached (null)) out (null); cost (null)", await RequestLineAsync(logs), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A client that takes gzip (the Node and Python SDKs do): on an AI route the provider is asked for an unencoded answer,
+    /// so its usage is read; on a plain route the client's encodings go as they came.
+    /// </summary>
+    [Theory]
+    [InlineData("OpenAI", "identity")]
+    [InlineData("Http", "gzip, deflate, br")]
+    public async Task ClientTakingGzip_AiRouteAsksTheProviderForIdentity_SoUsageIsRead(string api, string sentUpstream)
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = AiWireFixtures.Json(AiWireFixtures.OpenAiChatCompletion);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(primary.BaseAddress, secondary.BaseAddress, api: api));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = AiWireFixtures.JsonContent(AiWireFixtures.ChatRequest) };
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, deflate, br");
+
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(sentUpstream, Assert.Single(primary.Snapshot()).Headers["Accept-Encoding"]);
+        Assert.Equal(api == "OpenAI", response.Headers.Contains("X-Bulwark-Tokens"));
+    }
+
     [Fact]
     public async Task HttpRoute_UsageIsNotRead()
     {
