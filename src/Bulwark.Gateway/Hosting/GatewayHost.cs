@@ -128,6 +128,7 @@ internal static class GatewayHost
             deliveries.DispatcherEnabled &= sp.GetRequiredService<GatewayStore>().IsAvailable;
             return Options.Create(deliveries);
         });
+        services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor, StoreStatus>();
         services.AddBulwarkDeliveries();
         services.AddKeyedSingleton<IDeliveryHandler, GatewayDeliveryHandler>(KeyedService.AnyKey);
         services.AddSingleton<GatewayDeferral>();
