@@ -15,10 +15,10 @@ internal static class HealthCommand
 
     public static Command Create()
     {
-        var url = new Option<Uri>("--url")
+        var url = new Option<string>("--url")
         {
             Description = $"The endpoint to ask. Default: {DefaultUrl}.",
-            DefaultValueFactory = _ => new Uri(DefaultUrl),
+            DefaultValueFactory = _ => DefaultUrl,
         };
         var timeout = new Option<TimeSpan>("--timeout")
         {
@@ -30,11 +30,11 @@ internal static class HealthCommand
         return health;
     }
 
-    public static async Task<int> RunAsync(Uri url, TimeSpan timeout, TextWriter output, TextWriter error, CancellationToken cancellation)
+    public static async Task<int> RunAsync(string text, TimeSpan timeout, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
-        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            await error.WriteLineAsync($"bulwark: --url must be an absolute http or https URL; got '{url.OriginalString}'.").ConfigureAwait(false);
+            await error.WriteLineAsync($"bulwark: --url must be an absolute http or https URL; got '{text}'.").ConfigureAwait(false);
             return GatewayCli.ConfigurationError;
         }
 

@@ -69,7 +69,8 @@ public sealed class PackageInstallTests : IDisposable
         Assert.True(File.Exists(Path.Combine(consumer, "data", "consumer.db")), "the SQLite store package did not create its file");
 
         string tools = Path.Combine(_root, "tools");
-        var installed = await DotnetAsync(consumer, StepTimeout, ["tool", "install", "--tool-path", tools, "Bulwark.Gateway", "--version", "1.0.0", "--add-source", feed], environment);
+        // From outside the consumer: --add-source cannot be combined with its source mapping.
+        var installed = await DotnetAsync(_root, StepTimeout, ["tool", "install", "--tool-path", tools, "Bulwark.Gateway", "--version", "1.0.0", "--add-source", feed], environment);
         _output.WriteLine($"dotnet tool install: {installed.Elapsed.TotalSeconds:0.0} s");
         string bulwark = Path.Combine(tools, "bulwark");
         Assert.True(File.Exists(bulwark), "the tool installed no 'bulwark' command:\n" + installed.Output);

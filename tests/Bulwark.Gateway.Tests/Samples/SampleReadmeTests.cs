@@ -173,11 +173,12 @@ public partial class SampleReadmeTests
                 string comment = hash >= 0 ? line[(hash + 2)..] : string.Empty;
                 if (code.StartsWith("export ", StringComparison.Ordinal))
                 {
-                    foreach (string pair in code["export ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    string assignments = code["export ".Length..].Replace("$(openssl rand -hex 32)", "$GENERATED", StringComparison.Ordinal);
+                    foreach (string pair in assignments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                     {
                         string name = pair[..pair.IndexOf('=', StringComparison.Ordinal)];
                         // Stand-ins for the secrets a reader puts there (a generated admin token is 64 hex digits).
-                        environment[name] = pair.Contains("$(openssl rand -hex 32)", StringComparison.Ordinal) ? new string('a', 64) : $"test-{name.ToLowerInvariant()}";
+                        environment[name] = pair.EndsWith("=$GENERATED", StringComparison.Ordinal) ? new string('a', 64) : $"test-{name.ToLowerInvariant()}";
                     }
                 }
                 else if (code.StartsWith("bulwark ", StringComparison.Ordinal))
