@@ -5,14 +5,17 @@
 # the linux-x64 runtime packs on first use and takes minutes on a 2-core machine.
 #   eng/publish-single-file.sh            # publish, then check
 #   eng/publish-single-file.sh --no-publish   # check the executable already published
+#   PUBLISH_ARGS=-p:EnableCompressionInSingleFile=false eng/publish-single-file.sh   # extra publish arguments
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 out=src/Bulwark.Gateway/bin/publish/linux-x64
 if [ "${1:-}" != "--no-publish" ]; then
+  rm -rf "$out"
   start=$(date +%s.%N)
-  dotnet publish src/Bulwark.Gateway -p:PublishProfile=linux-x64-single-file -v quiet -nologo
+  # shellcheck disable=SC2086
+  dotnet publish src/Bulwark.Gateway -p:PublishProfile=linux-x64-single-file -v quiet -nologo ${PUBLISH_ARGS:-}
   echo "publish: $(echo "$(date +%s.%N) - $start" | bc) s"
 fi
 
