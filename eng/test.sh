@@ -13,6 +13,7 @@ declare -A packages=(
   [nginx]=nginx          # load harness peer (tests/Bulwark.Gateway.Tests/Load)
   [haproxy]=haproxy      # load harness peer
   [wrk]=wrk              # load generator
+  [chromium]=chromium    # headless browser for the operator page (tests/Bulwark.Gateway.Tests/Dashboard)
 )
 
 missing=()

@@ -9,7 +9,8 @@ namespace Bulwark.GatewayFigures;
 /// What reading usage costs: the time to the first byte of an OpenAI-shaped SSE stream, direct and through the gateway
 /// on a plain route (no usage reading) and on an <c>Api: OpenAI</c> route (usage read); and the bytes allocated per
 /// request in this process (gateway, client and fake provider together — the difference between the routes is what
-/// usage reading adds). One client in a closed loop, routes alternating in batches.
+/// usage reading adds); and the same for an Anthropic stream translated for an OpenAI client. One client in a closed
+/// loop, routes alternating in batches.
 /// </summary>
 internal static class AiUsageFigures
 {
@@ -22,6 +23,17 @@ internal static class AiUsageFigures
     ];
 
     private static readonly byte[] Completion = """{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion","created":1741569952,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I assist you today?","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":19,"completion_tokens":10,"total_tokens":29,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},"service_tier":"default","system_fingerprint":"fp_06737a9306"}"""u8.ToArray();
+
+    /// <summary>The same stream as Anthropic's Messages API sends it: 20 text deltas between its start and stop events.</summary>
+    private static readonly byte[][] AnthropicEvents =
+    [
+        Encoding.UTF8.GetBytes("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-3-5-haiku-20241022\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}\n\n"),
+        Encoding.UTF8.GetBytes("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"),
+        .. Enumerable.Range(0, 20).Select(i => Encoding.UTF8.GetBytes("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"token" + i + "\"}}\n\n")),
+        Encoding.UTF8.GetBytes("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"),
+        Encoding.UTF8.GetBytes("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":20}}\n\n"),
+        Encoding.UTF8.GetBytes("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"),
+    ];
 
     private const string StreamRequest = """{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hello"}]}""";
     private const string JsonRequest = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}""";
@@ -44,7 +56,7 @@ internal static class AiUsageFigures
             }
 
             context.Response.ContentType = "text/event-stream";
-            foreach (var chunk in Chunks)
+            foreach (var chunk in context.Request.Path.Value.EndsWith("/messages", StringComparison.Ordinal) ? AnthropicEvents : Chunks)
             {
                 await context.Response.Body.WriteAsync(chunk);
                 await context.Response.Body.FlushAsync();
@@ -56,10 +68,14 @@ internal static class AiUsageFigures
         string json = $$"""
             {
               "Bulwark": {
-                "Providers": { "openai": { "BaseUrl": "{{baseUrl}}", "Prices": { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60, "CachedInput": 0.075 } } } },
+                "Providers": {
+                  "openai": { "BaseUrl": "{{baseUrl}}", "Prices": { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60, "CachedInput": 0.075 } } },
+                  "anthropic": { "BaseUrl": "{{baseUrl}}", "Api": "Anthropic", "Models": { "*": "claude-3-5-haiku-20241022" } }
+                },
                 "Routes": [
                   { "Path": "/plain/{**rest}", "Providers": [ "openai" ], "Idempotent": true },
-                  { "Path": "/v1/{**rest}", "Providers": [ "openai" ], "Api": "OpenAI" }
+                  { "Path": "/v1/{**rest}", "Providers": [ "openai" ], "Api": "OpenAI" },
+                  { "Path": "/translated/{**rest}", "Providers": [ "anthropic" ], "Api": "OpenAI" }
                 ]
               }
             }
@@ -73,6 +89,8 @@ internal static class AiUsageFigures
             ("direct", direct, "/v1/chat/completions"),
             ("gateway, plain route (usage not read)", through, "/plain/v1/chat/completions"),
             ("gateway, Api: OpenAI route (usage read)", through, "/v1/chat/completions"),
+            ("direct, Anthropic's Messages API stream", direct, "/v1/messages"),
+            ("gateway, OpenAI route served by the Anthropic provider (translated, usage read)", through, "/translated/v1/chat/completions"),
         };
         var times = paths.Select(_ => new List<double>(count)).ToArray();
         foreach (var (_, client, path) in paths)
@@ -105,6 +123,7 @@ internal static class AiUsageFigures
         }
 
         Console.WriteLine($"| added by usage reading (Api route − plain route), p50 | {Percentile(times[2], 0.50) - Percentile(times[1], 0.50):0.000} ms | | |");
+        Console.WriteLine($"| added by the gateway with translation (translated − direct Anthropic), p50 | {Percentile(times[4], 0.50) - Percentile(times[3], 0.50):0.000} ms | | |");
         Console.WriteLine();
         Console.WriteLine("| Allocated per request in the process (gateway + client + fake provider) | plain route | Api: OpenAI route | added |");
         Console.WriteLine("|---|--:|--:|--:|");

@@ -17,6 +17,12 @@ internal static class EventIds
     public const int Listening = 2101;
     public const int ConfigurationLoaded = 2102;
 
+    // The operator page: 2901–2999.
+    public const int DashboardSignedIn = 2901;
+    public const int DashboardSignInRefused = 2902;
+    public const int DashboardSignedOut = 2903;
+    public const int DashboardBreakerChanged = 2904;
+
     // Graceful shutdown: 3001–3099.
     public const int DrainStarted = 3001;
     public const int StoppedListening = 3002;
@@ -51,4 +57,6 @@ internal static class EventIds
     public const int StoreFileCheckOff = 3413;
     public const int UsageLedgerWriteFailed = 3420;
     public const int UsageLedgerFull = 3421;
+    public const int UsageLedgerPruneFailed = 3422;
+    public const int UsageLedgerPruned = 3423;
 }

@@ -518,6 +518,32 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the usage ledger's rows completed before <paramref name="before"/>, at most <paramref name="maxRows"/> of
+    /// them in one transaction (the oldest first), so that a large backlog is pruned in steps that never hold the store
+    /// for long.
+    /// </summary>
+    /// <param name="before">Rows completed before this time are deleted.</param>
+    /// <param name="maxRows">The most rows deleted by this call; 1 to 1,000,000.</param>
+    /// <param name="cancellationToken">Cancels the deletion.</param>
+    /// <returns>The number of rows deleted: fewer than <paramref name="maxRows"/> when no older row is left.</returns>
+    /// <exception cref="StoreUnavailableException">The store cannot be written.</exception>
+    public Task<int> PruneUsageAsync(DateTimeOffset before, int maxRows, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxRows, 1_000_000);
+        return RunAsync("prune the usage ledger", async (connection, ct) =>
+        {
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = """
+                DELETE FROM usage_ledger WHERE rowid IN (SELECT rowid FROM usage_ledger WHERE at < $before ORDER BY at LIMIT $max);
+                """;
+            delete.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+            delete.Parameters.AddWithValue("$max", maxRows);
+            return await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
     /// <summary>Sums the usage ledger's rows completed in [<paramref name="from"/>, <paramref name="to"/>), by <paramref name="groupBy"/>, largest cost first.</summary>
     /// <param name="from">The start of the range (included).</param>
     /// <param name="to">The end of the range (excluded).</param>

@@ -25,6 +25,16 @@ public static class BulwarkResilienceProperties
     /// </summary>
     public static readonly ResiliencePropertyKey<int> MaxAttempts = new("Bulwark.MaxAttempts");
 
+    /// <summary>
+    /// When <see langword="true"/>, a Bulwark circuit breaker that is open or half-open lets this execution through
+    /// instead of rejecting it, and does not count its outcome (it is no probe: the breaker's own break and probes decide
+    /// when it closes). An isolated breaker (manual control) still rejects it. A
+    /// <see cref="Failover.FailoverExecutor{TResult}"/> sets it in panic (<see cref="Failover.FailoverOptions{TResult}.PanicThreshold"/>),
+    /// when too few of its providers can serve for their breakers' judgement to be worth more than an answer. Absent
+    /// means <see langword="false"/>.
+    /// </summary>
+    public static readonly ResiliencePropertyKey<bool> BypassOpenBreaker = new("Bulwark.BypassOpenBreaker");
+
     internal static ReplayCondition ReplayOf(ResilienceContext context) =>
         context.Properties.TryGetValue(Replay, out ReplayCondition replay) ? replay : ReplayCondition.Always;
 }

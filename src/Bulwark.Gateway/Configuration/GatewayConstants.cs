@@ -63,4 +63,13 @@ internal static class GatewayConstants
 
     /// <summary>The longest model name a provider's <c>Models</c> may map to: 256 characters.</summary>
     public const int MaxModelNameLength = 256;
+
+    /// <summary>The <c>max_tokens</c> sent to an Anthropic provider for a translated chat completion that sets none (<c>DefaultMaxTokens</c>'s default).</summary>
+    public const int DefaultAnthropicMaxTokens = 4096;
+
+    /// <summary>The highest <c>DefaultMaxTokens</c> accepted.</summary>
+    public const int MaxDefaultMaxTokens = 1_000_000;
+
+    /// <summary>The <c>anthropic-version</c> sent with a translated request when the provider's headers set none.</summary>
+    public const string AnthropicVersion = "2023-06-01";
 }

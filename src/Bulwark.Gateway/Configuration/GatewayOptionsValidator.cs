@@ -21,7 +21,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
         // the messages, which users and tests read.
         ISectionValidator[] sections =
         [
-            new ProvidersValidator([new ProviderBaseUrlValidator(), new ProviderPipelineValidator(), new ProviderHeadersValidator(environment), new ProviderModelsValidator(), new ProviderPricesValidator()]),
+            new ProvidersValidator([new ProviderBaseUrlValidator(), new ProviderPipelineValidator(), new ProviderHeadersValidator(environment), new ProviderModelsValidator(), new ProviderPricesValidator(), new ProviderApiValidator()]),
             new RoutesValidator(requireOne: true,
             [
                 new RoutePathValidator(routeTemplates),

@@ -17,6 +17,27 @@ public sealed class GatewayProviderOptions
         new Dictionary<string, GatewayHeaderOptions>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
+    /// Gets or sets the API this provider speaks, when it differs from its routes': <c>Anthropic</c> on a route whose
+    /// <c>Api</c> is <c>OpenAI</c> makes the gateway translate chat completions (<c>POST …/chat/completions</c>) to
+    /// Anthropic's Messages API for this provider (<c>…/messages</c>, its JSON and its event streams) and its answers back;
+    /// other requests of such a route pass this provider over, with the reason in their attempts, as does a chat
+    /// completion with a field Anthropic's API cannot honour.
+    /// </summary>
+    /// <value>
+    /// Defaults to none: the provider speaks its routes' API and requests go to it as they came. <c>Anthropic</c> may be
+    /// set for a provider used only by <c>OpenAI</c> or <c>Anthropic</c> routes (on the latter, nothing is translated);
+    /// <c>OpenAI</c> only for one used by <c>OpenAI</c> routes.
+    /// </value>
+    public RouteApi? Api { get; set; }
+
+    /// <summary>
+    /// Gets or sets the <c>max_tokens</c> sent to a provider whose <c>Api</c> is <c>Anthropic</c> for a translated chat
+    /// completion that sets neither <c>max_completion_tokens</c> nor <c>max_tokens</c> (Anthropic's API requires one).
+    /// </summary>
+    /// <value>Defaults to 4096; allowed 1 to 1,000,000; only for a provider whose <c>Api</c> is <c>Anthropic</c>.</value>
+    public int? DefaultMaxTokens { get; set; }
+
+    /// <summary>
     /// Gets or sets the model names this provider serves, by the name a client asks for: the JSON body's top-level
     /// <c>model</c> is rewritten to the mapped name on the way to this provider (that field only; the rest of the body goes
     /// byte for byte). <c>*</c> maps every other name. A request whose model has no entry (and no <c>*</c>) passes this

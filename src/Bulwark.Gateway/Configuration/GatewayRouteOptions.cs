@@ -57,6 +57,16 @@ public sealed class GatewayRouteOptions
     /// <value>Defaults to the sum of its providers' attempts (each pipeline's <c>MaxRetries</c> + 1), at most 1,000. Range: the number of providers to 1,000.</value>
     public int? MaxAttempts { get; set; }
 
+    /// <summary>
+    /// Gets or sets the route's panic threshold, in percent of its providers: when fewer than this share can serve (their
+    /// breakers admit calls) as a request reaches an open one, the request is sent to the providers whose breaker is open too, in
+    /// their order, through the breaker and without counting for it — as Envoy does below its panic threshold. A route
+    /// whose every provider is judged bad at once (each failing 30% of calls) then still answers most requests instead
+    /// of refusing them all with 503 while the breakers are open. Isolated providers are never tried.
+    /// </summary>
+    /// <value>Defaults to 0: never; an open provider is always passed over. Range: 0 to 100 (50 is Envoy's default: fewer than half).</value>
+    public int? PanicThreshold { get; set; }
+
     /// <summary>Gets or sets this route's own per-client limits, overriding <c>Bulwark:Limits</c> value by value.</summary>
     /// <value>Defaults to <see langword="null"/>: the limits of <c>Bulwark:Limits</c>.</value>
     public GatewayRateLimitOptions? RateLimit { get; set; }

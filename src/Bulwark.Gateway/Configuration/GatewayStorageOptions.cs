@@ -27,6 +27,13 @@ public sealed class GatewayStorageOptions
     /// <value>Defaults to 1 minute. Range 100 ms to 1 day.</value>
     public TimeSpan IntegrityCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Gets or sets how long the usage ledger keeps a row: older rows are deleted at start and then once an hour, in steps
+    /// of at most 10,000 rows.
+    /// </summary>
+    /// <value>Defaults to 90 days. Range 1 hour to 3,650 days.</value>
+    public TimeSpan UsageRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Gets or sets what happens when the store cannot be opened at start-up.</summary>
     /// <value>Defaults to <see cref="StoreFailureMode.FailClosed"/>: the gateway does not start.</value>
     public StoreFailureMode OnStoreFailure { get; set; } = StoreFailureMode.FailClosed;

@@ -40,6 +40,8 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
             context.Request.Body.Position = 0;
         }
 
+        // An earlier attempt's translator (its answer failed before anything reached the client) is taken off first.
+        request.DropTranslation();
         ResetResponse(context);
         request.Attempts++;
 
@@ -48,9 +50,10 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         using var forwarding = new CancellationTokenSource();
         var timeouts = attempt.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), forwarding);
         var (clientBody, clientLength) = (context.Request.Body, context.Request.ContentLength);
-        if (request.BodyFor(provider) is { } mapped)
+        if (request.BodyFor(attempt.ProviderIndex) is { } mapped)
         {
-            // This provider is sent its own name of the model asked for: the client's body with that one field changed.
+            // This provider is sent its own name of the model asked for (the client's body with that one field changed),
+            // or the request in its own API's terms.
             context.Request.Body = new MemoryStream(mapped, writable: false);
             context.Request.ContentLength = clientLength is null ? null : mapped.Length;
         }
@@ -58,7 +61,7 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         ForwarderError error;
         try
         {
-            var transformer = new AttemptTransformer(request, provider, self._timeProvider, timeouts);
+            var transformer = new AttemptTransformer(request, attempt.ProviderIndex, self._timeProvider, timeouts);
             error = await self._forwarder.SendAsync(context, provider.BaseUrl, self._invoker, RequestConfig, transformer, forwarding.Token).ConfigureAwait(false);
             if (transformer.HeldBackStatus is { } heldBack)
             {
@@ -84,7 +87,9 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
 
         if (error == ForwarderError.None)
         {
-            return Outcome.FromResult(new ForwardedResponse(context.Response.StatusCode, Broken: false));
+            return request.Translation is null
+                ? Outcome.FromResult(new ForwardedResponse(context.Response.StatusCode, Broken: false))
+                : await CompleteTranslationAsync(request, exception).ConfigureAwait(false);
         }
 
         if (context.Response.HasStarted)
@@ -130,6 +135,51 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
     }
 
     private static Outcome<ForwardedResponse> Failed(Exception exception) => Outcome.FromException<ForwardedResponse>(exception);
+
+    /// <summary>
+    /// Ends the translation of an Anthropic answer whose body has arrived: a whole message or error is translated and
+    /// written now. One that cannot be translated, before anything reached the client, fails the attempt (the chain may
+    /// try another provider); a stream that failed after it had started is a broken response.
+    /// </summary>
+    private static async ValueTask<Outcome<ForwardedResponse>> CompleteTranslationAsync(ForwardingRequest request, Exception? exception)
+    {
+        var context = request.Context;
+        var translation = request.Translation!;
+        bool translated;
+        try
+        {
+            translated = await translation.CompleteAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when ((e is IOException or OperationCanceledException) && context.RequestAborted.IsCancellationRequested)
+        {
+            return Failed(new OperationCanceledException("The client went away.", e, context.RequestAborted));
+        }
+
+        if (translated)
+        {
+            return Outcome.FromResult(new ForwardedResponse(context.Response.StatusCode, Broken: false));
+        }
+
+        if (translation.Started || context.Response.HasStarted)
+        {
+            // What was translated (the stream's error event, say) reaches the client before the connection is cut.
+            try
+            {
+                await translation.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // The client is gone already: the cut follows all the same.
+            }
+
+            return Outcome.FromResult(new ForwardedResponse(context.Response.StatusCode, Broken: true));
+        }
+
+        request.DropTranslation();
+        ResetResponse(context);
+        request.BodyConsumed = true;
+        return Failed(new UpstreamRequestException(ForwarderError.ResponseBodyDestination, HttpRequestError.InvalidResponse, reachedProvider: true, new InvalidDataException(translation.Failure, exception)));
+    }
 
     private static (HttpRequestError Error, bool Reached) Classify(ForwarderError error, Exception? exception)
     {

@@ -6,6 +6,7 @@ using Bulwark.Classification;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Translation;
 using Bulwark.Gateway.Usage;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -37,20 +38,24 @@ internal sealed class AttemptTransformer : HttpTransformer
 
     private readonly ForwardingRequest _request;
     private readonly GatewayProvider _provider;
+    private readonly int _providerIndex;
+    private readonly bool _translates;
     private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenRegistration _timeouts;
 
     /// <param name="request">The client request.</param>
-    /// <param name="provider">The provider of this attempt.</param>
+    /// <param name="providerIndex">The index in the route of the provider of this attempt.</param>
     /// <param name="timeProvider">The clock for Retry-After.</param>
     /// <param name="timeouts">
     /// The registration through which the attempt's timeouts cancel the forwarding; unregistered when the response is
     /// committed (a registration of its own rather than a closure that unregisters it: nothing allocated per attempt).
     /// </param>
-    public AttemptTransformer(ForwardingRequest request, GatewayProvider provider, TimeProvider timeProvider, CancellationTokenRegistration timeouts = default)
+    public AttemptTransformer(ForwardingRequest request, int providerIndex, TimeProvider timeProvider, CancellationTokenRegistration timeouts = default)
     {
         _request = request;
-        _provider = provider;
+        _providerIndex = providerIndex;
+        _provider = request.Route.Providers[providerIndex];
+        _translates = request.Route.TranslatesToAnthropic[providerIndex];
         _timeProvider = timeProvider;
         _timeouts = timeouts;
     }
@@ -70,9 +75,14 @@ internal sealed class AttemptTransformer : HttpTransformer
 
         // The forwarder rebuilt the target from the decoded path, re-encoding it ("%2F" became "%252F"): the client's
         // own bytes go instead, after the provider's base URL.
-        if (_request.PathAndQuery is { } pathAndQuery)
+        if (_request.PathAndQueryFor(_providerIndex) is { } pathAndQuery)
         {
             proxyRequest.RequestUri = RawTarget.Destination(destinationPrefix, pathAndQuery);
+        }
+
+        if (_translates)
+        {
+            ToAnthropic(proxyRequest);
         }
 
         // The destination is the provider's BaseUrl, always; the provider gets its own Host, and nothing the client
@@ -116,6 +126,35 @@ internal sealed class AttemptTransformer : HttpTransformer
             }
         }
     }
+
+    /// <summary>
+    /// Makes a translated chat completion an Anthropic request: the client's OpenAI credentials and OpenAI-only headers stay
+    /// behind (the provider's own key comes from its configured headers), the body is JSON, the API version is said
+    /// unless the provider's headers say one, and the answer comes unencoded so that it can be translated.
+    /// </summary>
+    private static void ToAnthropic(HttpRequestMessage proxyRequest)
+    {
+        proxyRequest.Headers.Authorization = null;
+        List<string>? openAi = null;
+        foreach (var header in proxyRequest.Headers)
+        {
+            if (header.Key.StartsWith("OpenAI-", StringComparison.OrdinalIgnoreCase))
+            {
+                (openAi ??= []).Add(header.Key);
+            }
+        }
+
+        openAi?.ForEach(name => proxyRequest.Headers.Remove(name));
+        proxyRequest.Headers.AcceptEncoding.Clear();
+        proxyRequest.Headers.Remove(AnthropicVersionHeader);
+        proxyRequest.Headers.TryAddWithoutValidation(AnthropicVersionHeader, GatewayConstants.AnthropicVersion);
+        if (proxyRequest.Content is { } content)
+        {
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+    }
+
+    private const string AnthropicVersionHeader = "anthropic-version";
 
     /// <summary>
     /// Sends the request's trace context on with the gateway as the parent, as YARP's <c>ReverseProxyPropagator</c> does:
@@ -172,9 +211,32 @@ internal sealed class AttemptTransformer : HttpTransformer
         if (proxy && proxyResponse is not null && _request.Route.Api != RouteApi.Http)
         {
             ReadUsage(httpContext, proxyResponse);
+            if (_translates)
+            {
+                FromAnthropic(httpContext, proxyResponse);
+            }
         }
 
         return proxy;
+    }
+
+    /// <summary>
+    /// Puts the translator of the provider's Anthropic answer around the response body (outside the usage reader, which
+    /// then reads the OpenAI answer the client gets): its length and type are the translation's.
+    /// </summary>
+    private void FromAnthropic(HttpContext httpContext, HttpResponseMessage proxyResponse)
+    {
+        int status = (int)proxyResponse.StatusCode;
+        var answer = status >= 400 ? AnthropicAnswer.Error
+            : string.Equals(proxyResponse.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase) ? AnthropicAnswer.Events
+            : AnthropicAnswer.Message;
+        var response = httpContext.Response;
+        response.ContentLength = null;
+        response.Headers.ContentEncoding = default;
+        response.ContentType = answer == AnthropicAnswer.Events ? "text/event-stream; charset=utf-8" : "application/json";
+        var translation = new AnthropicResponseStream(response.Body, answer, status, _timeProvider.GetUtcNow().ToUnixTimeSeconds(), _request.TranslationFor(_providerIndex).IncludeUsage);
+        _request.Translation = translation;
+        response.Body = translation;
     }
 
     /// <summary>

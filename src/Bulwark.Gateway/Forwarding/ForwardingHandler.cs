@@ -22,6 +22,9 @@ namespace Bulwark.Gateway.Forwarding;
 /// </summary>
 internal sealed partial class ForwardingHandler
 {
+    /// <summary>The request log's error type of a request stored for later delivery.</summary>
+    private const string DeferredErrorType = "deferred";
+
     public const string StreamedBodyNotice = "off; the request body was too large to buffer, so it was sent once and never retried";
 
     private readonly AttemptForwarder _attempts;
@@ -79,10 +82,13 @@ internal sealed partial class ForwardingHandler
         RecordUsage(context, route, feature, user);
     }
 
-    /// <summary>Queues the usage ledger's row of a request on an AI route (its user: the configured header's, else the body's <c>user</c>).</summary>
+    /// <summary>
+    /// Queues the usage ledger's row of a request on an AI route (its user: the configured header's, else the body's
+    /// <c>user</c>); a request stored for later delivery becomes a row when it is delivered, not now.
+    /// </summary>
     private void RecordUsage(HttpContext context, GatewayRoute route, BulwarkRequestFeature feature, string? bodyUser)
     {
-        if (route.Api != RouteApi.Http)
+        if (route.Api != RouteApi.Http && feature.ErrorType != DeferredErrorType)
         {
             _ledger.Record(context, feature, _userHeader is not null && context.Request.Headers[_userHeader] is [{ Length: > 0 } named, ..] ? named : bodyUser);
         }
@@ -158,7 +164,7 @@ internal sealed partial class ForwardingHandler
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.Context.RequestAborted, deadline);
         await request.ReadBodyFieldsAsync(linked.Token).ConfigureAwait(false);
-        var result = !request.Route.MapsModels
+        var result = !request.Route.RewritesBodies
             ? await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, linked.Token).ConfigureAwait(false)
             : await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, static (index, state) => state.Item2.SkipReason(index), linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;
@@ -185,6 +191,9 @@ internal sealed partial class ForwardingHandler
         feature.RequestModel = request.Model?.Name;
         string? user = request.BodyUser;
 
+        // A translated answer reports the usage of the Anthropic stream it came from (an OpenAI stream carries none
+        // unless the client asked for it).
+        var translation = request.DropTranslation();
         if (request.Usage is not { } capture)
         {
             return user;
@@ -201,7 +210,12 @@ internal sealed partial class ForwardingHandler
             }
 
             // A stream cut mid-way reports what it had said (Anthropic's input, say); the client gets nothing more.
-            UsageReport.Complete(feature, capture.Complete(), provider.Prices);
+            if (translation is not null)
+            {
+                feature.GenAiSystem = GenAiNames.SystemOf(RouteApi.Anthropic);
+            }
+
+            UsageReport.Complete(feature, translation?.Usage ?? capture.Complete(), provider.Prices);
             if (forwarded.Broken)
             {
                 return user;
@@ -291,7 +305,7 @@ internal sealed partial class ForwardingHandler
         {
             if (deferral.Key is { } key && _deferral.Enabled)
             {
-                feature.ErrorType = "deferred";
+                feature.ErrorType = DeferredErrorType;
                 var body = new RequestBody(request.BodyBuffered, request.BodyStreamed);
                 await _deferral.DeferAsync(context, request.Route, key, deferral.Fingerprint, request.CorrelationId, body, request.Attempts).ConfigureAwait(false);
                 return;

@@ -3,6 +3,7 @@ using Bulwark.Gateway.Configuration;
 using Bulwark.Classification;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.Translation;
 using Bulwark.Gateway.Usage;
 
 namespace Bulwark.Gateway.Forwarding;
@@ -76,20 +77,20 @@ internal sealed class ForwardingRequest
         // A route that maps models reads any buffered body (the route's buffer limit bounds it); usage alone reads the
         // bodies an AI request usually has.
         var body = Context.Request.Body;
-        if (body.Length == 0 || (!Route.MapsModels && body.Length > UsageConstants.MaxParsedBytes))
+        if (body.Length == 0 || (!Route.RewritesBodies && body.Length > UsageConstants.MaxParsedBytes))
         {
             return;
         }
 
         // Kept only where a provider is sent a rewritten copy; read for usage alone, the bytes go back to the pool.
         int length = (int)body.Length;
-        var bytes = Route.MapsModels ? new byte[length] : ArrayPool<byte>.Shared.Rent(length);
+        var bytes = Route.RewritesBodies ? new byte[length] : ArrayPool<byte>.Shared.Rent(length);
         try
         {
             body.Position = 0;
             await body.ReadExactlyAsync(bytes.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             _fields = RequestBodyFields.Find(bytes.AsSpan(0, length));
-            _bodyBytes = Route.MapsModels ? bytes : null;
+            _bodyBytes = Route.RewritesBodies ? bytes : null;
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
@@ -98,7 +99,7 @@ internal sealed class ForwardingRequest
         finally
         {
             body.Position = 0;
-            if (!Route.MapsModels)
+            if (!Route.RewritesBodies)
             {
                 ArrayPool<byte>.Shared.Return(bytes);
             }
@@ -111,24 +112,100 @@ internal sealed class ForwardingRequest
     /// <summary>Why the provider at <paramref name="providerIndex"/> cannot serve this request, or <see langword="null"/> when it can.</summary>
     public string? SkipReason(int providerIndex)
     {
-        if (Route.Providers[providerIndex].Models is not { } map)
+        if (Route.Providers[providerIndex].Models is { } map)
+        {
+            if (BodyStreamed && IsJson(Context.Request.ContentType))
+            {
+                return "the request body was too large to read the model this provider maps";
+            }
+
+            if (Model is { } model && !map.TryMap(model.Name, out _))
+            {
+                return $"no model mapping for '{(model.Name.Length <= 100 ? model.Name : model.Name[..100] + "…")}'";
+            }
+        }
+
+        return Route.TranslatesToAnthropic[providerIndex] ? TranslationFor(providerIndex).Refusal : null;
+    }
+
+    /// <summary>
+    /// The request as the Anthropic provider at <paramref name="providerIndex"/> of an OpenAI route is sent it (its
+    /// Messages API body, with the provider's model name), or why it cannot be; made once per provider.
+    /// </summary>
+    public AnthropicRequestTranslation TranslationFor(int providerIndex)
+    {
+        _translations ??= new AnthropicRequestTranslation?[Route.Providers.Count];
+        return _translations[providerIndex] ??= Translate(Route.Providers[providerIndex]);
+    }
+
+    private AnthropicRequestTranslation Translate(GatewayProvider provider)
+    {
+        if (!HttpMethods.IsPost(Context.Request.Method) || Context.Request.Path.Value?.EndsWith(ChatCompletionsPath, StringComparison.Ordinal) != true)
+        {
+            return AnthropicRequestTranslation.Refused("this provider speaks Anthropic's API, to which only chat completions (POST …/chat/completions) are translated");
+        }
+
+        if (BodyStreamed)
+        {
+            return AnthropicRequestTranslation.Refused("the request body was too large to translate for Anthropic's API");
+        }
+
+        if (_bodyBytes is not { } body || !IsJson(Context.Request.ContentType))
+        {
+            return AnthropicRequestTranslation.Refused("the request body is not a JSON chat completion");
+        }
+
+        string? model = Model is { } asked && provider.Models is { } map && map.TryMap(asked.Name, out var mapped) ? mapped : null;
+        return AnthropicRequest.Translate(body, model, provider.DefaultMaxTokens);
+    }
+
+    /// <summary>The path ending translated to Anthropic's: <c>/chat/completions</c> becomes <c>/messages</c>.</summary>
+    public const string ChatCompletionsPath = "/chat/completions";
+
+    /// <summary>The path and query sent to the provider at <paramref name="providerIndex"/>, when it differs from the client's (a translated chat completion goes to <c>…/messages</c>).</summary>
+    public string? PathAndQueryFor(int providerIndex)
+    {
+        if (!Route.TranslatesToAnthropic[providerIndex])
+        {
+            return PathAndQuery;
+        }
+
+        string target = PathAndQuery ?? (Context.Request.PathBase + Context.Request.Path + Context.Request.QueryString).ToString();
+        int query = target.IndexOf('?', StringComparison.Ordinal);
+        string path = query < 0 ? target : target[..query];
+        return path.EndsWith(ChatCompletionsPath, StringComparison.Ordinal)
+            ? string.Concat(path.AsSpan(0, path.Length - ChatCompletionsPath.Length), "/messages", query < 0 ? string.Empty : target[query..])
+            : target;
+    }
+
+    /// <summary>Gets or sets the translator around the response body of the attempt that answered, when its provider's Anthropic answer goes back as OpenAI's.</summary>
+    public AnthropicResponseStream? Translation { get; set; }
+
+    /// <summary>Takes the translator of an attempt off the response body (its answer failed, or has been sent), and returns it.</summary>
+    public AnthropicResponseStream? DropTranslation()
+    {
+        if (Translation is not { } translation)
         {
             return null;
         }
 
-        if (BodyStreamed && IsJson(Context.Request.ContentType))
-        {
-            return "the request body was too large to read the model this provider maps";
-        }
-
-        return Model is { } model && !map.TryMap(model.Name, out _)
-            ? $"no model mapping for '{(model.Name.Length <= 100 ? model.Name : model.Name[..100] + "…")}'"
-            : null;
+        Context.Response.Body = translation.Inner;
+        Translation = null;
+        translation.Dispose();
+        return translation;
     }
 
-    /// <summary>The body to send <paramref name="provider"/> when it differs from the client's: its model name in place of the one asked for.</summary>
-    public byte[]? BodyFor(GatewayProvider provider)
+    private AnthropicRequestTranslation?[]? _translations;
+
+    /// <summary>The body to send the provider at <paramref name="providerIndex"/> when it differs from the client's: its model name in place of the one asked for, or its translation.</summary>
+    public byte[]? BodyFor(int providerIndex)
     {
+        if (Route.TranslatesToAnthropic[providerIndex])
+        {
+            return TranslationFor(providerIndex).Body;
+        }
+
+        var provider = Route.Providers[providerIndex];
         if (provider.Models is not { } map || Model is not { } model || _bodyBytes is not { } body || !map.TryMap(model.Name, out var mapped) || mapped == model.Name)
         {
             return null;

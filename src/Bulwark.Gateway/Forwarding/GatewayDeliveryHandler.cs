@@ -23,8 +23,11 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
     private readonly TimeProvider _timeProvider;
     private readonly int _maxKeptResponseBytes;
 
-    public GatewayDeliveryHandler(LiveGatewayConfiguration live, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options)
+    private readonly Ledger.UsageLedger _ledger;
+
+    public GatewayDeliveryHandler(LiveGatewayConfiguration live, GatewayHttpClient client, TimeProvider timeProvider, IOptions<GatewayOptions> options, Ledger.UsageLedger ledger)
     {
+        _ledger = ledger;
         _live = live;
         _invoker = client.Invoker;
         _timeProvider = timeProvider;
@@ -46,6 +49,11 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
         var result = await route.Chain.ExecuteOutcomeAsync(AttemptAsync, (Handler: this, Route: route, Entry: entry, Capture: capture), ReplayCondition.Always, linked.Token).ConfigureAwait(false);
         if (result.Outcome.Result is { } answered && capture.Response is { } response)
         {
+            if (route.Api != RouteApi.Http)
+            {
+                RecordUsage(route, result.Provider, entry, response);
+            }
+
             return answered.StatusCode is >= 200 and < 300
                 ? DeliveryAttemptResult.Delivered(response)
                 : DeliveryAttemptResult.Refused(response, $"{result.Provider} refused the request with {answered.StatusCode}.");
@@ -53,6 +61,30 @@ internal sealed class GatewayDeliveryHandler : IDeliveryHandler
 
         cancellationToken.ThrowIfCancellationRequested();
         return DeliveryAttemptResult.Failed(Describe(result), result.Outcome.Exception is IRetryAfterProvider { RetryAfter: { } hint } ? hint : null);
+    }
+
+    /// <summary>
+    /// The usage ledger's row of a deferred request on an AI route, from the response its delivery kept (a JSON body or an
+    /// event stream, read as a request's is) at the serving provider's prices.
+    /// </summary>
+    private void RecordUsage(GatewayRoute route, string? served, DeliveryEntry entry, DeliveryResponse response)
+    {
+        var provider = served is null ? null : route.FindProvider(served);
+        var format = response.ContentType is { } type && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)
+            ? Usage.UsageReport.FormatOf(media.MediaType)
+            : Usage.UsageFormat.None;
+        var usage = default(Usage.TokenUsage);
+        if (format != Usage.UsageFormat.None)
+        {
+            using var reader = new Usage.UsageCapture(Stream.Null, format, UsageConstants.MaxParsedBytes);
+            reader.Write(response.Body.Span);
+            usage = reader.Complete();
+        }
+
+        var fields = entry.Envelope.Body.Length <= UsageConstants.MaxParsedBytes ? RequestBodyFields.Find(entry.Envelope.Body.Span) : new RequestBodyFields(null, null);
+        string? model = usage.Model ?? fields.Model?.Name;
+        decimal? cost = provider is not null && (provider.Prices.Find(model) ?? provider.Prices.Find(fields.Model?.Name)) is { } price ? price.CostOf(usage) : null;
+        _ledger.RecordDelivery(route.Path, served, fields.User, model, usage, cost, response.Status);
     }
 
     private static string Describe(FailoverResult<ForwardedResponse> result)

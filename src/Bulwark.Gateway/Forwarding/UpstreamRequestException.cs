@@ -24,6 +24,7 @@ internal sealed class UpstreamRequestException : HttpRequestException, IRequestD
     {
         HttpRequestError.ConnectionError => "The provider could not be reached (connection refused or reset).",
         HttpRequestError.ResponseEnded => "The provider closed the connection before answering.",
+        HttpRequestError.InvalidResponse => "The provider's answer was not what its API answers, so it could not be translated.",
         _ => $"The request to the provider failed ({error}).",
     };
 }

@@ -1,6 +1,7 @@
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Deliveries;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Dashboard;
 using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
@@ -155,6 +156,7 @@ internal static class GatewayHost
         // The admin status summarizes the configuration in force, which a reload replaces (registered before the admin's own).
         services.AddSingleton(static services => new Bulwark.AspNetCore.Admin.AdminConfiguration(new LiveConfigurationView(services.GetRequiredService<LiveGatewayConfiguration>())));
         services.AddBulwarkAdmin(builder.Configuration);
+        services.AddGatewayDashboard();
         services.AddSingleton<InFlightRequests>();
         if (settings.DrainOnShutdown)
         {
@@ -245,6 +247,7 @@ internal static class GatewayHost
         admin.MapProductionReadiness();
         admin.MapDeliveryAdmin();
         admin.MapUsageAdmin();
+        app.MapGatewayDashboard();
         app.MapDeliveryStatus();
         app.MapBulwarkMetrics();
         // The routes' endpoints come from the configuration in force and change with it; each carries its route's

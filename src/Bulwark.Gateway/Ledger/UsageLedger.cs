@@ -26,8 +26,17 @@ internal sealed partial class UsageLedger : BackgroundService
     private readonly Channel<UsageLedgerRow> _queue = Channel.CreateBounded<UsageLedgerRow>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true });
     private long _dropped;
 
-    public UsageLedger(GatewayStore store, TimeProvider timeProvider, ILogger<UsageLedger> logger)
+    /// <summary>How often rows past their retention are deleted.</summary>
+    public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
+    /// <summary>The most rows one pruning transaction deletes.</summary>
+    public const int PruneStep = 10_000;
+
+    private readonly TimeSpan _retention;
+
+    public UsageLedger(GatewayStore store, TimeProvider timeProvider, ILogger<UsageLedger> logger, Microsoft.Extensions.Options.IOptions<Configuration.GatewayOptions> options)
     {
+        _retention = options.Value.Storage.UsageRetention;
         _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -63,7 +72,74 @@ internal sealed partial class UsageLedger : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Queues the row of a deferred request delivered later (no client key: credentials are never stored with it); never
+    /// waits, never throws.
+    /// </summary>
+    public void RecordDelivery(string route, string? provider, string? user, string? model, in Usage.TokenUsage usage, decimal? cost, int status)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var row = new UsageLedgerRow(_timeProvider.GetUtcNow(), null, user, route, provider, model, usage.TotalInput, usage.CachedInput, usage.Output, cost, status);
+        if (!_queue.Writer.TryWrite(row) && Interlocked.Increment(ref _dropped) == 1)
+        {
+            Log.Full(_logger, QueueCapacity);
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Enabled ? Task.WhenAll(WriteLoopAsync(stoppingToken), PruneLoopAsync(stoppingToken)) : WriteLoopAsync(stoppingToken);
+
+    /// <summary>Deletes the rows past their retention at start, then every <see cref="PruneInterval"/>, in steps of <see cref="PruneStep"/>.</summary>
+    private async Task PruneLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await PruneAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(PruneInterval, _timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Deletes every row completed longer than the retention ago; returns how many.</summary>
+    internal async Task<long> PruneAsync(CancellationToken cancellationToken)
+    {
+        var before = _timeProvider.GetUtcNow() - _retention;
+        long deleted = 0;
+        try
+        {
+            int step;
+            do
+            {
+                step = await _store.Sqlite!.PruneUsageAsync(before, PruneStep, cancellationToken).ConfigureAwait(false);
+                deleted += step;
+            }
+            while (step == PruneStep);
+        }
+#pragma warning disable CA1031 // Pruning is housekeeping: a store that refuses it is said, and tried again next time.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            Log.PruneFailed(_logger, e.Message);
+        }
+
+        if (deleted > 0)
+        {
+            Log.Pruned(_logger, deleted, before);
+        }
+
+        return deleted;
+    }
+
+    private async Task WriteLoopAsync(CancellationToken stoppingToken)
     {
         var batch = new List<UsageLedgerRow>(MaxBatch);
         try
@@ -117,6 +193,12 @@ internal sealed partial class UsageLedger : BackgroundService
     {
         [LoggerMessage(EventId = EventIds.UsageLedgerWriteFailed, Level = LogLevel.Warning, Message = "{Count} usage ledger row(s) were dropped: the store refused them ({Reason})")]
         public static partial void WriteFailed(ILogger logger, int count, string reason);
+
+        [LoggerMessage(EventId = EventIds.UsageLedgerPruneFailed, Level = LogLevel.Warning, Message = "The usage ledger's old rows could not be deleted ({Reason}); tried again within the hour")]
+        public static partial void PruneFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = EventIds.UsageLedgerPruned, Level = LogLevel.Information, Message = "{Count} usage ledger row(s) completed before {Before:o} were deleted (Storage:UsageRetention)")]
+        public static partial void Pruned(ILogger logger, long count, DateTimeOffset before);
 
         [LoggerMessage(EventId = EventIds.UsageLedgerFull, Level = LogLevel.Warning, Message = "The usage ledger's queue is full ({Capacity} rows): rows are dropped until the store catches up")]
         public static partial void Full(ILogger logger, int capacity);

@@ -7,8 +7,10 @@ namespace Bulwark.Gateway.Routing;
 /// <summary>A configured provider at run time: its address, its own pipeline instance, and its resolved headers.</summary>
 internal sealed class GatewayProvider
 {
-    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "", ModelMap? models = null, ModelPrices? prices = null)
+    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "", ModelMap? models = null, ModelPrices? prices = null, Configuration.RouteApi? api = null, int defaultMaxTokens = Configuration.GatewayConstants.DefaultAnthropicMaxTokens)
     {
+        Api = api;
+        DefaultMaxTokens = defaultMaxTokens;
         Prices = prices ?? ModelPrices.None;
         Name = name;
         PipelineFingerprint = pipelineFingerprint;
@@ -39,6 +41,12 @@ internal sealed class GatewayProvider
     /// keeps the instance, and with it the breaker, bulkhead and retry budget.
     /// </summary>
     public string PipelineFingerprint { get; }
+
+    /// <summary>Gets the API the provider speaks, or <see langword="null"/> when it speaks its routes'.</summary>
+    public Configuration.RouteApi? Api { get; }
+
+    /// <summary>Gets the <c>max_tokens</c> sent for a chat completion translated for Anthropic that sets none.</summary>
+    public int DefaultMaxTokens { get; }
 
     /// <summary>Gets the model names the provider is sent, or <see langword="null"/> when request bodies go to it unchanged.</summary>
     public ModelMap? Models { get; }

@@ -21,11 +21,13 @@ internal sealed class GatewayRoute
         Deferral = options.OnFailure == RouteFailureMode.Defer ? options.Defer : null;
         Providers = providers;
         MapsModels = providers.Any(static p => p.Models is not null);
+        TranslatesToAnthropic = [.. providers.Select(p => options.Api == RouteApi.OpenAI && p.Api == RouteApi.Anthropic)];
+        RewritesBodies = MapsModels || Array.IndexOf(TranslatesToAnthropic, true) >= 0;
         MaxAttempts = options.MaxAttempts ?? Math.Min(providers.Sum(p => p.Failover.MaxAttempts), GatewayConstants.MaxRouteAttempts);
         Fallback = Bulwark.Gateway.Fallback.RouteFallback.Create(options.Fallback, providers.Select(static p => p.Pipeline.Fallback), timeProvider);
         Chain = new FailoverExecutor<ForwardedResponse>(
             providers.Select(p => p.Failover),
-            new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider, MaxAttempts = Math.Max(MaxAttempts, providers.Count) });
+            new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider, MaxAttempts = Math.Max(MaxAttempts, providers.Count), PanicThreshold = options.PanicThreshold ?? 0 });
     }
 
     public string Path { get; }
@@ -60,6 +62,12 @@ internal sealed class GatewayRoute
 
     /// <summary>Gets a value indicating whether a provider of the route is sent its own model names (<c>Models</c>): requests are then read for theirs.</summary>
     public bool MapsModels { get; }
+
+    /// <summary>Gets, per provider (by index), whether its chat completions are translated to Anthropic's Messages API (an <c>Anthropic</c> provider of an <c>OpenAI</c> route).</summary>
+    public bool[] TranslatesToAnthropic { get; }
+
+    /// <summary>Gets a value indicating whether a provider of the route is sent a body of its own (a model name mapped, or a translation): requests are then read, and providers may be passed over.</summary>
+    public bool RewritesBodies { get; }
 
     /// <summary>Gets what the route answers when every attempt failed (its own <c>Fallback</c>, else its first provider pipeline's), or <see langword="null"/>.</summary>
     public Bulwark.Gateway.Fallback.RouteFallback? Fallback { get; }

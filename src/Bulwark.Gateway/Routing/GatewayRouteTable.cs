@@ -60,7 +60,7 @@ internal sealed class GatewayRouteTable
                 }
             }
 
-            providers[name] = new GatewayProvider(name, provider.BaseUrl!, pipeline, headers, fingerprint, ModelMap.Of(provider.Models), Usage.ModelPrices.From(provider.Prices));
+            providers[name] = new GatewayProvider(name, provider.BaseUrl!, pipeline, headers, fingerprint, ModelMap.Of(provider.Models), Usage.ModelPrices.From(provider.Prices), provider.Api, provider.DefaultMaxTokens ?? GatewayConstants.DefaultAnthropicMaxTokens);
         }
 
         Providers = providers;

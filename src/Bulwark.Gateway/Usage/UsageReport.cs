@@ -21,7 +21,12 @@ internal static class UsageReport
             }
         }
 
-        string? mediaType = content.Headers.ContentType?.MediaType;
+        return FormatOf(content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>How a body of <paramref name="mediaType"/> is read for usage: JSON, SSE, or not at all.</summary>
+    public static UsageFormat FormatOf(string? mediaType)
+    {
         if (mediaType is null)
         {
             return UsageFormat.None;

@@ -57,7 +57,9 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
 
         if (permit.IsRejected)
         {
-            return new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(CreateRejection(permit)));
+            return PassesThrough(permit, context)
+                ? InvokeSafely(callback, context, state)
+                : new ValueTask<Outcome<TResult>>(Outcome.FromException<TResult>(CreateRejection(permit)));
         }
 
         // Fast path without an async state machine: callback and predicate that complete synchronously.
@@ -143,6 +145,14 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
     /// Outcomes that say nothing about the dependency: the caller's cancellation, and a rejection by a strategy inside the
     /// breaker (a bulkhead at capacity) — the call never reached the dependency, so it is neither a failure nor a success.
     /// </summary>
+    /// <summary>
+    /// Whether a call the breaker rejects goes through all the same, uncounted: the caller asked for it
+    /// (<see cref="BulwarkResilienceProperties.BypassOpenBreaker"/>) and the breaker is open or half-open, not isolated.
+    /// </summary>
+    private static bool PassesThrough(in CircuitPermit permit, ResilienceContext context) =>
+        permit.Kind != PermitKind.RejectedIsolated
+        && context.Properties.TryGetValue(BulwarkResilienceProperties.BypassOpenBreaker, out bool bypass) && bypass;
+
     private static bool IsIgnored(in Outcome<TResult> outcome, ResilienceContext context) =>
         outcome.Exception is { } exception && IsIgnored(exception, context);
 
@@ -182,7 +192,9 @@ internal sealed class BulwarkCircuitBreakerResilienceStrategy<TResult> : Resilie
 
         if (permit.IsRejected)
         {
-            return Outcome.FromException<TResult>(CreateRejection(permit));
+            return PassesThrough(permit, context)
+                ? await InvokeSafely(callback, context, state).ConfigureAwait(context.ContinueOnCapturedContext)
+                : Outcome.FromException<TResult>(CreateRejection(permit));
         }
 
         long started = _slowCallTimestampTicks > 0 ? _time.GetTimestamp() : 0;

@@ -11,7 +11,7 @@ namespace Bulwark.Classification;
 /// <remarks>
 /// <para>Transient by default:</para>
 /// <list type="bullet">
-/// <item><description>an <see cref="HttpResponseMessage"/> or <see cref="HttpStatusCode"/> result with status 408, 429, 500, 502, 503 or 504 (configurable);</description></item>
+/// <item><description>an <see cref="HttpResponseMessage"/> or <see cref="HttpStatusCode"/> result with status 408, 429, 500, 502, 503, 504 or 529 (configurable);</description></item>
 /// <item><description>Polly's <see cref="TimeoutRejectedException"/> and <see cref="TimeoutException"/>;</description></item>
 /// <item><description>an <see cref="OperationCanceledException"/> caused by a timeout (inner <see cref="TimeoutException"/>, as <see cref="HttpClient"/> throws) while the caller's token is not cancelled;</description></item>
 /// <item><description><see cref="HttpRequestException"/> with a transient status code or a connection-level

@@ -16,7 +16,7 @@ public sealed class TransientClassifierOptions
     /// Configuration binding adds to the existing set; clear it first to replace the defaults.
     /// </remarks>
     /// <value>
-    /// The default is 408, 429, 500, 502, 503 and 504 (<see cref="TransientClassifierConstants.DefaultTransientStatusCodes"/>).
+    /// The default is 408, 429, 500, 502, 503, 504 and 529 (<see cref="TransientClassifierConstants.DefaultTransientStatusCodes"/>).
     /// Valid codes are 100 to 999.
     /// </value>
     public ISet<int> TransientStatusCodes { get; set; } = new HashSet<int>(TransientClassifierConstants.DefaultTransientStatusCodes);

@@ -31,6 +31,6 @@ public class BulwarkPipelineOptions
     public BulwarkFallbackOptions? Fallback { get; set; }
 
     /// <summary>Gets or sets the HTTP status codes this pipeline treats as transient failures.</summary>
-    /// <value>Defaults to <see langword="null"/>: 408, 429, 500, 502, 503 and 504. Each code 100 to 999.</value>
+    /// <value>Defaults to <see langword="null"/>: 408, 429, 500, 502, 503, 504 and 529. Each code 100 to 999.</value>
     public IList<int>? TransientStatusCodes { get; set; }
 }

@@ -24,6 +24,7 @@ public sealed class FailoverExecutor<TResult>
     private readonly FailoverProvider<TResult>[] _providers;
     private readonly Func<FailoverFallbackArguments<TResult>, ValueTask<TResult>>? _fallback;
     private readonly int _maxAttempts;
+    private readonly int _panicThreshold;
 
     /// <summary>
     /// Initializes a new instance of the <see cref="FailoverExecutor{TResult}"/> class.
@@ -59,7 +60,33 @@ public sealed class FailoverExecutor<TResult>
             _maxAttempts = maxAttempts;
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(options.PanicThreshold, "options.PanicThreshold");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PanicThreshold, 100, "options.PanicThreshold");
+        _panicThreshold = options.PanicThreshold;
         Providers = Array.AsReadOnly(_providers);
+    }
+
+    /// <summary>Gets the panic threshold (<see cref="FailoverOptions{TResult}.PanicThreshold"/>), in percent; 0 never panics.</summary>
+    public int PanicThreshold => _panicThreshold;
+
+    /// <summary>Whether fewer than <see cref="PanicThreshold"/> percent of the providers can serve now.</summary>
+    private bool InPanic()
+    {
+        if (_panicThreshold == 0)
+        {
+            return false;
+        }
+
+        int available = 0;
+        foreach (var provider in _providers)
+        {
+            if (provider.IsAvailable)
+            {
+                available++;
+            }
+        }
+
+        return available * 100 < _panicThreshold * _providers.Length;
     }
 
     /// <summary>Gets the chain's attempt allowance (<see cref="FailoverOptions{TResult}.MaxAttempts"/>), or <see langword="null"/> when each provider makes only its own attempts.</summary>
@@ -184,17 +211,42 @@ public sealed class FailoverExecutor<TResult>
         Outcome<TResult>? lastFailure = null;
         var allowance = _maxAttempts;
 
-        for (var index = 0; index < _providers.Length; index++)
+        // Providers passed over while their breaker was open, before the chain was in panic: tried at the end if it is by
+        // then (their breakers, or the ones tried since, having opened during this execution).
+        List<int>? passedOver = null;
+        for (var step = 0; ; step++)
         {
+            int index = step;
+            bool secondPass = step >= _providers.Length;
+            if (secondPass)
+            {
+                if (passedOver is null || step - _providers.Length >= passedOver.Count || (step == _providers.Length && !InPanic()))
+                {
+                    break;
+                }
+
+                index = passedOver[step - _providers.Length];
+            }
+
             if (cancellationToken.IsCancellationRequested)
             {
                 return await CancelledAsync(lastFailure, attempts, cancellationToken).ConfigureAwait(false);
             }
 
             var provider = _providers[index];
-            if (!provider.IsAvailable)
+            bool passThrough = false;
+            // Judged as the chain reaches the provider: a breaker that opened during this execution counts too.
+            if (!provider.IsAvailable && !(passThrough = provider.MayPassThrough?.Invoke() == true && (secondPass || InPanic())))
             {
-                attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero, AttemptOutcome.Skipped, ReachedProvider: false, ProvedNotProcessed: false));
+                if (!secondPass)
+                {
+                    attempts.Add(new FailoverAttempt(provider.Name, 0, FailoverAttemptKind.Skipped, null, null, TimeSpan.Zero, AttemptOutcome.Skipped, ReachedProvider: false, ProvedNotProcessed: false));
+                    if (_panicThreshold > 0 && provider.MayPassThrough is not null)
+                    {
+                        (passedOver ??= []).Add(index);
+                    }
+                }
+
                 continue;
             }
 
@@ -217,6 +269,11 @@ public sealed class FailoverExecutor<TResult>
             if (replay != ReplayCondition.Always)
             {
                 context.Properties.Set(BulwarkResilienceProperties.Replay, replay);
+            }
+
+            if (passThrough)
+            {
+                context.Properties.Set(BulwarkResilienceProperties.BypassOpenBreaker, true);
             }
 
             if (_maxAttempts > 0)

@@ -17,7 +17,7 @@ public class FailoverOptions<TResult>
     /// <value>
     /// The default fails over on any exception except an <see cref="OperationCanceledException"/> while the caller's
     /// token is cancelled, and on an <see cref="HttpResponseMessage"/> whose status the provider's
-    /// <see cref="FailoverProvider{TResult}.Classifier"/> calls transient (408, 429, 500, 502, 503, 504 by default).
+    /// <see cref="FailoverProvider{TResult}.Classifier"/> calls transient (408, 429, 500, 502, 503, 504, 529 by default).
     /// This property is required.
     /// </value>
     public Func<FailoverPredicateArguments<TResult>, bool> ShouldFailover { get; set; } = FailoverConstants.ShouldFailoverByDefault;
@@ -51,6 +51,20 @@ public class FailoverOptions<TResult>
     /// 1,000.
     /// </value>
     public int? MaxAttempts { get; set; }
+
+    /// <summary>
+    /// Gets or sets the panic threshold, in percent of the chain's providers: when fewer than this share can serve (their breakers
+    /// admit calls) when the chain reaches a provider that cannot, the execution panics, as Envoy's load balancer does below its panic
+    /// threshold — providers whose breaker is open or half-open are tried too, in their place in the chain, their breaker
+    /// passed through (<see cref="BulwarkResilienceProperties.BypassOpenBreaker"/>) and their outcomes not counted by it.
+    /// A route whose every provider is judged bad (each failing 30% of calls, say) then serves what it can instead of
+    /// refusing every request while the breakers are open. An isolated breaker is never passed through.
+    /// </summary>
+    /// <value>
+    /// The default value is 0: never panic; an open breaker's provider is always skipped. Range: 0 to 100; 100 panics
+    /// whenever any provider is unavailable; 50 (Envoy's default) when fewer than half can serve.
+    /// </value>
+    public int PanicThreshold { get; set; }
 
     /// <summary>
     /// Gets or sets the time provider used to measure attempt durations.

@@ -78,4 +78,11 @@ public sealed class FailoverProvider<TResult>
 
     /// <summary>Gets a value indicating whether the provider should be tried now.</summary>
     public bool IsAvailable => _isAvailable is null || _isAvailable();
+
+    /// <summary>
+    /// Gets whether the provider, unavailable now, may be tried in panic: its breaker is open or half-open, not isolated
+    /// (<see cref="FailoverOptions{TResult}.PanicThreshold"/>). <see langword="null"/> for a provider with an availability
+    /// check of its own, which is never tried while it says no.
+    /// </summary>
+    internal Func<bool>? MayPassThrough { get; init; }
 }

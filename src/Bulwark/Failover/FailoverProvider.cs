@@ -20,7 +20,11 @@ public static class FailoverProvider
     /// <param name="breaker">The handle of the provider's breaker; <see langword="null"/> means always available.</param>
     /// <returns>The provider.</returns>
     public static FailoverProvider<TResult> Create<TResult>(string name, ResiliencePipeline<TResult> pipeline, CircuitBreakerHandle? breaker) =>
-        new(name, pipeline, breaker is null ? null : () => breaker.IsCallPermitted);
+        new(name, pipeline, breaker is null ? null : () => breaker.IsCallPermitted) { MayPassThrough = PassThroughOf(breaker) };
+
+    /// <summary>In panic, a provider whose breaker is open or half-open is tried; an isolated one never.</summary>
+    private static Func<bool>? PassThroughOf(CircuitBreakerHandle? breaker) =>
+        breaker is null ? null : () => breaker.State is Polly.CircuitBreaker.CircuitState.Open or Polly.CircuitBreaker.CircuitState.HalfOpen;
 
     /// <summary>
     /// Creates a provider from an instance of a named pipeline, named after the instance and skipped while its breaker would
@@ -39,6 +43,7 @@ public static class FailoverProvider
             Untyped = pipeline.Pipeline,
             MaxAttempts = pipeline.MaxAttempts,
             Classifier = pipeline.Classifier,
+            MayPassThrough = PassThroughOf(breaker),
         };
     }
 }

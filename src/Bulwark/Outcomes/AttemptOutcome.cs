@@ -9,7 +9,7 @@ public enum AttemptOutcome
     /// <summary>The provider served a result the chain accepts.</summary>
     Success,
 
-    /// <summary>The provider answered with a status the pipeline's <see cref="Classification.TransientClassifier"/> calls transient (408, 429, 500, 502, 503, 504 by default).</summary>
+    /// <summary>The provider answered with a status the pipeline's <see cref="Classification.TransientClassifier"/> calls transient (408, 429, 500, 502, 503, 504, 529 by default).</summary>
     TransientStatus,
 
     /// <summary>No usable answer: the connection was refused, reset or closed, or the exchange failed below HTTP.</summary>

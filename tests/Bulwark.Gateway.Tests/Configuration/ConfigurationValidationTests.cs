@@ -132,6 +132,59 @@ public class ConfigurationValidationTests
     }
 
     [Theory]
+    [InlineData("\"Api\": \"Anthropic\"", "", "Bulwark:Providers:primary:Api: the provider speaks Anthropic, but route Bulwark:Routes:0 ('/api/{**rest}') speaks Http; only an OpenAI route's chat completions are translated (to an Anthropic provider). Give the route \"Api\": \"OpenAI\", or use another provider.")]
+    [InlineData("\"Api\": \"OpenAI\"", ", \"Api\": \"Anthropic\"", "Bulwark:Providers:primary:Api: the provider speaks OpenAI, but route Bulwark:Routes:0 ('/api/{**rest}') speaks Anthropic; only an OpenAI route's chat completions are translated (to an Anthropic provider). Give the route \"Api\": \"OpenAI\", or use another provider.")]
+    [InlineData("\"Api\": \"Http\"", ", \"Api\": \"OpenAI\"", "Bulwark:Providers:primary:Api: 'Http' is not an API a provider can speak apart from its routes; use OpenAI or Anthropic, or remove it to speak its routes' API.")]
+    [InlineData("\"DefaultMaxTokens\": 100", ", \"Api\": \"OpenAI\"", "Bulwark:Providers:primary:DefaultMaxTokens: only a provider whose Api is Anthropic is sent a default max_tokens; set \"Api\": \"Anthropic\" or remove it.")]
+    [InlineData("\"Api\": \"Anthropic\", \"DefaultMaxTokens\": 0", ", \"Api\": \"OpenAI\"", "Bulwark:Providers:primary:DefaultMaxTokens: 0 is out of range; allowed 1 to 1,000,000.")]
+    [InlineData("\"Api\": \"Anthropic\", \"DefaultMaxTokens\": 1000001", ", \"Api\": \"OpenAI\"", "Bulwark:Providers:primary:DefaultMaxTokens: 1000001 is out of range; allowed 1 to 1,000,000.")]
+    public void Load_ProviderApi_OnlyWhereItsRoutesCanReachIt(string providerSettings, string routeExtra, string expected)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address, routeExtra: routeExtra).Replace(
+            "\"primary\":   { \"BaseUrl\"",
+            "\"primary\":   { " + providerSettings + ", \"BaseUrl\"",
+            StringComparison.Ordinal);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal([expected], error.Failures);
+    }
+
+    [Theory]
+    [InlineData("\"Models\": { \"*\": \"llama\" }", "", "Models")]
+    [InlineData("\"Api\": \"Anthropic\"", ", \"Api\": \"OpenAI\"", "Api: Anthropic")]
+    public void Load_DeferralOnARouteWhoseProviderIsSentABodyOfItsOwn_IsRefused(string providerSettings, string routeExtra, string why)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address, routeExtra: routeExtra + ", \"OnFailure\": \"Defer\"").Replace(
+            "\"primary\":   { \"BaseUrl\"",
+            "\"primary\":   { " + providerSettings + ", \"BaseUrl\"",
+            StringComparison.Ordinal);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal([$"Bulwark:Routes:0:OnFailure: a deferred request is delivered as it was sent, but provider 'primary' is sent a body of its own ({why}); deferral is not supported on such a route yet: use OnFailure Fail, or a route without it."], error.Failures);
+    }
+
+    [Theory]
+    [InlineData("\"Api\": \"Anthropic\", \"DefaultMaxTokens\": 1000000", ", \"Api\": \"OpenAI\"")]
+    [InlineData("\"Api\": \"Anthropic\"", ", \"Api\": \"Anthropic\"")]
+    [InlineData("\"Api\": \"OpenAI\"", ", \"Api\": \"OpenAI\"")]
+    public void Load_ProviderApi_ThatItsRoutesReach_IsAccepted(string providerSettings, string routeExtra)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address, routeExtra: routeExtra).Replace(
+            "\"primary\":   { \"BaseUrl\"",
+            "\"primary\":   { " + providerSettings + ", \"BaseUrl\"",
+            StringComparison.Ordinal);
+
+        var loaded = GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false });
+
+        Assert.NotNull(loaded.Options.Providers["primary"].Api);
+    }
+
+    [Theory]
     [InlineData("Content-Length", "'Content-Length' frames the message, which the gateway does for each request; a provider header must not set it.")]
     [InlineData("transfer-encoding", "'transfer-encoding' frames the message, which the gateway does for each request; a provider header must not set it.")]
     [InlineData("TE", "'TE' frames the message, which the gateway does for each request; a provider header must not set it.")]

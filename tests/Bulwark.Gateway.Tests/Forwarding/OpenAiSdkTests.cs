@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using System.Text;
 using System.Text.Json;
 using Bulwark.Gateway.Tests.Infrastructure;
+using Bulwark.Gateway.Tests.Usage;
 using Microsoft.AspNetCore.Http;
 using OpenAI;
 using OpenAI.Chat;
@@ -39,8 +40,9 @@ public class OpenAiSdkTests
         await using var provider = await Upstream.StartAsync();
         provider.Behaviour = (context, n) => FlakyChatCompletions(context, n, refusalsOnly);
         await using var unused = await Upstream.StartAsync();
-        await using var gateway = await GatewayUnderTest.StartAsync(Configs.TwoProviders(provider.BaseAddress, unused.BaseAddress, Pipeline)
-            .Replace("\"Path\": \"/api/{**rest}\", \"Providers\": [ \"primary\", \"secondary\" ]", $"\"Path\": \"/v1/{{**rest}}\", \"Api\": \"{api}\", \"Providers\": [ \"primary\" ]", StringComparison.Ordinal));
+        await using var gateway = await GatewayUnderTest.StartAsync(Configs.TwoProviders(provider.BaseAddress, unused.BaseAddress, Pipeline, bulwarkExtra: $"\"Admin\": {{ \"Token\": \"{AdminToken}\" }},")
+            .Replace("\"Path\": \"/api/{**rest}\", \"Providers\": [ \"primary\", \"secondary\" ]", $"\"Path\": \"/v1/{{**rest}}\", \"Api\": \"{api}\", \"Providers\": [ \"primary\" ]", StringComparison.Ordinal)
+            .Replace("\"primary\":   {", "\"primary\":   { \"Prices\": { \"gpt-4o-mini\": { \"Input\": 0.15, \"Output\": 0.60 } },", StringComparison.Ordinal));
         var client = new ChatClient("gpt-4o-mini", new ApiKeyCredential("sk-test"), new OpenAIClientOptions
         {
             Endpoint = new Uri(gateway.Client.BaseAddress!, "/v1"),
@@ -60,7 +62,21 @@ public class OpenAiSdkTests
         int refused = provider.Requests - Calls;
         Assert.InRange(refused * 100.0 / provider.Requests, 29.0, 31.0);
         Assert.Equal(0, unused.Requests);
+
+        if (api == "OpenAI")
+        {
+            // The ledger holds one row per call, and its sums are what the provider reported: 5 prompt and 3 completion
+            // tokens a call (the SDK asks a stream for its usage chunk), at 0.15 and 0.60 per million.
+            var ledger = await UsageLedgerTests.PollGroupsAsync(gateway, "provider", Calls, AdminToken);
+            var row = Assert.Single(ledger);
+            Assert.Equal(Calls * 5, row.GetProperty("input_tokens").GetInt64());
+            Assert.Equal(Calls * 3, row.GetProperty("output_tokens").GetInt64());
+            Assert.Equal(Calls * ((5 * 0.15m) + (3 * 0.60m)) / 1_000_000m, row.GetProperty("cost").GetDecimal());
+            Assert.Equal(0, row.GetProperty("unpriced_requests").GetInt64());
+        }
     }
+
+    private const string AdminToken = "sdk-admin-token-0123456789abcdef0123";
 
     private static async Task<string> StreamAsync(ChatClient client, int i)
     {
@@ -112,6 +128,11 @@ public class OpenAiSdkTests
             {
                 await context.Response.WriteAsync($$$"""data: {"id":"chatcmpl-{{{n}}}","object":"chat.completion.chunk","created":1767225600,"model":"{{{model}}}","choices":[{"index":0,"delta":{{{delta}}},"finish_reason":{{{finish}}}}]}""" + "\n\n");
                 await context.Response.Body.FlushAsync();
+            }
+
+            if (body.RootElement.TryGetProperty("stream_options", out var options) && options.TryGetProperty("include_usage", out var include) && include.GetBoolean())
+            {
+                await context.Response.WriteAsync($$$"""data: {"id":"chatcmpl-{{{n}}}","object":"chat.completion.chunk","created":1767225600,"model":"{{{model}}}","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}""" + "\n\n");
             }
 
             await context.Response.WriteAsync("data: [DONE]\n\n");

@@ -92,6 +92,72 @@ public class UsageLedgerTests
         Assert.Equal(13, byRoute.Single(g => g.GetProperty("key").GetString() == "/v1/{**rest}").GetProperty("requests").GetInt64());
     }
 
+    /// <summary>Rows older than <c>Storage:UsageRetention</c> are deleted when the gateway starts (and hourly after); younger ones stay.</summary>
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData("2.00:00:00", 1)]
+    public async Task RowsPastTheirRetention_AreDeletedAtStart(string? retention, int kept)
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        string store = TestStore.NewPath();
+        var now = DateTimeOffset.UtcNow;
+        using (var seeded = Bulwark.Storage.Sqlite.SqliteBulwarkStore.Open(new Bulwark.Storage.Sqlite.SqliteStoreOptions { Path = store }))
+        {
+            await seeded.AppendUsageAsync(
+            [
+                new(now.AddDays(-100), null, null, "/v1/{**rest}", "primary", "m", 1, 0, 1, null, 200),
+                new(now.AddDays(-3), null, null, "/v1/{**rest}", "primary", "m", 1, 0, 1, null, 200),
+                new(now.AddHours(-1), null, null, "/v1/{**rest}", "primary", "m", 1, 0, 1, null, 200),
+            ], CancellationToken.None);
+        }
+
+        string config = Config(primary.BaseAddress, secondary.BaseAddress);
+        if (retention is not null)
+        {
+            config = config.Replace("\"Pipelines\"", $"\"Storage\": {{ \"UsageRetention\": \"{retention}\" }}, \"Pipelines\"", StringComparison.Ordinal);
+        }
+
+        await using var gateway = await GatewayUnderTest.StartAsync(config, storePath: store);
+
+        await Poll.UntilAsync(
+            () =>
+            {
+                using var request = Admin($"/admin/usage?from={Uri.EscapeDataString(now.AddDays(-200).ToString("o"))}&to={Uri.EscapeDataString(now.AddDays(1).ToString("o"))}");
+                using var response = gateway.Client.Send(request);
+                using var json = JsonDocument.Parse(response.Content.ReadAsStream());
+                return json.RootElement.GetProperty("groups").EnumerateArray().Sum(static g => g.GetProperty("requests").GetInt64()) == kept;
+            },
+            $"the ledger to keep {kept} row(s)");
+    }
+
+    /// <summary>A chat completion deferred while its provider was down is a ledger row once delivered, with the usage the delivery's answer reported.</summary>
+    [Fact]
+    public async Task DeferredRequest_Delivered_IsALedgerRowWithItsUsage()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Upstream.Status(503);
+        string config = Deferral.DeferralConfigs.Payments(provider.BaseAddress, credentials: false)
+            .Replace("\"Path\": \"/payments/{**rest}\",", "\"Path\": \"/payments/{**rest}\", \"Api\": \"OpenAI\",", StringComparison.Ordinal)
+            .Replace("\"BaseUrl\"", "\"Prices\": { \"gpt-4o-mini\": { \"Input\": 0.15, \"Output\": 0.60, \"CachedInput\": 0.075 } }, \"BaseUrl\"", StringComparison.Ordinal);
+        await using var gateway = await GatewayUnderTest.StartAsync(config);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/payments/v1/chat/completions") { Content = AiWireFixtures.JsonContent("""{"model":"gpt-4o-mini","user":"carol","messages":[{"role":"user","content":"Hello"}]}""") };
+        request.Headers.Add("Idempotency-Key", "ledger-delivery-1");
+        using var accepted = await gateway.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+
+        provider.Behaviour = AiWireFixtures.Json(AiWireFixtures.OpenAiChatCompletion);
+        var groups = await PollGroupsAsync(gateway, "user", 1, Deferral.DeferralConfigs.AdminToken);
+
+        var row = Assert.Single(groups);
+        Assert.Equal("carol", row.GetProperty("key").GetString());
+        Assert.Equal(1_200, row.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(200, row.GetProperty("cached_input_tokens").GetInt64());
+        Assert.Equal(300, row.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(0.000345m, row.GetProperty("cost").GetDecimal());
+    }
+
     [Fact]
     public async Task StoreFailing_RequestsStillServed_TheDroppedRowsAreLogged()
     {
@@ -137,21 +203,22 @@ public class UsageLedgerTests
         Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
     }
 
-    private static HttpRequestMessage Admin(string path)
+    private static HttpRequestMessage Admin(string path, string adminToken = AdminToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         return request;
     }
 
     /// <summary>Reads the groups until they count <paramref name="requests"/> requests (the ledger writes in the background).</summary>
-    private static async Task<List<JsonElement>> PollGroupsAsync(GatewayUnderTest gateway, string groupBy, int requests)
+    /// <summary>Polls <c>GET /admin/usage</c> until its groups hold <paramref name="requests"/> requests in all, and returns them.</summary>
+    internal static async Task<List<JsonElement>> PollGroupsAsync(GatewayUnderTest gateway, string groupBy, int requests, string adminToken = AdminToken)
     {
         List<JsonElement> groups = [];
         await Poll.UntilAsync(
             () =>
             {
-                using var request = Admin($"/admin/usage?groupBy={groupBy}");
+                using var request = Admin($"/admin/usage?groupBy={groupBy}", adminToken);
                 using var response = gateway.Client.Send(request);
                 using var json = JsonDocument.Parse(response.Content.ReadAsStream());
                 groups = [.. json.RootElement.GetProperty("groups").EnumerateArray().Select(static g => g.Clone())];

@@ -35,4 +35,23 @@ public sealed class UsageLedgerStoreTests : IDisposable
         Assert.Equal(new UsageLedgerTotal("abc", 2, 10, 4, 13, 1.00000825m, 0), byClient.Single(t => t.Key == "abc"));
         Assert.Equal(new UsageLedgerTotal(null, 1, 100, 0, 50, 0m, 1), byClient.Single(t => t.Key is null));
     }
+
+    [Fact]
+    public async Task Prune_DeletesOnlyRowsBeforeTheTime_OldestFirst_AtMostTheStep()
+    {
+        using var store = _database.Open();
+        await store.AppendUsageAsync(
+        [
+            .. Enumerable.Range(0, 5).Select(static i => new UsageLedgerRow(T0.AddMinutes(-10 + i), null, null, "/r", "p", "m", 1, 0, 1, null, 200)),
+            new UsageLedgerRow(T0, null, null, "/r", "p", "m", 100, 0, 100, null, 200),
+        ], CancellationToken.None);
+
+        Assert.Equal(3, await store.PruneUsageAsync(T0, 3, CancellationToken.None));
+        Assert.Equal(2, await store.PruneUsageAsync(T0, 3, CancellationToken.None));
+        Assert.Equal(0, await store.PruneUsageAsync(T0, 3, CancellationToken.None));
+
+        // The row at T0 itself is kept: only rows completed before the time go.
+        var left = await store.QueryUsageAsync(T0.AddDays(-1), T0.AddDays(1), UsageLedgerGrouping.Route, CancellationToken.None);
+        Assert.Equal(new UsageLedgerTotal("/r", 1, 100, 0, 100, 0m, 1), Assert.Single(left));
+    }
 }

@@ -19,6 +19,16 @@ internal sealed class RouteDeferralValidator : IRouteValidator
             return;
         }
 
+        // A delivery sends the stored request as it came: a provider that must be sent a body of its own (its model
+        // names, or Anthropic's API) would get the client's.
+        foreach (string name in route.Providers)
+        {
+            if (name is not null && options.Providers.TryGetValue(name, out var provider) && (provider.Models.Count > 0 || (provider.Api == RouteApi.Anthropic && route.Api == RouteApi.OpenAI)))
+            {
+                errors.Add($"{path}:OnFailure: a deferred request is delivered as it was sent, but provider '{name}' is sent a body of its own ({(provider.Models.Count > 0 ? "Models" : "Api: Anthropic")}); deferral is not supported on such a route yet: use OnFailure Fail, or a route without it.");
+            }
+        }
+
         if (defer.MaxAttempts is { } attempts && attempts is < 2 or > 1000)
         {
             errors.Add($"{path}:Defer:MaxAttempts: {attempts} is out of range; allowed 2 to 1000 (the failed direct attempt counts as the first).");

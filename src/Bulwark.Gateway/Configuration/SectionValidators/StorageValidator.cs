@@ -42,6 +42,11 @@ internal sealed class StorageValidator(Func<string, string?> environment) : ISec
             errors.Add($"{path}:BusyTimeout: {storage.BusyTimeout:c} is out of range; allowed 00:00:00 to 00:05:00.");
         }
 
+        if (storage.UsageRetention < TimeSpan.FromHours(1) || storage.UsageRetention > TimeSpan.FromDays(3650))
+        {
+            errors.Add($"{path}:UsageRetention: {storage.UsageRetention:c} is out of range; allowed 01:00:00 to 3650.00:00:00.");
+        }
+
         if (storage.IntegrityCheckInterval < TimeSpan.FromMilliseconds(100) || storage.IntegrityCheckInterval > TimeSpan.FromDays(1))
         {
             errors.Add($"{path}:IntegrityCheckInterval: {storage.IntegrityCheckInterval:c} is out of range; allowed 00:00:00.1 to 1.00:00:00.");
