@@ -13,7 +13,7 @@ ARG DOTNET_VERSION=10.0
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
 WORKDIR /src
 # Restore from the project files alone, so that a change to the code does not invalidate the restored packages' layer.
-COPY global.json Directory.Build.props Directory.Packages.props LICENSE ./
+COPY global.json Directory.Build.props Directory.Packages.props LICENSE .editorconfig ./
 COPY eng/BannedSymbols.txt eng/
 COPY src/Bulwark/Bulwark.csproj src/Bulwark/
 COPY src/Bulwark.AspNetCore/Bulwark.AspNetCore.csproj src/Bulwark.AspNetCore/
