@@ -13,6 +13,10 @@ internal static class EventIds
     public const int ClientBodyRefused = 2004;
     public const int FallbackServed = 2005;
 
+    // Start-up: 2101–2199.
+    public const int Listening = 2101;
+    public const int ConfigurationLoaded = 2102;
+
     // The operator page: 2901–2999.
     public const int DashboardSignedIn = 2901;
     public const int DashboardSignInRefused = 2902;
@@ -46,6 +50,7 @@ internal static class EventIds
     // The store: 3401–3499.
     public const int StoreOpenFailedServingWithout = 3401;
     public const int StoreInMemory = 3402;
+    public const int StoreOpened = 3403;
     public const int StoreFailedWhileRunning = 3410;
     public const int StoreRescueOutcome = 3411;
     public const int StoreIntegrityCheckFailed = 3412;

@@ -4,6 +4,7 @@ using Bulwark.AspNetCore.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -18,10 +19,13 @@ public static class BulwarkTelemetryServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="BulwarkMetrics"/>, provider statistics and anomaly detection (<c>AddBulwarkProviderHealth</c>),
-    /// and the OpenTelemetry SDK: metrics from the meters <c>Bulwark</c> and <c>Polly</c> with a Prometheus exporter (serve it
-    /// with <c>MapBulwarkMetrics</c>), traces from the activity sources <c>Bulwark</c> and <c>Microsoft.AspNetCore</c> (the
-    /// hosting server span, parent of Bulwark's), and an OTLP exporter for both only when <c>Bulwark:Telemetry:OtlpEndpoint</c>
-    /// is set. Without that endpoint no tracer provider is built and the requests' activities carry their trace context
+    /// and the OpenTelemetry SDK: metrics from the meters <c>Bulwark</c> and <c>Polly</c> (scraped at <c>/metrics</c> with the
+    /// optional package Bulwark.AspNetCore.Prometheus: <c>AddBulwarkPrometheusExporter</c> and <c>MapBulwarkMetrics</c>), traces from the activity sources <c>Bulwark</c> and <c>Microsoft.AspNetCore</c> (the
+    /// hosting server span, parent of Bulwark's), and OTLP exporters for metrics, traces and logs only when
+    /// <c>Bulwark:Telemetry:OtlpEndpoint</c> or the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the
+    /// <c>Bulwark:Telemetry</c> keys win; <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, the per-signal <c>OTEL_EXPORTER_OTLP_*_ENDPOINT</c>
+    /// and <c>OTEL_SERVICE_NAME</c> fill in what they leave unset; over HTTP/protobuf the signals go to <c>/v1/traces</c>,
+    /// <c>/v1/metrics</c> and <c>/v1/logs</c> under the endpoint). Without an endpoint no tracer provider is built and the requests' activities carry their trace context
     /// only (log ids, <c>traceparent</c>), unrecorded; a tracer provider the application builds itself
     /// (<c>AddOpenTelemetry().WithTracing(...)</c>) gets both sources and records them. ASP.NET Core's own <c>Microsoft.AspNetCore.Hosting</c> meter is not exported: Bulwark's
     /// <c>http.server.request.duration</c> replaces it (same name, plus Bulwark's route and error type).
@@ -66,7 +70,7 @@ public static class BulwarkTelemetryServiceCollectionExtensions
         services.AddSingleton<Marker>();
         var section = configuration.GetSection(SectionName);
         var options = section.Get<BulwarkTelemetryOptions>() ?? new BulwarkTelemetryOptions();
-        Validate(options);
+        var export = Validate(configuration, options);
 
         services.AddOptions<BulwarkTelemetryOptions>().Bind(section);
         services.AddOptions<AnomalyDetectorOptions>().Bind(section.GetSection("Anomaly"));
@@ -76,14 +80,13 @@ public static class BulwarkTelemetryServiceCollectionExtensions
         services.TryAddSingleton<BulwarkMetrics>();
 
         services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(options.ServiceName))
+            .ConfigureResource(resource => resource.AddService(export.ServiceName))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(BulwarkTelemetry.MeterName, BulwarkTelemetry.PollyMeterName);
-                metrics.AddPrometheusExporter();
-                if (options.OtlpEndpoint is { } endpoint)
+                if (export.Metrics is { } endpoint)
                 {
-                    metrics.AddOtlpExporter(otlp => Configure(otlp, endpoint, options.OtlpProtocol));
+                    metrics.AddOtlpExporter(otlp => Configure(otlp, endpoint, export.Protocol));
                 }
             });
 
@@ -94,33 +97,40 @@ public static class BulwarkTelemetryServiceCollectionExtensions
         // upstream), unrecorded — and not even that with requestActivities false, where the correlation middleware
         // carries the context; Bulwark's source has no listener and builds no span.
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(BulwarkTelemetry.ActivitySourceName, "Microsoft.AspNetCore"));
-        if (options.OtlpEndpoint is { } traceEndpoint)
+        if (export.Traces is { } traceEndpoint)
         {
-            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddOtlpExporter(otlp => Configure(otlp, traceEndpoint, options.OtlpProtocol)));
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddOtlpExporter(otlp => Configure(otlp, traceEndpoint, export.Protocol)));
         }
         else if (requestActivities)
         {
             services.AddHostedService<TraceContextListener>();
         }
 
+        if (export.Logs is { } logEndpoint)
+        {
+            // The same lines as the console (already redacted where they carry request data), at the same levels.
+            services.AddOpenTelemetry().WithLogging(logging => logging.AddOtlpExporter(otlp => Configure(otlp, logEndpoint, export.Protocol)));
+        }
+
         return services;
     }
 
+    /// <summary>
+    /// Sets the signal's full endpoint: an endpoint set in code is used as it is (the exporter appends a signal path only
+    /// to one it read from the environment itself), so the HTTP/protobuf paths are already in it. Headers, timeout and
+    /// batching still come from the exporter's own <c>OTEL_*</c> variables.
+    /// </summary>
     private static void Configure(OpenTelemetry.Exporter.OtlpExporterOptions otlp, Uri endpoint, OpenTelemetry.Exporter.OtlpExportProtocol protocol)
     {
         otlp.Endpoint = endpoint;
         otlp.Protocol = protocol;
     }
 
-    private static void Validate(BulwarkTelemetryOptions options)
+    private static OtlpExportSettings Validate(IConfiguration configuration, BulwarkTelemetryOptions options)
     {
         var errors = new List<string>();
-        if (options.OtlpEndpoint is { } endpoint && !(endpoint.IsAbsoluteUri && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps)))
-        {
-            errors.Add($"{SectionName}:OtlpEndpoint must be an absolute http or https URI, such as http://localhost:4317; got '{endpoint.OriginalString}'.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ServiceName))
+        var export = OtlpExportSettings.Resolve(configuration, options, SectionName, errors);
+        if (string.IsNullOrWhiteSpace(export.ServiceName))
         {
             errors.Add($"{SectionName}:ServiceName must not be empty.");
         }
@@ -129,6 +139,8 @@ public static class BulwarkTelemetryServiceCollectionExtensions
         {
             throw new OptionsValidationException(SectionName, typeof(BulwarkTelemetryOptions), errors);
         }
+
+        return export;
     }
 
     /// <summary>Marks the services as already set up, so that a second call changes nothing.</summary>

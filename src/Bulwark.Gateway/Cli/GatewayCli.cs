@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Bulwark.Gateway.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,12 @@ internal static class GatewayCli
     /// <summary>Exit code of <c>serve</c> when the store cannot be opened (corrupt, locked, unwritable) and fails closed.</summary>
     public const int StoreUnavailable = 4;
 
+    /// <summary>Exit code of <c>serve</c> when it cannot listen on an address (in use, or not allowed).</summary>
+    public const int CannotListen = 5;
+
+    /// <summary>The command's name, in its usage line and messages.</summary>
+    public const string CommandName = "bulwark";
+
     /// <summary>
     /// Parses and runs. <c>serve</c> leaves SIGTERM and SIGINT to the host, whose graceful shutdown may take longer than
     /// System.CommandLine's termination timeout would allow before forcing exit code 143.
@@ -28,30 +35,34 @@ internal static class GatewayCli
         return parse.InvokeAsync(configuration);
     }
 
-    public static RootCommand Create()
+    public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "The gateway's JSON configuration file.", Required = true };
         var urls = new Option<string>("--urls")
         {
-            Description = "Where to listen, separated by ';'.",
-            DefaultValueFactory = _ => "http://127.0.0.1:8080",
+            Description = $"Where to listen, separated by ';'. Without it: {ListenUrls.EnvironmentVariable}, else Bulwark:Urls in the configuration, else {Configuration.ListenAddress.Default}.",
         };
         var serve = new Command("serve", "Run the gateway.") { config, urls };
-        serve.SetAction((parse, cancellation) => ServeAsync(parse.GetValue(config)!, parse.GetValue(urls)!, cancellation));
+        serve.SetAction((parse, cancellation) => ServeAsync(parse.GetValue(config)!, parse.GetValue(urls), cancellation));
 
         var demo = new Command("demo", "Start the gateway and misbehaving sample providers on loopback, drive a bounded workload, and print what Bulwark changed.");
         demo.SetAction((_, cancellation) => Demo.DemoCommand.RunAsync(Console.Out, cancellation));
 
-        return new RootCommand("Bulwark gateway: retries, circuit breakers, bulkheads, timeouts and failover in front of your providers.")
+        // A plain command named `bulwark` rather than a RootCommand, whose name (shown in the usage line) is the running
+        // file's: Bulwark.Gateway under `dotnet Bulwark.Gateway.dll` or as a dotnet tool.
+        return new Command(CommandName, "Bulwark gateway: retries, circuit breakers, bulkheads, timeouts and failover in front of your providers.")
         {
+            new HelpOption(),
+            new VersionOption(),
             serve,
             CheckConfigCommand.Create(),
             demo,
             StoreRecoverCommand.Create(),
+            HealthCommand.Create(),
         };
     }
 
-    private static async Task<int> ServeAsync(FileInfo config, string urls, CancellationToken cancellation)
+    private static async Task<int> ServeAsync(FileInfo config, string? urls, CancellationToken cancellation)
     {
         if (!config.Exists)
         {
@@ -62,7 +73,7 @@ internal static class GatewayCli
         WebApplication app;
         try
         {
-            app = GatewayHost.Build(new GatewayHostSettings(config.FullName, null, urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            app = GatewayHost.Build(new GatewayHostSettings(config.FullName, null, urls is null ? [] : Configuration.ListenAddress.Split(urls))
             {
                 DrainOnShutdown = true,
             });
@@ -93,9 +104,25 @@ internal static class GatewayCli
 
         await using (app.ConfigureAwait(false))
         {
-            // Resolved before running: RunAsync disposes the services when it returns.
             var shutdown = app.Services.GetRequiredService<GracefulShutdown>();
-            await app.RunAsync(cancellation).ConfigureAwait(false);
+            var startFailures = app.Services.GetRequiredService<StartFailureLogFilter>();
+            startFailures.Starting = true;
+            try
+            {
+                await app.StartAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (ListenFailure.Describe(e, app.Services.GetRequiredService<ListenUrls>()) is { } failure)
+            {
+                await Console.Error.WriteLineAsync($"bulwark: {failure}").ConfigureAwait(false);
+                return CannotListen;
+            }
+            finally
+            {
+                startFailures.Starting = false;
+            }
+
+            GatewayStartupLog.Started(app, config.FullName);
+            await app.WaitForShutdownAsync(cancellation).ConfigureAwait(false);
             return shutdown.CancelledRequests > 0 ? DrainTimedOut : 0;
         }
     }

@@ -5,6 +5,14 @@ namespace Bulwark.Gateway.Configuration;
 /// <summary>The gateway's <c>Bulwark</c> section: the engine's named pipelines plus providers and routes.</summary>
 public sealed class GatewayOptions : BulwarkOptions
 {
+    /// <summary>
+    /// Gets or sets where <c>bulwark serve</c> listens, addresses separated by <c>;</c> (as <c>--urls</c> and
+    /// <c>ASPNETCORE_URLS</c> take them, such as <c>http://0.0.0.0:8080;https://0.0.0.0:8443</c>). Used only when neither
+    /// <c>--urls</c> nor <c>ASPNETCORE_URLS</c> is given; a change needs a restart.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: <c>http://127.0.0.1:8080</c>. Each address is an http or https URL with a port.</value>
+    public string? Urls { get; set; }
+
     /// <summary>Gets or sets the providers, by case-insensitive name.</summary>
     /// <value>Defaults to empty.</value>
     public IDictionary<string, GatewayProviderOptions> Providers { get; set; } =

@@ -41,6 +41,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             // Deferral is checked after storage and deliveries, whose messages come first.
             new RoutesValidator(requireOne: false, [new RouteDeferralValidator()]),
             new ReloadValidator(),
+            new UrlsValidator(),
         ];
 
         var errors = new List<string>();

@@ -24,7 +24,7 @@ internal static class ProductionReadiness
         CheckProviders(options, findings);
         CheckPipelines(options, findings);
         CheckRoutes(options, configuration, findings);
-        CheckGateway(options, findings);
+        CheckGateway(options, configuration, findings);
         return [.. findings.OrderBy(f => f.Severity)];
     }
 
@@ -233,7 +233,7 @@ internal static class ProductionReadiness
         }
     }
 
-    private static void CheckGateway(GatewayOptions options, List<ReadinessFinding> findings)
+    private static void CheckGateway(GatewayOptions options, IConfiguration configuration, List<ReadinessFinding> findings)
     {
         CheckStorage(options, findings);
         if (options.MaxBufferedBodyBytes > ProductionReadinessConstants.LargeBufferedBodyBytes)
@@ -258,10 +258,12 @@ internal static class ProductionReadiness
                 $"{Root}:Logging:TrustedProxies"));
         }
 
-        if (options.Telemetry.OtlpEndpoint is null)
+        // The standard variable enables export on its own (Bulwark.AspNetCore's AddBulwarkTelemetry reads it from the
+        // same configuration, whose environment variables carry it).
+        if (options.Telemetry.OtlpEndpoint is null && string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             findings.Add(new(ReadinessSeverity.Info, "no-otlp-endpoint",
-                "No OTLP endpoint is set: metrics are only scraped from /metrics and no traces are exported. Set Telemetry:OtlpEndpoint to send them to a collector.",
+                "No OTLP endpoint is set: metrics are only scraped from /metrics and no traces are exported. Set Telemetry:OtlpEndpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) to send them to a collector.",
                 $"{Root}:Telemetry:OtlpEndpoint"));
         }
     }

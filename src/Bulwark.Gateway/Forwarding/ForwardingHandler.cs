@@ -299,7 +299,7 @@ internal sealed partial class ForwardingHandler
     {
         var context = request.Context;
         var clientBody = result.Outcome.Exception as ClientBodyException;
-        var failure = new ForwardingFailure(request.Route, request.CorrelationId, request.Replay == ReplayCondition.Always, result.Attempts, deadlineExpired, clientBody?.StatusCode, HintOf(result.Outcome.Exception), request.RetryAfterUntil);
+        var failure = new ForwardingFailure(request.Route, request.CorrelationId, request.Replay == ReplayCondition.Always, result.Attempts, deadlineExpired, clientBody?.StatusCode, HintOf(result.Outcome.Exception), request.RetryAfterUntil, request.BodyStreamed);
         var problem = GatewayProblem.ForFailure(failure, _timeProvider);
         if (request.Route.Deferral is not null && clientBody is null)
         {

@@ -43,7 +43,8 @@ internal static class GatewayHost
         }
 
         builder.WebHost.UseKestrel(kestrel => kestrel.AddServerHeader = false);
-        builder.WebHost.UseUrls([.. settings.Urls]);
+        var listen = ListenUrls.Resolve(settings.Urls, settings.Environment, builder.Configuration);
+        builder.WebHost.UseUrls([.. listen.Urls]);
         builder.Logging.ClearProviders();
         builder.Logging.AddBulwarkJsonConsole();
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
@@ -55,6 +56,9 @@ internal static class GatewayHost
         // bulkhead rejections).
         builder.Logging.AddFilter("Yarp", quiet);
         builder.Logging.AddFilter("Polly", quiet);
+        var startFailures = new StartFailureLogFilter();
+        var hostMinimum = settings.MinimumLogLevel > LogLevel.Warning ? settings.MinimumLogLevel : LogLevel.Warning;
+        builder.Logging.AddFilter(StartFailureLogFilter.HostCategory, level => startFailures.Allows(level, hostMinimum));
         settings.Logging?.Invoke(builder.Logging);
 
         var services = builder.Services;
@@ -65,6 +69,8 @@ internal static class GatewayHost
 
         GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment, settings.Validated?.Options);
         services.AddSingleton(settings);
+        services.AddSingleton(listen);
+        services.AddSingleton(startFailures);
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
         services.AddSingleton(new BodyBufferDirectory(settings.BodyBufferDirectory));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>(static (kestrel, gateway) =>
@@ -123,6 +129,7 @@ internal static class GatewayHost
             deliveries.DispatcherEnabled &= sp.GetRequiredService<GatewayStore>().IsAvailable;
             return Options.Create(deliveries);
         });
+        services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor, StoreStatus>();
         services.AddBulwarkDeliveries();
         services.AddKeyedSingleton<IDeliveryHandler, GatewayDeliveryHandler>(KeyedService.AnyKey);
         services.AddSingleton<GatewayDeferral>();
@@ -136,6 +143,7 @@ internal static class GatewayHost
         services.AddBulwarkRequestLogging(logging => builder.Configuration.GetSection("Bulwark:Logging").Bind(logging));
         // No activity per request unless traces are exported: each attempt sends the request's trace context on itself.
         services.AddBulwarkTelemetry(builder.Configuration, requestActivities: false);
+        services.AddBulwarkPrometheusExporter();
         services.AddBulwarkProviderHealth();
         services.AddSingleton<Bulwark.AspNetCore.Health.IBulwarkProviderHealthSource, Bulwark.AspNetCore.ProviderHealth.StatisticsProviderHealthSource>();
         services.AddBulwarkHealth().AddCheck<StoreHealthCheck>("store", tags: [Bulwark.AspNetCore.Health.BulwarkHealthTags.Ready]);
@@ -194,6 +202,10 @@ internal static class GatewayHost
         else if (store.IsInMemory)
         {
             StoreLog.InMemoryStore(startup);
+        }
+        else
+        {
+            StoreLog.StoreOpened(startup, store.Description);
         }
 
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();

@@ -15,6 +15,7 @@ namespace Bulwark.Gateway.Problems;
 /// <param name="ClientBodyStatus">The status the client's own body calls for (400, 408, 413) when reading it broke mid-way; otherwise <see langword="null"/>.</param>
 /// <param name="LastHint">The wait the last failure announced itself (a provider's Retry-After, a breaker's remaining break), if any.</param>
 /// <param name="RetryAfterUntil">Per provider of the route (by index), until when it asked during this request to be left alone, if it did.</param>
+/// <param name="BodyStreamed">Whether the request's body was too large to keep and was streamed once: no key makes such a request replayable.</param>
 internal sealed record ForwardingFailure(
     GatewayRoute Route,
     string CorrelationId,
@@ -23,4 +24,5 @@ internal sealed record ForwardingFailure(
     bool DeadlineExpired,
     int? ClientBodyStatus,
     TimeSpan? LastHint,
-    IReadOnlyList<DateTimeOffset?>? RetryAfterUntil);
+    IReadOnlyList<DateTimeOffset?>? RetryAfterUntil,
+    bool BodyStreamed = false);

@@ -239,7 +239,9 @@ internal sealed record GatewayProblem
         bool mayHaveBeenProcessed = !noneSent && last is { MayHaveBeenProcessed: true };
         bool retryable = failure.Replayable || !mayHaveBeenProcessed;
         string unsafeNote = !failure.Replayable && mayHaveBeenProcessed
-            ? " The request may have been processed, so it was not repeated; send it with an Idempotency-Key header to let the gateway retry it safely."
+            ? failure.BodyStreamed
+                ? " The request body was too large for the gateway to keep (over MaxBufferedBodyBytes), so it was sent once and could not be sent again, with or without an Idempotency-Key; the request may have been processed."
+                : " The request may have been processed, so it was not repeated; send it with an Idempotency-Key header to let the gateway retry it safely."
             : string.Empty;
 
         if (failure.DeadlineExpired)

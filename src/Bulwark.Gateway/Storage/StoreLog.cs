@@ -6,6 +6,9 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = EventIds.StoreOpenFailedServingWithout, Level = LogLevel.Error, Message = "The store could not be opened and Bulwark:Storage:OnStoreFailure is FailOpen: serving WITHOUT durable features (breaker state is not kept across restarts; deferral routes answer failures instead of deferring). Reason: {Reason}")]
     public static partial void RunningWithoutStore(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = EventIds.StoreOpened, Level = LogLevel.Information, Message = "Store: {Store}")]
+    public static partial void StoreOpened(ILogger logger, string store);
+
     [LoggerMessage(EventId = EventIds.StoreInMemory, Level = LogLevel.Warning, Message = "The store is in memory: breaker state and deferred deliveries are lost when the process stops. Use it for tests only; production checks refuse it.")]
     public static partial void InMemoryStore(ILogger logger);
 

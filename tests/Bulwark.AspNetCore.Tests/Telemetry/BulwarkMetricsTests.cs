@@ -118,16 +118,6 @@ public class BulwarkMetricsTests
                 context.Features.Set(new BulwarkRequestFeature { Route = "/orders/{id}", Provider = "d", Attempts = Attempts.FailoverChain });
                 return Results.Text("ok");
             });
-            app.MapGet("/scrape/{id}", (HttpContext context) =>
-            {
-                context.Features.Set(new BulwarkRequestFeature
-                {
-                    Route = "/scrape/{id}",
-                    Provider = "scraped",
-                    Attempts = [new("scraped", 1, Bulwark.Failover.FailoverAttemptKind.Success, 200, null, TimeSpan.FromMilliseconds(5), Bulwark.Outcomes.AttemptOutcome.Success, true)],
-                });
-                return Results.Text("ok");
-            });
             app.MapGet("/boom", IResult () => throw new InvalidOperationException("boom"));
             app.MapPost("/failed", (HttpContext context) =>
             {
@@ -135,7 +125,6 @@ public class BulwarkMetricsTests
                 return Results.StatusCode(502);
             });
             app.MapMethods("/plain/{x}", ["PURGE"], () => Results.Ok());
-            app.MapBulwarkMetrics();
         },
         services);
 

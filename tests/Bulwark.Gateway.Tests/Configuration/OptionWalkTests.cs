@@ -123,6 +123,7 @@ public class OptionWalkTests
         ["Bulwark:Shutdown:DrainTimeout"] = "GracefulShutdownTests.Sigterm_RequestOutlastsDrainTimeout_CancelsIt_LogsItsCorrelationId_ExitsThree",
         ["Bulwark:Reload:Enabled"] = "ConfigurationReloadTests.Reload_Disabled_AnEditedFileChangesNothing_WhileAGatewayFollowingItsFileAppliesTheSameEdit | Reload/GatewayConfigurationReloader",
         ["Bulwark:Reload:PollInterval"] = "ConfigurationReloadTests.Reload_PollingOff_TheFileEventAloneAppliesTheChange",
+        ["Bulwark:Urls"] = "ServeStartupTests.Serve_NeitherFlagNorVariable_ListensWhereTheFileSays | Hosting/ListenUrls (after --urls and ASPNETCORE_URLS)",
         ["Bulwark:Storage:Provider"] = "DeferralConfigurationTests.InMemoryStore_InTheProductionEnvironment_IsRefusedAtStart",
         ["Bulwark:Storage:Path"] = "StoreSettingsTests.Path_TheStoreIsCreatedThere_AndDeferredRequestsAreWrittenToIt | Storage/GatewayStore",
         ["Bulwark:Storage:BusyTimeout"] = "StoreSettingsTests.BusyTimeout_StoreLockedElsewhere_TheDeferralWaitsNoLonger_ThenIsRefused | Storage/GatewayStore (SQLite busy_timeout)",

@@ -34,6 +34,42 @@ public class ProblemDetailsTests
     }
 
     [Fact]
+    public async Task Put_BodyTooLargeToKeep_ProviderAnswers500_DetailSaysItCouldNotBeResent_AndAdvisesNoIdempotencyKey()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = Upstream.Status(500);
+        await using var gateway = await GatewayUnderTest.StartAsync(
+            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, """));
+
+        using var response = await gateway.Client.PutAsync("/api/files/1", new ByteArrayContent(new byte[4096]));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await Problem.ReadAsync(response);
+        string detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("too large for the gateway to keep", detail, StringComparison.Ordinal);
+        Assert.Contains("with or without an Idempotency-Key", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("send it with an Idempotency-Key", detail, StringComparison.Ordinal);
+        Assert.Equal(1, primary.Requests);
+        Assert.Equal(0, secondary.Requests);
+    }
+
+    [Fact]
+    public async Task Post_SmallBody_ProviderAnswers500_DetailAdvisesAnIdempotencyKey()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = Upstream.Status(500);
+        await using var gateway = await GatewayUnderTest.StartAsync(Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress));
+
+        using var response = await gateway.Client.PostAsync("/api/orders", new ByteArrayContent(new byte[16]));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        string detail = (await Problem.ReadAsync(response)).GetProperty("detail").GetString()!;
+        Assert.Contains("send it with an Idempotency-Key header to let the gateway retry it safely", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_EveryProviderRefusesConnections_Returns502RetryableProblem()
     {
         using var primary = ClosedPort.Open();
