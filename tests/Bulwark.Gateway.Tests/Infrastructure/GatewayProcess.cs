@@ -16,14 +16,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private readonly string _configPath;
     private readonly StringBuilder _output = new();
 
-    private GatewayProcess(Process process, string configPath, Uri address)
+    private GatewayProcess(Process process, string configPath)
     {
         _process = process;
         _configPath = configPath;
-        Address = address;
     }
 
-    public Uri Address { get; }
+    /// <summary>Gets the address the gateway listens on: the port the system gave it, read from its start-up line.</summary>
+    public Uri Address { get; private set; } = null!;
 
     /// <summary>Gets the configuration file the gateway was started with.</summary>
     public string ConfigPath => _configPath;
@@ -61,7 +61,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
     {
         string configPath = Path.Combine(Path.GetTempPath(), $"bulwark-drain-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -72,8 +71,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(configPath);
+        // Port 0: the system picks a free port as the gateway binds it, so no other test's server can take it first (a
+        // port found free and released before the process binds it can be, and then answers in its place).
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["Bulwark__Storage__Path"] = storePath ?? TestStore.NewPath();
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
@@ -81,12 +82,18 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        var gateway = new GatewayProcess(process, configPath, address);
+        var gateway = new GatewayProcess(process, configPath);
         process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
         process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
+        Uri? address = null;
+        await Poll.UntilAsync(
+            () => !process.HasExited && (address = ListeningAddress(gateway.Output)) is not null,
+            "bulwark serve to say where it listens",
+            TimeSpan.FromSeconds(60));
+        gateway.Address = address!;
         using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         await Poll.UntilAsync(
             () => !process.HasExited && Live(probe),
@@ -191,6 +198,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>The address of the gateway's start-up line <c>Listening on http://127.0.0.1:PORT</c>, once written.</summary>
+    private static Uri? ListeningAddress(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"Listening on (http://127\.0\.0\.1:[1-9][0-9]*)");
+        return match.Success ? new Uri(match.Groups[1].Value) : null;
     }
 
     private static int FreePort()
