@@ -278,15 +278,7 @@ internal sealed class DashboardState(
         json.WriteStartArray("providers");
         foreach (var total in reading.Usage)
         {
-            json.WriteStartObject();
-            json.WriteString("key", total.Key);
-            json.WriteNumber("requests", total.Requests);
-            json.WriteNumber("input_tokens", total.InputTokens);
-            json.WriteNumber("cached_input_tokens", total.CachedInputTokens);
-            json.WriteNumber("output_tokens", total.OutputTokens);
-            json.WriteNumber("cost", total.Cost);
-            json.WriteNumber("unpriced_requests", total.UnpricedRequests);
-            json.WriteEndObject();
+            Ledger.UsageEndpoints.WriteTotal(json, total);
         }
 
         json.WriteEndArray();

@@ -54,15 +54,7 @@ internal static class UsageEndpoints
             json.WriteStartArray("groups");
             foreach (var total in totals)
             {
-                json.WriteStartObject();
-                json.WriteString("key", total.Key);
-                json.WriteNumber("requests", total.Requests);
-                json.WriteNumber("input_tokens", total.InputTokens);
-                json.WriteNumber("cached_input_tokens", total.CachedInputTokens);
-                json.WriteNumber("output_tokens", total.OutputTokens);
-                json.WriteNumber("cost", total.Cost);
-                json.WriteNumber("unpriced_requests", total.UnpricedRequests);
-                json.WriteEndObject();
+                WriteTotal(json, total);
             }
 
             json.WriteEndArray();
@@ -70,6 +62,20 @@ internal static class UsageEndpoints
             await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         });
         return admin;
+    }
+
+    /// <summary>Writes one group's sums as <c>GET /admin/usage</c> (and the operator page) give them.</summary>
+    internal static void WriteTotal(System.Text.Json.Utf8JsonWriter json, Bulwark.Storage.Sqlite.Usage.UsageLedgerTotal total)
+    {
+        json.WriteStartObject();
+        json.WriteString("key", total.Key);
+        json.WriteNumber("requests", total.Requests);
+        json.WriteNumber("input_tokens", total.InputTokens);
+        json.WriteNumber("cached_input_tokens", total.CachedInputTokens);
+        json.WriteNumber("output_tokens", total.OutputTokens);
+        json.WriteNumber("cost", total.Cost);
+        json.WriteNumber("unpriced_requests", total.UnpricedRequests);
+        json.WriteEndObject();
     }
 
     private static bool TryTime(string? value, DateTimeOffset fallback, out DateTimeOffset time)

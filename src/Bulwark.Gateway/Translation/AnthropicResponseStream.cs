@@ -19,8 +19,8 @@ internal sealed class AnthropicResponseStream : Stream
     private readonly long _created;
     private readonly AnthropicEventTranslator? _events;
     private readonly ArrayBufferWriter<byte> _output = new(4096);
-    private byte[]? _pending;
-    private int _pendingLength;
+    private readonly PooledBytes _message = new();
+    private readonly EventStreamLines? _lines;
     private TokenUsage _usage;
     private bool _tooLarge;
 
@@ -31,6 +31,7 @@ internal sealed class AnthropicResponseStream : Stream
         _statusCode = statusCode;
         _created = created;
         _events = answer == AnthropicAnswer.Events ? new AnthropicEventTranslator(created, includeUsage) : null;
+        _lines = _events is null ? null : new EventStreamLines(AnthropicEventTranslator.MaxEventBytes, Line);
     }
 
     /// <summary>Gets the stream the translation goes to.</summary>
@@ -76,7 +77,7 @@ internal sealed class AnthropicResponseStream : Stream
             return false;
         }
 
-        var body = _pending.AsSpan(0, _pendingLength);
+        var body = _message.Span;
         if (_answer == AnthropicAnswer.Error)
         {
             AnthropicResponse.TranslateError(body, _statusCode, _output);
@@ -87,7 +88,7 @@ internal sealed class AnthropicResponseStream : Stream
             return false;
         }
 
-        Release();
+        _message.Dispose();
         await Inner.WriteAsync(_output.WrittenMemory, cancellationToken).ConfigureAwait(false);
         _output.ResetWrittenCount();
         return true;
@@ -150,49 +151,29 @@ internal sealed class AnthropicResponseStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        Release();
+        _message.Dispose();
+        _lines?.Dispose();
         base.Dispose(disposing);
     }
 
-    /// <summary>Takes the provider's bytes: whole events are translated into <see cref="_output"/>, the rest kept.</summary>
+    /// <summary>Takes the provider's bytes: a message is kept whole; a stream's whole events are translated into <see cref="_output"/>.</summary>
     private void Take(ReadOnlySpan<byte> data)
     {
-        if (_events is null)
+        if (_lines is not null)
         {
-            Keep(data, MaxMessageBytes);
-            return;
+            _lines.Write(data);
         }
-
-        // SSE lines end in LF (a CR before it trimmed); a line split across writes is kept until its end.
-        while (!data.IsEmpty)
+        else if (!_tooLarge && !_message.TryAppend(data, MaxMessageBytes))
         {
-            int end = data.IndexOf((byte)'\n');
-            if (end < 0)
-            {
-                Keep(data, AnthropicEventTranslator.MaxEventBytes);
-                return;
-            }
-
-            if (_pendingLength > 0 || _tooLarge)
-            {
-                Keep(data[..end], AnthropicEventTranslator.MaxEventBytes);
-                Line(_tooLarge ? default : _pending.AsSpan(0, _pendingLength));
-                _pendingLength = 0;
-            }
-            else
-            {
-                Line(data[..end]);
-            }
-
-            data = data[(end + 1)..];
+            _tooLarge = true;
+            _message.Dispose();
         }
     }
 
-    private void Line(ReadOnlySpan<byte> line)
+    private void Line(ReadOnlySpan<byte> line, bool tooLong)
     {
-        if (_tooLarge)
+        if (tooLong)
         {
-            _tooLarge = false;
             Failure ??= "the provider's stream held an event larger than can be translated";
             return;
         }
@@ -203,7 +184,6 @@ internal sealed class AnthropicResponseStream : Stream
             return;
         }
 
-        line = line.TrimEnd((byte)'\r');
         if (!line.StartsWith("data:"u8))
         {
             // "event:" names what the data's own "type" says again; comments and blank lines end nothing here.
@@ -226,47 +206,6 @@ internal sealed class AnthropicResponseStream : Stream
         }
     }
 
-    private void Keep(ReadOnlySpan<byte> data, int max)
-    {
-        if (_tooLarge || data.IsEmpty)
-        {
-            return;
-        }
-
-        int needed = _pendingLength + data.Length;
-        if (needed > max)
-        {
-            _tooLarge = true;
-            _pendingLength = 0;
-            return;
-        }
-
-        if (_pending is null || _pending.Length < needed)
-        {
-            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(4096, (_pending?.Length ?? 0) * 2)));
-            _pending?.AsSpan(0, _pendingLength).CopyTo(grown);
-            if (_pending is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_pending);
-            }
-
-            _pending = grown;
-        }
-
-        data.CopyTo(_pending.AsSpan(_pendingLength));
-        _pendingLength = needed;
-    }
-
-    private void Release()
-    {
-        if (_pending is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_pending);
-            _pending = null;
-        }
-
-        _pendingLength = 0;
-    }
 }
 
 /// <summary>What an Anthropic answer is, by its status and content type.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Bulwark.Gateway.Usage;
 
 /// <summary>
@@ -17,8 +15,8 @@ internal sealed class UsageCapture : Stream
 
     private readonly UsageFormat _format;
     private readonly int _maxBytes;
-    private byte[]? _pending;
-    private int _pendingLength;
+    private readonly PooledBytes _held = new();
+    private readonly EventStreamLines? _lines;
     private bool _overflowed;
     private TokenUsage _usage;
 
@@ -27,6 +25,7 @@ internal sealed class UsageCapture : Stream
         Inner = inner;
         _format = format;
         _maxBytes = maxBytes;
+        _lines = format == UsageFormat.ServerSentEvents ? new EventStreamLines(maxBytes, ReadLine) : null;
     }
 
     /// <summary>Gets the stream the writes go to (the client's).</summary>
@@ -48,9 +47,9 @@ internal sealed class UsageCapture : Stream
     /// <summary>Reads what is left (a held JSON body) and returns the usage found.</summary>
     public TokenUsage Complete()
     {
-        if (Holding && _pending is not null)
+        if (Holding && _held.Length > 0)
         {
-            UsageJson.Read(_pending.AsSpan(0, _pendingLength), ref _usage);
+            UsageJson.Read(_held.Span, ref _usage);
         }
 
         return _usage;
@@ -59,12 +58,12 @@ internal sealed class UsageCapture : Stream
     /// <summary>Sends the held JSON body (with the response's headers, if it has not started) and lets go of it.</summary>
     public async ValueTask SendHeldAsync(CancellationToken cancellationToken)
     {
-        if (Holding && _pending is not null && _pendingLength > 0)
+        if (Holding && _held.Length > 0)
         {
-            await Inner.WriteAsync(_pending.AsMemory(0, _pendingLength), cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(_held.Memory, cancellationToken).ConfigureAwait(false);
         }
 
-        Release();
+        _held.Dispose();
     }
 
     // Held JSON is not flushed: a flush would send the headers before the usage is known.
@@ -93,15 +92,12 @@ internal sealed class UsageCapture : Stream
                 return;
             }
 
-            Inner.Write(_pending.AsSpan(0, _pendingLength));
-            Release();
+            Inner.Write(_held.Span);
+            _held.Dispose();
         }
 
         Inner.Write(buffer, offset, count);
-        if (_format == UsageFormat.ServerSentEvents)
-        {
-            Observe(buffer.AsSpan(offset, count));
-        }
+        _lines?.Write(buffer.AsSpan(offset, count));
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -114,19 +110,16 @@ internal sealed class UsageCapture : Stream
             }
 
             // Over the bound: what was held goes first, then this and the rest pass through unread.
-            if (_pending is not null)
+            if (_held.Length > 0)
             {
-                await Inner.WriteAsync(_pending.AsMemory(0, _pendingLength), cancellationToken).ConfigureAwait(false);
+                await Inner.WriteAsync(_held.Memory, cancellationToken).ConfigureAwait(false);
             }
 
-            Release();
+            _held.Dispose();
         }
 
         await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (_format == UsageFormat.ServerSentEvents)
-        {
-            Observe(buffer.Span);
-        }
+        _lines?.Write(buffer.Span);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -134,64 +127,32 @@ internal sealed class UsageCapture : Stream
 
     protected override void Dispose(bool disposing)
     {
-        Release();
+        _held.Dispose();
+        _lines?.Dispose();
         base.Dispose(disposing);
     }
 
     /// <summary>Holds <paramref name="data"/> with the JSON body so far; <see langword="false"/> (and no longer holding) when it would pass the bound.</summary>
     private bool TryHold(ReadOnlySpan<byte> data)
     {
-        if (_pendingLength + data.Length > _maxBytes)
+        if (!_held.TryAppend(data, _maxBytes))
         {
             _overflowed = true;
             return false;
         }
 
-        Keep(data);
         return true;
     }
 
-    private void Observe(ReadOnlySpan<byte> data)
+    /// <summary>One SSE line: a <c>data:</c> line's JSON is read for its usage (a line past the bound is passed by unread).</summary>
+    private void ReadLine(ReadOnlySpan<byte> line, bool tooLong)
     {
-        // SSE: lines end in LF (a CR before it is trimmed). A line split across writes is kept until its end; a whole
-        // line within one write is read where it is, without a copy.
-        while (!data.IsEmpty)
-        {
-            int end = data.IndexOf((byte)'\n');
-            if (end < 0)
-            {
-                Keep(data);
-                return;
-            }
-
-            if (_pendingLength > 0 || _overflowed)
-            {
-                Keep(data[..end]);
-                if (!_overflowed)
-                {
-                    ReadLine(_pending.AsSpan(0, _pendingLength));
-                }
-
-                _pendingLength = 0;
-                _overflowed = false;
-            }
-            else
-            {
-                ReadLine(data[..end]);
-            }
-
-            data = data[(end + 1)..];
-        }
-    }
-
-    private void ReadLine(ReadOnlySpan<byte> line)
-    {
-        if (!line.StartsWith(DataField))
+        if (tooLong || !line.StartsWith(DataField))
         {
             return;
         }
 
-        var payload = line[DataField.Length..].TrimEnd((byte)'\r');
+        var payload = line[DataField.Length..];
         if (payload.Length > 0 && payload[0] == (byte)' ')
         {
             payload = payload[1..];
@@ -202,47 +163,5 @@ internal sealed class UsageCapture : Stream
         {
             UsageJson.Read(payload, ref _usage);
         }
-    }
-
-    private void Keep(ReadOnlySpan<byte> data)
-    {
-        if (_overflowed || data.IsEmpty)
-        {
-            return;
-        }
-
-        int needed = _pendingLength + data.Length;
-        if (needed > _maxBytes)
-        {
-            _overflowed = true;
-            _pendingLength = 0;
-            return;
-        }
-
-        if (_pending is null || _pending.Length < needed)
-        {
-            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Min(_maxBytes, Math.Max(4096, (_pending?.Length ?? 0) * 2))));
-            _pending?.AsSpan(0, _pendingLength).CopyTo(grown);
-            if (_pending is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_pending);
-            }
-
-            _pending = grown;
-        }
-
-        data.CopyTo(_pending.AsSpan(_pendingLength));
-        _pendingLength = needed;
-    }
-
-    private void Release()
-    {
-        if (_pending is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_pending);
-            _pending = null;
-        }
-
-        _pendingLength = 0;
     }
 }
