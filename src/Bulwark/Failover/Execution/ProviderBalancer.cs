@@ -40,6 +40,12 @@ internal sealed class ProviderBalancer
 
     public FailoverBalance Balance => _balance;
 
+    public double SuccessWeight => _successWeight;
+
+    public double LatencyWeight => _latencyWeight;
+
+    public TimeSpan LatencyGoal => TimeSpan.FromSeconds(_latencyGoalSeconds);
+
     /// <summary>Whether outcomes are recorded (<see cref="Observe"/>): only the bandit reads them.</summary>
     public bool Observes => _balance == FailoverBalance.Bandit;
 
