@@ -75,6 +75,27 @@ public sealed class FailoverExecutor<TResult>
     /// <summary>Gets the balancer, or <see langword="null"/> for <see cref="FailoverBalance.Ordered"/>.</summary>
     internal ProviderBalancer? Balancer => _balancer;
 
+    /// <summary>
+    /// Records what one execution served by the provider at <paramref name="providerIndex"/> (its index in
+    /// <see cref="Providers"/>) cost, such as its token usage at that provider's prices, for the cost term of
+    /// <see cref="FailoverBalance.Bandit"/> (<see cref="FailoverBanditOptions.CostWeight"/>). Any unit, the same for every
+    /// provider. Ignored with the other balances.
+    /// </summary>
+    /// <param name="providerIndex">The provider's index in <see cref="Providers"/>.</param>
+    /// <param name="cost">The cost; zero or more and finite.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when the index is outside the providers or the cost is negative, NaN or infinite.</exception>
+    public void RecordCost(int providerIndex, double cost)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(providerIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(providerIndex, _providers.Length);
+        if (!double.IsFinite(cost) || cost < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cost), cost, "A cost is zero or more and finite.");
+        }
+
+        _balancer?.ObserveCost(providerIndex, cost);
+    }
+
     /// <summary>Gets the panic threshold (<see cref="FailoverOptions{TResult}.PanicThreshold"/>), in percent; 0 never panics.</summary>
     public int PanicThreshold => _panicThreshold;
 

@@ -125,6 +125,33 @@ public class FailoverBalanceTests
     }
 
     [Fact]
+    public async Task Bandit_RecordedCosts_SendTheTrafficToTheCheaperProvider()
+    {
+        var chain = Chain(FailoverBalance.Bandit, bandit: new FailoverBanditOptions { CostWeight = 1 }, providers: [Provider("dear"), Provider("cheap")]);
+        var served = new Dictionary<string, int> { ["dear"] = 0, ["cheap"] = 0 };
+        for (var i = 0; i < 200; i++)
+        {
+            var result = await chain.ExecuteAsync(Serve);
+            served[result.Provider!]++;
+            chain.RecordCost(result.Provider == "dear" ? 0 : 1, result.Provider == "dear" ? 4 : 1);
+        }
+
+        Assert.True(served["cheap"] > 170, $"cheap served {served["cheap"]} of 200");
+    }
+
+    [Fact]
+    public void RecordCost_OutOfRange_Throws_AndIsIgnoredWithoutBandit()
+    {
+        var chain = Chain(FailoverBalance.RoundRobin, providers: [Provider("a")]);
+        chain.RecordCost(0, 2.5);
+        Assert.Throws<ArgumentOutOfRangeException>(() => chain.RecordCost(1, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => chain.RecordCost(-1, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => chain.RecordCost(0, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => chain.RecordCost(0, double.NaN));
+        new FailoverExecutor<string>([Provider("a")]).RecordCost(0, 1);
+    }
+
+    [Fact]
     public void Bandit_OutOfRangeWeight_IsRefusedByTheExecutor()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Chain(FailoverBalance.Bandit, bandit: new FailoverBanditOptions { LatencyWeight = -1 }, providers: [Provider("a")]));

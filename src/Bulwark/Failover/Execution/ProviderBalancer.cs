@@ -16,6 +16,7 @@ internal sealed class ProviderBalancer
     private readonly double _successWeight;
     private readonly double _latencyWeight;
     private readonly double _latencyGoalSeconds;
+    private readonly double _costWeight;
     private readonly double _decay;
     private readonly Arm[] _arms;
     private int _next = -1;
@@ -30,6 +31,7 @@ internal sealed class ProviderBalancer
         _successWeight = bandit.SuccessWeight;
         _latencyWeight = bandit.LatencyWeight;
         _latencyGoalSeconds = bandit.LatencyGoal.TotalSeconds;
+        _costWeight = bandit.CostWeight;
         _decay = bandit.Decay;
         _arms = new Arm[balance == FailoverBalance.Bandit ? count : 0];
         for (var i = 0; i < _arms.Length; i++)
@@ -45,6 +47,8 @@ internal sealed class ProviderBalancer
     public double LatencyWeight => _latencyWeight;
 
     public TimeSpan LatencyGoal => TimeSpan.FromSeconds(_latencyGoalSeconds);
+
+    public double CostWeight => _costWeight;
 
     /// <summary>Whether outcomes are recorded (<see cref="Observe"/>): only the bandit reads them.</summary>
     public bool Observes => _balance == FailoverBalance.Bandit;
@@ -78,9 +82,10 @@ internal sealed class ProviderBalancer
     {
         ThrowIfOutOfRange(bandit.SuccessWeight, "options.Bandit.SuccessWeight");
         ThrowIfOutOfRange(bandit.LatencyWeight, "options.Bandit.LatencyWeight");
-        if (bandit.SuccessWeight == 0 && bandit.LatencyWeight == 0)
+        ThrowIfOutOfRange(bandit.CostWeight, "options.Bandit.CostWeight");
+        if (bandit.SuccessWeight == 0 && bandit.LatencyWeight == 0 && bandit.CostWeight == 0)
         {
-            throw new ArgumentOutOfRangeException("options.Bandit", "SuccessWeight and LatencyWeight cannot both be 0.");
+            throw new ArgumentOutOfRangeException("options.Bandit", "SuccessWeight, LatencyWeight and CostWeight cannot all be 0.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(bandit.LatencyGoal, FailoverBalanceConstants.MinLatencyGoal, "options.Bandit.LatencyGoal");
@@ -121,6 +126,22 @@ internal sealed class ProviderBalancer
             arm.Failures = (arm.Failures * _decay) + (success ? 0 : 1);
             arm.DurationSum = (arm.DurationSum * _decay) + Math.Max(0, elapsed.TotalSeconds);
             arm.DurationWeight = (arm.DurationWeight * _decay) + 1;
+        }
+    }
+
+    /// <summary>Records what one request served by provider <paramref name="index"/> cost, for the bandit's cost term.</summary>
+    public void ObserveCost(int index, double cost)
+    {
+        if (_arms.Length == 0)
+        {
+            return;
+        }
+
+        var arm = _arms[index];
+        lock (arm)
+        {
+            arm.CostSum = (arm.CostSum * _decay) + cost;
+            arm.CostWeight = (arm.CostWeight * _decay) + 1;
         }
     }
 
@@ -237,6 +258,23 @@ internal sealed class ProviderBalancer
 
     private void Score(Span<double> scores)
     {
+        // Cost term: the cheapest known mean cost over each provider's own; first pass finds the cheapest.
+        Span<double> costs = _count <= 64 ? stackalloc double[_count] : new double[_count];
+        var cheapest = double.PositiveInfinity;
+        for (var i = 0; i < _count; i++)
+        {
+            var arm = _arms[i];
+            lock (arm)
+            {
+                costs[i] = arm.CostWeight > 0 ? arm.CostSum / arm.CostWeight : 0;
+            }
+
+            if (costs[i] > 0 && costs[i] < cheapest)
+            {
+                cheapest = costs[i];
+            }
+        }
+
         for (var i = 0; i < _count; i++)
         {
             var arm = _arms[i];
@@ -250,7 +288,8 @@ internal sealed class ProviderBalancer
             var latency = durationWeight > 0 && durationSum > 0
                 ? Math.Min(1, _latencyGoalSeconds / (durationSum / durationWeight))
                 : 1;
-            scores[i] = (_successWeight * theta) + (_latencyWeight * latency);
+            var cost = costs[i] > 0 ? cheapest / costs[i] : 1;
+            scores[i] = (_successWeight * theta) + (_latencyWeight * latency) + (_costWeight * cost);
         }
     }
 
@@ -260,5 +299,7 @@ internal sealed class ProviderBalancer
         public double Failures;
         public double DurationSum;
         public double DurationWeight;
+        public double CostSum;
+        public double CostWeight;
     }
 }

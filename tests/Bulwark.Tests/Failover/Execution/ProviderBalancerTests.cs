@@ -212,18 +212,54 @@ public class ProviderBalancerTests(ITestOutputHelper output)
         Assert.True(afterPicks[1] >= 700, $"next best picked {afterPicks[1]} of 1,000");
     }
 
+    /// <summary>Two providers alike but for their cost per request (1 and 3): with a cost weight, the cheaper takes the traffic.</summary>
+    [Fact]
+    public void Bandit_CostWeight_CheaperProviderTakesTheTraffic()
+    {
+        var options = new FailoverBanditOptions { LatencyGoal = TimeSpan.FromMilliseconds(500), CostWeight = 0.5 };
+        var balancer = ProviderBalancer.Create(FailoverBalance.Bandit, 2, options, new Random(5))!;
+        var world = new Random(6);
+        double[] costs = [3, 1];
+        var order = new int[2];
+        var lastPicks = new int[2];
+        for (var r = 0; r < 3_000; r++)
+        {
+            balancer.Order(order);
+            var chosen = order[0];
+            if (r >= 2_000)
+            {
+                lastPicks[chosen]++;
+            }
+
+            var success = world.NextDouble() < 0.95;
+            balancer.Observe(chosen, success, TimeSpan.FromMilliseconds(100));
+            balancer.ObserveCost(chosen, costs[chosen]);
+        }
+
+        Assert.True(lastPicks[1] >= 900, $"cheaper picked {lastPicks[1]} of 1,000");
+    }
+
     [Theory]
     [InlineData(-0.1, 0.5, 1000, 0.98, "options.Bandit.SuccessWeight")]
     [InlineData(1, 100.5, 1000, 0.98, "options.Bandit.LatencyWeight")]
     [InlineData(0, 0, 1000, 0.98, "options.Bandit")]
     [InlineData(1, 0.5, 0.5, 0.98, "options.Bandit.LatencyGoal")]
     [InlineData(1, 0.5, 1000, 0, "options.Bandit.Decay")]
+    [InlineData(1, 0.5, 1000, double.NaN, "options.Bandit.Decay")]
     [InlineData(1, 0.5, 1000, 1.01, "options.Bandit.Decay")]
     public void Create_Bandit_OutOfRange_Throws(double success, double latency, double goalMs, double decay, string name)
     {
         var options = new FailoverBanditOptions { SuccessWeight = success, LatencyWeight = latency, LatencyGoal = TimeSpan.FromMilliseconds(goalMs), Decay = decay };
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ProviderBalancer.Create(FailoverBalance.Bandit, 2, options, null));
         Assert.Equal(name, error.ParamName);
+    }
+
+    [Fact]
+    public void Create_Bandit_CostWeightOutOfRange_Throws()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ProviderBalancer.Create(FailoverBalance.Bandit, 2, new FailoverBanditOptions { CostWeight = 101 }, null));
+        Assert.Equal("options.Bandit.CostWeight", error.ParamName);
+        Assert.NotNull(ProviderBalancer.Create(FailoverBalance.Bandit, 2, new FailoverBanditOptions { SuccessWeight = 0, LatencyWeight = 0, CostWeight = 1 }, null));
     }
 
     [Fact]
