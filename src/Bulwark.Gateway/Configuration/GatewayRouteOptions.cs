@@ -1,3 +1,5 @@
+using Bulwark.Failover;
+
 namespace Bulwark.Gateway.Configuration;
 
 /// <summary>One route: the paths it matches and the ordered providers it fails over between.</summary>
@@ -66,6 +68,27 @@ public sealed class GatewayRouteOptions
     /// </summary>
     /// <value>Defaults to 0: never; an open provider is always passed over. Range: 0 to 100 (50 is Envoy's default: fewer than half).</value>
     public int? PanicThreshold { get; set; }
+
+    /// <summary>
+    /// Gets or sets how each request chooses among the route's providers: <c>Ordered</c> tries them in their listed order;
+    /// <c>RoundRobin</c> rotates the first; <c>LeastBusy</c> starts with the one with fewest requests in flight;
+    /// <c>PowerOfTwo</c> with the less busy of two drawn at random; <c>Bandit</c> by Thompson sampling over each
+    /// provider's recent success and latency (<see cref="BalanceWeights"/>, <see cref="BalanceLatencyGoal"/>). The others
+    /// follow as failover order; open breakers, skipping and <see cref="PanicThreshold"/> apply as with <c>Ordered</c>.
+    /// </summary>
+    /// <value>Defaults to <c>Ordered</c>. One of <c>Ordered</c>, <c>RoundRobin</c>, <c>LeastBusy</c>, <c>PowerOfTwo</c>, <c>Bandit</c>.</value>
+    public FailoverBalance? Balance { get; set; }
+
+    /// <summary>Gets or sets the weights of <c>Bandit</c>'s score; set only with <see cref="Balance"/> <c>Bandit</c>.</summary>
+    /// <value>Defaults to Success 1, Latency 0.5. Each 0 to 100, not both 0.</value>
+    public GatewayBalanceWeightsOptions? BalanceWeights { get; set; }
+
+    /// <summary>
+    /// Gets or sets <c>Bandit</c>'s latency goal: a provider whose recent mean response time is within it gets the full
+    /// latency term of the score, a slower one the goal divided by its time. Set only with <see cref="Balance"/> <c>Bandit</c>.
+    /// </summary>
+    /// <value>Defaults to 1 second. Range 1 ms to 1 day.</value>
+    public TimeSpan? BalanceLatencyGoal { get; set; }
 
     /// <summary>Gets or sets this route's own per-client limits, overriding <c>Bulwark:Limits</c> value by value.</summary>
     /// <value>Defaults to <see langword="null"/>: the limits of <c>Bulwark:Limits</c>.</value>

@@ -27,7 +27,29 @@ internal sealed class GatewayRoute
         Fallback = Bulwark.Gateway.Fallback.RouteFallback.Create(options.Fallback, providers.Select(static p => p.Pipeline.Fallback), timeProvider);
         Chain = new FailoverExecutor<ForwardedResponse>(
             providers.Select(p => p.Failover),
-            new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider, MaxAttempts = Math.Max(MaxAttempts, providers.Count), PanicThreshold = options.PanicThreshold ?? 0 });
+            new FailoverOptions<ForwardedResponse> { TimeProvider = timeProvider, MaxAttempts = Math.Max(MaxAttempts, providers.Count), PanicThreshold = options.PanicThreshold ?? 0, Balance = options.Balance ?? FailoverBalance.Ordered, Bandit = BanditOf(options) });
+    }
+
+    /// <summary>The bandit's weights and goal from the route's settings, each unset one at the engine's default.</summary>
+    private static FailoverBanditOptions BanditOf(GatewayRouteOptions options)
+    {
+        var bandit = new FailoverBanditOptions();
+        if (options.BalanceWeights?.Success is { } success)
+        {
+            bandit.SuccessWeight = success;
+        }
+
+        if (options.BalanceWeights?.Latency is { } latency)
+        {
+            bandit.LatencyWeight = latency;
+        }
+
+        if (options.BalanceLatencyGoal is { } goal)
+        {
+            bandit.LatencyGoal = goal;
+        }
+
+        return bandit;
     }
 
     public string Path { get; }

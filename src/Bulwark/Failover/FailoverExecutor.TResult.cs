@@ -1,3 +1,4 @@
+using System.Buffers;
 using Bulwark.Classification;
 using Bulwark.Outcomes;
 using Bulwark.Failover.Execution;
@@ -11,7 +12,7 @@ namespace Bulwark.Failover;
 /// </summary>
 /// <typeparam name="TResult">The result type.</typeparam>
 /// <remarks>
-/// For each provider in order: a provider whose <see cref="FailoverProvider{TResult}.IsAvailable"/> is
+/// For each provider in order (configured, or as <see cref="FailoverOptions{TResult}.Balance"/> orders them for the execution): a provider whose <see cref="FailoverProvider{TResult}.IsAvailable"/> is
 /// <see langword="false"/> is skipped; otherwise the callback runs through the provider's pipeline. Its final outcome
 /// is accepted unless it carries an <see cref="ExecutionRejectedException"/> or
 /// <see cref="FailoverOptions{TResult}.ShouldFailover"/> returns <see langword="true"/>, in which case a disposable
@@ -25,11 +26,12 @@ public sealed class FailoverExecutor<TResult>
     private readonly Func<FailoverFallbackArguments<TResult>, ValueTask<TResult>>? _fallback;
     private readonly int _maxAttempts;
     private readonly int _panicThreshold;
+    private readonly ProviderBalancer? _balancer;
 
     /// <summary>
     /// Initializes a new instance of the <see cref="FailoverExecutor{TResult}"/> class.
     /// </summary>
-    /// <param name="providers">The providers, in the order they are tried. At least one is required.</param>
+    /// <param name="providers">The providers, in configured order (the order they are tried with <see cref="FailoverBalance.Ordered"/>). At least one is required.</param>
     /// <param name="options">The options; <see langword="null"/> uses the defaults. Read once, here.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="providers"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when there is no provider, a provider is <see langword="null"/>, or a required option is <see langword="null"/>.</exception>
@@ -63,7 +65,35 @@ public sealed class FailoverExecutor<TResult>
         ArgumentOutOfRangeException.ThrowIfNegative(options.PanicThreshold, "options.PanicThreshold");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PanicThreshold, 100, "options.PanicThreshold");
         _panicThreshold = options.PanicThreshold;
+        _balancer = ProviderBalancer.Create(options.Balance, _providers.Length, options.Bandit, options.Random);
         Providers = Array.AsReadOnly(_providers);
+    }
+
+    /// <summary>Gets how the providers are ordered for each execution (<see cref="FailoverOptions{TResult}.Balance"/>).</summary>
+    public FailoverBalance Balance => _balancer?.Balance ?? FailoverBalance.Ordered;
+
+    /// <summary>Gets the balancer, or <see langword="null"/> for <see cref="FailoverBalance.Ordered"/>.</summary>
+    internal ProviderBalancer? Balancer => _balancer;
+
+    /// <summary>
+    /// Records what one execution served by the provider at <paramref name="providerIndex"/> (its index in
+    /// <see cref="Providers"/>) cost, such as its token usage at that provider's prices, for the cost term of
+    /// <see cref="FailoverBalance.Bandit"/> (<see cref="FailoverBanditOptions.CostWeight"/>). Any unit, the same for every
+    /// provider. Ignored with the other balances.
+    /// </summary>
+    /// <param name="providerIndex">The provider's index in <see cref="Providers"/>.</param>
+    /// <param name="cost">The cost; zero or more and finite.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when the index is outside the providers or the cost is negative, NaN or infinite.</exception>
+    public void RecordCost(int providerIndex, double cost)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(providerIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(providerIndex, _providers.Length);
+        if (!double.IsFinite(cost) || cost < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cost), cost, "A cost is zero or more and finite.");
+        }
+
+        _balancer?.ObserveCost(providerIndex, cost);
     }
 
     /// <summary>Gets the panic threshold (<see cref="FailoverOptions{TResult}.PanicThreshold"/>), in percent; 0 never panics.</summary>
@@ -92,7 +122,7 @@ public sealed class FailoverExecutor<TResult>
     /// <summary>Gets the chain's attempt allowance (<see cref="FailoverOptions{TResult}.MaxAttempts"/>), or <see langword="null"/> when each provider makes only its own attempts.</summary>
     public int? MaxAttempts => _maxAttempts == 0 ? null : _maxAttempts;
 
-    /// <summary>Gets the providers, in the order they are tried.</summary>
+    /// <summary>Gets the providers, in configured order.</summary>
     public IReadOnlyList<FailoverProvider<TResult>> Providers { get; }
 
     internal Func<FailoverPredicateArguments<TResult>, bool> ShouldFailover { get; }
@@ -145,7 +175,7 @@ public sealed class FailoverExecutor<TResult>
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return ExecuteCoreAsync(callback, null, state, replay, null, cancellationToken);
+        return ExecuteChainAsync(callback, null, state, replay, null, cancellationToken);
     }
 
     /// <summary>
@@ -167,7 +197,7 @@ public sealed class FailoverExecutor<TResult>
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return ExecuteCoreAsync(null, callback, state, replay, null, cancellationToken);
+        return ExecuteChainAsync(null, callback, state, replay, null, cancellationToken);
     }
 
     /// <summary>
@@ -195,15 +225,49 @@ public sealed class FailoverExecutor<TResult>
     {
         ArgumentNullException.ThrowIfNull(callback);
         ArgumentNullException.ThrowIfNull(skip);
-        return ExecuteCoreAsync(null, callback, state, replay, skip, cancellationToken);
+        return ExecuteChainAsync(null, callback, state, replay, skip, cancellationToken);
     }
 
+    /// <summary>In configured order straight to the chain (no order array, no extra state machine); else with this execution's order.</summary>
+    private ValueTask<FailoverResult<TResult>> ExecuteChainAsync<TState>(
+        Func<FailoverAttemptContext, TState, ValueTask<TResult>>? callback,
+        Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>>? outcomeCallback,
+        TState state,
+        ReplayCondition replay,
+        Func<int, TState, string?>? skip,
+        CancellationToken cancellationToken) =>
+        _balancer is null
+            ? ExecuteCoreAsync(callback, outcomeCallback, state, replay, skip, null, cancellationToken)
+            : ExecuteBalancedAsync(callback, outcomeCallback, state, replay, skip, cancellationToken);
+
+    private async ValueTask<FailoverResult<TResult>> ExecuteBalancedAsync<TState>(
+        Func<FailoverAttemptContext, TState, ValueTask<TResult>>? callback,
+        Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>>? outcomeCallback,
+        TState state,
+        ReplayCondition replay,
+        Func<int, TState, string?>? skip,
+        CancellationToken cancellationToken)
+    {
+        var order = ArrayPool<int>.Shared.Rent(_providers.Length);
+        try
+        {
+            _balancer!.Order(order.AsSpan(0, _providers.Length));
+            return await ExecuteCoreAsync(callback, outcomeCallback, state, replay, skip, order, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    // order: the providers' indexes in the order to try them (its first n entries), or null for configured order.
     private async ValueTask<FailoverResult<TResult>> ExecuteCoreAsync<TState>(
         Func<FailoverAttemptContext, TState, ValueTask<TResult>>? callback,
         Func<FailoverAttemptContext, TState, ValueTask<Outcome<TResult>>>? outcomeCallback,
         TState state,
         ReplayCondition replay,
         Func<int, TState, string?>? skip,
+        int[]? order,
         CancellationToken cancellationToken)
     {
 
@@ -216,7 +280,7 @@ public sealed class FailoverExecutor<TResult>
         List<int>? passedOver = null;
         for (var step = 0; ; step++)
         {
-            int index = step;
+            int index = order is null || step >= _providers.Length ? step : order[step];
             bool secondPass = step >= _providers.Length;
             if (secondPass)
             {
@@ -282,10 +346,12 @@ public sealed class FailoverExecutor<TResult>
             {
                 // Set even when it equals the provider's own count: it also caps a Bulwark retry whose pipeline
                 // declared fewer attempts than it makes.
-                context.Properties.Set(BulwarkResilienceProperties.MaxAttempts, ShareOf(index, allowance));
+                context.Properties.Set(BulwarkResilienceProperties.MaxAttempts, ShareOf(PositionOf(index, order), order, allowance));
             }
 
             Outcome<TResult> outcome;
+            var started = _balancer is null ? 0 : TimeProvider.GetTimestamp();
+            _balancer?.Enter(index);
             try
             {
                 if (provider.Untyped is { } untyped)
@@ -310,6 +376,7 @@ public sealed class FailoverExecutor<TResult>
             }
             finally
             {
+                _balancer?.Exit(index);
                 ResilienceContextPool.Shared.Return(context);
             }
 
@@ -317,8 +384,12 @@ public sealed class FailoverExecutor<TResult>
             allowance -= run.Invocations;
 
             // A write that this provider may have processed is not sent to another one.
-            var failover = run.ShouldFailover(outcome, cancellationToken)
-                && RequestDelivery.MaySendAgain(outcome, replay);
+            var failed = run.ShouldFailover(outcome, cancellationToken);
+            var failover = failed && RequestDelivery.MaySendAgain(outcome, replay);
+            if (_balancer is { Observes: true } && !cancellationToken.IsCancellationRequested)
+            {
+                _balancer.Observe(index, !failed, TimeProvider.GetElapsedTime(started));
+            }
 
             // The caller's cancellation is never the provider's fault, and never served by one: stop here.
             if (cancellationToken.IsCancellationRequested && (failover || outcome.Exception is not null))
@@ -352,21 +423,25 @@ public sealed class FailoverExecutor<TResult>
     }
 
     /// <summary>
-    /// The attempts provider <paramref name="index"/> may make: what is left of the allowance once each later provider keeps
+    /// The attempts the provider at <paramref name="position"/> in this execution’s order may make: what is left of the allowance once each later provider keeps
     /// its own attempts if it is available now, and one if not (its breaker may let a probe through by the time the chain
     /// reaches it), and at least one. With an allowance no smaller than the number of providers, the chain never makes
     /// more attempts than the allowance, whatever the providers' availability does meanwhile.
     /// </summary>
-    private int ShareOf(int index, int allowance)
+    private int ShareOf(int position, int[]? order, int allowance)
     {
         var kept = 0;
-        for (var later = index + 1; later < _providers.Length; later++)
+        for (var later = position + 1; later < _providers.Length; later++)
         {
-            kept += _providers[later].IsAvailable ? _providers[later].MaxAttempts : 1;
+            var provider = _providers[order is null ? later : order[later]];
+            kept += provider.IsAvailable ? provider.MaxAttempts : 1;
         }
 
         return Math.Max(1, allowance - kept);
     }
+
+    /// <summary>Where provider <paramref name="index"/> stands in this execution's order.</summary>
+    private int PositionOf(int index, int[]? order) => order is null ? index : Array.IndexOf(order, index, 0, _providers.Length);
 
     private static async ValueTask<FailoverResult<TResult>> CancelledAsync(Outcome<TResult>? lastFailure, List<FailoverAttempt> attempts, CancellationToken cancellationToken)
     {

@@ -67,6 +67,26 @@ public class FailoverOptions<TResult>
     public int PanicThreshold { get; set; }
 
     /// <summary>
+    /// Gets or sets how the providers are ordered for each execution: in their configured order, or chosen among by
+    /// <see cref="FailoverBalance.RoundRobin"/>, <see cref="FailoverBalance.LeastBusy"/>,
+    /// <see cref="FailoverBalance.PowerOfTwo"/> or <see cref="FailoverBalance.Bandit"/>. Failover, skipping and
+    /// <see cref="PanicThreshold"/> apply to the order chosen.
+    /// </summary>
+    /// <value>The default value is <see cref="FailoverBalance.Ordered"/>.</value>
+    public FailoverBalance Balance { get; set; }
+
+    /// <summary>Gets or sets the weights and memory of <see cref="FailoverBalance.Bandit"/>; read only with that balance.</summary>
+    /// <value>The default value is the defaults of <see cref="FailoverBanditOptions"/>. This property is required.</value>
+    public FailoverBanditOptions Bandit { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets the random source of <see cref="FailoverBalance.PowerOfTwo"/> and <see cref="FailoverBalance.Bandit"/>
+    /// (a seeded one makes their choices repeatable); the executor serializes its use.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: <see cref="Random.Shared"/>.</value>
+    public Random? Random { get; set; }
+
+    /// <summary>
     /// Gets or sets the time provider used to measure attempt durations.
     /// </summary>
     /// <value>

@@ -43,6 +43,24 @@ public class ConfigurationValidationTests
     }
 
     [Theory]
+    [InlineData(""" "Balance": "Fastest" """, "Bulwark:Routes:0:Balance: 'Fastest' is not a valid value; use one of Ordered, RoundRobin, LeastBusy, PowerOfTwo, Bandit.")]
+    [InlineData(""" "Balance": "Bandit", "BalanceWeights": { "Success": 101 } """, "Bulwark:Routes:0:BalanceWeights:Success: 101 is out of range; allowed 0 to 100.")]
+    [InlineData(""" "Balance": "Bandit", "BalanceWeights": { "Latency": -0.5 } """, "Bulwark:Routes:0:BalanceWeights:Latency: -0.5 is out of range; allowed 0 to 100.")]
+    [InlineData(""" "Balance": "Bandit", "BalanceWeights": { "Success": 0, "Latency": 0 } """, "Bulwark:Routes:0:BalanceWeights: Success and Latency cannot both be 0.")]
+    [InlineData(""" "Balance": "Bandit", "BalanceLatencyGoal": "00:00:00" """, "Bulwark:Routes:0:BalanceLatencyGoal: 00:00:00 is out of range; allowed 00:00:00.001 to 1.00:00:00.")]
+    [InlineData(""" "Balance": "RoundRobin", "BalanceWeights": { "Success": 1 } """, "Bulwark:Routes:0:BalanceWeights: only a route with Balance Bandit reads them; remove them or set Balance to Bandit.")]
+    [InlineData(""" "BalanceLatencyGoal": "00:00:01" """, "Bulwark:Routes:0:BalanceLatencyGoal: only a route with Balance Bandit reads it; remove it or set Balance to Bandit.")]
+    public void Load_RouteBalanceSettingInvalid_ReportsItExactly(string setting, string expected)
+    {
+        using var primary = ClosedPort.Open();
+        string json = Configs.TwoProviders(primary.Address, primary.Address, routeExtra: ", " + setting);
+
+        var error = Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(new GatewayHostSettings(null, json, []) { Environment = _ => null, EnvironmentOverrides = false }));
+
+        Assert.Equal([expected], error.Failures);
+    }
+
+    [Theory]
     [InlineData(""" "Api": "Gemini" """, "Bulwark:Routes:0:Api: 'Gemini' is not a valid value; use one of Http, OpenAI, Anthropic.")]
     [InlineData(""" "Api": "7" """, "Bulwark:Routes:0:Api: '7' is not a valid value; use one of Http, OpenAI, Anthropic.")]
     [InlineData(""" "NotProcessedStatusCodes": [ 503, 200 ] """, "Bulwark:Routes:0:NotProcessedStatusCodes:1: 200 is out of range; allowed 400 to 599 (only a failure can prove the provider refused the request).")]
