@@ -216,6 +216,11 @@ internal sealed partial class ForwardingHandler
             }
 
             UsageReport.Complete(feature, translation?.Usage ?? capture.Complete(), provider.Prices);
+            if (feature.Cost is { } cost && request.Route.Chain.Balance == FailoverBalance.Bandit)
+            {
+                // What this provider costs per request, for a Bandit route's cost term.
+                request.Route.Chain.RecordCost(request.Route.IndexOf(provider), (double)cost);
+            }
             if (forwarded.Broken)
             {
                 return user;

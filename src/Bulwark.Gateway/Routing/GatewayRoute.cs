@@ -44,6 +44,11 @@ internal sealed class GatewayRoute
             bandit.LatencyWeight = latency;
         }
 
+        if (options.BalanceWeights?.Cost is { } cost)
+        {
+            bandit.CostWeight = cost;
+        }
+
         if (options.BalanceLatencyGoal is { } goal)
         {
             bandit.LatencyGoal = goal;
@@ -105,6 +110,20 @@ internal sealed class GatewayRoute
     /// </summary>
     public string LimiterKey => string.Join(',', Methods) + " " + Path + "|" + RequestsPerMinutePerClient.ToString(System.Globalization.CultureInfo.InvariantCulture)
         + "|" + ConcurrencyPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|";
+
+    /// <summary>The index of <paramref name="provider"/> in <see cref="Providers"/>.</summary>
+    public int IndexOf(GatewayProvider provider)
+    {
+        for (int i = 0; i < Providers.Count; i++)
+        {
+            if (ReferenceEquals(Providers[i], provider))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>Finds one of the route's providers by name, or <see langword="null"/>.</summary>
     public GatewayProvider? FindProvider(string name)

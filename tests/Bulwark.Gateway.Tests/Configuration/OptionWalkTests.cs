@@ -78,6 +78,7 @@ public class OptionWalkTests
         ["Bulwark:Routes:[]:PanicThreshold"] = "FailoverTests.EveryBreakerOpen_PanicThreshold_TriesThemAnyway | engine: tests/Bulwark.Tests/Failover/FailoverPanicTests",
         ["Bulwark:Routes:[]:Balance"] = "RouteBalanceTests.RoundRobin_SpreadsRequestsEvenlyOverThreeUpstreams | Bandit: RouteBalanceTests.Bandit_MovesTrafficAwayFromASlowAndAFailingUpstream; engine: tests/Bulwark.Tests/Failover/FailoverBalanceTests, Failover/Execution/ProviderBalancerTests",
         ["Bulwark:Routes:[]:BalanceWeights:Success"] = "RouteBalanceTests.BanditSettings_ReachTheRoutesChain | engine: tests/Bulwark.Tests/Failover/Execution/ProviderBalancerTests (the score's weights)",
+        ["Bulwark:Routes:[]:BalanceWeights:Cost"] = "RouteBalanceTests.BanditWithCostWeight_PrefersTheCheapestProvider | engine: tests/Bulwark.Tests/Failover/FailoverBalanceTests",
         ["Bulwark:Routes:[]:BalanceWeights:Latency"] = "RouteBalanceTests.BanditSettings_ReachTheRoutesChain | engine: tests/Bulwark.Tests/Failover/FailoverBalanceTests.Bandit_SlowProvider_LosesTheTraffic",
         ["Bulwark:Routes:[]:BalanceLatencyGoal"] = "RouteBalanceTests.Bandit_MovesTrafficAwayFromASlowAndAFailingUpstream | also BanditSettings_ReachTheRoutesChain",
         ["Bulwark:Routes:[]:Idempotent"] = "IdempotencyTests.Post_OnIdempotentRoute_IsRetriedWithoutKey | false: NotProcessedRetryTests.ApiRoute_IdempotentFalse_TurnsTheReplayableEndpointsOff",

@@ -101,4 +101,36 @@ public sealed class RouteBalanceTests
         Assert.Equal(0.25, chain.Balancer.LatencyWeight);
         Assert.Equal(TimeSpan.FromSeconds(2), chain.Balancer.LatencyGoal);
     }
+
+    /// <summary>An AI route balanced on cost: the gateway feeds each request's cost to the bandit, which then prefers the cheapest provider.</summary>
+    [Fact]
+    public async Task BanditWithCostWeight_PrefersTheCheapestProvider()
+    {
+        await using var a = await Upstream.StartAsync();
+        await using var b = await Upstream.StartAsync();
+        await using var c = await Upstream.StartAsync();
+        foreach (var upstream in new[] { a, b, c })
+        {
+            upstream.Behaviour = Usage.AiWireFixtures.Json(Usage.AiWireFixtures.OpenAiChatCompletion);
+        }
+
+        string Prices(decimal price) => $$""", "Prices": { "gpt-4o-mini": { "Input": {{price}}, "Output": {{price}} } }""";
+        string json = ThreeProviders(a, b, c, """, "Api": "OpenAI", "Balance": "Bandit", "BalanceWeights": { "Success": 0.1, "Latency": 0, "Cost": 1 } """)
+            .Replace("\"a\": { \"BaseUrl\": \"" + a.BaseAddress.ToString().TrimEnd('/') + "\"", "\"a\": { \"BaseUrl\": \"" + a.BaseAddress.ToString().TrimEnd('/') + "\"" + Prices(10), StringComparison.Ordinal)
+            .Replace("\"b\": { \"BaseUrl\": \"" + b.BaseAddress.ToString().TrimEnd('/') + "\"", "\"b\": { \"BaseUrl\": \"" + b.BaseAddress.ToString().TrimEnd('/') + "\"" + Prices(0.1m), StringComparison.Ordinal)
+            .Replace("\"c\": { \"BaseUrl\": \"" + c.BaseAddress.ToString().TrimEnd('/') + "\"", "\"c\": { \"BaseUrl\": \"" + c.BaseAddress.ToString().TrimEnd('/') + "\"" + Prices(10), StringComparison.Ordinal);
+        Assert.Equal(3, json.Split("\"Prices\"").Length - 1);
+        await using var gateway = await GatewayUnderTest.StartAsync(json);
+
+        var servedBy = new List<string>();
+        for (int i = 0; i < 40; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/api/v1/chat/completions", Usage.AiWireFixtures.JsonContent(Usage.AiWireFixtures.ChatRequest));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            servedBy.Add(response.Headers.GetValues("X-Bulwark-Provider").Single());
+        }
+
+        // Each is tried while its cost is unknown; then the cheapest (a hundredth of the others) serves nearly all.
+        Assert.InRange(servedBy.Skip(20).Count(static p => p == "b"), 18, 20);
+    }
 }

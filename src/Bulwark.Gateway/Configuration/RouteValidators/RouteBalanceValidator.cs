@@ -23,9 +23,15 @@ internal sealed class RouteBalanceValidator : IRouteValidator
 
             Weight(weights.Success, $"{path}:BalanceWeights:Success", errors);
             Weight(weights.Latency, $"{path}:BalanceWeights:Latency", errors);
-            if ((weights.Success ?? 1) == 0 && (weights.Latency ?? 0.5) == 0)
+            Weight(weights.Cost, $"{path}:BalanceWeights:Cost", errors);
+            if ((weights.Success ?? 1) == 0 && (weights.Latency ?? 0.5) == 0 && (weights.Cost ?? 0) == 0)
             {
-                errors.Add($"{path}:BalanceWeights: Success and Latency cannot both be 0.");
+                errors.Add($"{path}:BalanceWeights: Success, Latency and Cost cannot all be 0.");
+            }
+
+            if (weights.Cost is > 0 && route.Api == RouteApi.Http)
+            {
+                errors.Add($"{path}:BalanceWeights:Cost: only a route with an Api kind (OpenAI, Anthropic) prices its requests; remove it or set the route's Api.");
             }
         }
 
