@@ -32,6 +32,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 new RouteAttemptsValidator(),
                 new RouteFallbackValidator(),
                 new RouteRateLimitValidator(),
+                new RouteClientsValidator(),
             ]),
             new BufferedBodyValidator(),
             new LimitsValidator(),
@@ -41,6 +42,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             // Deferral is checked after storage and deliveries, whose messages come first.
             new RoutesValidator(requireOne: false, [new RouteDeferralValidator()]),
             new ReloadValidator(),
+            new ClientsValidator(),
         ];
 
         var errors = new List<string>();
