@@ -20,6 +20,9 @@ internal sealed partial class ClientKeys(GatewayStore store, IOptions<GatewayOpt
     private readonly ConcurrentDictionary<string, Held> _valid = new(StringComparer.Ordinal);
     private readonly TimeSpan _cacheDuration = options.Value.Clients.KeyCacheDuration;
 
+    /// <summary>Counts revocations through this gateway: a key read from the store before one is not held after it.</summary>
+    private long _revocations;
+
     /// <summary>Checks a presented key; its identity when valid.</summary>
     public async ValueTask<(ClientKeyCheck Check, ClientIdentity? Identity)> CheckAsync(string? presented, CancellationToken cancellationToken)
     {
@@ -40,6 +43,7 @@ internal sealed partial class ClientKeys(GatewayStore store, IOptions<GatewayOpt
             return (ClientKeyCheck.Valid, held.Identity);
         }
 
+        long revocations = Volatile.Read(ref _revocations);
         ClientKeyRecord? record;
         try
         {
@@ -67,9 +71,15 @@ internal sealed partial class ClientKeys(GatewayStore store, IOptions<GatewayOpt
             until = expires;
         }
 
-        if (_cacheDuration > TimeSpan.Zero)
+        if (_cacheDuration > TimeSpan.Zero && revocations == Volatile.Read(ref _revocations))
         {
             _valid[hash] = new Held(identity, until);
+
+            // A revocation that landed meanwhile may have removed the entry before it was added: it goes now.
+            if (revocations != Volatile.Read(ref _revocations))
+            {
+                _valid.TryRemove(hash, out _);
+            }
         }
 
         return (ClientKeyCheck.Valid, identity);
@@ -99,6 +109,7 @@ internal sealed partial class ClientKeys(GatewayStore store, IOptions<GatewayOpt
         var record = await RequireStore().RevokeClientKeyAsync(id, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (record is not null)
         {
+            Interlocked.Increment(ref _revocations);
             _valid.TryRemove(record.Hash, out _);
             Log.Revoked(logger, record.Id);
         }
