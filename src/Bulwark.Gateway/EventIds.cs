@@ -59,4 +59,7 @@ internal static class EventIds
     public const int UsageLedgerFull = 3421;
     public const int UsageLedgerPruneFailed = 3422;
     public const int UsageLedgerPruned = 3423;
+    public const int ClientKeyIssued = 3430;
+    public const int ClientKeyRevoked = 3431;
+    public const int ClientKeyCheckFailed = 3432;
 }

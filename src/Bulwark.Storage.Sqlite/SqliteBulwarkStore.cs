@@ -20,7 +20,7 @@ namespace Bulwark.Storage.Sqlite;
 /// <see cref="StoreUnavailableException"/>, so nothing more is acknowledged. A deleted file is copied back to its path
 /// from the connection still open on it, so that a restart finds every entry that was acknowledged.
 /// </remarks>
-public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore, IDisposable
+public sealed partial class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore, IDisposable
 {
     /// <summary>How long a passing quick_check after an I/O error vouches for the file: errors meanwhile are not checked again.</summary>
     private static readonly TimeSpan QuickCheckInterval = TimeSpan.FromSeconds(10);
@@ -483,11 +483,12 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO usage_ledger (at, client_key_hash, user, route, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_nanos, status)
-                VALUES ($at, $client, $user, $route, $provider, $model, $input, $cached, $output, $cost, $status);
+                INSERT INTO usage_ledger (at, client_key_hash, client_key_id, user, route, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_nanos, status)
+                VALUES ($at, $client, $keyId, $user, $route, $provider, $model, $input, $cached, $output, $cost, $status);
                 """;
             var at = insert.Parameters.Add("$at", SqliteType.Integer);
             var client = insert.Parameters.Add("$client", SqliteType.Text);
+            var keyId = insert.Parameters.Add("$keyId", SqliteType.Text);
             var user = insert.Parameters.Add("$user", SqliteType.Text);
             var route = insert.Parameters.Add("$route", SqliteType.Text);
             var provider = insert.Parameters.Add("$provider", SqliteType.Text);
@@ -501,6 +502,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
             {
                 at.Value = row.Time.ToUnixTimeMilliseconds();
                 client.Value = (object?)row.ClientKeyHash ?? DBNull.Value;
+                keyId.Value = (object?)row.ClientKeyId ?? DBNull.Value;
                 user.Value = (object?)row.User ?? DBNull.Value;
                 route.Value = row.Route;
                 provider.Value = (object?)row.Provider ?? DBNull.Value;
@@ -555,7 +557,7 @@ public sealed class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliverySto
     {
         string column = groupBy switch
         {
-            Usage.UsageLedgerGrouping.Client => "client_key_hash",
+            Usage.UsageLedgerGrouping.Client => "COALESCE(client_key_id, client_key_hash)",
             Usage.UsageLedgerGrouping.User => "user",
             Usage.UsageLedgerGrouping.Provider => "provider",
             Usage.UsageLedgerGrouping.Model => "model",

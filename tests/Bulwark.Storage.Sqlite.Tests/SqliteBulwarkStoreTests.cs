@@ -27,12 +27,12 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
 
         var reopened = _database.Open();
 
-        Assert.Equal(3, reopened.SchemaVersion);
+        Assert.Equal(4, reopened.SchemaVersion);
         Assert.Equal(_database.Path, reopened.FilePath);
         Assert.Equal(entry, await reopened.GetAsync(entry.Id, CancellationToken.None), EntryComparer.Instance);
         Assert.Equal(snapshot, (await reopened.LoadBreakerStatesAsync(CancellationToken.None))["payments/payments"]);
         using var connection = _database.Connect();
-        Assert.Equal(3L, Scalar(connection, "PRAGMA user_version;"));
+        Assert.Equal(4L, Scalar(connection, "PRAGMA user_version;"));
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
     }
 
@@ -64,7 +64,7 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
 
             var stores = await Task.WhenAll(opens).WaitAsync(TimeSpan.FromSeconds(60));
 
-            Assert.All(stores, s => Assert.Equal(3, s.SchemaVersion));
+            Assert.All(stores, s => Assert.Equal(4, s.SchemaVersion));
             Assert.True((await stores[0].EnqueueAsync(New("order-1"), CancellationToken.None)).Created);
             Assert.False((await stores[1].EnqueueAsync(New("order-1"), CancellationToken.None)).Created);
         }
@@ -187,7 +187,8 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
 
         Assert.NotNull(error);
         Assert.Contains("full", error.Message, StringComparison.Ordinal);
-        Assert.InRange(accepted.Count, 5, 40);
+        // The schema's tables and indexes take a dozen of the 16 pages of 4 KiB (client keys' since version 4).
+        Assert.InRange(accepted.Count, 1, 40);
         Assert.Null(await store.GetAsync(refused!.Id, CancellationToken.None));
         Assert.Equal(accepted.Count, (await store.CountAsync(CancellationToken.None))[DeliveryState.Pending]);
         foreach (var entry in accepted)
@@ -281,7 +282,7 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
 
         var store = _database.Open();
 
-        Assert.Equal(3, store.SchemaVersion);
+        Assert.Equal(4, store.SchemaVersion);
         var entry = await store.GetAsync("0123456789abcdef0123456789abcdef", CancellationToken.None);
         Assert.NotNull(entry);
         Assert.Equal("k-1", entry.IdempotencyKey);
@@ -300,7 +301,7 @@ public sealed class SqliteBulwarkStoreTests : IDisposable
         var error = Assert.Throws<StoreUnavailableException>(() => _database.Open());
 
         Assert.Equal(
-            "The store's schema is version 7, newer than this Bulwark knows (3). Run the newer Bulwark, or point the store at another file.",
+            "The store's schema is version 7, newer than this Bulwark knows (4). Run the newer Bulwark, or point the store at another file.",
             error.Message);
     }
 

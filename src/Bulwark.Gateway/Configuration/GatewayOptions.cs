@@ -54,6 +54,10 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <value>Defaults to on, with file-system events and a content check every 5 seconds.</value>
     public GatewayReloadOptions Reload { get; set; } = new();
 
+    /// <summary>Gets or sets client identity (<c>Bulwark:Clients</c>): the trusted user header and how long validated keys are cached.</summary>
+    /// <value>Defaults to no trusted header and a 30 s key cache.</value>
+    public GatewayClientsOptions Clients { get; set; } = new();
+
     /// <summary>Gets or sets the store of circuit breaker state and deferred deliveries.</summary>
     /// <value>Defaults to SQLite at <c>data/bulwark.db</c>, failing closed.</value>
     public GatewayStorageOptions Storage { get; set; } = new();

@@ -33,6 +33,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 new RouteBalanceValidator(),
                 new RouteFallbackValidator(),
                 new RouteRateLimitValidator(),
+                new RouteClientsValidator(),
             ]),
             new BufferedBodyValidator(),
             new LimitsValidator(),
@@ -43,6 +44,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             new RoutesValidator(requireOne: false, [new RouteDeferralValidator()]),
             new ReloadValidator(),
             new UrlsValidator(),
+            new ClientsValidator(),
         ];
 
         var errors = new List<string>();

@@ -95,6 +95,13 @@ public sealed class GatewayRouteOptions
     public GatewayRateLimitOptions? RateLimit { get; set; }
 
     /// <summary>
+    /// Gets or sets which clients the route serves: anyone, only holders of a gateway-issued key, or callers naming their
+    /// user in the trusted header (<c>Bulwark:Clients:UserHeader</c>). Others get 401 and nothing is sent to a provider.
+    /// </summary>
+    /// <value>Defaults to <see cref="RouteClients.Anonymous"/>.</value>
+    public RouteClients Clients { get; set; }
+
+    /// <summary>
     /// Gets or sets what the route does when every provider failed: answer the failure, or store a replayable request and
     /// deliver it later (<c>202 Accepted</c>).
     /// </summary>

@@ -1,5 +1,6 @@
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Deliveries;
+using Bulwark.Gateway.Clients;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Dashboard;
 using Bulwark.Gateway.Deferral;
@@ -133,6 +134,7 @@ internal static class GatewayHost
         services.AddBulwarkDeliveries();
         services.AddKeyedSingleton<IDeliveryHandler, GatewayDeliveryHandler>(KeyedService.AnyKey);
         services.AddSingleton<GatewayDeferral>();
+        services.AddSingleton<ClientKeys>();
         services.AddSingleton<UsageLedger>();
         services.AddHostedService(static sp => sp.GetRequiredService<UsageLedger>());
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
@@ -239,6 +241,8 @@ internal static class GatewayHost
 
         // Per-client limits apply to the forwarding routes only (their endpoints carry the policy): health, admin and
         // metrics stay reachable to a client that is being throttled.
+        // Clients are identified (or refused 401) first, so that per-client limits count them by their identity.
+        app.UseMiddleware<ClientIdentificationMiddleware>();
         app.UseRateLimiter();
 
         app.MapBulwarkProviderHealth();
@@ -247,6 +251,7 @@ internal static class GatewayHost
         admin.MapProductionReadiness();
         admin.MapDeliveryAdmin();
         admin.MapUsageAdmin();
+        admin.MapClientKeysAdmin();
         app.MapGatewayDashboard();
         app.MapDeliveryStatus();
         app.MapBulwarkMetrics();

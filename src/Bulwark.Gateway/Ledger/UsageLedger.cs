@@ -53,11 +53,14 @@ internal sealed partial class UsageLedger : BackgroundService
             return;
         }
 
+        // An identified client is recorded by its key id and user (the route's identity wins over a header or the body);
+        // an anonymous one by its API key's hash prefix, as before.
+        var identity = context.Features.Get<Clients.ClientIdentity>();
         string clientKey = ClientKey.Of(context);
         var row = new UsageLedgerRow(
             _timeProvider.GetUtcNow(),
-            clientKey.StartsWith("key:", StringComparison.Ordinal) ? clientKey[4..] : null,
-            user,
+            identity is null && clientKey.StartsWith("key:", StringComparison.Ordinal) ? clientKey[4..] : null,
+            identity?.User ?? user,
             feature.Route ?? string.Empty,
             feature.Provider,
             feature.ResponseModel ?? feature.RequestModel,
@@ -65,7 +68,10 @@ internal sealed partial class UsageLedger : BackgroundService
             feature.CachedInputTokens,
             feature.OutputTokens,
             feature.Cost,
-            context.Response.StatusCode);
+            context.Response.StatusCode)
+        {
+            ClientKeyId = identity?.KeyId,
+        };
         if (!_queue.Writer.TryWrite(row) && Interlocked.Increment(ref _dropped) == 1)
         {
             Log.Full(_logger, QueueCapacity);

@@ -7,7 +7,8 @@ namespace Bulwark.Gateway.Limits;
 
 /// <summary>
 /// Tells clients apart for per-client limits: by API key (the <c>Authorization</c> header's bearer token, else
-/// <c>X-Api-Key</c>), of which only a SHA-256 prefix is kept, so the key itself is never held or logged; else by IP.
+/// <c>X-Api-Key</c>), of which only a SHA-256 prefix is kept, so the key itself is never held or logged; else by IP. On a
+/// route that identifies its clients (<c>Clients: Keys</c> or <c>TrustedHeader</c>), by the key id or the user instead.
 /// </summary>
 internal static class ClientKey
 {
@@ -15,6 +16,12 @@ internal static class ClientKey
 
     public static string Of(HttpContext context)
     {
+        // A client the route identified (its gateway-issued key, or the trusted user header) is counted as itself.
+        if (context.Features.Get<Clients.ClientIdentity>() is { } identity)
+        {
+            return identity.LimiterKey;
+        }
+
         var headers = context.Request.Headers;
         string? key = null;
         string? authorization = headers[HeaderNames.Authorization];

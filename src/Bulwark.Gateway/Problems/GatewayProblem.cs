@@ -155,6 +155,28 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    /// <summary>A request on a route that identifies its clients, without an acceptable identity; nothing was sent to a provider.</summary>
+    public static GatewayProblem Unauthorized(string correlationId, string detail) => new(
+        StatusCodes.Status401Unauthorized,
+        "unauthorized",
+        "Unauthorized",
+        detail,
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    /// <summary>An admin request naming a client key that does not exist.</summary>
+    public static GatewayProblem ClientKeyNotFound(string correlationId) => new(
+        StatusCodes.Status404NotFound,
+        "client-key-not-found",
+        "No such client key",
+        "No client key has this id. GET /admin/keys lists them.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
     /// <summary>An admin query that needs the store, which the gateway runs without or cannot read now.</summary>
     public static GatewayProblem StoreUnavailable(string correlationId, string detail) => new(
         StatusCodes.Status503ServiceUnavailable,

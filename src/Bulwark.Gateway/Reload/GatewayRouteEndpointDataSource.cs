@@ -58,6 +58,8 @@ internal sealed partial class GatewayRouteEndpointDataSource(
             {
                 DisplayName = $"bulwark route {route.Path}",
             };
+            // The route itself, for the middleware that runs before the endpoint (client identification).
+            builder.Metadata.Add(route);
             if (route.Methods.Count > 0)
             {
                 builder.Metadata.Add(new HttpMethodMetadata(route.Methods));

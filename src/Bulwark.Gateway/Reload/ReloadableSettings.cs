@@ -16,6 +16,8 @@ internal static class ReloadableSettings
         "Bulwark:MaxBufferedBodyBytes",
         "Bulwark:Limits:ConcurrencyPerClient",
         "Bulwark:Limits:RequestsPerMinutePerClient",
+        // Read from the configuration in force on each request of a TrustedHeader route (which a reload may add).
+        "Bulwark:Clients:UserHeader",
     ];
 
     /// <summary>

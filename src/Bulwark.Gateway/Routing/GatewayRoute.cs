@@ -14,6 +14,7 @@ internal sealed class GatewayRoute
         Path = options.Path!;
         Idempotent = options.Idempotent == true;
         Api = options.Api;
+        Clients = options.Clients;
         ReplayableEndpoints = options.Idempotent is null ? Routing.ReplayableEndpoints.Of(options.Api) : [];
         NotProcessedStatusCodes = options.NotProcessedStatusCodes is { } listed ? [.. listed.Distinct().Order()] : [GatewayConstants.DefaultNotProcessedStatusCode];
         Methods = [.. options.Methods.Select(m => m.ToUpperInvariant())];
@@ -61,6 +62,9 @@ internal sealed class GatewayRoute
 
     /// <summary>Gets whether every request on the route may be sent again (<c>Idempotent: true</c>).</summary>
     public bool Idempotent { get; }
+
+    /// <summary>Gets which clients the route serves (<c>Routes[]:Clients</c>).</summary>
+    public RouteClients Clients { get; }
 
     /// <summary>Gets the API the route's providers speak.</summary>
     public RouteApi Api { get; }

@@ -79,5 +79,23 @@ internal static class SqliteMigrations
 
         CREATE INDEX usage_ledger_at ON usage_ledger (at);
         """,
+
+        // 4: client keys issued by the admin API (only the key's SHA-256 is kept), and the key id on ledger rows.
+        """
+        CREATE TABLE client_keys (
+            id                      TEXT    NOT NULL PRIMARY KEY,
+            hash                    TEXT    NOT NULL UNIQUE,
+            prefix                  TEXT    NOT NULL,
+            name                    TEXT    NULL,
+            owner                   TEXT    NOT NULL,
+            team                    TEXT    NOT NULL,
+            tier                    TEXT    NOT NULL,
+            created_at              INTEGER NOT NULL,
+            expires_at              INTEGER NULL,
+            revoked_at              INTEGER NULL
+        );
+
+        ALTER TABLE usage_ledger ADD COLUMN client_key_id TEXT NULL;
+        """,
     ];
 }

@@ -14,6 +14,8 @@ public static class SqliteStoreRecovery
     private const string DeliveryColumns = "seq, id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, fingerprint, response_truncated";
     private const string BreakerColumns = "key, state, open_until, trip_count, baseline_failure_rate, baseline_weight, last_transition_at, last_transition_reason, taken_at";
 
+    private const string ClientKeyColumns = "id, hash, prefix, name, owner, team, tier, created_at, expires_at, revoked_at";
+
     /// <summary>Salvages the store at <paramref name="path"/>.</summary>
     /// <param name="path">The damaged store's file.</param>
     /// <param name="timeProvider">Dates the damaged file's new name.</param>
@@ -44,6 +46,13 @@ public static class SqliteStoreRecovery
             {
                 deliveries = Salvage(source, target, "deliveries", "seq", DeliveryColumns, IsDelivery, unreadable);
                 breakers = Salvage(source, target, "breaker_state", "rowid", BreakerColumns, static row => row[0] is string { Length: > 0 }, unreadable);
+
+                // Issued client keys (schema 4 on): lost, every client holding one would be locked out. Revoked ones are
+                // kept revoked. Not counted in the report, whose shape is public.
+                if (HasTable(source, "client_keys"))
+                {
+                    Salvage(source, target, "client_keys", "rowid", ClientKeyColumns, IsClientKey, unreadable);
+                }
             }
 
             // The process that held these leases is gone (the store is salvaged with the gateway stopped).
@@ -97,6 +106,25 @@ public static class SqliteStoreRecovery
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
         connection.Open();
         return connection;
+    }
+
+    private static bool IsClientKey(object?[] row) =>
+        row[0] is string { Length: > 0 } && row[1] is string { Length: 64 } && row[2] is string && row[4] is string && row[5] is string && row[6] is string && row[7] is long;
+
+    private static bool HasTable(SqliteConnection source, string table)
+    {
+        try
+        {
+            using var command = source.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name;";
+            command.Parameters.AddWithValue("$name", table);
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        {
+            // The schema itself is damaged: try the table, and report what fails.
+            return true;
+        }
     }
 
     private static bool IsDelivery(object?[] row) =>
@@ -224,7 +252,7 @@ public static class SqliteStoreRecovery
 
         if (columns.Count == 0)
         {
-            columns.UnionWith(table == "deliveries" ? DeliveryColumns.Split(',', StringSplitOptions.TrimEntries) : BreakerColumns.Split(',', StringSplitOptions.TrimEntries));
+            columns.UnionWith((table switch { "deliveries" => DeliveryColumns, "client_keys" => ClientKeyColumns, _ => BreakerColumns }).Split(',', StringSplitOptions.TrimEntries));
         }
 
         columns.Add("rowid");

@@ -3,7 +3,7 @@ namespace Bulwark.Storage.Sqlite.Usage;
 /// <summary>What the ledger's sums are grouped by.</summary>
 public enum UsageLedgerGrouping
 {
-    /// <summary>The client key hash.</summary>
+    /// <summary>The gateway-issued client key id where the request carried one, else the client key hash.</summary>
     Client = 0,
 
     /// <summary>The end user.</summary>

@@ -23,4 +23,9 @@ public sealed record UsageLedgerRow(
     long? CachedInputTokens,
     long? OutputTokens,
     decimal? Cost,
-    int Status);
+    int Status)
+{
+    /// <summary>Gets the id of the gateway-issued client key the request carried, or <see langword="null"/> when it carried none.</summary>
+    /// <value>Defaults to <see langword="null"/>. Grouping by client groups by this id where set, else by <see cref="ClientKeyHash"/>.</value>
+    public string? ClientKeyId { get; init; }
+}
