@@ -207,7 +207,7 @@ public sealed class ServeStartupTests : IDisposable
                 () =>
                 {
                     Assert.False(_process.HasExited, "bulwark serve exited:\n" + Output);
-                    return Live(probe);
+                    return GatewayProcess.Live(probe);
                 },
                 $"bulwark serve to answer /health/live on port {port}",
                 TimeSpan.FromSeconds(60));
@@ -222,23 +222,6 @@ public sealed class ServeStartupTests : IDisposable
             }
 
             _process.Dispose();
-        }
-
-        private static bool Live(HttpClient probe)
-        {
-            try
-            {
-                using var response = probe.GetAsync("/health/live").GetAwaiter().GetResult();
-                return response.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-            catch (TaskCanceledException)
-            {
-                return false;
-            }
         }
 
         private void Append(string? line)

@@ -183,7 +183,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    private static bool Live(HttpClient probe)
+    /// <summary>Whether the gateway behind <paramref name="probe"/> answers <c>/health/live</c> with 200.</summary>
+    internal static bool Live(HttpClient probe)
     {
         try
         {

@@ -78,7 +78,7 @@ public partial class SampleReadmeTests
         try
         {
             using var probe = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(2) };
-            await Poll.UntilAsync(() => !process.HasExited && Live(probe), $"{serve.Line} to answer /health/live", TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => !process.HasExited && GatewayProcess.Live(probe), $"{serve.Line} to answer /health/live", TimeSpan.FromSeconds(60));
         }
         finally
         {
@@ -125,23 +125,6 @@ public partial class SampleReadmeTests
             RepositoryFiles.Root,
             TimeSpan.FromSeconds(60),
             environment.ToDictionary(static p => p.Key, static p => (string?)p.Value));
-
-    private static bool Live(HttpClient probe)
-    {
-        try
-        {
-            using var response = probe.GetAsync("/health/live").GetAwaiter().GetResult();
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>One <c>bulwark</c> line of a README: its arguments, and the texts its comment quotes.</summary>
     private sealed record ReadmeCommand(string Line, IReadOnlyList<string> Arguments, IReadOnlyList<string> Quoted);
