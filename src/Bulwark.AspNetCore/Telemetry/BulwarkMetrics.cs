@@ -22,7 +22,7 @@ namespace Bulwark.AspNetCore.Telemetry;
 /// <item><term><c>bulwark.circuit_breaker.state</c> (gauge)</term><description>per provider with a breaker: 0 closed, 1 half-open, 2 open, 3 isolated.</description></item>
 /// <item><term><c>bulwark.bulkhead.active</c>, <c>bulwark.bulkhead.queued</c> (gauges)</term><description>per provider with a bulkhead.</description></item>
 /// <item><term><c>bulwark.provider.health_score</c> (gauge)</term><description>per provider, 0–100, when <see cref="IProviderStatistics"/> is registered.</description></item>
-/// <item><term><c>gen_ai.client.operation.duration</c> (histogram, s)</term><description>each request on an AI API route; <c>gen_ai.system</c>, <c>gen_ai.operation.name</c>, <c>gen_ai.request.model</c> and <c>gen_ai.response.model</c> when known (the first 200 distinct names; later ones <c>_OTHER</c>), <c>bulwark.provider</c> when one answered, <c>error.type</c> when it failed.</description></item>
+/// <item><term><c>gen_ai.client.operation.duration</c> (histogram, s)</term><description>each request on an AI API route; <c>gen_ai.system</c> and its newer name <c>gen_ai.provider.name</c>, <c>gen_ai.operation.name</c>, <c>gen_ai.request.model</c> and <c>gen_ai.response.model</c> when known (the first 200 distinct names; later ones <c>_OTHER</c>), <c>bulwark.provider</c> when one answered, <c>error.type</c> when it failed.</description></item>
 /// <item><term><c>gen_ai.client.token.usage</c> (histogram, {token})</term><description>the input and output tokens a provider reported; the attributes above and <c>gen_ai.token.type</c> (input, output).</description></item>
 /// <item><term><c>bulwark.gen_ai.cost</c> (counter, USD)</term><description>the cost of each request whose model has a configured price; the attributes above and <c>bulwark.cost.currency</c>.</description></item>
 /// <item><term><c>bulwark.config.reloads</c> (counter)</term><description>each changed configuration file the gateway read; <c>bulwark.config.reload.outcome</c> (applied, rejected).</description></item>
@@ -114,7 +114,7 @@ public sealed class BulwarkMetrics
             return;
         }
 
-        var tags = new TagList { { GenAiSystem, feature.GenAiSystem } };
+        var tags = new TagList { { GenAiSystem, feature.GenAiSystem }, { GenAiProviderName, feature.GenAiSystem } };
         if (feature.GenAiOperation is { } operation)
         {
             tags.Add(GenAiOperation, operation);

@@ -29,6 +29,9 @@ internal static class TelemetryNames
     public const string Attempts = "bulwark.attempts";
     public const string ReloadOutcome = "bulwark.config.reload.outcome";
     public const string GenAiSystem = "gen_ai.system";
+
+    /// <summary>The GenAI conventions' newer name of <see cref="GenAiSystem"/> (since 1.37); both are set, with the same value.</summary>
+    public const string GenAiProviderName = "gen_ai.provider.name";
     public const string GenAiOperation = "gen_ai.operation.name";
     public const string GenAiRequestModel = "gen_ai.request.model";
     public const string GenAiResponseModel = "gen_ai.response.model";

@@ -59,6 +59,7 @@ public class UsageTests
         Assert.Equal(1200, input.Value);
         Assert.Equal(300, output.Value);
         Assert.Equal("openai", input.Tags["gen_ai.system"]);
+        Assert.Equal("openai", input.Tags["gen_ai.provider.name"]);
         Assert.Equal("chat", input.Tags["gen_ai.operation.name"]);
         Assert.Equal("gpt-4o-mini", input.Tags["gen_ai.request.model"]);
         Assert.Equal(AiWireFixtures.OpenAiModel, input.Tags["gen_ai.response.model"]);
