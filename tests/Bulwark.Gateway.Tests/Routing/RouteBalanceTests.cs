@@ -3,6 +3,7 @@ using Bulwark.Failover;
 using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.Gateway.Tests.Routing;
 
@@ -66,13 +67,16 @@ public sealed class RouteBalanceTests
         await using var slow = await Upstream.StartAsync();
         await using var failing = await Upstream.StartAsync();
         await using var healthy = await Upstream.StartAsync();
-        slow.Behaviour = static async (context, n) =>
+        // The gateway's clock is a fake one that the slow upstream moves on by 300 ms per answer: that is the time the
+        // bandit measures for it, with no real wait.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        slow.Behaviour = (context, n) =>
         {
-            await Task.Delay(300, context.RequestAborted);
-            await Upstream.Ok(context, n);
+            time.Advance(TimeSpan.FromMilliseconds(300));
+            return Upstream.Ok(context, n);
         };
         failing.Behaviour = Upstream.Status(500);
-        await using var gateway = await GatewayUnderTest.StartAsync(ThreeProviders(slow, failing, healthy, """, "Balance": "Bandit", "BalanceLatencyGoal": "00:00:00.050" """));
+        await using var gateway = await GatewayUnderTest.StartAsync(ThreeProviders(slow, failing, healthy, """, "Balance": "Bandit", "BalanceLatencyGoal": "00:00:00.050" """), timeProvider: time);
 
         const int Requests = 80;
         for (int i = 0; i < Requests; i++)
