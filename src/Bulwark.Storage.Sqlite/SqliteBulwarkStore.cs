@@ -483,9 +483,21 @@ public sealed partial class SqliteBulwarkStore : ICircuitBreakerStateStore, IDel
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO usage_ledger (at, client_key_hash, client_key_id, user, route, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_nanos, status)
-                VALUES ($at, $client, $keyId, $user, $route, $provider, $model, $input, $cached, $output, $cost, $status);
+                INSERT INTO usage_ledger (at, client_key_hash, client_key_id, user, route, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_nanos, status,
+                                          request_model, team, tier, charged_tokens, charged_cost_nanos, interrupted)
+                VALUES ($at, $client, $keyId, $user, $route, $provider, $model, $input, $cached, $output, $cost, $status,
+                        $requestModel, $team, $tier, $chargedTokens, $chargedCost, $interrupted);
                 """;
+            await using var settle = connection.CreateCommand();
+            settle.Transaction = transaction;
+            settle.CommandText = "DELETE FROM budget_leases WHERE id = $lease;";
+            var lease = settle.Parameters.Add("$lease", SqliteType.Text);
+            var requestModel = insert.Parameters.Add("$requestModel", SqliteType.Text);
+            var team = insert.Parameters.Add("$team", SqliteType.Text);
+            var tier = insert.Parameters.Add("$tier", SqliteType.Text);
+            var chargedTokens = insert.Parameters.Add("$chargedTokens", SqliteType.Integer);
+            var chargedCost = insert.Parameters.Add("$chargedCost", SqliteType.Integer);
+            var interrupted = insert.Parameters.Add("$interrupted", SqliteType.Integer);
             var at = insert.Parameters.Add("$at", SqliteType.Integer);
             var client = insert.Parameters.Add("$client", SqliteType.Text);
             var keyId = insert.Parameters.Add("$keyId", SqliteType.Text);
@@ -510,9 +522,20 @@ public sealed partial class SqliteBulwarkStore : ICircuitBreakerStateStore, IDel
                 input.Value = (object?)row.InputTokens ?? DBNull.Value;
                 cached.Value = (object?)row.CachedInputTokens ?? DBNull.Value;
                 output.Value = (object?)row.OutputTokens ?? DBNull.Value;
-                cost.Value = row.Cost is { } c ? (long)decimal.Round(c * NanosPerUnit, MidpointRounding.AwayFromZero) : DBNull.Value;
+                cost.Value = row.Cost is { } c ? Nanos(c) : DBNull.Value;
                 status.Value = row.Status;
+                requestModel.Value = (object?)row.RequestModel ?? DBNull.Value;
+                team.Value = (object?)row.Team ?? DBNull.Value;
+                tier.Value = (object?)row.Tier ?? DBNull.Value;
+                chargedTokens.Value = (object?)row.ChargedTokens ?? DBNull.Value;
+                chargedCost.Value = row.ChargedCost is { } charged ? Nanos(charged) : DBNull.Value;
+                interrupted.Value = row.Interrupted ? 1 : 0;
                 await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                if (row.LeaseId is { } id)
+                {
+                    lease.Value = id;
+                    await settle.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
             }
 
             await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -605,6 +628,8 @@ public sealed partial class SqliteBulwarkStore : ICircuitBreakerStateStore, IDel
         }, cancellationToken);
 
     private const decimal NanosPerUnit = 1_000_000_000m;
+
+    private static long Nanos(decimal amount) => (long)decimal.Round(amount * NanosPerUnit, MidpointRounding.AwayFromZero);
 
     private static int Migrate(SqliteConnection connection)
     {

@@ -97,5 +97,35 @@ internal static class SqliteMigrations
 
         ALTER TABLE usage_ledger ADD COLUMN client_key_id TEXT NULL;
         """,
+
+        // 5: budgets. A lease per budgeted request in flight (charged in full if the process dies before it settles);
+        // on ledger rows, who the request was counted for and what its budgets were charged; budgets made by the admin API.
+        """
+        CREATE TABLE budget_leases (
+            id                      TEXT    NOT NULL PRIMARY KEY,
+            at                      INTEGER NOT NULL,
+            client_key_id           TEXT    NULL,
+            user                    TEXT    NULL,
+            team                    TEXT    NULL,
+            tier                    TEXT    NULL,
+            route                   TEXT    NOT NULL,
+            model                   TEXT    NULL,
+            tokens                  INTEGER NOT NULL,
+            cost_nanos              INTEGER NULL
+        );
+
+        CREATE TABLE budgets (
+            name                    TEXT    NOT NULL PRIMARY KEY,
+            definition              TEXT    NOT NULL,
+            updated_at              INTEGER NOT NULL
+        );
+
+        ALTER TABLE usage_ledger ADD COLUMN request_model TEXT NULL;
+        ALTER TABLE usage_ledger ADD COLUMN team TEXT NULL;
+        ALTER TABLE usage_ledger ADD COLUMN tier TEXT NULL;
+        ALTER TABLE usage_ledger ADD COLUMN charged_tokens INTEGER NULL;
+        ALTER TABLE usage_ledger ADD COLUMN charged_cost_nanos INTEGER NULL;
+        ALTER TABLE usage_ledger ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }
