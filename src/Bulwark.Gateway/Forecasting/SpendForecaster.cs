@@ -110,7 +110,7 @@ internal static class SpendForecaster
             throw new ArgumentException($"The period must end after it starts; it starts at {periodStart:O} and ends at {periodEnd:O}.", nameof(periodEnd));
         }
 
-        spent = Clean(spent);
+        spent = spent > 0 && double.IsFinite(spent) ? spent : 0;
         var hours = CompleteHours(history, now.UtcTicks);
         var method = ChooseMethod(hours.Length);
 
@@ -121,7 +121,7 @@ internal static class SpendForecaster
         {
             profile = SpendProfile.Flat;
             var elapsedHours = (double)(Math.Min(now.UtcTicks, periodEnd.UtcTicks) - periodStart.UtcTicks) / TimeSpan.TicksPerHour;
-            level = spent > 0 ? spent / Math.Max(elapsedHours, 1) : 0;
+            level = Clean(spent) / Math.Max(elapsedHours, 1);
             (low, high) = (1 / NoneIntervalFactor, NoneIntervalFactor);
         }
         else
@@ -149,7 +149,7 @@ internal static class SpendForecaster
         var from = Math.Max(now.UtcTicks, periodStart.UtcTicks);
         var end = periodEnd.UtcTicks;
         var central = Walk(profile, gridTicks, from, end, level, spent, limit);
-        var projected = spent + central.Added;
+        var projected = Math.Max(spent, Finite(spent + central.Added));
 
         if (spent >= limit)
         {
