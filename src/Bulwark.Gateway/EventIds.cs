@@ -62,4 +62,15 @@ internal static class EventIds
     public const int ClientKeyIssued = 3430;
     public const int ClientKeyRevoked = 3431;
     public const int ClientKeyCheckFailed = 3432;
+
+    // Budgets: 3501–3599.
+    public const int BudgetLeasesRefused = 3501;
+    public const int BudgetLeaseReleaseFailed = 3502;
+    public const int BudgetRefused = 3503;
+    public const int BudgetAdvisoryExceeded = 3504;
+    public const int BudgetLevelChanged = 3505;
+    public const int BudgetsLoaded = 3506;
+    public const int BudgetLeasesRecovered = 3507;
+    public const int BudgetLoadFailed = 3508;
+    public const int BudgetFellBack = 3509;
 }

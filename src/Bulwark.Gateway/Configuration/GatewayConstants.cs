@@ -46,6 +46,9 @@ internal static class GatewayConstants
 
     public const string AttemptsHeader = "X-Bulwark-Attempts";
 
+    /// <summary>The response header that tells a budgeted request's standing: its tightest budget's level and share left, an advisory budget exceeded, or the budget fallback taken.</summary>
+    public const string BudgetHeader = "X-Bulwark-Budget";
+
     public const string RetryHeader = "X-Bulwark-Retry";
 
     /// <summary>The model that answered an AI request (a non-streamed JSON response; a stream's trailer where the client accepts trailers).</summary>

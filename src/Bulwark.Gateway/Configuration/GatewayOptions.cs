@@ -58,6 +58,10 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <value>Defaults to no trusted header and a 30 s key cache.</value>
     public GatewayClientsOptions Clients { get; set; } = new();
 
+    /// <summary>Gets or sets the budgets on AI requests (<c>Bulwark:Budgets</c>): limits per key, user, team, tier or global.</summary>
+    /// <value>Defaults to no budget.</value>
+    public GatewayBudgetsOptions Budgets { get; set; } = new();
+
     /// <summary>Gets or sets the store of circuit breaker state and deferred deliveries.</summary>
     /// <value>Defaults to SQLite at <c>data/bulwark.db</c>, failing closed.</value>
     public GatewayStorageOptions Storage { get; set; } = new();

@@ -34,6 +34,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 new RouteFallbackValidator(),
                 new RouteRateLimitValidator(),
                 new RouteClientsValidator(),
+                new RouteBudgetValidator(),
             ]),
             new BufferedBodyValidator(),
             new LimitsValidator(),
@@ -45,6 +46,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             new ReloadValidator(),
             new UrlsValidator(),
             new ClientsValidator(),
+            new BudgetsValidator(),
         ];
 
         var errors = new List<string>();

@@ -119,4 +119,18 @@ public sealed class GatewayRouteOptions
     /// </summary>
     /// <value>Defaults to <see langword="null"/>: the <c>Fallback</c> of the first provider whose pipeline has one, else none.</value>
     public Fallback.GatewayFallbackOptions? Fallback { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the route does with a request a strict budget refuses: answer 429, or send it to
+    /// <see cref="BudgetFallbackProviders"/> instead when its reservation fits there.
+    /// </summary>
+    /// <value>Defaults to <see cref="RouteBudgetAction.Refuse"/>.</value>
+    public RouteBudgetAction OnBudgetExceeded { get; set; }
+
+    /// <summary>
+    /// Gets or sets the cheaper chain a request goes to when a strict budget refuses it on the route's own providers
+    /// (<c>OnBudgetExceeded: Fallback</c>), in failover order; provider names from <c>Bulwark:Providers</c>.
+    /// </summary>
+    /// <value>Defaults to empty; required with <c>OnBudgetExceeded: Fallback</c>, refused otherwise.</value>
+    public IList<string> BudgetFallbackProviders { get; set; } = [];
 }

@@ -213,6 +213,11 @@ internal sealed class AttemptTransformer : HttpTransformer
         headers[GatewayConstants.ProviderHeader] = _provider.Name;
         headers[GatewayConstants.AttemptsHeader] = _request.Attempts.ToString(CultureInfo.InvariantCulture);
         headers[GatewayConstants.CorrelationHeader] = _request.CorrelationId;
+        if (_request.BudgetNote is { } budget)
+        {
+            headers[GatewayConstants.BudgetHeader] = budget;
+        }
+
         if (_request.BodyStreamed)
         {
             headers[GatewayConstants.RetryHeader] = ForwardingHandler.StreamedBodyNotice;

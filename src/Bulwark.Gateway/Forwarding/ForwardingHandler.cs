@@ -34,9 +34,11 @@ internal sealed partial class ForwardingHandler
     private readonly GatewayDeferral _deferral;
     private readonly UsageLedger _ledger;
     private readonly string? _userHeader;
+    private readonly ForwardingBudgets _budgets;
 
-    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, UsageLedger ledger, IOptions<Bulwark.AspNetCore.Logging.BulwarkRequestLoggingOptions> logging, ILogger<ForwardingHandler> logger)
+    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, UsageLedger ledger, ForwardingBudgets budgets, IOptions<Bulwark.AspNetCore.Logging.BulwarkRequestLoggingOptions> logging, ILogger<ForwardingHandler> logger)
     {
+        _budgets = budgets;
         _deferral = deferral;
         _ledger = ledger;
         _userHeader = logging.Value.UserIdHeader;
@@ -70,6 +72,14 @@ internal sealed partial class ForwardingHandler
         }
 
         var request = new ForwardingRequest(context, route, correlationId, ReplayOf(context.Request, route, body), body.Buffered, body.Streamed);
+        await request.ReadBodyFieldsAsync(_budgets.BoundFor(route, context.Request), context.RequestAborted).ConfigureAwait(false);
+        if (await _budgets.ReserveAsync(request, feature, context.RequestAborted).ConfigureAwait(false) is not { } admitted)
+        {
+            RecordUsage(request, feature, request.BodyUser);
+            return;
+        }
+
+        request = admitted;
         using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
         var lastGood = route.Fallback?.StartKeeping(context);
         var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
@@ -79,18 +89,21 @@ internal sealed partial class ForwardingHandler
             await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
         }
 
-        RecordUsage(context, route, feature, user);
+        _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType);
+        RecordUsage(request, feature, user);
     }
 
     /// <summary>
     /// Queues the usage ledger's row of a request on an AI route (its user: the configured header's, else the body's
     /// <c>user</c>); a request stored for later delivery becomes a row when it is delivered, not now.
     /// </summary>
-    private void RecordUsage(HttpContext context, GatewayRoute route, BulwarkRequestFeature feature, string? bodyUser)
+    private void RecordUsage(ForwardingRequest request, BulwarkRequestFeature feature, string? bodyUser)
     {
-        if (route.Api != RouteApi.Http && feature.ErrorType != DeferredErrorType)
+        var context = request.Context;
+        if (request.Route.Api != RouteApi.Http && feature.ErrorType != DeferredErrorType)
         {
-            _ledger.Record(context, feature, _userHeader is not null && context.Request.Headers[_userHeader] is [{ Length: > 0 } named, ..] ? named : bodyUser);
+            var charge = request.Reservation is { LeaseId: { } lease, ChargedTokens: { } tokens, ChargedCost: { } cost } ? new UsageCharge(lease, tokens, Budgets.BudgetDefinition.FromNanos(cost)) : null;
+            _ledger.Record(context, feature, _userHeader is not null && context.Request.Headers[_userHeader] is [{ Length: > 0 } named, ..] ? named : bodyUser, charge, request.Model?.Name);
         }
     }
 
@@ -163,8 +176,7 @@ internal sealed partial class ForwardingHandler
     private async Task<FailoverResult<ForwardedResponse>> RunChainAsync(ForwardingRequest request, BulwarkRequestFeature feature, CancellationToken deadline)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.Context.RequestAborted, deadline);
-        await request.ReadBodyFieldsAsync(linked.Token).ConfigureAwait(false);
-        var result = !request.Route.RewritesBodies
+                var result = !request.Route.RewritesBodies
             ? await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, linked.Token).ConfigureAwait(false)
             : await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, static (index, state) => state.Item2.SkipReason(index), linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;

@@ -58,6 +58,18 @@ internal sealed class ForwardingRequest
     /// <summary>Gets the end user the body names (OpenAI's <c>user</c>), once read; <see langword="null"/> when none was read.</summary>
     public string? BodyUser => _fields?.User;
 
+    /// <summary>Gets the JSON body's fields, once read; <see langword="null"/> when the body was not read (none, not JSON, too large, streamed).</summary>
+    public RequestBodyFields? Fields => _fields;
+
+    /// <summary>Gets the bound on the prompt's tokens computed when the fields were read with one; <see langword="null"/> otherwise.</summary>
+    public long? PromptTokens { get; private set; }
+
+    /// <summary>Gets or sets the <c>X-Bulwark-Budget</c> header of the answer: the request's standing on its budgets, if any counts it.</summary>
+    public string? BudgetNote { get; set; }
+
+    /// <summary>Gets or sets the budgets' reservation for this request, if it holds one.</summary>
+    public Budgets.BudgetReservation? Reservation { get; set; }
+
     private byte[]? _bodyBytes;
     private RequestBodyFields? _fields;
 
@@ -66,7 +78,9 @@ internal sealed class ForwardingRequest
     /// model names: what decides which providers serve the request and what each is sent, and what its usage is
     /// recorded under.
     /// </summary>
-    public async ValueTask ReadBodyFieldsAsync(CancellationToken cancellationToken)
+    /// <param name="promptBound">When budgets count the request: bounds its prompt's tokens (<see cref="PromptTokens"/>) from the bytes read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async ValueTask ReadBodyFieldsAsync(Budgets.PromptBound? promptBound, CancellationToken cancellationToken)
     {
         if (!BodyBuffered || !IsJson(Context.Request.ContentType)
             || (Route.Api == RouteApi.Http && !Route.MapsModels))
@@ -91,6 +105,7 @@ internal sealed class ForwardingRequest
             await body.ReadExactlyAsync(bytes.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             _fields = RequestBodyFields.Find(bytes.AsSpan(0, length));
             _bodyBytes = Route.RewritesBodies ? bytes : null;
+            PromptTokens = promptBound?.Invoke(bytes.AsSpan(0, length), _fields.Model?.Name);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
@@ -104,6 +119,24 @@ internal sealed class ForwardingRequest
                 ArrayPool<byte>.Shared.Return(bytes);
             }
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="body"/> in place of the client's JSON body (its output cap added): what every attempt reads
+    /// and providers are sent, their own model name or translation made from it.
+    /// </summary>
+    public void ReplaceBody(byte[] body)
+    {
+        var request = Context.Request;
+        request.Body = new MemoryStream(body, 0, body.Length, writable: false, publiclyVisible: true);
+        if (request.ContentLength is not null)
+        {
+            request.ContentLength = body.Length;
+        }
+
+        _fields = RequestBodyFields.Find(body);
+        _bodyBytes = Route.RewritesBodies ? body : null;
+        (_translations, _mappedFor, _mappedBody) = (null, null, null);
     }
 
     /// <summary>Whether a body of <paramref name="contentType"/> may be JSON: a JSON media type, or none said.</summary>

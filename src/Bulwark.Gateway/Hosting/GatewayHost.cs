@@ -1,5 +1,6 @@
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Deliveries;
+using Bulwark.Gateway.Budgets;
 using Bulwark.Gateway.Clients;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Dashboard;
@@ -137,6 +138,17 @@ internal static class GatewayHost
         services.AddSingleton<ClientKeys>();
         services.AddSingleton<UsageLedger>();
         services.AddHostedService(static sp => sp.GetRequiredService<UsageLedger>());
+
+        // Budgets: the book of counters, leases stored before budgeted requests are sent, counted from the ledger at
+        // start (after the ledger's writer, which the loader flushes), the forwarding stage, and the forecasts.
+        services.AddSingleton<Budgets.BudgetBook>();
+        services.AddSingleton<Budgets.BudgetLeaseWriter>();
+        services.AddHostedService(static sp => sp.GetRequiredService<Budgets.BudgetLeaseWriter>());
+        services.AddSingleton<Budgets.BudgetLoader>();
+        services.AddHostedService(static sp => sp.GetRequiredService<Budgets.BudgetLoader>());
+        services.AddSingleton<Budgets.PromptBound>(static _ => static (body, _) => body.Length);
+        services.AddSingleton<ForwardingBudgets>();
+        services.AddSingleton<Budgets.BudgetForecasts>();
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
 
         // Health, error rate and admin report on the gateway's own providers (registered before them).
@@ -252,6 +264,8 @@ internal static class GatewayHost
         admin.MapDeliveryAdmin();
         admin.MapUsageAdmin();
         admin.MapClientKeysAdmin();
+        admin.MapBudgetsAdmin();
+        app.MapBudgetStatus();
         app.MapGatewayDashboard();
         app.MapDeliveryStatus();
         app.MapBulwarkMetrics();

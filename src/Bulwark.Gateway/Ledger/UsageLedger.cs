@@ -46,7 +46,12 @@ internal sealed partial class UsageLedger : BackgroundService
     public bool Enabled => _store.Sqlite is not null && _store.IsAvailable;
 
     /// <summary>Queues the row of a completed request; never waits, never throws.</summary>
-    public void Record(HttpContext context, BulwarkRequestFeature feature, string? user)
+    /// <param name="context">The request.</param>
+    /// <param name="feature">Its usage and outcome.</param>
+    /// <param name="user">The user the request named, when no identity says.</param>
+    /// <param name="charge">What the request's budgets charged, and the lease that goes with the row, when budgets counted it.</param>
+    /// <param name="requestModel">The model the client asked for.</param>
+    public void Record(HttpContext context, BulwarkRequestFeature feature, string? user, UsageCharge? charge = null, string? requestModel = null)
     {
         if (!Enabled)
         {
@@ -71,10 +76,39 @@ internal sealed partial class UsageLedger : BackgroundService
             context.Response.StatusCode)
         {
             ClientKeyId = identity?.KeyId,
+            Team = identity?.Team,
+            Tier = identity?.Tier,
+            RequestModel = requestModel ?? feature.RequestModel,
+            LeaseId = charge?.LeaseId,
+            ChargedTokens = charge?.Tokens,
+            ChargedCost = charge?.Cost,
         };
-        if (!_queue.Writer.TryWrite(row) && Interlocked.Increment(ref _dropped) == 1)
+        Enqueue(row);
+    }
+
+    private void Enqueue(UsageLedgerRow row)
+    {
+        if (_queue.Writer.TryWrite(row))
+        {
+            Interlocked.Increment(ref _queued);
+        }
+        else if (Interlocked.Increment(ref _dropped) == 1)
         {
             Log.Full(_logger, QueueCapacity);
+        }
+    }
+
+    private long _queued;
+    private long _handled;
+    private TaskCompletionSource _batchDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when every row queued before the call has been written (or dropped, said in the log).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        long target = Interlocked.Read(ref _queued);
+        while (Interlocked.Read(ref _handled) < target && Enabled)
+        {
+            await Volatile.Read(ref _batchDone).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -89,11 +123,7 @@ internal sealed partial class UsageLedger : BackgroundService
             return;
         }
 
-        var row = new UsageLedgerRow(_timeProvider.GetUtcNow(), null, user, route, provider, model, usage.TotalInput, usage.CachedInput, usage.Output, cost, status);
-        if (!_queue.Writer.TryWrite(row) && Interlocked.Increment(ref _dropped) == 1)
-        {
-            Log.Full(_logger, QueueCapacity);
-        }
+        Enqueue(new UsageLedgerRow(_timeProvider.GetUtcNow(), null, user, route, provider, model, usage.TotalInput, usage.CachedInput, usage.Output, cost, status));
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -192,6 +222,9 @@ internal sealed partial class UsageLedger : BackgroundService
             {
                 Log.WriteFailed(_logger, batch.Count, e.Message);
             }
+
+            Interlocked.Add(ref _handled, batch.Count);
+            Interlocked.Exchange(ref _batchDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
     }
 

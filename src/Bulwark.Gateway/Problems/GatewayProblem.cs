@@ -43,6 +43,9 @@ internal sealed record GatewayProblem
 
     public IReadOnlyList<FailoverAttempt> Attempts { get; private init; }
 
+    /// <summary>Gets the budget that refused the request, for a budget problem.</summary>
+    public ProblemBudget? Budget { get; private init; }
+
     public static GatewayProblem NotFound(HttpContext context, string correlationId) => new(
         StatusCodes.Status404NotFound,
         "no-route",
@@ -199,6 +202,41 @@ internal sealed record GatewayProblem
         "This client has reached its limit of requests on this route (per minute, or at once); nothing was sent to a provider. Retry after the indicated delay.",
         retryable: true,
         retryAfter,
+        correlationId,
+        []);
+
+    /// <summary>A strict budget refused the request: 429 (403 when no retry can fit), which budget, what is left, when it resets.</summary>
+    public static GatewayProblem BudgetExceeded(string correlationId, ProblemBudget budget, TimeSpan? retryAfter) => new(
+        retryAfter is null ? StatusCodes.Status403Forbidden : StatusCodes.Status429TooManyRequests,
+        budget.Type,
+        budget.Type == "budget-unpriced" ? "Request cost unbounded" : "Budget exceeded",
+        budget.Detail,
+        retryable: retryAfter is not null,
+        retryAfter,
+        correlationId,
+        [])
+    {
+        Budget = budget,
+    };
+
+    /// <summary>A budget counts the request, but its body could not be read to bound its cost (not JSON, or too large).</summary>
+    public static GatewayProblem BudgetUnbounded(string correlationId, string budget) => new(
+        StatusCodes.Status413PayloadTooLarge,
+        "budget-unbounded",
+        "Request cost unbounded",
+        $"Budget '{budget}' counts this request, but its body could not be read to bound its cost (it is not a JSON object, or it is larger than the gateway reads). Nothing was sent to a provider.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    public static GatewayProblem BudgetNotFound(string correlationId, string name) => new(
+        StatusCodes.Status404NotFound,
+        "budget-not-found",
+        "No such budget",
+        $"No budget named '{name}' was made through the admin API.",
+        retryable: false,
+        retryAfter: null,
         correlationId,
         []);
 
@@ -379,7 +417,7 @@ internal sealed record GatewayProblem
         response.Headers.CacheControl = "no-store";
         if (RetryAfter is { } retryAfter)
         {
-            response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+            response.Headers.RetryAfter = RetryAfterSeconds(retryAfter, Budget is not null).ToString(CultureInfo.InvariantCulture);
         }
 
         using var buffer = new MemoryStream();
@@ -393,7 +431,7 @@ internal sealed record GatewayProblem
             json.WriteBoolean("retryable", Retryable);
             if (RetryAfter is { } hint)
             {
-                json.WriteNumber("retryAfterSeconds", RetryAfterSeconds(hint));
+                json.WriteNumber("retryAfterSeconds", RetryAfterSeconds(hint, Budget is not null));
             }
             else
             {
@@ -401,6 +439,11 @@ internal sealed record GatewayProblem
             }
 
             json.WriteString("correlationId", CorrelationId);
+            if (Budget is { } budget)
+            {
+                budget.Write(json);
+            }
+
             json.WriteStartArray("attempts");
             foreach (var attempt in Attempts)
             {
@@ -426,7 +469,9 @@ internal sealed record GatewayProblem
     }
 
     // Clamped: a provider's far-future HTTP-date must not overflow into a negative header.
-    private static int RetryAfterSeconds(TimeSpan delay) => (int)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 1, TimeSpan.FromDays(1).TotalSeconds);
+    // A budget's reset may be a month away; anything else, at most a day.
+    private static int RetryAfterSeconds(TimeSpan delay, bool budget = false) =>
+        (int)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 1, TimeSpan.FromDays(budget ? 32 : 1).TotalSeconds);
 
     /// <summary>A short, safe description: what happened, never an exception message from upstream.</summary>
     private static string Describe(FailoverAttempt attempt) => attempt.Outcome switch

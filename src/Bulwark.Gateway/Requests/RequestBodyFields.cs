@@ -11,6 +11,18 @@ namespace Bulwark.Gateway.Requests;
 /// <param name="User">The top-level <c>user</c> string, if any.</param>
 internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
 {
+    /// <summary>
+    /// Gets the largest output cap the body sets (<c>max_completion_tokens</c>, <c>max_tokens</c> or
+    /// <c>max_output_tokens</c>, whichever are present), or <see langword="null"/> when it sets none.
+    /// </summary>
+    public long? MaxOutputTokens { get; init; }
+
+    /// <summary>Gets how many answers the body asks for (OpenAI's <c>n</c>), 1 when it says nothing.</summary>
+    public int Choices { get; init; } = 1;
+
+    /// <summary>Gets whether the body was a JSON object (so a field can be added to it).</summary>
+    public bool IsObject { get; init; }
+
     /// <summary>The fields of a JSON object body; both <see langword="null"/> for a body that is not one.</summary>
     public static RequestBodyFields Find(ReadOnlySpan<byte> json)
     {
@@ -18,6 +30,8 @@ internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
         JsonModelField? model = null;
         string? user = null;
         bool ambiguous = false;
+        long? maxOutput = null;
+        int choices = 1;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -34,7 +48,22 @@ internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
 
                 bool isModel = reader.ValueTextEquals("model"u8);
                 bool isUser = !isModel && reader.ValueTextEquals("user"u8);
+                bool isCap = reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_output_tokens"u8);
+                bool isChoices = reader.ValueTextEquals("n"u8);
                 reader.Read();
+                if (isCap && reader.TokenType == JsonTokenType.Number)
+                {
+                    // A cap that is not a whole positive number is the provider's to refuse; the largest given is the bound.
+                    maxOutput = reader.TryGetInt64(out long cap) && cap > 0 ? Math.Max(maxOutput ?? 0, cap) : long.MaxValue;
+                    continue;
+                }
+
+                if (isChoices && reader.TokenType == JsonTokenType.Number)
+                {
+                    choices = reader.TryGetInt32(out int n) && n > 0 ? n : int.MaxValue;
+                    continue;
+                }
+
                 if (isModel && reader.TokenType == JsonTokenType.String)
                 {
                     ambiguous |= model is not null;
@@ -58,7 +87,12 @@ internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
 
         // Names a client writes go to logs, metrics and the ledger: one longer than any model or user name, or with control
         // characters, is not taken (the body still goes as it came).
-        return new(ambiguous || model is null || !IsName(model.Name) ? null : model, user is not null && IsName(user) ? user : null);
+        return new(ambiguous || model is null || !IsName(model.Name) ? null : model, user is not null && IsName(user) ? user : null)
+        {
+            MaxOutputTokens = maxOutput,
+            Choices = choices,
+            IsObject = true,
+        };
     }
 
     /// <summary>The longest model or user name taken from a body: 256 characters.</summary>

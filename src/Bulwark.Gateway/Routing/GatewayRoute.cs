@@ -6,8 +6,12 @@ namespace Bulwark.Gateway.Routing;
 /// <summary>A configured route at run time: its providers in failover order and the chain that runs them.</summary>
 internal sealed class GatewayRoute
 {
-    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, GatewayLimitsOptions? limits = null, long maxBufferedBodyBytes = GatewayConstants.DefaultMaxBufferedBodyBytes)
+    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, GatewayLimitsOptions? limits = null, long maxBufferedBodyBytes = GatewayConstants.DefaultMaxBufferedBodyBytes, IReadOnlyList<GatewayProvider>? budgetFallback = null)
     {
+        // The cheaper chain a request a strict budget refuses goes to: the same route with other providers.
+        BudgetFallback = options.OnBudgetExceeded == RouteBudgetAction.Fallback && budgetFallback is { Count: > 0 }
+            ? new GatewayRoute(options, budgetFallback, timeProvider, limits, maxBufferedBodyBytes)
+            : null;
         MaxBufferedBodyBytes = maxBufferedBodyBytes;
         RequestsPerMinutePerClient = options.RateLimit?.RequestsPerMinutePerClient ?? limits?.RequestsPerMinutePerClient ?? 0;
         ConcurrencyPerClient = options.RateLimit?.ConcurrencyPerClient ?? limits?.ConcurrencyPerClient ?? 0;
@@ -59,6 +63,9 @@ internal sealed class GatewayRoute
     }
 
     public string Path { get; }
+
+    /// <summary>Gets the route's cheaper chain for requests a strict budget refuses on its own providers (<c>OnBudgetExceeded: Fallback</c>), if any.</summary>
+    public GatewayRoute? BudgetFallback { get; }
 
     /// <summary>Gets whether every request on the route may be sent again (<c>Idempotent: true</c>).</summary>
     public bool Idempotent { get; }
