@@ -111,7 +111,7 @@ internal static class BudgetRules
             errors.Add($"{path}: counts by user, which only routes with Clients: Keys or TrustedHeader know; no AI route has either, so this budget would count nothing.");
         }
 
-        if (budget.Cost is not null && !aiRoutes.SelectMany(static r => r.Providers).Any(p => options.Providers.TryGetValue(p, out var provider) && provider.Prices.Count > 0))
+        if (budget.Cost is > 0m && !aiRoutes.SelectMany(static r => r.Providers).Any(p => options.Providers.TryGetValue(p, out var provider) && provider.Prices.Count > 0))
         {
             errors.Add($"{path}:Cost: no provider of an AI route has Prices, so no request has a cost to count; set Prices or limit Tokens.");
         }
