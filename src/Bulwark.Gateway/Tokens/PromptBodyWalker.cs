@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Microsoft.ML.Tokenizers;
 
 namespace Bulwark.Gateway.Tokens;
 
@@ -19,7 +18,7 @@ internal ref struct PromptBodyWalker
     private const int MaxDepth = 128;
 
     private readonly ReadOnlySpan<byte> _body;
-    private readonly Tokenizer? _tokenizer;
+    private readonly EncodingCounter? _tokenizer;
     private readonly int _imageTokens;
     private Frame[] _frames;
     private int _depth;
@@ -32,7 +31,7 @@ internal ref struct PromptBodyWalker
     private int _tools;
     private int _builtInTools;
 
-    public PromptBodyWalker(ReadOnlySpan<byte> body, Tokenizer? tokenizer, int imageTokens)
+    public PromptBodyWalker(ReadOnlySpan<byte> body, EncodingCounter? tokenizer, int imageTokens)
     {
         _body = body;
         _tokenizer = tokenizer;
@@ -353,7 +352,7 @@ internal ref struct PromptBodyWalker
 
         var written = reader.CopyString(_chars);
         var text = _chars.AsSpan(0, written);
-        long count = _tokenizer.CountTokens(text);
+        long count = _tokenizer.Count(text);
         if (text.Contains("<|", StringComparison.Ordinal))
         {
             count += SpecialTokenStarts(text) * PromptTokenConstants.SpecialTokenAllowance;

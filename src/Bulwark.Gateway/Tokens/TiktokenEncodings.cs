@@ -8,14 +8,14 @@ namespace Bulwark.Gateway.Tokens;
 /// </summary>
 internal sealed class TiktokenEncodings
 {
-    private readonly Lazy<Tokenizer> _o200k = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"), LazyThreadSafetyMode.ExecutionAndPublication);
-    private readonly Lazy<Tokenizer> _cl100k = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<EncodingCounter> _o200k = new(static () => new(TiktokenTokenizer.CreateForEncoding("o200k_base")), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<EncodingCounter> _cl100k = new(static () => new(TiktokenTokenizer.CreateForEncoding("cl100k_base")), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>How many encodings have been loaded so far (0 to 2).</summary>
     public int Loaded => (_o200k.IsValueCreated ? 1 : 0) + (_cl100k.IsValueCreated ? 1 : 0);
 
-    /// <summary>The tokenizer of <paramref name="encoding"/>, loading it if this is its first use.</summary>
-    public Tokenizer Get(TiktokenEncoding encoding) => encoding switch
+    /// <summary>The counter of <paramref name="encoding"/>, loading it if this is its first use.</summary>
+    public EncodingCounter Get(TiktokenEncoding encoding) => encoding switch
     {
         TiktokenEncoding.O200kBase => _o200k.Value,
         TiktokenEncoding.Cl100kBase => _cl100k.Value,
