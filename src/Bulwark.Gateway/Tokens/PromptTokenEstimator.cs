@@ -58,6 +58,23 @@ internal sealed class PromptTokenEstimator
     internal int LoadedEncodings => _encodings.Loaded;
 
     /// <summary>
+    /// Loads the tokenizer <paramref name="model"/>'s family uses, if any, so the first request does not wait for it
+    /// (o200k_base takes 0.3 to 1 s and about 42 MB; cl100k_base about half of that). Thread-safe; loads once.
+    /// </summary>
+    /// <returns>Whether the family has a tokenizer.</returns>
+    public bool Preload(string? model)
+    {
+        var encoding = ModelFamily.Of(model).Encoding;
+        if (encoding == TiktokenEncoding.None)
+        {
+            return false;
+        }
+
+        _encodings.Get(encoding);
+        return true;
+    }
+
+    /// <summary>
     /// An upper bound on the prompt (input) tokens the provider will count for this JSON request body (OpenAI chat
     /// completions / responses / embeddings, or Anthropic messages), for <paramref name="model"/> (the body's model,
     /// may be null). Never throws for any body.

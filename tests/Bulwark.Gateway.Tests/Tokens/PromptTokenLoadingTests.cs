@@ -40,4 +40,17 @@ public class PromptTokenLoadingTests
         estimator.UpperBound("""{"input":"c"}"""u8, "gpt-3.5-turbo");
         Assert.Equal(2, estimator.LoadedEncodings);
     }
+
+    [Fact]
+    public void Preload_LoadsOnlyWhatTheFamilyUses()
+    {
+        var estimator = new PromptTokenEstimator();
+
+        Assert.False(estimator.Preload("claude-sonnet-4-5"));
+        Assert.False(estimator.Preload(null));
+        Assert.Equal(0, estimator.LoadedEncodings);
+        Assert.True(estimator.Preload("gpt-4o-mini"));
+        Assert.True(estimator.Preload("gpt-4o"));
+        Assert.Equal(1, estimator.LoadedEncodings);
+    }
 }
