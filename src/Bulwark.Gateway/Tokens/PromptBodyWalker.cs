@@ -260,13 +260,16 @@ internal ref struct PromptBodyWalker
             case MediaKind.Document:
             case MediaKind.Audio:
                 _media++;
-                _tokens += frame.Kind == MediaKind.Document ? _imageTokens : 0;
+                var pages = 0;
                 for (var i = frame.DeferredStart; i < _deferredCount; i++)
                 {
                     var reader = ReaderAt(_deferred[i]);
-                    _tokens += PayloadBytes(ref reader);
+                    _tokens += PayloadBytes(ref reader, out var payloadPages);
+                    pages += payloadPages;
                 }
 
+                // A document sent by id or URL is not in the body: one page is all that can be said of it.
+                _tokens += frame.Kind == MediaKind.Document ? (long)Math.Max(pages, 1) * _imageTokens : 0;
                 _deferredCount = frame.DeferredStart;
                 break;
             default:
@@ -295,26 +298,34 @@ internal ref struct PromptBodyWalker
 
     // A payload's size in bytes: base64-decoded when it is base64 (a data URL, or a bare base64 string), else its UTF-8
     // byte count (text, an http URL).
-    private long PayloadBytes(ref Utf8JsonReader reader)
+    // Also its pages (DocumentPages): 1 for anything but a PDF.
+    private long PayloadBytes(ref Utf8JsonReader reader, out int pages)
     {
         var raw = reader.ValueSpan;
         if (!reader.ValueIsEscaped)
         {
+            var base64 = raw;
             if (raw.StartsWith("data:"u8))
             {
                 var comma = raw.IndexOf((byte)',');
-                if (comma > 0 && raw[..comma].EndsWith(";base64"u8))
-                {
-                    return Base64Bytes(raw.Length - comma - 1);
-                }
+                base64 = comma > 0 && raw[..comma].EndsWith(";base64"u8) ? raw[(comma + 1)..] : [];
             }
-            else if (raw.Length % 4 == 0 && IsBase64(raw))
+
+            if (!base64.IsEmpty && base64.Length % 4 == 0 && IsBase64(base64))
             {
-                return Base64Bytes(raw.Length);
+                pages = DocumentPages.Of(base64);
+                return Base64Bytes(base64.Length);
             }
+
+            pages = 1;
+            return raw.Length;
         }
 
-        return Utf8Bytes(ref reader);
+        // Escaped: prose (a text document) has spaces or line breaks; base64 escaped as some encoders do ("\/") has
+        // neither, and its pages cannot be counted without decoding it twice.
+        var bytes = Utf8Bytes(ref reader);
+        pages = raw.IndexOf((byte)' ') >= 0 || raw.IndexOf("\\n"u8) >= 0 ? 1 : (int)Math.Clamp((bytes + DocumentPages.BytesPerPageAssumed - 1) / DocumentPages.BytesPerPageAssumed, 1, DocumentPages.MaxPagesAssumed);
+        return bytes;
     }
 
     private static long Base64Bytes(int length) => ((long)length + 3) / 4 * 3;

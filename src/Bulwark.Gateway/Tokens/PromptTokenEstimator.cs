@@ -22,8 +22,10 @@ namespace Bulwark.Gateway.Tokens;
 /// <c>functions</c> list is not empty, and <see cref="PromptTokenConstants.BuiltInToolAllowance"/> (1,500) per
 /// top-level tool whose type is neither <c>function</c> nor <c>custom</c>;</item>
 /// <item>media: an object whose <c>type</c> is <c>image_url</c>, <c>input_image</c> or <c>image</c> is one image and
-/// adds the per-image bound; <c>file</c>, <c>input_file</c> or <c>document</c> adds the per-image bound (a document's
-/// pages are also shown to the model as images) plus its payload's bytes; <c>input_audio</c> adds its payload's bytes.
+/// adds the per-image bound; <c>file</c>, <c>input_file</c> or <c>document</c> adds its payload's bytes (for its text)
+/// plus the per-image bound per page (providers show the model an image of each PDF page): a PDF's page objects
+/// counted in the decoded file, or one page per 1,000 bytes (at most 100) where they may hide in compressed object
+/// streams, one page for anything else (<see cref="DocumentPages"/>); <c>input_audio</c> adds its payload's bytes.
 /// A payload is a string under <c>url</c>, <c>image_url</c>, <c>data</c> or <c>file_data</c> inside that object (at
 /// any depth): it is never read as text. Its bytes are its base64-decoded size for a base64 data URL or a base64
 /// string, otherwise its UTF-8 byte count. Payload strings outside a media object are counted as text.</item>
