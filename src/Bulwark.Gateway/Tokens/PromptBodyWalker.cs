@@ -46,6 +46,7 @@ internal ref struct PromptBodyWalker
         Type,
         Payload,
         Tools,
+        Source,
     }
 
     private enum MediaKind : byte
@@ -164,6 +165,11 @@ internal ref struct PromptBodyWalker
             return Role.Payload;
         }
 
+        if (reader.ValueTextEquals("source"u8))
+        {
+            return Role.Source;
+        }
+
         return atRoot && (reader.ValueTextEquals("tools"u8) || reader.ValueTextEquals("functions"u8)) ? Role.Tools : Role.Other;
     }
 
@@ -184,6 +190,7 @@ internal ref struct PromptBodyWalker
             IsArray = isArray,
             IsToolList = isArray && role == Role.Tools,
             IsTool = isTool,
+            IsSource = role == Role.Source,
             DeferredStart = _deferredCount,
         };
 
@@ -213,7 +220,8 @@ internal ref struct PromptBodyWalker
                 _builtInTools++;
             }
 
-            frame.Kind = KindOf(ref reader);
+            // An Anthropic block's source ({"type":"file","file_id":…}) says where the media is, not what it is.
+            frame.Kind = frame.IsSource ? MediaKind.None : KindOf(ref reader);
         }
 
         _tokens += CountText(ref reader);
@@ -410,6 +418,7 @@ internal ref struct PromptBodyWalker
         public bool IsArray;
         public bool IsToolList;
         public bool IsTool;
+        public bool IsSource;
         public MediaKind Kind;
         public int DeferredStart;
     }

@@ -146,6 +146,21 @@ public class PromptTokenImageTests
         Assert.InRange(bound.Tokens, 9_000, 9_000 + 200);
     }
 
+    [Fact]
+    public void UpperBound_AnthropicBlocksFromTheFilesApi_OneMediaPartEach()
+    {
+        var body = """
+            {"model":"claude-sonnet-4-5","messages":[{"role":"user","content":[
+              {"type":"image","source":{"type":"file","file_id":"file_011"}},
+              {"type":"document","source":{"type":"file","file_id":"file_012"}}]}]}
+            """u8;
+
+        var bound = Estimator.UpperBound(body, "claude-sonnet-4-5");
+
+        Assert.Equal(2, bound.Images);
+        Assert.InRange(bound.Tokens, 2 * 1_600, (2 * 1_600) + 250);
+    }
+
     private static byte[] ChatWithImage(string url, bool withImage)
     {
         var image = withImage ? $$$""",{"type":"image_url","image_url":{"url":"{{{url}}}","detail":"high"}}""" : "";
