@@ -22,8 +22,11 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
     private readonly SemaphoreSlim _applying = new(1, 1);
     private IDisposable? _reloads;
 
-    public BudgetLoader(BudgetBook book, GatewayStore store, UsageLedger ledger, LiveGatewayConfiguration live, TimeProvider timeProvider, ILogger<BudgetLoader> logger)
+    private readonly Tokens.PromptTokenEstimator _estimator;
+
+    public BudgetLoader(BudgetBook book, GatewayStore store, UsageLedger ledger, LiveGatewayConfiguration live, Tokens.PromptTokenEstimator estimator, TimeProvider timeProvider, ILogger<BudgetLoader> logger)
     {
+        _estimator = estimator;
         _book = book;
         _store = store;
         _ledger = ledger;
@@ -51,6 +54,12 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
         }
 
         await ApplyAsync(cancellationToken).ConfigureAwait(false);
+        if (_book.Active && _live.Options.Routes.Any(static r => r.Api == RouteApi.OpenAI))
+        {
+            // The tokenizer of OpenAI's current models loads in the background (0.3 to 1 s), not on the first request.
+            _ = Task.Run(() => _estimator.Preload("gpt-4o"), CancellationToken.None);
+        }
+
         _reloads = ChangeToken.OnChange(_live.GetChangeToken, () => _ = ApplyAsync(CancellationToken.None));
 
         // Counters of users whose period ended with nothing in flight are dropped hourly: memory follows the active users.

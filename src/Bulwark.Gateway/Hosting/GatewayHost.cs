@@ -146,7 +146,12 @@ internal static class GatewayHost
         services.AddHostedService(static sp => sp.GetRequiredService<Budgets.BudgetLeaseWriter>());
         services.AddSingleton<Budgets.BudgetLoader>();
         services.AddHostedService(static sp => sp.GetRequiredService<Budgets.BudgetLoader>());
-        services.AddSingleton<Budgets.PromptBound>(static _ => static (body, _) => body.Length);
+        services.AddSingleton(static sp => new Tokens.PromptTokenEstimator(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Budgets.ImageTokenBound));
+        services.AddSingleton<Budgets.PromptBound>(static sp =>
+        {
+            var estimator = sp.GetRequiredService<Tokens.PromptTokenEstimator>();
+            return (body, model) => estimator.UpperBound(body, model).Tokens;
+        });
         services.AddSingleton<ForwardingBudgets>();
         services.AddSingleton<Budgets.BudgetForecasts>();
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();

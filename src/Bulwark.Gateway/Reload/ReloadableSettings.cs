@@ -18,6 +18,10 @@ internal static class ReloadableSettings
         "Bulwark:Limits:RequestsPerMinutePerClient",
         // Read from the configuration in force on each request of a TrustedHeader route (which a reload may add).
         "Bulwark:Clients:UserHeader",
+        // Budgets are put in place again by the budget loader on every applied reload (the image bound is read at start).
+        "Bulwark:Budgets:TimeZone",
+        "Bulwark:Budgets:DefaultMaxOutputTokens",
+        "Bulwark:Budgets:Items",
     ];
 
     /// <summary>

@@ -223,6 +223,47 @@ public class BudgetsTests
     }
 
     [Fact]
+    public async Task ImageTokenBound_IsReservedPerImage()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Answer(10, 10);
+        const string WithImage = """{"model":"claude-sonnet-4","max_tokens":10,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="}}]}]}""";
+
+        // Claude's own bound per image (1,600) fits a budget of 3,000 tokens; a configured bound of 5,000 does not.
+        await using (var defaults = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "Items": { "daily": { "Per": "User", "Tokens": 3000 } } }""")))
+        {
+            using var served = await defaults.Client.SendAsync(Chat("alice", WithImage));
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        await using var configured = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "ImageTokenBound": 5000, "Items": { "daily": { "Per": "User", "Tokens": 3000 } } }"""));
+        using var refused = await configured.Client.SendAsync(Chat("alice", WithImage));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(1, provider.Requests);
+    }
+
+    [Fact]
+    public async Task Reload_ChangesALimit_KeepingWhatWasSpent()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Answer(300, 200);
+        using var file = ConfigFile.Create(Config(provider.BaseAddress, """{ "Items": { "daily": { "Per": "User", "Tokens": 1000 } } }"""));
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path);
+        using (var first = await gateway.Client.SendAsync(Chat("alice")))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        file.Replace(Config(provider.BaseAddress, """{ "Items": { "daily": { "Per": "User", "Tokens": 400 } } }"""));
+        await Poll.UntilAsync(() => gateway.Services.GetRequiredService<BudgetBook>().Budgets.Single().TokenLimit == 400, "the reloaded limit to be in place");
+        var alice = Assert.Single(await AdminBudgetsAsync(gateway));
+        Assert.Equal(500, alice.GetProperty("spent").GetProperty("tokens").GetInt64());
+        Assert.Equal("EXHAUSTED", alice.GetProperty("level").GetString());
+        using var refused = await gateway.Client.SendAsync(Chat("alice"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Advisory_ServesBeyondTheLimit_AndSaysSo()
     {
         await using var provider = await Upstream.StartAsync();

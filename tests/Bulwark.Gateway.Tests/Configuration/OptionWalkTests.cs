@@ -95,6 +95,7 @@ public class OptionWalkTests
         ["Bulwark:Routes:[]:OnBudgetExceeded"] = "BudgetsTests.OnBudgetExceeded_Fallback_SendsTheRequestToTheCheaperChain | Forwarding/ForwardingBudgets",
         ["Bulwark:Routes:[]:BudgetFallbackProviders:[]"] = "BudgetsTests.OnBudgetExceeded_Fallback_SendsTheRequestToTheCheaperChain | Routing/GatewayRoute (BudgetFallback)",
         ["Bulwark:Budgets:TimeZone"] = "BudgetsTests.Refusal_Is429ProblemJson_NamingTheBudget_AndWhatIsLeft_NothingSent | BudgetBookTests.Day_StartsAgainAtMidnight_InTheConfiguredTimeZone",
+        ["Bulwark:Budgets:ImageTokenBound"] = "BudgetsTests.ImageTokenBound_IsReservedPerImage | Tokens/PromptTokenEstimator",
         ["Bulwark:Budgets:DefaultMaxOutputTokens"] = "BudgetsTests.NoOutputCap_TheDefaultIsReservedAndSentUpstream",
         ["Bulwark:Budgets:Items:{name}:Per"] = "BudgetsTests.ConcurrentFirstRequests_OfUnknownUsers_EachGetTheirOwnBudget_NoneOvershoots | BudgetBookTests.ReservesOnAllOrNone_OfTheBudgetsThatCountARequest",
         ["Bulwark:Budgets:Items:{name}:Key"] = "BudgetBookTests.Filters_KeyUserTeam_SelectWhoCounts",

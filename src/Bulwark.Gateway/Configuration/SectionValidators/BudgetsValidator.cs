@@ -24,6 +24,11 @@ internal sealed class BudgetsValidator : ISectionValidator
             errors.Add($"{path}:DefaultMaxOutputTokens: {budgets.DefaultMaxOutputTokens} is out of range; allowed 1 to {BudgetsConstants.MaxOutputTokensLimit:N0}.");
         }
 
+        if (budgets.ImageTokenBound is < 1 or > BudgetsConstants.MaxOutputTokensLimit)
+        {
+            errors.Add($"{path}:ImageTokenBound: {budgets.ImageTokenBound} is out of range; allowed 1 to {BudgetsConstants.MaxOutputTokensLimit:N0}.");
+        }
+
         if (budgets.Items.Count == 0)
         {
             return;
