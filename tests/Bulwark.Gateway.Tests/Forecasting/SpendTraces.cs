@@ -20,15 +20,15 @@ internal static class SpendTraces
         seed);
 
     /// <summary>
-    /// 10 per hour, then 30 from 15% of the period on; the calendar month November 2026 in Berlin, history from the
-    /// period start (hours after the step: 36 at the 20% checkpoint).
+    /// 10 per hour, then 10 × <paramref name="factor"/> from 15% of the period on; the calendar month November 2026 in
+    /// Berlin, history from the period start (hours after the step: 36 at the 20% checkpoint).
     /// </summary>
-    public static SpendTrace StepUp(int seed = 2)
+    public static SpendTrace StepUp(int seed = 2, double factor = 3)
     {
         var start = Local(2026, 11, 1, 0, Berlin);
         var end = Local(2026, 12, 1, 0, Berlin);
         var step = start + TimeSpan.FromHours(Math.Round((end - start).TotalHours * 0.15));
-        return new("step up ×3 at 15%", Berlin, start, start, end, h => h < step ? 10 : 30, Noise, seed);
+        return new($"step up ×{factor} at 15%", Berlin, start, start, end, h => h < step ? 10 : 10 * factor, Noise, seed);
     }
 
     /// <summary>
