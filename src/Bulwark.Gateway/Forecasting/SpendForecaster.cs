@@ -90,7 +90,7 @@ internal static class SpendForecaster
     /// <param name="now">The time of the forecast.</param>
     /// <param name="periodStart">The start of the budget's period.</param>
     /// <param name="periodEnd">The end of the budget's period; after <paramref name="periodStart"/>.</param>
-    /// <param name="spent">What the period has spent so far (authoritative; the history may lag it). NaN or negative reads as 0.</param>
+    /// <param name="spent">What the period has spent so far (authoritative; the history may lag it). NaN, infinite or negative reads as 0.</param>
     /// <param name="limit">The budget's limit; greater than 0.</param>
     /// <param name="zone">The budget's time zone, for the profile's local hours.</param>
     /// <exception cref="ArgumentException"><paramref name="limit"/> is not greater than 0, or the period is empty.</exception>
@@ -126,7 +126,7 @@ internal static class SpendForecaster
         }
         else
         {
-            var firstTicks = history.Start.UtcTicks + ((hours.FirstIndex) * TimeSpan.TicksPerHour);
+            var firstTicks = history.Start.UtcTicks + (hours.FirstIndex * TimeSpan.TicksPerHour);
             profile = method switch
             {
                 SpendForecastMethod.WeekProfile => SpendProfile.Estimate(hours.Values, firstTicks, 7 * 24, zone),

@@ -34,7 +34,7 @@ public class SpendForecasterTraceTests(ITestOutputHelper output)
     [Fact]
     public void Forecast_TwentySeedsPerTrace_WorstErrorWithin10Percent()
     {
-        var traces = new Func<int, SpendTrace>[] { s => SpendTraces.Constant(s), s => SpendTraces.StepUp(s), s => SpendTraces.Weekly(s), s => SpendTraces.Daily(s) };
+        var traces = new Func<int, SpendTrace>[] { s => SpendTraces.Constant(s), s => SpendTraces.StepUp(s), s => SpendTraces.StepUp(s, factor: 2), s => SpendTraces.Weekly(s), s => SpendTraces.Daily(s) };
         foreach (var make in traces)
         {
             var errors = new List<double>();
