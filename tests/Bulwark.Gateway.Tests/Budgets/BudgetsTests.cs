@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Bulwark.Gateway.Budgets;
+using Bulwark.Gateway.Tokens;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Bulwark.Gateway.Tests.Usage;
 using Microsoft.AspNetCore.Http;
@@ -64,9 +65,12 @@ public class BudgetsTests
         return request;
     }
 
-    /// <summary>The tokens the gateway reserves for <paramref name="body"/>: its prompt bound plus the output cap.</summary>
-    internal static long Reservation(GatewayUnderTest gateway, string body = Body, int cap = OutputCap) =>
-        gateway.Services.GetRequiredService<PromptBound>()(Encoding.UTF8.GetBytes(body), "gpt-4o-mini") + cap;
+    /// <summary>One estimator for every test here: its tokenizer loads once.</summary>
+    private static readonly PromptTokenEstimator Estimator = new();
+
+    /// <summary>The tokens the gateway reserves for <paramref name="body"/> (with the default image bound): its prompt bound plus the output cap.</summary>
+    internal static long Reservation(string body = Body, int cap = OutputCap) =>
+        Estimator.UpperBound(Encoding.UTF8.GetBytes(body), "gpt-4o-mini").Tokens + cap;
 
     private static async Task<(int Served, int Refused, int Other)> SendConcurrentlyAsync(GatewayUnderTest gateway, int count, Func<int, string> user)
     {
@@ -93,8 +97,7 @@ public class BudgetsTests
     public async Task Concurrent1000_AgainstAStrictBudgetThatFits100_Serve100_AndSpendExactlyTheBudget()
     {
         await using var provider = await Upstream.StartAsync();
-        await using var probe = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "Items": { "probe": { "Tokens": 1 } } }"""));
-        long reservation = Reservation(probe);
+        long reservation = Reservation();
 
         // The provider reports exactly what was reserved: an honest reservation, so 100 fit and no more.
         provider.Behaviour = Answer(reservation - OutputCap, OutputCap);
@@ -115,8 +118,7 @@ public class BudgetsTests
     public async Task ConcurrentFirstRequests_OfUnknownUsers_EachGetTheirOwnBudget_NoneOvershoots()
     {
         await using var provider = await Upstream.StartAsync();
-        await using var probe = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "Items": { "probe": { "Tokens": 1 } } }"""));
-        long reservation = Reservation(probe);
+        long reservation = Reservation();
         provider.Behaviour = Answer(reservation - OutputCap, OutputCap);
         await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, $$"""{ "Items": { "per-user": { "Per": "User", "Period": "Day", "Tokens": {{10 * reservation}} } } }"""));
 
@@ -136,8 +138,7 @@ public class BudgetsTests
     public async Task Refusal_Is429ProblemJson_NamingTheBudget_AndWhatIsLeft_NothingSent()
     {
         await using var provider = await Upstream.StartAsync();
-        await using var probe = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "Items": { "probe": { "Tokens": 1 } } }"""));
-        long reservation = Reservation(probe);
+        long reservation = Reservation();
         provider.Behaviour = Answer(reservation - OutputCap, OutputCap);
         await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, $$"""{ "TimeZone": "Asia/Kolkata", "Items": { "daily": { "Per": "User", "Period": "Day", "Tokens": {{reservation + (reservation / 2)}} } } }"""));
         using (var first = await gateway.Client.SendAsync(Chat("alice")))
@@ -169,8 +170,7 @@ public class BudgetsTests
     public async Task Exhausted_TellsTheResetTime_AndRetryAfter_TooLarge_IsNotRetryable()
     {
         await using var provider = await Upstream.StartAsync();
-        await using var probe = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "Items": { "probe": { "Tokens": 1 } } }"""));
-        long reservation = Reservation(probe);
+        long reservation = Reservation();
         provider.Behaviour = Answer(reservation - OutputCap, OutputCap);
         await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, $$"""{ "Items": { "daily": { "Per": "User", "Period": "Day", "Tokens": {{reservation}} } } }"""));
 
@@ -306,7 +306,7 @@ public class BudgetsTests
         string alice = await IssueKeyAsync(gateway, "alice", "research", "free");
         string bob = await IssueKeyAsync(gateway, "bob", "ops", "pro");
 
-        long reservation = Reservation(gateway);
+        long reservation = Reservation();
         using (var put = await gateway.Client.SendAsync(Admin(HttpMethod.Put, "/admin/budgets/free-daily", $$"""{ "Per": "User", "Tier": "free", "Period": "Day", "Tokens": {{reservation}} }""")))
         {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
