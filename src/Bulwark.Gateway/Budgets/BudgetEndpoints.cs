@@ -104,9 +104,14 @@ internal static class BudgetEndpoints
 
         var errors = new List<string>();
         BudgetRules.Validate(name, budget, "budget", live.Options, errors);
-        if (store.Sqlite is not { } sqlite)
+        if (store.Sqlite is null)
         {
             errors.Add("budgets need the SQLite store, and the gateway runs without it.");
+        }
+
+        if (live.Options.Routes.FirstOrDefault(static r => r.Api != RouteApi.Http && r.OnFailure == RouteFailureMode.Defer) is { } deferring)
+        {
+            errors.Add($"route {deferring.Path} defers failed AI requests (OnFailure: Defer), and a request delivered later could not be refused by a budget.");
         }
 
         if (errors.Count > 0)

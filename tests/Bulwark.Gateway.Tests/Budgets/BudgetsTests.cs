@@ -372,6 +372,17 @@ public class BudgetsTests
     }
 
     [Fact]
+    public async Task AdminApi_RefusesABudget_WhereAnAiRouteDefersFailedRequests()
+    {
+        await using var provider = await Upstream.StartAsync();
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, "{ }", routeExtra: """, "OnFailure": "Defer" """));
+        using var put = await gateway.Client.SendAsync(Admin(HttpMethod.Put, "/admin/budgets/daily", """{ "Per": "User", "Tokens": 1000 }"""));
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Contains("OnFailure: Defer", JsonDocument.Parse(await put.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await AdminBudgetsAsync(gateway));
+    }
+
+    [Fact]
     public async Task SpendSurvivesARestart_CountedFromTheLedger()
     {
         await using var provider = await Upstream.StartAsync();
