@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Bulwark.Gateway.Tests.Budgets;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -226,6 +228,100 @@ public sealed class DashboardEndpointsTests
         Assert.Equal(to + 1, (long)next["series"]!["from"]!);
         Assert.True(next["series"]!["gateway"]!["requests"]!.AsArray().Count <= 2);
         Assert.Equal(0, Sum(next["series"]!["gateway"]!["requests"]));
+    }
+
+    [Fact]
+    public async Task State_NoBudgets_HasAnEmptyBudgetList()
+    {
+        await using var setup = await Setup.StartAsync();
+        using var page = new OperatorPageClient(setup.Gateway.BaseAddress);
+        await page.SignInAsync(Token);
+
+        var state = await page.StateAsync();
+
+        Assert.Empty(state["budgets"]!.AsArray());
+        Assert.Equal(0, (int)state["budgets_total"]!);
+    }
+
+    [Fact]
+    public async Task State_WithBudgets_ListsTheMostUsedCounters_WithLevelAmountsPeriodAndForecast_CappedAt50()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = BudgetsTests.Answer(300, 200);
+        await using var gateway = await GatewayUnderTest.StartAsync(BudgetsTests.Config(provider.BaseAddress, """
+            { "Items": {
+                "per-user": { "Per": "User", "Period": "Day", "Tokens": 1000, "Warning": 0.5, "Critical": 0.9 },
+                "everyone": { "Per": "Global", "Period": "Month", "Tokens": 40000, "Mode": "Advisory" } } }
+            """));
+        using var page = new OperatorPageClient(gateway.BaseAddress);
+        using (var signedIn = await page.SignInAsync(BudgetsTests.AdminToken))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+        }
+
+        // Alice spends her whole day (2 x 500 tokens); 55 others half of theirs; everyone together 28,500 of 40,000.
+        for (int i = 0; i < 2; i++)
+        {
+            using var response = await gateway.Client.SendAsync(BudgetsTests.Chat("alice"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 55).Select(async i =>
+        {
+            using var response = await gateway.Client.SendAsync(BudgetsTests.Chat("user-" + i.ToString("00", CultureInfo.InvariantCulture)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }));
+
+        var state = await page.StateAsync();
+
+        // 57 counters, the 50 most used shown, most used first: alice, the global budget (71 %), then the others by name.
+        Assert.Equal(57, (int)state["budgets_total"]!);
+        var budgets = state["budgets"]!.AsArray();
+        Assert.Equal(50, budgets.Count);
+        Assert.Equal(
+            ["per-user/alice", "everyone/", "per-user/user-00", "per-user/user-01"],
+            budgets.Take(4).Select(b => $"{b!["name"]}/{(string?)b["subject"]}"));
+        Assert.Equal("per-user/user-47", $"{budgets[49]!["name"]}/{budgets[49]!["subject"]}");
+
+        var alice = budgets[0]!;
+        Assert.Equal("User", (string?)alice["per"]);
+        Assert.Equal("Strict", (string?)alice["mode"]);
+        Assert.Equal("Day", (string?)alice["period"]);
+        Assert.Equal("EXHAUSTED", (string?)alice["level"]);
+        Assert.Equal(1000, (long)alice["spent"]!["tokens"]!);
+        Assert.Equal(1000, (long)alice["limit"]!["tokens"]!);
+        Assert.Equal(0, (long)alice["reserved"]!["tokens"]!);
+        Assert.Equal(0, (long)alice["remaining"]!["tokens"]!);
+        Assert.Null(alice["limit"]!["cost"]);
+        Assert.Null(alice["spent"]!["cost"]);
+        Assert.Equal(0, (int)alice["inFlight"]!);
+        var midnight = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1), TimeSpan.Zero);
+        Assert.Equal(midnight, DateTimeOffset.Parse((string)alice["periodEnd"]!, CultureInfo.InvariantCulture));
+
+        var everyone = budgets[1]!;
+        Assert.Null((string?)everyone["subject"]);
+        Assert.Equal("Global", (string?)everyone["per"]);
+        Assert.Equal("Advisory", (string?)everyone["mode"]);
+        Assert.Equal("OK", (string?)everyone["level"]);
+        Assert.Equal(28_500, (long)everyone["spent"]!["tokens"]!);
+        Assert.Equal(11_500, (long)everyone["remaining"]!["tokens"]!);
+
+        var user = budgets[2]!;
+        Assert.Equal("WARNING", (string?)user["level"]);
+        Assert.Equal(500, (long)user["remaining"]!["tokens"]!);
+
+        // The forecast as /admin/budgets tells it (the same writer): dimension, projection, exhaustion and its interval.
+        foreach (var budget in new[] { alice, everyone })
+        {
+            var forecast = budget["forecast"]!.AsObject();
+            Assert.Equal("tokens", (string?)forecast["dimension"]);
+            Assert.True((double)forecast["projectedAtPeriodEnd"]! >= (long)budget["spent"]!["tokens"]!);
+            Assert.True(forecast.ContainsKey("exhaustionAt") && forecast.ContainsKey("exhaustionEarliest") && forecast.ContainsKey("exhaustionLatest"));
+        }
+
+        var admin = await BudgetsTests.AdminBudgetsAsync(gateway);
+        Assert.Equal(57, admin.Count);
+        Assert.Equal(admin[0].GetProperty("limit").GetRawText(), alice["limit"]!.ToJsonString());
     }
 
     [Fact]
