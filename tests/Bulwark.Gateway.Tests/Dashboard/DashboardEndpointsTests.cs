@@ -251,15 +251,18 @@ public sealed class DashboardEndpointsTests
         await using var gateway = await GatewayUnderTest.StartAsync(BudgetsTests.Config(provider.BaseAddress, """
             { "Items": {
                 "per-user": { "Per": "User", "Period": "Day", "Tokens": 1000, "Warning": 0.5, "Critical": 0.9 },
-                "everyone": { "Per": "Global", "Period": "Month", "Tokens": 40000, "Mode": "Advisory" } } }
-            """));
+                "everyone": { "Per": "Global", "Period": "Month", "Tokens": 40000, "Mode": "Advisory" },
+                "money": { "Per": "Global", "Period": "Month", "Cost": 12, "Mode": "Advisory" } } }
+            """,
+            prices: """, "Prices": { "gpt-4o-mini": { "Input": 150, "Output": 600 } }"""));
         using var page = new OperatorPageClient(gateway.BaseAddress);
         using (var signedIn = await page.SignInAsync(BudgetsTests.AdminToken))
         {
             Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
         }
 
-        // Alice spends her whole day (2 x 500 tokens); 55 others half of theirs; everyone together 28,500 of 40,000.
+        // Alice spends her whole day (2 x 500 tokens); 55 others half of theirs; everyone together 28,500 of 40,000 tokens
+        // and 57 x 0.165 = 9.405 of 12.
         for (int i = 0; i < 2; i++)
         {
             using var response = await gateway.Client.SendAsync(BudgetsTests.Chat("alice"));
@@ -274,14 +277,14 @@ public sealed class DashboardEndpointsTests
 
         var state = await page.StateAsync();
 
-        // 57 counters, the 50 most used shown, most used first: alice, the global budget (71 %), then the others by name.
-        Assert.Equal(57, (int)state["budgets_total"]!);
+        // 58 counters, the 50 most used shown, most used first: alice, the global budgets (78 %, 71 %), then the others by name.
+        Assert.Equal(58, (int)state["budgets_total"]!);
         var budgets = state["budgets"]!.AsArray();
         Assert.Equal(50, budgets.Count);
         Assert.Equal(
-            ["per-user/alice", "everyone/", "per-user/user-00", "per-user/user-01"],
-            budgets.Take(4).Select(b => $"{b!["name"]}/{(string?)b["subject"]}"));
-        Assert.Equal("per-user/user-47", $"{budgets[49]!["name"]}/{budgets[49]!["subject"]}");
+            ["per-user/alice", "money/", "everyone/", "per-user/user-00", "per-user/user-01"],
+            budgets.Take(5).Select(b => $"{b!["name"]}/{(string?)b["subject"]}"));
+        Assert.Equal("per-user/user-46", $"{budgets[49]!["name"]}/{budgets[49]!["subject"]}");
 
         var alice = budgets[0]!;
         Assert.Equal("User", (string?)alice["per"]);
@@ -298,7 +301,14 @@ public sealed class DashboardEndpointsTests
         var midnight = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1), TimeSpan.Zero);
         Assert.Equal(midnight, DateTimeOffset.Parse((string)alice["periodEnd"]!, CultureInfo.InvariantCulture));
 
-        var everyone = budgets[1]!;
+        var money = budgets[1]!;
+        Assert.Equal(12m, (decimal)money["limit"]!["cost"]!);
+        Assert.Null(money["limit"]!["tokens"]);
+        Assert.Equal(9.405m, (decimal)money["spent"]!["cost"]!);
+        Assert.Equal(2.595m, (decimal)money["remaining"]!["cost"]!);
+        Assert.Equal("cost", (string?)money["forecast"]!["dimension"]);
+
+        var everyone = budgets[2]!;
         Assert.Null((string?)everyone["subject"]);
         Assert.Equal("Global", (string?)everyone["per"]);
         Assert.Equal("Advisory", (string?)everyone["mode"]);
@@ -306,7 +316,7 @@ public sealed class DashboardEndpointsTests
         Assert.Equal(28_500, (long)everyone["spent"]!["tokens"]!);
         Assert.Equal(11_500, (long)everyone["remaining"]!["tokens"]!);
 
-        var user = budgets[2]!;
+        var user = budgets[3]!;
         Assert.Equal("WARNING", (string?)user["level"]);
         Assert.Equal(500, (long)user["remaining"]!["tokens"]!);
 
@@ -320,7 +330,7 @@ public sealed class DashboardEndpointsTests
         }
 
         var admin = await BudgetsTests.AdminBudgetsAsync(gateway);
-        Assert.Equal(57, admin.Count);
+        Assert.Equal(58, admin.Count);
         Assert.Equal(admin[0].GetProperty("limit").GetRawText(), alice["limit"]!.ToJsonString());
     }
 
