@@ -84,11 +84,14 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await using var upstream = await Upstream.StartAsync();
         upstream.Behaviour = BudgetsTests.Answer(300, 200);
         await using var gateway = await GatewayUnderTest.StartAsync(BudgetsTests.Config(upstream.BaseAddress, """
-            { "Items": { "per-user": { "Per": "User", "Period": "Day", "Tokens": 1000, "Warning": 0.5, "Critical": 0.9 } } }
-            """));
+            { "Items": {
+                "per-user": { "Per": "User", "Period": "Day", "Tokens": 1000, "Warning": 0.5, "Critical": 0.9 },
+                "money": { "Per": "Global", "Period": "Month", "Cost": 1, "Mode": "Advisory" } } }
+            """,
+            prices: """, "Prices": { "gpt-4o-mini": { "Input": 150, "Output": 600 } }"""));
         await using var browser = await HeadlessChromium.StartAsync();
 
-        // Alice spends her day; a user whose name is markup spends half of it.
+        // Alice spends her day; a user whose name is markup spends half of it; together 3 x 0.165 of 1 USD.
         foreach (var user in new[] { "alice", "alice", Markup })
         {
             using var response = await gateway.Client.SendAsync(BudgetsTests.Chat(user));
@@ -99,7 +102,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await browser.WaitForAsync("location.pathname === '/dashboard/login' && document.readyState === 'complete'", "the sign-in form");
         await browser.TypeAsync("#token", BudgetsTests.AdminToken);
         await browser.ClickAsync("#sign-in");
-        await browser.WaitForAsync("location.pathname === '/dashboard' && !document.getElementById('budgets-panel').hidden && document.querySelectorAll('#budgets tbody tr').length === 2", "the budget panel with two rows");
+        await browser.WaitForAsync("location.pathname === '/dashboard' && !document.getElementById('budgets-panel').hidden && document.querySelectorAll('#budgets tbody tr').length === 3", "the budget panel with three rows");
 
         var rows = await browser.EvaluateAsync("""
             [...document.querySelectorAll('#budgets tbody tr')].map(r => ({
@@ -124,7 +127,13 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         Assert.Contains(Markup, other.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("500 tokens", other.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Matches("runs out ~ |not before reset", other.GetProperty("text").GetString()!);
-        Assert.Equal("2 counters, most used first", (await browser.EvaluateAsync("document.getElementById('budgets-shown').textContent")).GetString());
+        var money = rows[2];
+        Assert.Equal(string.Empty, money.GetProperty("subject").GetString());
+        Assert.Equal("OK", money.GetProperty("level").GetString());
+        Assert.Contains("(global)", money.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("0.4950 of 1.00 USD", money.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("0.5050 USD", money.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("3 counters, most used first", (await browser.EvaluateAsync("document.getElementById('budgets-shown').textContent")).GetString());
 
         // The name was written as text: no element came of it.
         Assert.False((await browser.EvaluateAsync("document.getElementById('injected') !== null")).GetBoolean(), "a user name became markup");

@@ -274,8 +274,11 @@
   }
 
   // ---- budgets -------------------------------------------------------------------------------------------------------
-  const weekdayTime = (d) => d.toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
-  const clock = (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  // "Tue 14:00" within the coming week; past it the date too ("Fri 1 Jan 00:00"), a weekday alone being ambiguous.
+  const weekdayTime = (d) => d.toLocaleString([], Math.abs(d - Date.now()) < 6 * 86400000
+    ? { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+    : { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const clock = (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const sameDay = (a, b) => a.toDateString() === b.toDateString();
 
   // The dimension the bar shows: the one that has used the larger share of its limit (as the level does).
@@ -298,16 +301,16 @@
     return bar;
   }
 
-  function amount(dim, value, currency) {
-    return dim === 'tokens' ? fmt(value) + ' tokens' : fmt(value, value !== 0 && Math.abs(value) < 1 ? 4 : 2) + ' ' + currency;
-  }
+  // Tokens as whole numbers; money with cents, or four decimals below one (a budget of cents is common).
+  const figure = (dim, value) => (dim === 'tokens' ? fmt(value) : fmt(value, value !== 0 && Math.abs(value) < 1 ? 4 : 2));
+  const amount = (dim, value, currency) => figure(dim, value) + ' ' + (dim === 'tokens' ? 'tokens' : currency);
 
   function budgetUsed(b, currency) {
     const lines = [];
     for (const dim of ['tokens', 'cost']) {
       if (b.limit[dim] === null) continue;
-      let line = fmt(b.spent[dim], dim === 'tokens' ? 0 : 2);
-      if (b.reserved[dim]) line += ' + ' + fmt(b.reserved[dim], dim === 'tokens' ? 0 : 2) + ' reserved';
+      let line = figure(dim, b.spent[dim]);
+      if (b.reserved[dim]) line += ' + ' + figure(dim, b.reserved[dim]) + ' reserved';
       lines.push(line + ' of ' + amount(dim, b.limit[dim], currency));
     }
     if (b.inFlight) lines.push(b.inFlight + ' in flight');
@@ -364,7 +367,7 @@
       const level = el('td', {}, el('span', { class: 'state level-' + b.level, text: b.level }));
       const used = el('td', {}, budgetBar(b), el('small', { text: budgetUsed(b, currency) }));
       const reset = el('td', { text: budgetReset(b), title: b.period === 'Rolling' ? '' : 'period ends ' + dateTime(b.periodEnd) });
-      const projected = b.forecast ? 'by period end ~ ' + fmt(b.forecast.projectedAtPeriodEnd, b.forecast.dimension === 'cost' ? 2 : 0) + ' ' + (b.forecast.dimension === 'cost' ? currency : 'tokens') : '';
+      const projected = b.forecast ? 'by period end ~ ' + amount(b.forecast.dimension, b.forecast.projectedAtPeriodEnd, currency) : '';
       const forecast = el('td', { class: 'forecast' }, el('span', { text: budgetForecast(b) }), el('br'), el('small', { text: projected }));
       tr.append(name, level, used, el('td', { class: 'num', text: budgetRemaining(b, currency) }), reset, forecast);
       return tr;
