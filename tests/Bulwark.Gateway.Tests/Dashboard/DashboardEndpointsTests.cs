@@ -335,6 +335,44 @@ public sealed class DashboardEndpointsTests
     }
 
     [Fact]
+    public async Task State_RequestInFlight_ShowsItsReservation_ThenItsSpend()
+    {
+        await using var provider = await Upstream.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = BudgetsTests.Answer(300, 200);
+        provider.Behaviour = async (context, n) =>
+        {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
+            await answer(context, n);
+        };
+        await using var gateway = await GatewayUnderTest.StartAsync(BudgetsTests.Config(provider.BaseAddress, """{ "Items": { "per-user": { "Per": "User", "Tokens": 100000 } } }"""));
+        using var page = new OperatorPageClient(gateway.BaseAddress);
+        using (await page.SignInAsync(BudgetsTests.AdminToken))
+        {
+        }
+
+        var held = gateway.Client.SendAsync(BudgetsTests.Chat("alice"));
+        await Poll.UntilAsync(() => provider.Requests == 1, "the request to reach the provider");
+
+        var alice = Assert.Single((await page.StateAsync())["budgets"]!.AsArray())!;
+        Assert.Equal(1, (int)alice["inFlight"]!);
+        Assert.Equal(BudgetsTests.Reservation(gateway), (long)alice["reserved"]!["tokens"]!);
+        Assert.Equal(0, (long)alice["spent"]!["tokens"]!);
+        Assert.Equal(100_000 - BudgetsTests.Reservation(gateway), (long)alice["remaining"]!["tokens"]!);
+
+        release.SetResult();
+        using (var response = await held)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The page's reading of the book is reused for a few seconds: /admin/budgets tells the settled counter at once.
+        var settled = Assert.Single(await BudgetsTests.AdminBudgetsAsync(gateway));
+        Assert.Equal(500, settled.GetProperty("spent").GetProperty("tokens").GetInt64());
+        Assert.Equal(0, settled.GetProperty("inFlight").GetInt32());
+    }
+
+    [Fact]
     public async Task State_BadSince_Is400()
     {
         await using var setup = await Setup.StartAsync();
