@@ -5,6 +5,7 @@ using Bulwark.Gateway.Tests.Budgets;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.Gateway.Tests.Dashboard;
 
@@ -335,7 +336,7 @@ public sealed class DashboardEndpointsTests
     }
 
     [Fact]
-    public async Task State_RequestInFlight_ShowsItsReservation_ThenItsSpend()
+    public async Task State_RequestInFlight_ShowsItsReservation_ThenItsSpend_OnceTheReadingIs5SecondsOld()
     {
         await using var provider = await Upstream.StartAsync();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -345,7 +346,8 @@ public sealed class DashboardEndpointsTests
             await release.Task.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
             await answer(context, n);
         };
-        await using var gateway = await GatewayUnderTest.StartAsync(BudgetsTests.Config(provider.BaseAddress, """{ "Items": { "per-user": { "Per": "User", "Tokens": 100000 } } }"""));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await GatewayUnderTest.StartAsync(BudgetsTests.Config(provider.BaseAddress, """{ "Items": { "per-user": { "Per": "User", "Tokens": 100000 } } }"""), timeProvider: time);
         using var page = new OperatorPageClient(gateway.BaseAddress);
         using (await page.SignInAsync(BudgetsTests.AdminToken))
         {
@@ -366,10 +368,18 @@ public sealed class DashboardEndpointsTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        // The page's reading of the book is reused for a few seconds: /admin/budgets tells the settled counter at once.
+        // The book is settled at once (the admin API says so); the page reuses its reading of it for 5 seconds.
         var settled = Assert.Single(await BudgetsTests.AdminBudgetsAsync(gateway));
         Assert.Equal(500, settled.GetProperty("spent").GetProperty("tokens").GetInt64());
         Assert.Equal(0, settled.GetProperty("inFlight").GetInt32());
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.Equal(1, (int)(await page.StateAsync())["budgets"]![0]!["inFlight"]!);
+
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        alice = Assert.Single((await page.StateAsync())["budgets"]!.AsArray())!;
+        Assert.Equal(0, (int)alice["inFlight"]!);
+        Assert.Equal(0, (long)alice["reserved"]!["tokens"]!);
+        Assert.Equal(500, (long)alice["spent"]!["tokens"]!);
     }
 
     [Fact]
