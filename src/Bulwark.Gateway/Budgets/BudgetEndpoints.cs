@@ -59,10 +59,7 @@ internal static class BudgetEndpoints
     private static async Task ListAsync(HttpContext context)
     {
         int limit = int.TryParse(context.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out int asked) && asked is >= 1 and <= 100_000 ? asked : DefaultListed;
-        var statuses = context.RequestServices.GetRequiredService<BudgetBook>().Status()
-            .OrderByDescending(static s => BudgetCounterStatus.UsedShare(s.Budget, s.SpentTokens, s.SpentCost))
-            .Take(limit)
-            .ToList();
+        var statuses = BudgetStatusJson.MostUsed(context.RequestServices.GetRequiredService<BudgetBook>().Status(), limit);
         await WriteStatusesAsync(context, statuses).ConfigureAwait(false);
     }
 
@@ -183,75 +180,11 @@ internal static class BudgetEndpoints
         json.WriteStartArray("budgets");
         foreach (var (status, forecast) in written)
         {
-            Write(json, status, forecast);
+            BudgetStatusJson.WriteCounter(json, status, forecast);
         }
 
         json.WriteEndArray();
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static void Write(Utf8JsonWriter json, BudgetCounterStatus status, BudgetForecastView? forecast)
-    {
-        var budget = status.Budget;
-        json.WriteStartObject();
-        json.WriteString("name", budget.Name);
-        json.WriteString("source", budget.FromAdmin ? "admin" : "configuration");
-        json.WriteString("per", budget.Per.ToString());
-        json.WriteString("subject", status.Subject);
-        json.WriteString("mode", budget.Mode.ToString());
-        json.WriteString("period", budget.Period.ToString());
-        if (budget.Period == BudgetPeriod.Rolling)
-        {
-            json.WriteString("window", budget.Window.ToString("c", CultureInfo.InvariantCulture));
-        }
-
-        json.WriteString("periodStart", status.PeriodStart);
-        json.WriteString("periodEnd", status.PeriodEnd);
-        json.WriteString("level", BudgetCounterStatus.LevelName(status.Level));
-        json.WriteBoolean("counting", status.Loading);
-        WriteAmounts(json, "limit", budget.TokenLimit, budget.CostLimit);
-        WriteAmounts(json, "spent", status.SpentTokens, budget.CostLimit is null ? null : status.SpentCost);
-        WriteAmounts(json, "reserved", status.ReservedTokens, budget.CostLimit is null ? null : status.ReservedCost);
-        WriteAmounts(
-            json,
-            "remaining",
-            budget.TokenLimit is { } tokens ? Math.Max(0, tokens - status.SpentTokens - status.ReservedTokens) : null,
-            budget.CostLimit is { } cost ? Math.Max(0, cost - status.SpentCost - status.ReservedCost) : null);
-        json.WriteNumber("inFlight", status.InFlight);
-        if (forecast is not null)
-        {
-            forecast.Write(json);
-        }
-        else
-        {
-            json.WriteNull("forecast");
-        }
-
-        json.WriteEndObject();
-    }
-
-    private static void WriteAmounts(Utf8JsonWriter json, string name, long? tokens, long? costNanos)
-    {
-        json.WriteStartObject(name);
-        if (tokens is { } t)
-        {
-            json.WriteNumber("tokens", t);
-        }
-        else
-        {
-            json.WriteNull("tokens");
-        }
-
-        if (costNanos is { } c)
-        {
-            json.WriteNumber("cost", BudgetDefinition.FromNanos(c));
-        }
-        else
-        {
-            json.WriteNull("cost");
-        }
-
-        json.WriteEndObject();
     }
 }

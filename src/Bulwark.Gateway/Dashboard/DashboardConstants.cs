@@ -37,6 +37,15 @@ internal static class DashboardConstants
     /// <summary>How many dead letters the page lists (newest first).</summary>
     public const int DeadLetterCount = 10;
 
+    /// <summary>How many budget counters the page lists: those that have used the largest share of their limit.</summary>
+    public const int BudgetCount = 50;
+
+    /// <summary>
+    /// How long a reading of the budget counters (with their forecasts) is reused before the book is read again: reading it
+    /// walks every counter under the lock that reservations take (about half a second for 100,000 counters).
+    /// </summary>
+    public static readonly TimeSpan BudgetReadingMaxAge = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a reading of the store (delivery counts, dead letters, usage) is reused before it is read again.</summary>
     public static readonly TimeSpan StoreReadingMaxAge = TimeSpan.FromSeconds(5);
 

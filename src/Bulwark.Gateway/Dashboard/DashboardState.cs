@@ -5,6 +5,7 @@ using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.ProviderHealth;
 using Bulwark.CircuitBreaker;
 using Bulwark.Deliveries;
+using Bulwark.Gateway.Budgets;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Reload;
@@ -19,7 +20,8 @@ namespace Bulwark.Gateway.Dashboard;
 /// <summary>
 /// What the operator page shows, as one JSON document: providers (breaker, health score, bulkhead), the charts' points
 /// since the page's last, breaker transitions, deferred deliveries and dead letters, usage and cost, and the configuration
-/// in force with its reload status. The store's parts are read at most every <see cref="DashboardConstants.StoreReadingMaxAge"/>,
+/// in force with its reload status, and the budget counters that have used the most of their limit with their forecasts.
+/// The store's parts are read at most every <see cref="DashboardConstants.StoreReadingMaxAge"/>,
 /// whatever the number of pages open.
 /// </summary>
 internal sealed class DashboardState(
@@ -30,17 +32,22 @@ internal sealed class DashboardState(
     GatewayStore store,
     ConfigurationReloadStatus reload,
     BulwarkReadiness readiness,
+    BudgetBook budgets,
+    BudgetForecasts forecasts,
     TimeProvider time)
 {
     private static readonly string? Version = typeof(DashboardState).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     private readonly long _started = time.GetTimestamp();
     private StoreReading? _storeReading;
+    private readonly SemaphoreSlim _readingBudgets = new(1, 1);
+    private BudgetReading? _budgetReading;
 
     /// <summary>Writes the document; the series hold the seconds after <paramref name="since"/> (Unix seconds), at most the whole history.</summary>
     public async Task WriteAsync(Utf8JsonWriter json, string csrfToken, long? since, CancellationToken cancellationToken)
     {
         var reading = await ReadStoreAsync(cancellationToken).ConfigureAwait(false);
+        var budgetReading = await ReadBudgetsAsync(cancellationToken).ConfigureAwait(false);
         var table = live.Table;
         var options = live.Options;
         json.WriteStartObject();
@@ -55,6 +62,7 @@ internal sealed class DashboardState(
         WriteTransitions(json);
         WriteDeliveries(json, reading);
         WriteUsage(json, reading);
+        WriteBudgets(json, budgetReading);
         WriteConfiguration(json, options);
         json.WriteEndObject();
     }
@@ -285,6 +293,66 @@ internal sealed class DashboardState(
         json.WriteEndObject();
     }
 
+    private static void WriteBudgets(Utf8JsonWriter json, BudgetReading reading)
+    {
+        json.WriteStartArray("budgets");
+        foreach (var (status, forecast) in reading.Shown)
+        {
+            BudgetStatusJson.WriteCounter(json, status, forecast);
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("budgets_total", reading.Total);
+    }
+
+    /// <summary>
+    /// The counters to show and their forecasts, read at most every <see cref="DashboardConstants.BudgetReadingMaxAge"/>
+    /// whatever the number of pages open: the book's status walks every counter under the lock that reservations take.
+    /// </summary>
+    private async Task<BudgetReading> ReadBudgetsAsync(CancellationToken cancellationToken)
+    {
+        if (budgets.Budgets.Count == 0)
+        {
+            return BudgetReading.None;
+        }
+
+        if (FreshBudgetReading() is { } cached)
+        {
+            return cached;
+        }
+
+        await _readingBudgets.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (FreshBudgetReading() is { } again)
+            {
+                return again;
+            }
+
+            var statuses = budgets.Status();
+            var shown = BudgetStatusJson.MostUsed(statuses, DashboardConstants.BudgetCount);
+            var written = new List<(BudgetCounterStatus, BudgetForecastView?)>(shown.Count);
+            foreach (var status in shown)
+            {
+                written.Add((status, await forecasts.ForecastAsync(status, cancellationToken).ConfigureAwait(false)));
+            }
+
+            var reading = new BudgetReading(time.GetUtcNow(), written, statuses.Count);
+            Volatile.Write(ref _budgetReading, reading);
+            return reading;
+        }
+        finally
+        {
+            _readingBudgets.Release();
+        }
+    }
+
+    private BudgetReading? FreshBudgetReading()
+    {
+        var now = time.GetUtcNow();
+        return Volatile.Read(ref _budgetReading) is { } cached && now >= cached.At && now - cached.At < DashboardConstants.BudgetReadingMaxAge ? cached : null;
+    }
+
     private void WriteConfiguration(Utf8JsonWriter json, GatewayOptions options)
     {
         json.WriteStartObject("configuration");
@@ -434,6 +502,11 @@ internal sealed class DashboardState(
         { } v when v < TimeSpan.FromHours(1) && v.Ticks % TimeSpan.TicksPerMinute == 0 => v.TotalMinutes.ToString(CultureInfo.InvariantCulture) + " min",
         { } v => v.ToString("c", CultureInfo.InvariantCulture),
     };
+
+    private sealed record BudgetReading(DateTimeOffset At, IReadOnlyList<(BudgetCounterStatus Status, BudgetForecastView? Forecast)> Shown, int Total)
+    {
+        public static readonly BudgetReading None = new(DateTimeOffset.MinValue, [], 0);
+    }
 
     private sealed record StoreReading(
         DateTimeOffset At,

@@ -18,7 +18,7 @@ namespace Bulwark.Gateway.Tests.Budgets;
 /// </summary>
 public class BudgetsTests
 {
-    private const string AdminToken = "budgets-admin-token-0123456789abcdef";
+    internal const string AdminToken = "budgets-admin-token-0123456789abcdef";
     private const int OutputCap = 50;
     private const string Body = """{"model":"gpt-4o-mini","max_completion_tokens":50,"messages":[{"role":"user","content":"Say hello"}]}""";
 

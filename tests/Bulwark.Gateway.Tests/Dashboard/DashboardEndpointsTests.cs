@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Bulwark.Gateway.Tests.Budgets;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.Gateway.Tests.Dashboard;
 
@@ -226,6 +229,157 @@ public sealed class DashboardEndpointsTests
         Assert.Equal(to + 1, (long)next["series"]!["from"]!);
         Assert.True(next["series"]!["gateway"]!["requests"]!.AsArray().Count <= 2);
         Assert.Equal(0, Sum(next["series"]!["gateway"]!["requests"]));
+    }
+
+    [Fact]
+    public async Task State_NoBudgets_HasAnEmptyBudgetList()
+    {
+        await using var setup = await Setup.StartAsync();
+        using var page = new OperatorPageClient(setup.Gateway.BaseAddress);
+        await page.SignInAsync(Token);
+
+        var state = await page.StateAsync();
+
+        Assert.Empty(state["budgets"]!.AsArray());
+        Assert.Equal(0, (int)state["budgets_total"]!);
+    }
+
+    [Fact]
+    public async Task State_WithBudgets_ListsTheMostUsedCounters_WithLevelAmountsPeriodAndForecast_CappedAt50()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = BudgetsTests.Answer(300, 200);
+        await using var gateway = await GatewayUnderTest.StartAsync(BudgetsTests.Config(provider.BaseAddress, """
+            { "Items": {
+                "per-user": { "Per": "User", "Period": "Day", "Tokens": 1000, "Warning": 0.5, "Critical": 0.9 },
+                "everyone": { "Per": "Global", "Period": "Month", "Tokens": 40000, "Mode": "Advisory" },
+                "money": { "Per": "Global", "Period": "Month", "Cost": 12, "Mode": "Advisory" } } }
+            """,
+            prices: """, "Prices": { "gpt-4o-mini": { "Input": 150, "Output": 600 } }"""));
+        using var page = new OperatorPageClient(gateway.BaseAddress);
+        using (var signedIn = await page.SignInAsync(BudgetsTests.AdminToken))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+        }
+
+        // Alice spends her whole day (2 x 500 tokens); 55 others half of theirs; everyone together 28,500 of 40,000 tokens
+        // and 57 x 0.165 = 9.405 of 12.
+        for (int i = 0; i < 2; i++)
+        {
+            using var response = await gateway.Client.SendAsync(BudgetsTests.Chat("alice"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 55).Select(async i =>
+        {
+            using var response = await gateway.Client.SendAsync(BudgetsTests.Chat("user-" + i.ToString("00", CultureInfo.InvariantCulture)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }));
+
+        var state = await page.StateAsync();
+
+        // 58 counters, the 50 most used shown, most used first: alice, the global budgets (78 %, 71 %), then the others by name.
+        Assert.Equal(58, (int)state["budgets_total"]!);
+        var budgets = state["budgets"]!.AsArray();
+        Assert.Equal(50, budgets.Count);
+        Assert.Equal(
+            ["per-user/alice", "money/", "everyone/", "per-user/user-00", "per-user/user-01"],
+            budgets.Take(5).Select(b => $"{b!["name"]}/{(string?)b["subject"]}"));
+        Assert.Equal("per-user/user-46", $"{budgets[49]!["name"]}/{budgets[49]!["subject"]}");
+
+        var alice = budgets[0]!;
+        Assert.Equal("User", (string?)alice["per"]);
+        Assert.Equal("Strict", (string?)alice["mode"]);
+        Assert.Equal("Day", (string?)alice["period"]);
+        Assert.Equal("EXHAUSTED", (string?)alice["level"]);
+        Assert.Equal(1000, (long)alice["spent"]!["tokens"]!);
+        Assert.Equal(1000, (long)alice["limit"]!["tokens"]!);
+        Assert.Equal(0, (long)alice["reserved"]!["tokens"]!);
+        Assert.Equal(0, (long)alice["remaining"]!["tokens"]!);
+        Assert.Null(alice["limit"]!["cost"]);
+        Assert.Null(alice["spent"]!["cost"]);
+        Assert.Equal(0, (int)alice["inFlight"]!);
+        var midnight = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1), TimeSpan.Zero);
+        Assert.Equal(midnight, DateTimeOffset.Parse((string)alice["periodEnd"]!, CultureInfo.InvariantCulture));
+
+        var money = budgets[1]!;
+        Assert.Equal(12m, (decimal)money["limit"]!["cost"]!);
+        Assert.Null(money["limit"]!["tokens"]);
+        Assert.Equal(9.405m, (decimal)money["spent"]!["cost"]!);
+        Assert.Equal(2.595m, (decimal)money["remaining"]!["cost"]!);
+        Assert.Equal("cost", (string?)money["forecast"]!["dimension"]);
+
+        var everyone = budgets[2]!;
+        Assert.Null((string?)everyone["subject"]);
+        Assert.Equal("Global", (string?)everyone["per"]);
+        Assert.Equal("Advisory", (string?)everyone["mode"]);
+        Assert.Equal("OK", (string?)everyone["level"]);
+        Assert.Equal(28_500, (long)everyone["spent"]!["tokens"]!);
+        Assert.Equal(11_500, (long)everyone["remaining"]!["tokens"]!);
+
+        var user = budgets[3]!;
+        Assert.Equal("WARNING", (string?)user["level"]);
+        Assert.Equal(500, (long)user["remaining"]!["tokens"]!);
+
+        // The forecast as /admin/budgets tells it (the same writer): dimension, projection, exhaustion and its interval.
+        foreach (var budget in new[] { alice, everyone })
+        {
+            var forecast = budget["forecast"]!.AsObject();
+            Assert.Equal("tokens", (string?)forecast["dimension"]);
+            Assert.True((double)forecast["projectedAtPeriodEnd"]! >= (long)budget["spent"]!["tokens"]!);
+            Assert.True(forecast.ContainsKey("exhaustionAt") && forecast.ContainsKey("exhaustionEarliest") && forecast.ContainsKey("exhaustionLatest"));
+        }
+
+        var admin = await BudgetsTests.AdminBudgetsAsync(gateway);
+        Assert.Equal(58, admin.Count);
+        Assert.Equal(admin[0].GetProperty("limit").GetRawText(), alice["limit"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task State_RequestInFlight_ShowsItsReservation_ThenItsSpend_OnceTheReadingIs5SecondsOld()
+    {
+        await using var provider = await Upstream.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = BudgetsTests.Answer(300, 200);
+        provider.Behaviour = async (context, n) =>
+        {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
+            await answer(context, n);
+        };
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await GatewayUnderTest.StartAsync(BudgetsTests.Config(provider.BaseAddress, """{ "Items": { "per-user": { "Per": "User", "Tokens": 100000 } } }"""), timeProvider: time);
+        using var page = new OperatorPageClient(gateway.BaseAddress);
+        using (await page.SignInAsync(BudgetsTests.AdminToken))
+        {
+        }
+
+        var held = gateway.Client.SendAsync(BudgetsTests.Chat("alice"));
+        await Poll.UntilAsync(() => provider.Requests == 1, "the request to reach the provider");
+
+        var alice = Assert.Single((await page.StateAsync())["budgets"]!.AsArray())!;
+        Assert.Equal(1, (int)alice["inFlight"]!);
+        Assert.Equal(BudgetsTests.Reservation(gateway), (long)alice["reserved"]!["tokens"]!);
+        Assert.Equal(0, (long)alice["spent"]!["tokens"]!);
+        Assert.Equal(100_000 - BudgetsTests.Reservation(gateway), (long)alice["remaining"]!["tokens"]!);
+
+        release.SetResult();
+        using (var response = await held)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The book is settled at once (the admin API says so); the page reuses its reading of it for 5 seconds.
+        var settled = Assert.Single(await BudgetsTests.AdminBudgetsAsync(gateway));
+        Assert.Equal(500, settled.GetProperty("spent").GetProperty("tokens").GetInt64());
+        Assert.Equal(0, settled.GetProperty("inFlight").GetInt32());
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.Equal(1, (int)(await page.StateAsync())["budgets"]![0]!["inFlight"]!);
+
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        alice = Assert.Single((await page.StateAsync())["budgets"]!.AsArray())!;
+        Assert.Equal(0, (int)alice["inFlight"]!);
+        Assert.Equal(0, (long)alice["reserved"]!["tokens"]!);
+        Assert.Equal(500, (long)alice["spent"]!["tokens"]!);
     }
 
     [Fact]

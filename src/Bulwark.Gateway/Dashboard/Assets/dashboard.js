@@ -273,6 +273,107 @@
     $('usage-empty').hidden = !u.available || u.providers.length > 0;
   }
 
+  // ---- budgets -------------------------------------------------------------------------------------------------------
+  // "Tue 14:00" within the coming week; past it the date too ("Fri 1 Jan 00:00"), a weekday alone being ambiguous.
+  const weekdayTime = (d) => d.toLocaleString([], Math.abs(d - Date.now()) < 6 * 86400000
+    ? { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+    : { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const clock = (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const sameDay = (a, b) => a.toDateString() === b.toDateString();
+
+  // The dimension the bar shows: the one that has used the larger share of its limit (as the level does).
+  function budgetShare(b, what) {
+    const share = (dim) => (b.limit[dim] ? (b[what][dim] || 0) / b.limit[dim] : 0);
+    return { tokens: share('tokens'), cost: share('cost') };
+  }
+
+  function budgetBar(b) {
+    const used = budgetShare(b, 'spent');
+    const dim = used.cost > used.tokens || b.limit.tokens === null ? 'cost' : 'tokens';
+    const width = 180;
+    const spent = Math.min(1, used[dim]);
+    const reserved = Math.min(1 - spent, budgetShare(b, 'reserved')[dim]);
+    const bar = svg('svg', { class: 'budget-bar', viewBox: '0 0 ' + width + ' 10', preserveAspectRatio: 'none', role: 'img', 'aria-label': pct(used[dim]) + ' of the ' + dim + ' limit spent' });
+    bar.append(
+      svg('rect', { class: 'track', x: 0, y: 0, width, height: 10 }),
+      svg('rect', { class: 'spent', x: 0, y: 0, width: (spent * width).toFixed(1), height: 10 }),
+      svg('rect', { class: 'reserved', x: (spent * width).toFixed(1), y: 0, width: (reserved * width).toFixed(1), height: 10 }));
+    return bar;
+  }
+
+  // Tokens as whole numbers; money with cents, or four decimals below one (a budget of cents is common).
+  const figure = (dim, value) => (dim === 'tokens' ? fmt(value) : fmt(value, value !== 0 && Math.abs(value) < 1 ? 4 : 2));
+  const amount = (dim, value, currency) => figure(dim, value) + ' ' + (dim === 'tokens' ? 'tokens' : currency);
+
+  function budgetUsed(b, currency) {
+    const lines = [];
+    for (const dim of ['tokens', 'cost']) {
+      if (b.limit[dim] === null) continue;
+      let line = figure(dim, b.spent[dim]);
+      if (b.reserved[dim]) line += ' + ' + figure(dim, b.reserved[dim]) + ' reserved';
+      lines.push(line + ' of ' + amount(dim, b.limit[dim], currency));
+    }
+    if (b.inFlight) lines.push(b.inFlight + ' in flight');
+    return lines.join(' · ');
+  }
+
+  function budgetRemaining(b, currency) {
+    const parts = [];
+    for (const dim of ['tokens', 'cost']) if (b.remaining[dim] !== null) parts.push(amount(dim, b.remaining[dim], currency));
+    return parts.join(' · ');
+  }
+
+  // A TimeSpan as .NET writes it ("c": [d.]hh:mm:ss[.fffffff]), in the largest whole unit that fits.
+  function span(text) {
+    const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)/.exec(text || '');
+    if (!m) return text;
+    const seconds = (+(m[1] || 0)) * 86400 + (+m[2]) * 3600 + (+m[3]) * 60 + (+m[4]);
+    for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60]]) if (seconds % size === 0 && seconds >= size) return seconds / size + ' ' + unit;
+    return seconds + ' s';
+  }
+
+  function budgetReset(b) {
+    if (b.period === 'Rolling') return 'rolling, last ' + span(b.window);
+    return weekdayTime(new Date(b.periodEnd));
+  }
+
+  function budgetForecast(b) {
+    if (b.level === 'EXHAUSTED') return 'exhausted';
+    const f = b.forecast;
+    if (!f) return 'no forecast (needs the SQLite store)';
+    if (!f.exhaustionAt) return b.period === 'Rolling' ? 'not within the window' : 'not before reset';
+    const at = new Date(f.exhaustionAt);
+    let text = 'runs out ~ ' + weekdayTime(at);
+    if (f.exhaustionEarliest && f.exhaustionLatest) {
+      const earliest = new Date(f.exhaustionEarliest);
+      const latest = new Date(f.exhaustionLatest);
+      const show = (d) => (sameDay(d, at) ? clock(d) : weekdayTime(d));
+      text += ' (' + show(earliest) + '–' + show(latest) + ')';
+    }
+    return text;
+  }
+
+  function drawBudgets(budgets, total, currency) {
+    $('budgets-panel').hidden = !budgets || budgets.length === 0;
+    if (!budgets) return;
+    $('budgets-shown').textContent = budgets.length < total
+      ? 'the ' + fmt(budgets.length) + ' of ' + fmt(total) + ' counters that have used the most of their limit'
+      : fmt(total) + (total === 1 ? ' counter' : ' counters') + ', most used first';
+    const tbody = $('budgets').tBodies[0];
+    tbody.replaceChildren(...budgets.map((b) => {
+      const tr = el('tr', { 'data-budget': b.name, 'data-subject': b.subject === null ? '' : b.subject, 'data-level': b.level });
+      const name = el('td', {}, el('b', { text: b.name }), ' ', el('span', { text: b.subject === null ? '(global)' : b.subject }), el('br'),
+        el('small', { text: b.per + ' · ' + b.mode + ' · ' + b.period + (b.counting ? ' · counting from the ledger…' : '') }));
+      const level = el('td', {}, el('span', { class: 'state level-' + b.level, text: b.level }));
+      const used = el('td', {}, budgetBar(b), el('small', { text: budgetUsed(b, currency) }));
+      const reset = el('td', { text: budgetReset(b), title: b.period === 'Rolling' ? '' : 'period ends ' + dateTime(b.periodEnd) });
+      const projected = b.forecast ? 'by period end ~ ' + amount(b.forecast.dimension, b.forecast.projectedAtPeriodEnd, currency) : '';
+      const forecast = el('td', { class: 'forecast' }, el('span', { text: budgetForecast(b) }), el('br'), el('small', { text: projected }));
+      tr.append(name, level, used, el('td', { class: 'num', text: budgetRemaining(b, currency) }), reset, forecast);
+      return tr;
+    }));
+  }
+
   function drawConfiguration(c) {
     const r = c.reload || {};
     let text = 'Generation ' + r.generation + ' in force. ';
@@ -302,6 +403,7 @@
     drawTransitions(state.transitions);
     drawDeliveries(state.deliveries);
     drawUsage(state.usage);
+    drawBudgets(state.budgets, state.budgets_total, state.usage.currency);
     drawConfiguration(state.configuration);
   }
 
