@@ -284,6 +284,15 @@ internal sealed class ProviderBalancer
                 (successes, failures, durationSum, durationWeight) = (arm.Successes, arm.Failures, arm.DurationSum, arm.DurationWeight);
             }
 
+            if (successes + failures == 0)
+            {
+                // Never tried: it goes first, once (ties keep configured order). Its unknown cost scores as the
+                // cheapest, but its success prior would rank it below providers that have succeeded, and a cheaper
+                // provider would never be found.
+                scores[i] = double.PositiveInfinity;
+                continue;
+            }
+
             var theta = BetaSampler.Sample(_random, 1 + successes, 1 + failures);
             var latency = durationWeight > 0 && durationSum > 0
                 ? Math.Min(1, _latencyGoalSeconds / (durationSum / durationWeight))
