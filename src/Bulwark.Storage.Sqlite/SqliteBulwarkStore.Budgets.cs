@@ -127,8 +127,8 @@ public sealed partial class SqliteBulwarkStore
             {
                 move.Transaction = transaction;
                 move.CommandText = """
-                    INSERT INTO usage_ledger (at, client_key_id, user, team, tier, route, request_model, model, charged_tokens, charged_cost_nanos, status, interrupted)
-                    SELECT $now, client_key_id, user, team, tier, route, model, model, tokens, cost_nanos, 0, 1 FROM budget_leases;
+                    INSERT INTO usage_ledger (at, client_key_id, user, budget_user, team, tier, route, request_model, model, charged_tokens, charged_cost_nanos, status, interrupted)
+                    SELECT $now, client_key_id, user, user, team, tier, route, model, model, tokens, cost_nanos, 0, 1 FROM budget_leases;
                     DELETE FROM budget_leases;
                     """;
                 move.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
@@ -141,7 +141,8 @@ public sealed partial class SqliteBulwarkStore
 
     /// <summary>
     /// Sums what the usage ledger's rows completed in [<paramref name="from"/>, <paramref name="to"/>) charged their
-    /// budgets, by client, model and time bucket: what a budget's counters are rebuilt from.
+    /// budgets, by client (as budgets count it: the identified user, never one a request named itself), model and time
+    /// bucket: what a budget's counters are rebuilt from.
     /// </summary>
     /// <param name="from">The start of the range (included).</param>
     /// <param name="to">The end of the range (excluded).</param>
@@ -157,7 +158,7 @@ public sealed partial class SqliteBulwarkStore
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT client_key_id, user, team, tier, request_model, (at - $from) / $width,
+                SELECT client_key_id, budget_user, team, tier, request_model, (at - $from) / $width,
                        COALESCE(SUM(COALESCE(charged_tokens, COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0))), 0),
                        COALESCE(SUM(COALESCE(charged_cost_nanos, cost_nanos, 0)), 0)
                 FROM usage_ledger WHERE at >= $from AND at < $to

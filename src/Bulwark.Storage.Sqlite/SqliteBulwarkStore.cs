@@ -484,15 +484,16 @@ public sealed partial class SqliteBulwarkStore : ICircuitBreakerStateStore, IDel
             insert.Transaction = transaction;
             insert.CommandText = """
                 INSERT INTO usage_ledger (at, client_key_hash, client_key_id, user, route, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_nanos, status,
-                                          request_model, team, tier, charged_tokens, charged_cost_nanos, interrupted)
+                                          request_model, budget_user, team, tier, charged_tokens, charged_cost_nanos, interrupted)
                 VALUES ($at, $client, $keyId, $user, $route, $provider, $model, $input, $cached, $output, $cost, $status,
-                        $requestModel, $team, $tier, $chargedTokens, $chargedCost, $interrupted);
+                        $requestModel, $budgetUser, $team, $tier, $chargedTokens, $chargedCost, $interrupted);
                 """;
             await using var settle = connection.CreateCommand();
             settle.Transaction = transaction;
             settle.CommandText = "DELETE FROM budget_leases WHERE id = $lease;";
             var lease = settle.Parameters.Add("$lease", SqliteType.Text);
             var requestModel = insert.Parameters.Add("$requestModel", SqliteType.Text);
+            var budgetUser = insert.Parameters.Add("$budgetUser", SqliteType.Text);
             var team = insert.Parameters.Add("$team", SqliteType.Text);
             var tier = insert.Parameters.Add("$tier", SqliteType.Text);
             var chargedTokens = insert.Parameters.Add("$chargedTokens", SqliteType.Integer);
@@ -525,6 +526,7 @@ public sealed partial class SqliteBulwarkStore : ICircuitBreakerStateStore, IDel
                 cost.Value = row.Cost is { } c ? Nanos(c) : DBNull.Value;
                 status.Value = row.Status;
                 requestModel.Value = (object?)row.RequestModel ?? DBNull.Value;
+                budgetUser.Value = (object?)row.BudgetUser ?? DBNull.Value;
                 team.Value = (object?)row.Team ?? DBNull.Value;
                 tier.Value = (object?)row.Tier ?? DBNull.Value;
                 chargedTokens.Value = (object?)row.ChargedTokens ?? DBNull.Value;

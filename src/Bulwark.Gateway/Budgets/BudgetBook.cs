@@ -18,6 +18,9 @@ internal sealed class BudgetBook
     private TimeZoneInfo _zone = TimeZoneInfo.Utc;
     private BudgetState[] _states = [];
 
+    /// <summary>The reservations not yet settled or released, held on the counters of budgets made or recounted meanwhile.</summary>
+    private readonly HashSet<BudgetReservation> _open = new(ReferenceEqualityComparer.Instance);
+
     public BudgetBook(TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
@@ -30,6 +33,9 @@ internal sealed class BudgetBook
     public IReadOnlyList<BudgetDefinition> Budgets => [.. Volatile.Read(ref _states).Select(static s => s.Budget)];
 
     public TimeZoneInfo TimeZone => _zone;
+
+    /// <summary>Gets whether a budget is still being counted from the ledger (its count failed, or is under way).</summary>
+    public bool AnyLoading => Volatile.Read(ref _states).Any(static s => s.Loading);
 
     /// <summary>
     /// Puts <paramref name="budgets"/> in place of the current ones. A budget that counts as before keeps its counters;
@@ -45,6 +51,7 @@ internal sealed class BudgetBook
             _zone = zone;
             var loading = new List<BudgetDefinition>();
             var states = new BudgetState[budgets.Count];
+            var now = _timeProvider.GetUtcNow();
             for (int i = 0; i < budgets.Count; i++)
             {
                 var budget = budgets[i];
@@ -52,11 +59,33 @@ internal sealed class BudgetBook
                 if (old is not null && !zoneChanged && old.Budget.CountsLike(budget))
                 {
                     states[i] = old.With(budget);
+                    if (states[i].Loading)
+                    {
+                        // Its count from the ledger never completed (the store failed): tried again.
+                        loading.Add(budget);
+                    }
+
                     continue;
                 }
 
                 states[i] = new BudgetState(budget) { Loading = true };
                 loading.Add(budget);
+
+                // Requests in flight hold their reservations on the new counters too: released as they end.
+                if (budget.Mode != BudgetMode.Disabled)
+                {
+                    foreach (var open in _open)
+                    {
+                        if (budget.SubjectOf(open.Client, open.Model) is { } subject)
+                        {
+                            var counter = states[i].CounterOf(subject, now, zone);
+                            counter.ReservedTokens += open.Tokens;
+                            counter.ReservedCost += open.Cost;
+                            counter.InFlight++;
+                            open.Counters.Add(counter);
+                        }
+                    }
+                }
             }
 
             Volatile.Write(ref _states, states);
@@ -89,6 +118,26 @@ internal sealed class BudgetBook
         }
     }
 
+    /// <summary>Whether any budget (any strict one, with <paramref name="strictOnly"/>) counts a request of <paramref name="client"/> for <paramref name="model"/>, an unknown model included in a per-model one.</summary>
+    public bool Counts(in BudgetClient client, string? model, bool strictOnly = false)
+    {
+        foreach (var state in Volatile.Read(ref _states))
+        {
+            var budget = state.Budget;
+            if (budget.Mode == BudgetMode.Disabled || (strictOnly && budget.Mode != BudgetMode.Strict))
+            {
+                continue;
+            }
+
+            if (model is null ? budget.ClientSubject(client) is not null : budget.SubjectOf(client, model) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Reserves <paramref name="tokens"/> and <paramref name="cost"/> (billionths; <see langword="null"/> when unknown)
     /// on every budget that counts a request of <paramref name="client"/> for <paramref name="model"/>, or on none.
@@ -105,6 +154,12 @@ internal sealed class BudgetBook
             foreach (var state in _states)
             {
                 var budget = state.Budget;
+                if (budget.Mode == BudgetMode.Strict && budget.Model is not null && model is null && budget.ClientSubject(client) is { } unread)
+                {
+                    // A per-model budget cannot tell whether a request whose model is unknown is one it counts.
+                    return (null, new BudgetRefusal(BudgetRefusalKind.UnknownModel, budget.Name, SubjectName(budget, unread), null, null, null, null, tokens, Money(cost)));
+                }
+
                 if (budget.Mode == BudgetMode.Disabled || budget.SubjectOf(client, model) is not { } subject)
                 {
                     continue;
@@ -151,7 +206,9 @@ internal sealed class BudgetBook
                 counter.InFlight++;
             }
 
-            return (new BudgetReservation(client, model, tokens, held, counters is null ? [] : counters, exceeded is null ? [] : exceeded, tightest), null);
+            var reservation = new BudgetReservation(client, model, tokens, held, counters ?? [], exceeded is null ? [] : exceeded, tightest);
+            _open.Add(reservation);
+            return (reservation, null);
         }
     }
 
@@ -212,6 +269,7 @@ internal sealed class BudgetBook
     {
         var now = _timeProvider.GetUtcNow();
         var statuses = new List<BudgetCounterStatus>();
+        List<(BudgetState State, bool Loading, BudgetCounter[] Counters)>? all = null;
         lock (_gate)
         {
             foreach (var state in _states)
@@ -221,7 +279,8 @@ internal sealed class BudgetBook
                 {
                     if (budget.ClientSubject(who) is { } own)
                     {
-                        statuses.Add(StatusOf(state, state.CounterOf(own, now, _zone), now));
+                        var counter = state.CounterOf(own, now, _zone);
+                        statuses.Add(StatusOf(budget, counter, counter.Spent(now), (counter.PeriodStart, counter.PeriodEnd), state.Loading, now));
                     }
 
                     continue;
@@ -229,15 +288,24 @@ internal sealed class BudgetBook
 
                 if (budget.Per == BudgetScope.Global)
                 {
-                    statuses.Add(StatusOf(state, state.CounterOf(string.Empty, now, _zone), now));
-                    continue;
+                    state.CounterOf(string.Empty, now, _zone);
                 }
 
-                foreach (var counter in state.Counters.Values)
-                {
-                    counter.Roll(now, _zone);
-                    statuses.Add(StatusOf(state, counter, now));
-                }
+                // Only the references are taken under the lock (a copy of the dictionary's values): reading a hundred
+                // thousand counters must not hold up the reservations that wait for it.
+                (all ??= []).Add((state, state.Loading, [.. state.Counters.Values]));
+            }
+        }
+
+        foreach (var (state, loading, counters) in all ?? [])
+        {
+            foreach (var counter in counters)
+            {
+                // Read without the lock, for display: a calendar period that has ended shows as the new one, empty.
+                var budget = state.Budget;
+                bool ended = budget.Period != BudgetPeriod.Rolling && now >= counter.PeriodEnd;
+                var period = ended ? budget.PeriodAt(now, _zone) : (counter.PeriodStart, counter.PeriodEnd);
+                statuses.Add(StatusOf(budget, counter, ended ? (0, 0) : counter.Spent(now), period, loading, now));
             }
         }
 
@@ -272,16 +340,14 @@ internal sealed class BudgetBook
         return dropped;
     }
 
-    private BudgetCounterStatus StatusOf(BudgetState state, BudgetCounter counter, DateTimeOffset now)
+    private BudgetCounterStatus StatusOf(BudgetDefinition budget, BudgetCounter counter, (long Tokens, long Cost) spent, (DateTimeOffset Start, DateTimeOffset End) period, bool loading, DateTimeOffset now)
     {
-        var budget = state.Budget;
-        var (tokens, cost) = counter.Spent(now);
-        var (start, end) = budget.Period == BudgetPeriod.Rolling ? budget.PeriodAt(now, _zone) : (counter.PeriodStart, counter.PeriodEnd);
-        var level = BudgetCounterStatus.LevelOf(budget, BudgetCounterStatus.UsedShare(budget, tokens, cost));
-        return new BudgetCounterStatus(budget, SubjectName(budget, counter.Subject), tokens, cost, counter.ReservedTokens, counter.ReservedCost, counter.InFlight, start, end, level, state.Loading);
+        var (start, end) = budget.Period == BudgetPeriod.Rolling ? budget.PeriodAt(now, _zone) : period;
+        var level = BudgetCounterStatus.LevelOf(budget, BudgetCounterStatus.UsedShare(budget, spent.Tokens, spent.Cost));
+        return new BudgetCounterStatus(budget, SubjectName(budget, counter.Subject), spent.Tokens, spent.Cost, counter.ReservedTokens, counter.ReservedCost, counter.InFlight, start, end, level, loading);
     }
 
-    private static bool Unhold(BudgetReservation reservation)
+    private bool Unhold(BudgetReservation reservation)
     {
         if (reservation.Done)
         {
@@ -289,6 +355,7 @@ internal sealed class BudgetBook
         }
 
         reservation.Done = true;
+        _open.Remove(reservation);
         foreach (var counter in reservation.Counters)
         {
             counter.ReservedTokens -= reservation.Tokens;
@@ -303,8 +370,10 @@ internal sealed class BudgetBook
     private static BudgetRefusal? Refuse(BudgetDefinition budget, BudgetCounter counter, string subject, DateTimeOffset now, long tokens, long cost)
     {
         var (spentTokens, spentCost) = counter.Spent(now);
-        bool tokensFit = budget.TokenLimit is not { } tokenLimit || spentTokens + counter.ReservedTokens + tokens <= tokenLimit;
-        bool costFits = budget.CostLimit is not { } costLimit || spentCost + counter.ReservedCost + cost <= costLimit;
+
+        // Compared as what is left (never negative terms added): a request of any size cannot wrap the sum around.
+        bool tokensFit = budget.TokenLimit is not { } tokenLimit || tokens <= tokenLimit - spentTokens - counter.ReservedTokens;
+        bool costFits = budget.CostLimit is not { } costLimit || cost <= costLimit - spentCost - counter.ReservedCost;
         if (tokensFit && costFits)
         {
             return null;
@@ -318,7 +387,7 @@ internal sealed class BudgetBook
             return new BudgetRefusal(BudgetRefusalKind.TooLarge, budget.Name, who, remainingTokens, remainingCost, null, null, tokens, BudgetDefinition.FromNanos(cost));
         }
 
-        bool fitsWhenSettled = (budget.TokenLimit is not { } t || spentTokens + tokens <= t) && (budget.CostLimit is not { } c || spentCost + cost <= c);
+        bool fitsWhenSettled = (budget.TokenLimit is not { } t || tokens <= t - spentTokens) && (budget.CostLimit is not { } c || cost <= c - spentCost);
         if (fitsWhenSettled)
         {
             // What is left is held by requests in flight, which may settle for less than they reserved.

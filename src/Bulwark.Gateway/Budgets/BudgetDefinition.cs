@@ -70,9 +70,13 @@ internal sealed class BudgetDefinition
 
     public double Critical { get; }
 
-    /// <summary>Whether two definitions count the same requests the same way (so their counters stay valid).</summary>
+    /// <summary>
+    /// Whether two definitions count the same requests the same way (so their counters stay valid); a budget that was
+    /// or becomes Disabled counted nothing meanwhile, so it is counted again.
+    /// </summary>
     public bool CountsLike(BudgetDefinition other) =>
-        Per == other.Per && Key == other.Key && User == other.User && Team == other.Team && Tier == other.Tier
+        (Mode == BudgetMode.Disabled) == (other.Mode == BudgetMode.Disabled)
+        && Per == other.Per && Key == other.Key && User == other.User && Team == other.Team && Tier == other.Tier
         && Model == other.Model && ModelPrefix == other.ModelPrefix && Period == other.Period && Window == other.Window;
 
     /// <summary>
@@ -135,7 +139,8 @@ internal sealed class BudgetDefinition
     }
 
     /// <summary>The width of a rolling window's time bucket: the window in <see cref="BudgetsConstants.RollingBuckets"/> steps.</summary>
-    public long BucketMilliseconds => Math.Max(1, (long)Window.TotalMilliseconds / BudgetsConstants.RollingBuckets);
+    /// <remarks>Rounded up: the 60 buckets cover at least the window, so spend leaves it late, never early.</remarks>
+    public long BucketMilliseconds => Math.Max(1, ((long)Window.TotalMilliseconds + BudgetsConstants.RollingBuckets - 1) / BudgetsConstants.RollingBuckets);
 
     /// <summary>The instant a local midnight (or first of month) happens in <paramref name="zone"/>; where DST skips it, the first hour after.</summary>
     private static DateTimeOffset Utc(DateTime local, TimeZoneInfo zone)
@@ -149,7 +154,8 @@ internal sealed class BudgetDefinition
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    public static long ToNanos(decimal amount) => (long)decimal.Ceiling(amount * NanosPerUnit);
+    /// <summary>An amount in billionths, rounded up; saturated at <see cref="long.MaxValue"/> (an amount no budget can hold).</summary>
+    public static long ToNanos(decimal amount) => amount >= long.MaxValue / (decimal)NanosPerUnit ? long.MaxValue : (long)decimal.Ceiling(amount * NanosPerUnit);
 
     public static decimal FromNanos(long nanos) => nanos / (decimal)NanosPerUnit;
 }

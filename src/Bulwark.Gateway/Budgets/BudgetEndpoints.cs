@@ -127,7 +127,7 @@ internal static class BudgetEndpoints
             return;
         }
 
-        await context.RequestServices.GetRequiredService<BudgetLoader>().ApplyAsync(context.RequestAborted).ConfigureAwait(false);
+        await context.RequestServices.GetRequiredService<BudgetLoader>().ApplyAsync(CancellationToken.None).ConfigureAwait(false);
         var book = context.RequestServices.GetRequiredService<BudgetBook>();
         await WriteStatusesAsync(context, [.. book.Status().Where(s => string.Equals(s.Budget.Name, name, StringComparison.OrdinalIgnoreCase))]).ConfigureAwait(false);
     }
@@ -160,7 +160,7 @@ internal static class BudgetEndpoints
             return;
         }
 
-        await context.RequestServices.GetRequiredService<BudgetLoader>().ApplyAsync(context.RequestAborted).ConfigureAwait(false);
+        await context.RequestServices.GetRequiredService<BudgetLoader>().ApplyAsync(CancellationToken.None).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -24,7 +24,10 @@ internal sealed class BudgetForecasts
     private readonly BudgetBook _book;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _reading = new(1, 1);
-    private (DateTimeOffset ReadAt, DateTimeOffset From, IReadOnlyList<BudgetSpend> Sums)? _history;
+    private volatile History? _history;
+
+    /// <summary>One reading of the ledger's hourly history, replaced whole (never torn).</summary>
+    private sealed record History(DateTimeOffset ReadAt, DateTimeOffset From, IReadOnlyList<BudgetSpend> Sums);
 
     public BudgetForecasts(GatewayStore store, BudgetBook book, TimeProvider timeProvider)
     {
@@ -65,7 +68,7 @@ internal sealed class BudgetForecasts
         return new BudgetForecastView(byCost ? "cost" : "tokens", forecast);
     }
 
-    private async ValueTask<(DateTimeOffset ReadAt, DateTimeOffset From, IReadOnlyList<BudgetSpend> Sums)?> HistoryAsync(CancellationToken cancellationToken)
+    private async ValueTask<History?> HistoryAsync(CancellationToken cancellationToken)
     {
         if (_store.Sqlite is not { } sqlite || !_store.IsAvailable)
         {
@@ -91,8 +94,9 @@ internal sealed class BudgetForecasts
             try
             {
                 var sums = await sqlite.SumBudgetSpendAsync(from, hour.AddHours(1), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
-                _history = (now, from, sums);
-                return _history;
+                var read = new History(now, from, sums);
+                _history = read;
+                return read;
             }
             catch (Bulwark.Storage.StoreUnavailableException)
             {

@@ -76,6 +76,7 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
     public void Dispose()
     {
         _sweep?.Dispose();
+        _retry?.Dispose();
         _reloads?.Dispose();
         _applying.Dispose();
     }
@@ -112,13 +113,15 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
                 }
                 catch (Exception e) when (e is Bulwark.Storage.StoreUnavailableException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
                 {
+                    // Fails closed: the admin-made budgets in force stay (their counters with them), none is dropped.
                     Log.LoadFailed(_logger, e.Message);
+                    budgets.AddRange(_book.Budgets.Where(b => b.FromAdmin && !options.Budgets.Items.ContainsKey(b.Name)));
                 }
             }
 
             var zone = BudgetRules.FindTimeZone(options.Budgets.TimeZone) ?? TimeZoneInfo.Utc;
             var loading = _book.Replace(budgets, zone);
-            if (loading.Count == 0 || _store.Sqlite is not { } ledger || !_store.IsAvailable)
+                if (loading.Count == 0 || _store.Sqlite is not { } ledger || !_store.IsAvailable)
             {
                 return;
             }
@@ -148,7 +151,18 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
         {
             _applying.Release();
         }
+
+        if (_book.AnyLoading)
+        {
+            // A budget whose count failed is tried again: until it is counted, strict requests it counts are refused.
+            Interlocked.Exchange(ref _retry, _timeProvider.CreateTimer(static loader => _ = ((BudgetLoader)loader!).ApplyAsync(CancellationToken.None), this, LoadRetryInterval, Timeout.InfiniteTimeSpan))?.Dispose();
+        }
     }
+
+    /// <summary>How soon a budget whose count from the ledger failed is counted again.</summary>
+    public static readonly TimeSpan LoadRetryInterval = TimeSpan.FromSeconds(10);
+
+    private ITimer? _retry;
 
     /// <summary>The ledger range a budget is counted from, and the bucket its sums come in.</summary>
     private static (DateTimeOffset From, DateTimeOffset To, TimeSpan Bucket) RangeOf(BudgetDefinition budget, DateTimeOffset now, TimeZoneInfo zone)

@@ -14,6 +14,9 @@ internal enum BudgetRefusalKind
 
     /// <summary>A strict budget's spend is being counted from the ledger (at start, or after its definition changed).</summary>
     Loading = 3,
+
+    /// <summary>A strict budget counts one model, and the request's model could not be read (none, or named twice).</summary>
+    UnknownModel = 4,
 }
 
 /// <summary>A strict budget's refusal of a request, with what a client needs to know to act on it.</summary>

@@ -6,7 +6,7 @@ namespace Bulwark.Gateway.Budgets;
 /// </summary>
 internal sealed class BudgetReservation
 {
-    public BudgetReservation(BudgetClient client, string? model, long tokens, long cost, IReadOnlyList<BudgetCounter> counters, IReadOnlyList<string> advisoryExceeded, BudgetStatusNote? tightest)
+    public BudgetReservation(BudgetClient client, string? model, long tokens, long cost, List<BudgetCounter> counters, IReadOnlyList<string> advisoryExceeded, BudgetStatusNote? tightest)
     {
         Client = client;
         Model = model;
@@ -26,7 +26,8 @@ internal sealed class BudgetReservation
     /// <summary>Gets the cost reserved, in billionths (0 when no budget of the request counts cost, or its cost is unknown).</summary>
     public long Cost { get; }
 
-    public IReadOnlyList<BudgetCounter> Counters { get; }
+    /// <summary>Gets the counters holding the reservation (a budget made or recounted while it is open holds it too).</summary>
+    public List<BudgetCounter> Counters { get; }
 
     /// <summary>Gets the advisory budgets this request goes beyond (served all the same).</summary>
     public IReadOnlyList<string> AdvisoryExceeded { get; }

@@ -60,9 +60,13 @@ internal static class BudgetRules
         {
             errors.Add($"{path}:Window: only Period: Rolling has a window; {budget.Period} is a calendar period.");
         }
-        else if (budget.Period == BudgetPeriod.Month && options.Storage.UsageRetention < TimeSpan.FromDays(31))
+        else if (budget.Period == BudgetPeriod.Month && options.Storage.UsageRetention < TimeSpan.FromDays(32))
         {
-            errors.Add($"{path}:Period: Month needs {GatewayConstants.ConfigurationRoot}:Storage:UsageRetention of 31 days or more to be counted from the ledger; it is {options.Storage.UsageRetention:c}.");
+            errors.Add($"{path}:Period: Month needs {GatewayConstants.ConfigurationRoot}:Storage:UsageRetention of 32 days or more to be counted from the ledger; it is {options.Storage.UsageRetention:c}.");
+        }
+        else if (budget.Period == BudgetPeriod.Day && options.Storage.UsageRetention < TimeSpan.FromDays(2))
+        {
+            errors.Add($"{path}:Period: Day needs {GatewayConstants.ConfigurationRoot}:Storage:UsageRetention of 2 days or more to be counted from the ledger; it is {options.Storage.UsageRetention:c}.");
         }
 
         if (budget.Cost is null && budget.Tokens is null)

@@ -56,21 +56,30 @@ internal sealed partial class ForwardingBudgets
         var settings = _live.Options.Budgets;
         if (request.Fields is not { IsObject: true } fields || request.PromptTokens is not { } prompt)
         {
-            // Nothing to bound the cost with: a strict budget that counts it must refuse; one that does not lets it go.
-            var (held, refused) = _book.TryReserve(client, null, 0, 0);
-            if (held is not null)
+            // Nothing to bound the cost with: a strict budget that counts it must refuse; others let it go.
+            if (!_book.Counts(client, model: null, strictOnly: true))
             {
-                _book.Release(held);
+                return request;
             }
 
-            if (refused is not null || held is { Counters.Count: > 0 })
-            {
-                feature.ErrorType = "budget-unbounded";
-                await GatewayProblem.BudgetUnbounded(request.CorrelationId, refused?.Budget ?? held!.Tightest?.Name ?? "?").WriteAsync(context, 0).ConfigureAwait(false);
-                return null;
-            }
+            feature.ErrorType = "budget-unbounded";
+            bool tooLarge = request.BodyStreamed || context.Request.ContentLength > Configuration.UsageConstants.MaxParsedBytes;
+            await GatewayProblem.BudgetUnbounded(request.CorrelationId, tooLarge).WriteAsync(context, 0).ConfigureAwait(false);
+            return null;
+        }
 
+        string? model = fields.Model?.Name;
+        if (!_book.Counts(client, model))
+        {
+            // No budget counts it: sent as it came (no cap added), unreserved.
             return request;
+        }
+
+        if (fields.InvalidLimit is { } invalid)
+        {
+            feature.ErrorType = "budget-bad-limit";
+            await GatewayProblem.BudgetBadLimit(request.CorrelationId, invalid).WriteAsync(context, 0).ConfigureAwait(false);
+            return null;
         }
 
         long cap = fields.MaxOutputTokens ?? settings.DefaultMaxOutputTokens;
@@ -86,7 +95,6 @@ internal sealed partial class ForwardingBudgets
         }
 
         long tokens = SaturatingAdd(prompt, SaturatingMultiply(cap, fields.Choices));
-        string? model = fields.Model?.Name;
         var (reservation, refusal) = _book.TryReserve(client, model, tokens, CostOf(request.Route, model, prompt, tokens - prompt));
         if (refusal is not null && request.Route.BudgetFallback is { } cheaper)
         {
@@ -149,7 +157,7 @@ internal sealed partial class ForwardingBudgets
     /// where the provider did not report them), or released when no provider's answer was sent (refusals and failures
     /// cost nothing), or when the request was stored for later delivery.
     /// </summary>
-    public void End(ForwardingRequest request, BulwarkRequestFeature feature, bool served, bool deferred)
+    public void End(ForwardingRequest request, BulwarkRequestFeature feature, bool served, bool deferred, bool deadlineExpired)
     {
         if (request.Reservation is not { } reservation)
         {
@@ -163,19 +171,34 @@ internal sealed partial class ForwardingBudgets
             return;
         }
 
-        if (!served)
+        // A request sent and then given up on (the client left, the route's time ran out) may still be served and
+        // billed by its provider: charged what it reserved. One answered with failures by every provider costs nothing.
+        bool abandoned = request.Context.RequestAborted.IsCancellationRequested || deadlineExpired || feature.ErrorType is "stream-broken" or "client-gone";
+        if (!served && !(abandoned && request.Attempts > 0))
         {
             _book.Release(reservation);
             return;
         }
 
-        bool known = feature.InputTokens is not null && feature.OutputTokens is not null;
-        bool failed = request.Context.Response.StatusCode >= StatusCodes.Status400BadRequest;
+        bool known = !abandoned && feature.InputTokens is not null && feature.OutputTokens is not null;
+        bool failed = served && !abandoned && request.Context.Response.StatusCode >= StatusCodes.Status400BadRequest;
         long tokens = known ? feature.InputTokens!.Value + feature.OutputTokens!.Value : failed ? 0 : reservation.Tokens;
-        long cost = feature.Cost is { } actual ? BudgetDefinition.ToNanos(actual) : failed ? 0 : reservation.Cost;
+        long cost = !abandoned && feature.Cost is { } actual ? BudgetDefinition.ToNanos(actual) : failed ? 0 : reservation.Cost;
         foreach (var change in _book.Settle(reservation, tokens, cost))
         {
             Log.LevelChanged(_logger, change.Budget, change.Subject ?? "everyone", BudgetCounterStatus.LevelName(change.From), BudgetCounterStatus.LevelName(change.To));
+        }
+    }
+
+    /// <summary>
+    /// Ends the reservation of a request whose handling failed unexpectedly: charged what it reserved (it may have been
+    /// sent), its lease left for the next start to record.
+    /// </summary>
+    public void Abandon(ForwardingRequest request)
+    {
+        if (request.Reservation is { } reservation)
+        {
+            _book.Settle(reservation, reservation.Tokens, reservation.Cost);
         }
     }
 
@@ -210,11 +233,12 @@ internal sealed partial class ForwardingBudgets
         {
             BudgetRefusalKind.TooLarge => $"The request's reservation ({refusal.AskedTokens:N0} tokens{CostText(refusal.AskedCost)}: its prompt bound plus its output cap) is more than budget '{refusal.Budget}' allows in a whole period; lower max_completion_tokens (or max_tokens). Nothing was sent to a provider.",
             BudgetRefusalKind.Unpriced => $"Budget '{refusal.Budget}' limits cost, but a provider this request may go to has no price for its model, so its cost has no bound. Nothing was sent to a provider.",
+            BudgetRefusalKind.UnknownModel => $"Budget '{refusal.Budget}' counts one model, and this request's model could not be read (none, or 'model' given twice). Nothing was sent to a provider.",
             BudgetRefusalKind.Loading => $"Budget '{refusal.Budget}' is being counted from the usage ledger (the gateway started, or the budget changed); retry in a moment. Nothing was sent to a provider.",
             _ when refusal.ResetsAt is null => $"What is left of budget '{refusal.Budget}' is held by requests in flight; retry shortly (they may settle for less than they reserved). Nothing was sent to a provider.",
             _ => $"Budget '{refusal.Budget}' has not enough left for this request's reservation ({refusal.AskedTokens:N0} tokens{CostText(refusal.AskedCost)}); it resets at {refusal.ResetsAt:O}. Nothing was sent to a provider.",
         };
-        return new ProblemBudget(refusal.Budget, refusal.Subject, refusal.RemainingTokens, refusal.RemainingCost, refusal.ResetsAt, detail, refusal.Kind == BudgetRefusalKind.Unpriced ? "budget-unpriced" : "budget-exceeded");
+        return new ProblemBudget(refusal.Budget, refusal.Subject, refusal.RemainingTokens, refusal.RemainingCost, refusal.ResetsAt, detail, refusal.Kind switch { BudgetRefusalKind.Unpriced => "budget-unpriced", BudgetRefusalKind.UnknownModel => "budget-unknown-model", _ => "budget-exceeded" });
     }
 
     private static string CostText(decimal? cost) => cost is { } c && c > 0 ? string.Create(CultureInfo.InvariantCulture, $", {c} {Configuration.UsageConstants.Currency}") : string.Empty;

@@ -80,17 +80,25 @@ internal sealed partial class ForwardingHandler
         }
 
         request = admitted;
-        using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
-        var lastGood = route.Fallback?.StartKeeping(context);
-        var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
-        string? user = route.Api == RouteApi.Http ? null : await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
-        if (!Ended(request, result, feature, lastGood))
+        try
         {
-            await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
-        }
+            using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
+            var lastGood = route.Fallback?.StartKeeping(context);
+            var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
+            string? user = route.Api == RouteApi.Http ? null : await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
+            if (!Ended(request, result, feature, lastGood))
+            {
+                await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
+            }
 
-        _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType);
-        RecordUsage(request, feature, user);
+            _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType, deadline.IsCancellationRequested);
+            RecordUsage(request, feature, user);
+        }
+        catch when (request.Reservation is { Done: false })
+        {
+            _budgets.Abandon(request);
+            throw;
+        }
     }
 
     /// <summary>
@@ -318,7 +326,8 @@ internal sealed partial class ForwardingHandler
         var clientBody = result.Outcome.Exception as ClientBodyException;
         var failure = new ForwardingFailure(request.Route, request.CorrelationId, request.Replay == ReplayCondition.Always, result.Attempts, deadlineExpired, clientBody?.StatusCode, HintOf(result.Outcome.Exception), request.RetryAfterUntil, request.BodyStreamed);
         var problem = GatewayProblem.ForFailure(failure, _timeProvider);
-        if (request.Route.Deferral is not null && clientBody is null)
+        // A request a budget holds a reservation for is not deferred: a later delivery could not be refused by it.
+        if (request.Route.Deferral is not null && clientBody is null && request.Reservation is null)
         {
             if (deferral.Key is { } key && _deferral.Enabled)
             {

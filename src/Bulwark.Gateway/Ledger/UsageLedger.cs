@@ -76,6 +76,7 @@ internal sealed partial class UsageLedger : BackgroundService
             context.Response.StatusCode)
         {
             ClientKeyId = identity?.KeyId,
+            BudgetUser = identity?.User,
             Team = identity?.Team,
             Tier = identity?.Tier,
             RequestModel = requestModel ?? feature.RequestModel,
@@ -106,9 +107,16 @@ internal sealed partial class UsageLedger : BackgroundService
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         long target = Interlocked.Read(ref _queued);
-        while (Interlocked.Read(ref _handled) < target && Enabled)
+        while (Enabled)
         {
-            await Volatile.Read(ref _batchDone).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The batch's signal is taken before the count is read: a batch ending in between is not waited for in vain.
+            var batchDone = Volatile.Read(ref _batchDone).Task;
+            if (Interlocked.Read(ref _handled) >= target)
+            {
+                return;
+            }
+
+            await batchDone.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

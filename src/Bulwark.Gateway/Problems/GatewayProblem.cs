@@ -207,9 +207,9 @@ internal sealed record GatewayProblem
 
     /// <summary>A strict budget refused the request: 429 (403 when no retry can fit), which budget, what is left, when it resets.</summary>
     public static GatewayProblem BudgetExceeded(string correlationId, ProblemBudget budget, TimeSpan? retryAfter) => new(
-        retryAfter is null ? StatusCodes.Status403Forbidden : StatusCodes.Status429TooManyRequests,
+        budget.Type == "budget-unknown-model" ? StatusCodes.Status400BadRequest : retryAfter is null ? StatusCodes.Status403Forbidden : StatusCodes.Status429TooManyRequests,
         budget.Type,
-        budget.Type == "budget-unpriced" ? "Request cost unbounded" : "Budget exceeded",
+        budget.Type == "budget-exceeded" ? "Budget exceeded" : "Request cost unbounded",
         budget.Detail,
         retryable: retryAfter is not null,
         retryAfter,
@@ -219,12 +219,25 @@ internal sealed record GatewayProblem
         Budget = budget,
     };
 
-    /// <summary>A budget counts the request, but its body could not be read to bound its cost (not JSON, or too large).</summary>
-    public static GatewayProblem BudgetUnbounded(string correlationId, string budget) => new(
-        StatusCodes.Status413PayloadTooLarge,
+    /// <summary>A strict budget counts the request, but its body could not be read to bound its cost: 413 when too large, else 400.</summary>
+    public static GatewayProblem BudgetUnbounded(string correlationId, bool tooLarge) => new(
+        tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
         "budget-unbounded",
         "Request cost unbounded",
-        $"Budget '{budget}' counts this request, but its body could not be read to bound its cost (it is not a JSON object, or it is larger than the gateway reads). Nothing was sent to a provider.",
+        tooLarge
+            ? "A budget counts this request, but its body is larger than the gateway reads (1 MiB) to bound its cost. Nothing was sent to a provider."
+            : "A budget counts this request, but its body is not a JSON object, so its cost has no bound. Nothing was sent to a provider.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    /// <summary>A budgeted request's output cap or answer count is not a whole number in range.</summary>
+    public static GatewayProblem BudgetBadLimit(string correlationId, string field) => new(
+        StatusCodes.Status400BadRequest,
+        "budget-bad-limit",
+        "Request cost unbounded",
+        $"'{field}' must be a whole number (output caps 1 to 1,000,000; n and best_of 1 to 128) on a request a budget counts, or its cost has no bound. Nothing was sent to a provider.",
         retryable: false,
         retryAfter: null,
         correlationId,
@@ -469,9 +482,9 @@ internal sealed record GatewayProblem
     }
 
     // Clamped: a provider's far-future HTTP-date must not overflow into a negative header.
-    // A budget's reset may be a month away; anything else, at most a day.
+    // A budget's reset may be a rolling window (up to 90 days) away; anything else, at most a day.
     private static int RetryAfterSeconds(TimeSpan delay, bool budget = false) =>
-        (int)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 1, TimeSpan.FromDays(budget ? 32 : 1).TotalSeconds);
+        (int)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 1, TimeSpan.FromDays(budget ? 91 : 1).TotalSeconds);
 
     /// <summary>A short, safe description: what happened, never an exception message from upstream.</summary>
     private static string Describe(FailoverAttempt attempt) => attempt.Outcome switch

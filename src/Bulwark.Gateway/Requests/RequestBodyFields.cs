@@ -20,6 +20,18 @@ internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
     /// <summary>Gets how many answers the body asks for (OpenAI's <c>n</c>), 1 when it says nothing.</summary>
     public int Choices { get; init; } = 1;
 
+    /// <summary>
+    /// Gets the first output cap or answer count the body sets that is not a whole number in range (caps 1 to
+    /// 1,000,000; <c>n</c> and <c>best_of</c> 1 to 128), by name; <see langword="null"/> when every one is.
+    /// </summary>
+    public string? InvalidLimit { get; init; }
+
+    /// <summary>The largest output cap a body may set: 1,000,000 tokens.</summary>
+    public const long MaxOutputCap = 1_000_000;
+
+    /// <summary>The most answers a body may ask for (<c>n</c>, <c>best_of</c>): 128.</summary>
+    public const int MaxChoices = 128;
+
     /// <summary>Gets whether the body was a JSON object (so a field can be added to it).</summary>
     public bool IsObject { get; init; }
 
@@ -32,6 +44,7 @@ internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
         bool ambiguous = false;
         long? maxOutput = null;
         int choices = 1;
+        string? invalid = null;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -48,19 +61,39 @@ internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
 
                 bool isModel = reader.ValueTextEquals("model"u8);
                 bool isUser = !isModel && reader.ValueTextEquals("user"u8);
-                bool isCap = reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_output_tokens"u8);
-                bool isChoices = reader.ValueTextEquals("n"u8);
+                string? cap = reader.ValueTextEquals("max_completion_tokens"u8) ? "max_completion_tokens"
+                    : reader.ValueTextEquals("max_tokens"u8) ? "max_tokens"
+                    : reader.ValueTextEquals("max_output_tokens"u8) ? "max_output_tokens" : null;
+                string? count = reader.ValueTextEquals("n"u8) ? "n" : reader.ValueTextEquals("best_of"u8) ? "best_of" : null;
                 reader.Read();
-                if (isCap && reader.TokenType == JsonTokenType.Number)
+                if (cap is not null)
                 {
-                    // A cap that is not a whole positive number is the provider's to refuse; the largest given is the bound.
-                    maxOutput = reader.TryGetInt64(out long cap) && cap > 0 ? Math.Max(maxOutput ?? 0, cap) : long.MaxValue;
+                    // The largest valid cap given is the bound; any other value (null, a fraction, out of range) is named.
+                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value) && value is >= 1 and <= MaxOutputCap)
+                    {
+                        maxOutput = Math.Max(maxOutput ?? 0, value);
+                    }
+                    else
+                    {
+                        invalid ??= cap;
+                    }
+
+                    reader.Skip();
                     continue;
                 }
 
-                if (isChoices && reader.TokenType == JsonTokenType.Number)
+                if (count is not null)
                 {
-                    choices = reader.TryGetInt32(out int n) && n > 0 ? n : int.MaxValue;
+                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int n) && n is >= 1 and <= MaxChoices)
+                    {
+                        choices = Math.Max(choices, n);
+                    }
+                    else
+                    {
+                        invalid ??= count;
+                    }
+
+                    reader.Skip();
                     continue;
                 }
 
@@ -91,6 +124,7 @@ internal sealed record RequestBodyFields(JsonModelField? Model, string? User)
         {
             MaxOutputTokens = maxOutput,
             Choices = choices,
+            InvalidLimit = invalid,
             IsObject = true,
         };
     }

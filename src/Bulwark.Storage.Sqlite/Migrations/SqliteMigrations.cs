@@ -115,12 +115,13 @@ internal static class SqliteMigrations
         );
 
         CREATE TABLE budgets (
-            name                    TEXT    NOT NULL PRIMARY KEY,
+            name                    TEXT    NOT NULL PRIMARY KEY COLLATE NOCASE,
             definition              TEXT    NOT NULL,
             updated_at              INTEGER NOT NULL
         );
 
         ALTER TABLE usage_ledger ADD COLUMN request_model TEXT NULL;
+        ALTER TABLE usage_ledger ADD COLUMN budget_user TEXT NULL;
         ALTER TABLE usage_ledger ADD COLUMN team TEXT NULL;
         ALTER TABLE usage_ledger ADD COLUMN tier TEXT NULL;
         ALTER TABLE usage_ledger ADD COLUMN charged_tokens INTEGER NULL;

@@ -33,6 +33,10 @@ public sealed record UsageLedgerRow(
     /// <value>Defaults to <see langword="null"/>: none known.</value>
     public string? RequestModel { get; init; }
 
+    /// <summary>Gets the user budgets count the request for: the identified client's (a key's owner, a trusted header's user), never one the request named itself.</summary>
+    /// <value>Defaults to <see langword="null"/>: an unidentified client.</value>
+    public string? BudgetUser { get; init; }
+
     /// <summary>Gets the team of the client's key when the request was made.</summary>
     /// <value>Defaults to <see langword="null"/>: no key, or a user from a trusted header.</value>
     public string? Team { get; init; }

@@ -237,6 +237,55 @@ public class BudgetBookTests
     }
 
     [Fact]
+    public void HugeReservations_NeverWrapTheCheck()
+    {
+        var (book, _) = BookOf(Budget(tokens: 100, cost: 1m));
+        book.Settle(book.TryReserve(Alice, null, 10, 10).Reservation!, 10, 10);
+        Assert.Equal(BudgetRefusalKind.TooLarge, book.TryReserve(Alice, null, long.MaxValue, 1).Refusal!.Kind);
+        Assert.Equal(BudgetRefusalKind.TooLarge, book.TryReserve(Alice, null, 1, long.MaxValue).Refusal!.Kind);
+        Assert.NotNull(book.TryReserve(Alice, null, 90, 10).Reservation);
+        Assert.NotNull(book.TryReserve(Alice, null, 1, 1).Refusal);
+    }
+
+    [Fact]
+    public void Recounted_Budget_HoldsTheReservationsInFlight()
+    {
+        var (book, _) = BookOf(Budget(tokens: 100));
+        var open = book.TryReserve(Alice, null, 100, null).Reservation!;
+
+        // The time zone changes: every budget is counted again, and the request in flight still holds its 100.
+        var loading = Assert.Single(book.Replace([Budget(tokens: 100)], TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")));
+        book.CompleteLoading(loading, []);
+        Assert.Equal(BudgetRefusalKind.Exceeded, book.TryReserve(Alice, null, 1, null).Refusal!.Kind);
+        book.Settle(open, 100, 0);
+        Assert.Equal((100L, 0L), (book.Status().Single().SpentTokens, book.Status().Single().ReservedTokens));
+        Assert.NotNull(book.TryReserve(Alice, null, 1, null).Refusal);
+    }
+
+    [Fact]
+    public void DisabledThenStrictAgain_IsCountedAgain_AndALoadThatFailedIsRetried()
+    {
+        var (book, _) = BookOf(Budget(tokens: 100));
+        Assert.Single(book.Replace([Budget(tokens: 100, mode: BudgetMode.Disabled)], TimeZoneInfo.Utc));
+        Assert.Single(book.Replace([Budget(tokens: 100)], TimeZoneInfo.Utc));
+
+        // Its count never completed: the same definition is still to be counted, and strict requests wait for it.
+        Assert.Single(book.Replace([Budget(tokens: 100)], TimeZoneInfo.Utc));
+        Assert.True(book.AnyLoading);
+        Assert.Equal(BudgetRefusalKind.Loading, book.TryReserve(Alice, null, 1, null).Refusal!.Kind);
+    }
+
+    [Fact]
+    public void PerModelStrictBudget_RefusesARequestWhoseModelIsUnknown()
+    {
+        var (book, _) = BookOf(Budget(tokens: 100, model: "gpt-4o"));
+        Assert.Equal(BudgetRefusalKind.UnknownModel, book.TryReserve(Alice, null, 1, null).Refusal!.Kind);
+        Assert.Empty(book.TryReserve(Alice, "claude", 1, null).Reservation!.Counters);
+        Assert.True(book.Counts(Alice, null));
+        Assert.False(book.Counts(Alice, "claude"));
+    }
+
+    [Fact]
     public void Sweep_DropsIdleCounters()
     {
         var (book, time) = BookOf(Budget(per: BudgetScope.User, tokens: 100));

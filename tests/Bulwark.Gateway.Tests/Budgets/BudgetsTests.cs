@@ -382,6 +382,95 @@ public class BudgetsTests
         Assert.Empty(await AdminBudgetsAsync(gateway));
     }
 
+    [Theory]
+    [InlineData("\"max_completion_tokens\":9223372036854775807", "max_completion_tokens")]
+    [InlineData("\"max_completion_tokens\":null", "max_completion_tokens")]
+    [InlineData("\"max_completion_tokens\":-1", "max_completion_tokens")]
+    [InlineData("\"max_completion_tokens\":4096.5", "max_completion_tokens")]
+    [InlineData("\"max_completion_tokens\":50,\"n\":1000", "n")]
+    public async Task AnOutputCapOutOfRange_Is400_NeverReservedNorSent(string cap, string field)
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Answer(10, 10);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "Items": { "daily": { "Per": "User", "Tokens": 100000 } } }"""));
+        using var response = await gateway.Client.SendAsync(Chat("alice", $$"""{"model":"gpt-4o-mini",{{cap}},"messages":[{"role":"user","content":"Hi"}]}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("urn:bulwark:problem:budget-bad-limit", problem.GetProperty("type").GetString());
+        Assert.StartsWith($"'{field}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, provider.Requests);
+        Assert.Empty(await AdminBudgetsAsync(gateway));
+    }
+
+    [Fact]
+    public async Task AClientThatHangsUp_IsChargedWhatItReserved_ForTheProviderMayStillServeIt()
+    {
+        await using var provider = await Upstream.StartAsync();
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.Behaviour = async (context, n) =>
+        {
+            reached.TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(static _ => { }, TaskScheduler.Default);
+        };
+        long reservation = Reservation();
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, $$"""{ "Items": { "daily": { "Per": "User", "Tokens": {{10 * reservation}} } } }"""));
+        using (var impatient = new CancellationTokenSource())
+        {
+            var send = gateway.Client.SendAsync(Chat("alice"), impatient.Token);
+            await Poll.WithinAsync(reached.Task, "the request to reach the provider");
+            await impatient.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        }
+
+        await Poll.UntilAsync(() => gateway.Services.GetRequiredService<BudgetBook>().Status().Single().InFlight == 0, "the request to end");
+        var alice = Assert.Single(await AdminBudgetsAsync(gateway));
+        Assert.Equal(reservation, alice.GetProperty("spent").GetProperty("tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task RequestsNoBudgetCounts_GoAsTheyCame_AndAnAdvisoryBudgetRefusesNothing()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Answer(10, 10);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "DefaultMaxOutputTokens": 321, "Items": { "bob": { "User": "bob", "Tokens": 100000 }, "soft": { "User": "carol", "Tokens": 1, "Mode": "Advisory" } } }"""));
+
+        // Alice is counted by no budget: no cap is added to her body.
+        using (var alice = await gateway.Client.SendAsync(Chat("alice", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, alice.StatusCode);
+            Assert.False(alice.Headers.Contains("X-Bulwark-Budget"));
+        }
+
+        Assert.False(JsonDocument.Parse(Assert.Single(provider.Snapshot()).Body).RootElement.TryGetProperty("max_completion_tokens", out _));
+
+        // Carol's only budget is advisory: a body with no bound is served all the same.
+        using var carol = await gateway.Client.SendAsync(Chat("carol", """[{"role":"user","content":"Hi"}]"""));
+        Assert.Equal(HttpStatusCode.OK, carol.StatusCode);
+
+        // Bob's is strict: a body that is not a JSON object is 400, one with its model given twice too.
+        using (var bob = await gateway.Client.SendAsync(Chat("bob", """[{"role":"user","content":"Hi"}]""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bob.StatusCode);
+            Assert.Equal("urn:bulwark:problem:budget-unbounded", JsonDocument.Parse(await bob.Content.ReadAsStringAsync()).RootElement.GetProperty("type").GetString());
+        }
+
+        Assert.Equal(2, provider.Requests);
+    }
+
+    [Fact]
+    public async Task PerModelStrictBudget_RefusesABodyWithItsModelTwice()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Answer(10, 10);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "Items": { "gpt": { "Model": "gpt-4o*", "Tokens": 100000 } } }"""));
+        using var twice = await gateway.Client.SendAsync(Chat("alice", """{"model":"gpt-4o-mini","model":"gpt-4o","max_tokens":5,"messages":[]}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Equal("urn:bulwark:problem:budget-unknown-model", JsonDocument.Parse(await twice.Content.ReadAsStringAsync()).RootElement.GetProperty("type").GetString());
+        using var once = await gateway.Client.SendAsync(Chat("alice", """{"model":"gpt-4o-mini","max_tokens":5,"messages":[]}"""));
+        Assert.Equal(HttpStatusCode.OK, once.StatusCode);
+        Assert.Equal(1, provider.Requests);
+    }
+
     [Fact]
     public async Task SpendSurvivesARestart_CountedFromTheLedger()
     {

@@ -25,7 +25,7 @@ public sealed class BudgetStoreTests : IDisposable
             [
                 new UsageLedgerRow(T0.AddSeconds(1), null, "alice", "/v1/{**rest}", "openai", "gpt-4o-2024-08-06", 300, 0, 100, 0.004m, 200)
                 {
-                    ClientKeyId = "key-1", Team = "research", Tier = "free", RequestModel = "gpt-4o", LeaseId = "a", ChargedTokens = 400, ChargedCost = 0.004m,
+                    ClientKeyId = "key-1", BudgetUser = "alice", Team = "research", Tier = "free", RequestModel = "gpt-4o", LeaseId = "a", ChargedTokens = 400, ChargedCost = 0.004m,
                 },
             ], CancellationToken.None);
         }
@@ -63,6 +63,9 @@ public sealed class BudgetStoreTests : IDisposable
         Assert.Equal(2, sums.Count);
         Assert.Equal((T0, 16L, 0.5m), (sums[0].BucketStart, sums[0].Tokens, sums[0].Cost));
         Assert.Equal((T0.AddHours(1), 200L, 1m), (sums[1].BucketStart, sums[1].Tokens, sums[1].Cost));
+
+        // The user a request named itself (no identity) is not whom budgets count.
+        Assert.All(sums, static s => Assert.Null(s.User));
     }
 
     [Fact]
@@ -73,6 +76,10 @@ public sealed class BudgetStoreTests : IDisposable
         await store.SaveBudgetAsync(new StoredBudget("team-a", """{"Per":"Team","Cost":20}""", T0.AddMinutes(1)), CancellationToken.None);
         var listed = Assert.Single(await store.ListBudgetsAsync(CancellationToken.None));
         Assert.Equal(("team-a", """{"Per":"Team","Cost":20}""", T0.AddMinutes(1)), (listed.Name, listed.Definition, listed.Updated));
+
+        // Names differ only in case: one budget (the gateway matches budget names case-insensitively).
+        await store.SaveBudgetAsync(new StoredBudget("TEAM-A", """{"Per":"Team","Cost":30}""", T0.AddMinutes(2)), CancellationToken.None);
+        Assert.Equal("""{"Per":"Team","Cost":30}""", Assert.Single(await store.ListBudgetsAsync(CancellationToken.None)).Definition);
         Assert.True(await store.DeleteBudgetAsync("team-a", CancellationToken.None));
         Assert.False(await store.DeleteBudgetAsync("team-a", CancellationToken.None));
         Assert.Empty(await store.ListBudgetsAsync(CancellationToken.None));
