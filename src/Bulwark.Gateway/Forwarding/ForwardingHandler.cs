@@ -89,6 +89,8 @@ internal sealed partial class ForwardingHandler
             await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
         }
 
+        Errors.GatewayErrorFeed.Record(context, request.Route.Path, result.Attempts, served: result.Outcome.Result is not null, feature);
+
         _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType);
         RecordUsage(request, feature, user);
     }
