@@ -7,7 +7,7 @@ namespace Bulwark.Gateway.Configuration;
 public sealed class GatewayErrorsOptions
 {
     /// <summary>Gets or sets how many fingerprints are kept; beyond it the least recently seen are forgotten.</summary>
-    /// <value>Defaults to 10,000 (about 15 MB at most). Range 1 to 1,000,000.</value>
+    /// <value>Defaults to 10,000 (about 16 MB at most). Range 1 to 1,000,000.</value>
     public int MaxFingerprints { get; set; } = ErrorsConstants.DefaultMaxFingerprints;
 
     /// <summary>

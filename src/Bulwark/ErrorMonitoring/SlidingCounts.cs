@@ -2,8 +2,7 @@ namespace Bulwark.ErrorMonitoring;
 
 /// <summary>
 /// Counts of one fingerprint in the last 1 minute, 5 minutes, 1 hour and 24 hours: three rings of buckets (60 of
-/// 5 seconds, 60 of 1 minute, 96 of 15 minutes), each bucket stamped with the period it counts so that a stale one is
-/// reset when reused, not swept. A count includes the current bucket and every whole bucket inside the window, so it
+/// 5 seconds, 60 of 1 minute, 96 of 15 minutes; 864 bytes of counts), each cleared as time moves past it. A count includes the current bucket and every whole bucket inside the window, so it
 /// is exact to one bucket: 5 s for the 1- and 5-minute windows, 1 minute for the hour, 15 minutes for the day.
 /// </summary>
 /// <remarks>Not thread-safe: the owning entry locks around it.</remarks>
@@ -31,21 +30,39 @@ internal sealed class SlidingCounts
         return (_fine.Sum(ticks, 12), _fine.Sum(ticks, 60), _medium.Sum(ticks, 60), _coarse.Sum(ticks, 96));
     }
 
+    /// <summary>
+    /// One ring: the count of each of the last <c>size</c> periods. Only the latest period counted is remembered; slots of
+    /// the periods skipped since are cleared when time moves on (at most <c>size</c>, so O(1) per addition).
+    /// </summary>
     private sealed class Ring(int size, long bucketTicks)
     {
-        private readonly long[] _periods = CreatePeriods(size);
         private readonly int[] _counts = new int[size];
+        private long _latest = long.MinValue;
 
         public void Add(long ticks)
         {
             long period = ticks / bucketTicks;
-            int slot = (int)(period % size);
-            if (_periods[slot] != period)
+            if (_latest == long.MinValue || period - _latest >= size)
             {
-                _periods[slot] = period;
-                _counts[slot] = 0;
+                Array.Clear(_counts);
+                _latest = period;
+            }
+            else if (period > _latest)
+            {
+                for (long p = _latest + 1; p <= period; p++)
+                {
+                    _counts[(int)(p % size)] = 0;
+                }
+
+                _latest = period;
+            }
+            else if (_latest - period >= size)
+            {
+                // Older than the ring (a clock that went back a long way): not counted in any window.
+                return;
             }
 
+            int slot = (int)(period % size);
             if (_counts[slot] < int.MaxValue)
             {
                 _counts[slot]++;
@@ -55,26 +72,21 @@ internal sealed class SlidingCounts
         /// <summary>The counts of the last <paramref name="buckets"/> periods, the current one included.</summary>
         public long Sum(long ticks, int buckets)
         {
-            long current = ticks / bucketTicks;
-            long oldest = current - buckets + 1;
-            long sum = 0;
-            for (int i = 0; i < size; i++)
+            if (_latest == long.MinValue)
             {
-                long period = _periods[i];
-                if (period >= oldest && period <= current)
-                {
-                    sum += _counts[i];
-                }
+                return 0;
+            }
+
+            long current = ticks / bucketTicks;
+            long from = Math.Max(current - buckets + 1, _latest - size + 1);
+            long to = Math.Min(current, _latest);
+            long sum = 0;
+            for (long p = from; p <= to; p++)
+            {
+                sum += _counts[(int)(p % size)];
             }
 
             return sum;
-        }
-
-        private static long[] CreatePeriods(int size)
-        {
-            var periods = new long[size];
-            Array.Fill(periods, long.MinValue);
-            return periods;
         }
     }
 }
