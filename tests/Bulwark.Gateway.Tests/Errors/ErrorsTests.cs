@@ -100,6 +100,30 @@ public class ErrorsTests
     }
 
     [Fact]
+    public async Task RouteFallback_AnsweringForDeadProviders_IsARecoveredWarning()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        primary.Behaviour = Upstream.Status(503);
+        secondary.Behaviour = Upstream.Status(503);
+        string config = Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, Pipeline,
+            routeExtra: """, "Fallback": { "StatusCode": 200, "ContentType": "application/json", "Body": "{}" }""",
+            bulwarkExtra: $$""" "Admin": { "Token": "{{AdminToken}}" },""");
+        await using var gateway = await GatewayUnderTest.StartAsync(config);
+
+        using (var response = await gateway.Client.GetAsync("/api/orders/1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var errors = await ListAsync(gateway, string.Empty);
+        var answer = errors.Single(e => e.GetProperty("type").GetString() == "fallback-static");
+        Assert.Equal(("warning", 200, 1L, 1L), (answer.GetProperty("severity").GetString(), answer.GetProperty("status").GetInt32(), answer.GetProperty("recovery").GetProperty("attempted").GetInt64(), answer.GetProperty("recovery").GetProperty("succeeded").GetInt64()));
+        Assert.All(errors.Where(static e => e.GetProperty("type").GetString() == "TransientStatus"), static e => Assert.Equal("warning", e.GetProperty("severity").GetString()));
+        Assert.Equal(primary.Requests + secondary.Requests, errors.Where(static e => e.GetProperty("type").GetString() == "TransientStatus").Sum(static e => e.GetProperty("recovery").GetProperty("succeeded").GetInt64()));
+    }
+
+    [Fact]
     public async Task Post_WithAClientKey_OrTheAdminToken_Is202WithTheFingerprint_AndListed_WithoutCredentials401()
     {
         await using var primary = await Upstream.StartAsync();

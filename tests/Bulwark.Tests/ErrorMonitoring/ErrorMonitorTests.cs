@@ -232,6 +232,27 @@ public class ErrorMonitorTests
     }
 
     [Fact]
+    public async Task NewFingerprints_FromConcurrentWriters_StayNearTheLimit_AndTheMonitorKeepsCounting()
+    {
+        var monitor = Create(new FakeTimeProvider(), maxFingerprints: 100);
+        const int Writers = 4;
+        var tasks = Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
+        {
+            for (int i = 0; i < 5_000; i++)
+            {
+                monitor.Record($"W{w}E{i}", "m");
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Eviction is skipped by a writer while another evicts: at most one fingerprint per writer beyond the limit.
+        Assert.InRange(monitor.Count, 1, 100 + Writers);
+        monitor.Record("After", "m");
+        Assert.InRange(monitor.Count, 1, 100);
+        Assert.Contains(monitor.GetSnapshot(new ErrorSnapshotFilter { Limit = 10_000 }), static e => e.Type == "After");
+    }
+
+    [Fact]
     public void Options_OutOfRange_AreRefusedNamingThePath()
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Create(new FakeTimeProvider(), maxFingerprints: 0));
