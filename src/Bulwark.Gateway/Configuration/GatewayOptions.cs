@@ -69,4 +69,8 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <summary>Gets or sets the deferred-delivery dispatcher's settings (attempts, time to live, backoff, leases).</summary>
     /// <value>Defaults to the defaults of <see cref="Bulwark.Deliveries.DeliveryOptions"/>.</value>
     public Bulwark.Deliveries.DeliveryOptions Deliveries { get; set; } = new();
+
+    /// <summary>Gets or sets the error monitor's settings (<c>Bulwark:Errors</c>): fingerprints kept, reports per minute per caller.</summary>
+    /// <value>Defaults to 10,000 fingerprints and 600 reports per minute per caller.</value>
+    public GatewayErrorsOptions Errors { get; set; } = new();
 }

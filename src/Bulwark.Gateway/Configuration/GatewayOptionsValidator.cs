@@ -47,6 +47,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             new UrlsValidator(),
             new ClientsValidator(),
             new BudgetsValidator(),
+            new ErrorsValidator(),
         ];
 
         var errors = new List<string>();

@@ -91,6 +91,7 @@ internal sealed partial class ForwardingHandler
                 await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
             }
 
+            Errors.GatewayErrorFeed.Record(context, request.Route.Path, result.Attempts, served: result.Outcome.Result is not null, feature);
             _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType, deadline.IsCancellationRequested);
             RecordUsage(request, feature, user);
         }

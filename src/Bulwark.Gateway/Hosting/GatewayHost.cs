@@ -4,6 +4,7 @@ using Bulwark.Gateway.Budgets;
 using Bulwark.Gateway.Clients;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Dashboard;
+using Bulwark.Gateway.Errors;
 using Bulwark.Gateway.Deferral;
 using Bulwark.Gateway.Forwarding;
 using Bulwark.Gateway.Problems;
@@ -153,6 +154,15 @@ internal static class GatewayHost
             return (body, model) => estimator.UpperBound(body, model).Tokens;
         });
         services.AddSingleton<ForwardingBudgets>();
+
+        // Errors: the monitor the forwarding stage and POST /bulwark/errors feed, its samples redacted as the request log's.
+        services.AddSingleton<Bulwark.ErrorMonitoring.IErrorRedactor>(static sp => new PiiErrorRedactor(sp.GetRequiredService<Bulwark.AspNetCore.Redaction.PiiRedactor>()));
+        services.AddSingleton<IOptions<Bulwark.ErrorMonitoring.ErrorMonitorOptions>>(static sp => Options.Create(new Bulwark.ErrorMonitoring.ErrorMonitorOptions
+        {
+            MaxFingerprints = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Errors.MaxFingerprints,
+        }));
+        services.AddBulwarkErrorMonitoring();
+        services.AddSingleton<ErrorIntakeLimiter>();
         services.AddSingleton<Budgets.BudgetForecasts>();
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
 
@@ -270,7 +280,9 @@ internal static class GatewayHost
         admin.MapUsageAdmin();
         admin.MapClientKeysAdmin();
         admin.MapBudgetsAdmin();
+        admin.MapErrorsAdmin();
         app.MapBudgetStatus();
+        app.MapErrorIntake();
         app.MapGatewayDashboard();
         app.MapDeliveryStatus();
         app.MapBulwarkMetrics();

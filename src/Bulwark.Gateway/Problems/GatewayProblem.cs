@@ -219,6 +219,17 @@ internal sealed record GatewayProblem
         Budget = budget,
     };
 
+    /// <summary>A caller sent more error reports than <c>Bulwark:Errors:IntakeRequestsPerMinute</c> allows.</summary>
+    public static GatewayProblem ErrorReportsLimited(string correlationId, TimeSpan retryAfter, int perMinute) => new(
+        StatusCodes.Status429TooManyRequests,
+        "rate-limited",
+        "Too many error reports",
+        $"This caller has sent its {perMinute.ToString(CultureInfo.InvariantCulture)} error reports for this minute; the report was not recorded. Retry after the indicated delay.",
+        retryable: true,
+        retryAfter,
+        correlationId,
+        []);
+
     /// <summary>A strict budget counts the request, but its body could not be read to bound its cost: 413 when too large, else 400.</summary>
     public static GatewayProblem BudgetUnbounded(string correlationId, bool tooLarge) => new(
         tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
@@ -487,7 +498,7 @@ internal sealed record GatewayProblem
         (int)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 1, TimeSpan.FromDays(budget ? 91 : 1).TotalSeconds);
 
     /// <summary>A short, safe description: what happened, never an exception message from upstream.</summary>
-    private static string Describe(FailoverAttempt attempt) => attempt.Outcome switch
+    internal static string Describe(FailoverAttempt attempt) => attempt.Outcome switch
     {
         AttemptOutcome.Success => "success",
         AttemptOutcome.Skipped when attempt.SkipReason is { } reason => "skipped: " + reason,

@@ -169,6 +169,8 @@ public class OptionWalkTests
         ["Bulwark:Deliveries:MaxKeptResponseBytes"] = "DeliveryLifetimeTests.RepeatedKey_AfterDelivery_GetsTheStoredBody_OnlyWhenItFitsMaxKeptResponseBytes | Forwarding/GatewayDeliveryHandler and the engine's delivery dispatcher",
         ["Bulwark:Deliveries:RetainDeliveredFor"] = "DeliveryLifetimeTests.DeliveredRequest_IsKeptForRetainDeliveredFor_ThenDeleted_AndItsKeyIsANewRequest | the engine's delivery dispatcher (sweep)",
         ["Bulwark:Deliveries:DispatcherEnabled"] = "DeliveryDispatchTests.DispatcherOff_StoresButNeverDelivers_AGatewayOnTheSameStoreWithItOnDelivers | Bulwark's AddBulwarkDeliveries (the dispatcher's hosted service)",
+        ["Bulwark:Errors:MaxFingerprints"] = "ErrorsTests.MaxFingerprints_KeepsTheMostRecentlySeen | Errors/GatewayHost's ErrorMonitor (engine: tests/Bulwark.Tests/ErrorMonitoring/ErrorMonitorTests)",
+        ["Bulwark:Errors:IntakeRequestsPerMinute"] = "ErrorsTests.Intake_OverIntakeRequestsPerMinute_Is429_PerCaller_AndRefills | Errors/ErrorIntakeLimiter",
     };
 
     [Fact]
