@@ -7,7 +7,6 @@ using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Bulwark.Storage;
 using Bulwark.Storage.Sqlite.Budgets;
-using Microsoft.Net.Http.Headers;
 
 namespace Bulwark.Gateway.Budgets;
 
@@ -40,10 +39,7 @@ internal static class BudgetEndpoints
     private static async Task ClientStatusAsync(HttpContext context)
     {
         string correlationId = RequestCorrelation.IdOf(context.Request);
-        var headers = context.Request.Headers;
-        string? presented = headers[HeaderNames.Authorization] is [{ } authorization] && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? authorization[7..].Trim()
-            : headers[LimitsConstants.ApiKeyHeader] is [{ } apiKey] ? apiKey.Trim() : null;
+        string? presented = ClientIdentificationMiddleware.Presented(context.Request.Headers);
         var (_, identity) = await context.RequestServices.GetRequiredService<ClientKeys>().CheckAsync(presented, context.RequestAborted).ConfigureAwait(false);
         if (identity is null)
         {

@@ -60,7 +60,7 @@ internal sealed class ClientIdentificationMiddleware(RequestDelegate next, Clien
     }
 
     /// <summary>The key the client presents: the bearer token of <c>Authorization</c>, else <c>X-Api-Key</c>.</summary>
-    private static string? Presented(IHeaderDictionary headers)
+    internal static string? Presented(IHeaderDictionary headers)
     {
         if (headers[HeaderNames.Authorization] is [{ } authorization] && authorization.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase))
         {

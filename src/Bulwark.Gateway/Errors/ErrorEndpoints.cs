@@ -102,9 +102,7 @@ internal static class ErrorEndpoints
             return AdminCaller;
         }
 
-        string? presented = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? authorization[7..].Trim()
-            : headers[LimitsConstants.ApiKeyHeader] is [{ } apiKey] ? apiKey.Trim() : null;
+        string? presented = Clients.ClientIdentificationMiddleware.Presented(headers);
         if (presented is null)
         {
             return null;
