@@ -471,6 +471,33 @@ public class BudgetsTests
         Assert.Equal(1, provider.Requests);
     }
 
+    /// <summary>The official OpenAI .NET SDK, unchanged, with a gateway-issued key as its API key: served, then refused by the budget.</summary>
+    [Fact]
+    public async Task OfficialOpenAiSdk_WithAClientKey_IsServed_ThenTold429WithTheBudget()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Answer(400, 200);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, """{ "DefaultMaxOutputTokens": 600, "Items": { "per-key": { "Per": "Key", "Period": "Day", "Tokens": 1000 } } }""", clients: "Keys"));
+        string key = await IssueKeyAsync(gateway, "alice", "research", "free");
+        var client = new OpenAI.Chat.ChatClient("gpt-4o-mini", new System.ClientModel.ApiKeyCredential(key), new OpenAI.OpenAIClientOptions
+        {
+            Endpoint = new Uri(gateway.BaseAddress, "/v1"),
+            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
+        });
+
+        var first = await client.CompleteChatAsync([new OpenAI.Chat.UserChatMessage("Say hello")]);
+        Assert.Equal("Hello", first.Value.Content[0].Text);
+        Assert.Equal(600, JsonDocument.Parse(Assert.Single(provider.Snapshot()).Body).RootElement.GetProperty("max_completion_tokens").GetInt32());
+
+        // 600 spent: the next call's reservation (its prompt bound plus 600) does not fit in what is left.
+        var refused = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => client.CompleteChatAsync([new OpenAI.Chat.UserChatMessage("Say hello")]));
+        Assert.Equal(429, refused.Status);
+        var problem = JsonDocument.Parse(refused.GetRawResponse()!.Content.ToString()).RootElement;
+        Assert.Equal("urn:bulwark:problem:budget-exceeded", problem.GetProperty("type").GetString());
+        Assert.Equal("per-key", problem.GetProperty("budget").GetProperty("name").GetString());
+        Assert.Equal(1, provider.Requests);
+    }
+
     [Fact]
     public async Task SpendSurvivesARestart_CountedFromTheLedger()
     {
