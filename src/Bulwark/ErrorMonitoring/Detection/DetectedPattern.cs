@@ -22,7 +22,7 @@ public sealed record DetectedPattern
     /// </summary>
     public required ErrorSeverity Severity { get; init; }
 
-    /// <summary>Gets the measured value: occurrences for a new or repeated error, a rate in [0, 1] for an error rate.</summary>
+    /// <summary>Gets the measured value: occurrences for a new error (all time) or a repeated error (5 minutes); errors over requests for an error rate (above 1 when more errors were recorded than requests counted, as when services report errors of their own).</summary>
     public required double Value { get; init; }
 
     /// <summary>Gets the threshold the value was compared with (0 for a new error, which has none).</summary>

@@ -100,6 +100,23 @@ public class ErrorPatternDetectorTests
     }
 
     [Fact]
+    public void ErrorRate_FromAMonitorWithMoreThanTheDefaultSnapshotLimit_CountsEveryFingerprint()
+    {
+        var time = new FakeTimeProvider(Start);
+        var monitor = new ErrorMonitor(Options.Create(new ErrorMonitorOptions()), time);
+        var detector = new ErrorPatternDetector(Options.Create(new ErrorPatternDetectorOptions()), time);
+        for (int i = 0; i < 300; i++)
+        {
+            monitor.Record("E" + i, "boom");
+        }
+
+        var patterns = detector.Evaluate(monitor, new RequestCounts(1000, 1000));
+
+        var rate = Assert.Single(patterns, static p => p.Scope == "window:1m");
+        Assert.Equal((DetectedPatternKind.ErrorRateCritical, 0.3), (rate.Kind, rate.Value));
+    }
+
+    [Fact]
     public void RepeatedError_AtThreshold_Fires_BelowDoesNot()
     {
         var (detector, _) = Create(o => o.RepeatedError.Threshold = 20);
