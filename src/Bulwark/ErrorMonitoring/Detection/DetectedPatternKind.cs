@@ -1,0 +1,17 @@
+namespace Bulwark.ErrorMonitoring.Detection;
+
+/// <summary>Which error pattern a <see cref="DetectedPattern"/> reports.</summary>
+public enum DetectedPatternKind
+{
+    /// <summary>A fingerprint first seen within the last evaluation interval (<see cref="NewErrorDetectionOptions"/>).</summary>
+    NewError = 0,
+
+    /// <summary>One fingerprint seen at least N times in its 5-minute window (<see cref="RepeatedErrorDetectionOptions"/>).</summary>
+    RepeatedError = 1,
+
+    /// <summary>Errors over requests in the 1- or 5-minute window at or above the high threshold (<see cref="ErrorRateDetectionOptions.HighRate"/>).</summary>
+    ErrorRateHigh = 2,
+
+    /// <summary>Errors over requests in the 1- or 5-minute window at or above the critical threshold (<see cref="ErrorRateDetectionOptions.CriticalRate"/>).</summary>
+    ErrorRateCritical = 3,
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.ErrorMonitoring.Detection;
+
+/// <summary>
+/// Says which error patterns fire at an evaluation: new errors, repeated errors, and high or critical error rates, read
+/// from an <see cref="IErrorMonitor"/>'s snapshot and the caller's request counts. It keeps no state between evaluations
+/// but its start time (for the new-error warm-up): firing, deduplication and resolution belong to the alerting stage
+/// that calls it, once per <see cref="ErrorPatternDetectorOptions.EvaluationInterval"/>.
+/// </summary>
+/// <remarks>
+/// An evaluation never throws on the snapshot's contents: null entries are skipped and odd counts (negative, huge) are
+/// compared as they are. A fingerprint the monitor evicted and sees again counts as new once more.
+/// </remarks>
+public sealed class ErrorPatternDetector
+{
+    private readonly DetectionSettings _settings;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="ErrorPatternDetector"/> class; the warm-up of the new-error detector starts now.</summary>
+    /// <param name="options">The options; validated by <see cref="ErrorPatternDetectorOptionsValidator"/> and copied (later changes are not seen).</param>
+    /// <param name="timeProvider">The clock of evaluations; the same as the monitor's. <see langword="null"/> for the system's.</param>
+    /// <exception cref="OptionsValidationException">The options are out of range.</exception>
+    public ErrorPatternDetector(IOptions<ErrorPatternDetectorOptions> options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var value = options.Value;
+        if (new ErrorPatternDetectorOptionsValidator().Validate(null, value) is { Failed: true } failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ErrorPatternDetectorOptions), failed.Failures);
+        }
+
+        _settings = DetectionSettings.From(value);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        StartedAt = _timeProvider.GetUtcNow();
+    }
+
+    /// <summary>Gets when the detector was built: the new-error warm-up runs from here.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Evaluates the monitor's fingerprints now (at most 10,000, the most frequent recently first).</summary>
+    /// <param name="monitor">The monitor to read.</param>
+    /// <param name="requests">Requests in the last 1 and 5 minutes, or <see langword="null"/> when unknown (no error-rate pattern then).</param>
+    /// <returns>The patterns firing, the most severe first, then by kind and scope.</returns>
+    public IReadOnlyList<DetectedPattern> Evaluate(IErrorMonitor monitor, RequestCounts? requests = null)
+    {
+        ArgumentNullException.ThrowIfNull(monitor);
+        return Evaluate(monitor.GetSnapshot(new ErrorSnapshotFilter { Limit = ErrorDetectionConstants.SnapshotLimit }), requests);
+    }
+
+    /// <summary>Evaluates a snapshot taken now: the windows' counts are as of the snapshot, first-seen times are compared with this clock's now.</summary>
+    /// <param name="fingerprints">The fingerprints; every one that should count towards the error rate.</param>
+    /// <param name="requests">Requests in the last 1 and 5 minutes, or <see langword="null"/> when unknown (no error-rate pattern then).</param>
+    /// <returns>The patterns firing, the most severe first, then by kind and scope.</returns>
+    public IReadOnlyList<DetectedPattern> Evaluate(IReadOnlyList<ErrorFingerprintSnapshot> fingerprints, RequestCounts? requests = null)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        var now = _timeProvider.GetUtcNow();
+        var found = new List<DetectedPattern>();
+        if (_settings.NewErrorEnabled)
+        {
+            NewErrorRule.Evaluate(_settings, StartedAt, now, fingerprints, found);
+        }
+
+        if (_settings.RepeatedErrorEnabled)
+        {
+            RepeatedErrorRule.Evaluate(_settings, fingerprints, found);
+        }
+
+        if (_settings.ErrorRateEnabled && requests is { } counts)
+        {
+            ErrorRateRule.Evaluate(_settings, fingerprints, counts, found);
+        }
+
+        found.Sort(static (a, b) =>
+        {
+            int order = b.Severity.CompareTo(a.Severity);
+            order = order != 0 ? order : a.Kind.CompareTo(b.Kind);
+            return order != 0 ? order : string.CompareOrdinal(a.Scope, b.Scope);
+        });
+        return found;
+    }
+}
