@@ -6,7 +6,7 @@ namespace Bulwark.ErrorMonitoring;
 /// <summary>
 /// Reduces an error message to its shape, so that occurrences of one error share a fingerprint: quoted values
 /// (<c>'…'</c>, <c>"…"</c>), URLs' query values, emails, UUIDs, IP addresses, hexadecimal ids (8 or more hex digits with
-/// at least one digit, or <c>0x…</c>) and numbers are masked (<c>&lt;q&gt;</c>, <c>&lt;v&gt;</c>, <c>&lt;email&gt;</c>,
+/// at least one digit and one letter, or <c>0x…</c>) and numbers of any length are masked (<c>&lt;q&gt;</c>, <c>&lt;v&gt;</c>, <c>&lt;email&gt;</c>,
 /// <c>&lt;uuid&gt;</c>, <c>&lt;ip&gt;</c>, <c>&lt;hex&gt;</c>, <c>&lt;n&gt;</c>) and runs of white space become one space.
 /// </summary>
 /// <remarks>
@@ -41,7 +41,9 @@ public static partial class MessageNormalizer
             text = Uuid().Replace(text, "<uuid>");
             text = IPv4().Replace(text, "<ip>");
             text = IPv6().Replace(text, static m => m.Value.Contains("::", StringComparison.Ordinal) || CountOf(m.Value, ':') >= 4 ? "<ip>" : m.Value);
-            text = Hex().Replace(text, static m => m.Value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || HasDigit(m.Value) ? "<hex>" : m.Value);
+            // A run of decimal digits is a number however long (an id of 7 digits and one of 9 are one error).
+            text = Hex().Replace(text, static m => !m.Value.AsSpan().ContainsAnyExceptInRange('0', '9') ? "<n>"
+                : m.Value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || HasDigit(m.Value) ? "<hex>" : m.Value);
             text = Number().Replace(text, "<n>");
             return Cut(text);
         }

@@ -30,6 +30,8 @@ public class MessageNormalizerTests
 
     [Theory]
     [InlineData("Order 12345 not found", "Order <n> not found")]
+    [InlineData("Request 630327709 failed", "Request <n> failed")]
+    [InlineData("Request 4091015 failed", "Request <n> failed")]
     [InlineData("User alice@example.com has no quota", "User <email> has no quota")]
     [InlineData("Request 3f2504e0-4f89-11d3-9a0c-0305e82c3301 failed", "Request <uuid> failed")]
     [InlineData("connect to 10.0.0.12:5432 refused", "connect to <ip> refused")]
