@@ -27,7 +27,10 @@ internal sealed class BudgetBook
     }
 
     /// <summary>Gets whether any budget counts anything (so requests need reservations).</summary>
-    public bool Active => Volatile.Read(ref _states).Any(static s => s.Budget.Mode != BudgetMode.Disabled);
+    /// <remarks>Decided when the budgets are put in place, not per request.</remarks>
+    public bool Active => Volatile.Read(ref _active);
+
+    private bool _active;
 
     /// <summary>Gets the budgets, configured ones first.</summary>
     public IReadOnlyList<BudgetDefinition> Budgets => [.. Volatile.Read(ref _states).Select(static s => s.Budget)];
@@ -89,6 +92,7 @@ internal sealed class BudgetBook
             }
 
             Volatile.Write(ref _states, states);
+            Volatile.Write(ref _active, Array.Exists(states, static s => s.Budget.Mode != BudgetMode.Disabled));
             return loading;
         }
     }

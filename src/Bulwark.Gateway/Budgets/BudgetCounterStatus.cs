@@ -1,5 +1,3 @@
-using Bulwark.Gateway.Configuration;
-
 namespace Bulwark.Gateway.Budgets;
 
 /// <summary>One counter of one budget as the status endpoints show it.</summary>
@@ -33,7 +31,4 @@ internal sealed record BudgetCounterStatus(
         BudgetLevel.Critical => "CRITICAL",
         _ => "EXHAUSTED",
     };
-
-    /// <summary>Whether the budget's period is calendar (a reset time) rather than a rolling window.</summary>
-    public bool Calendar => Budget.Period != BudgetPeriod.Rolling;
 }

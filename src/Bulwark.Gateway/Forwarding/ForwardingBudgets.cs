@@ -45,9 +45,10 @@ internal sealed partial class ForwardingBudgets
     /// </summary>
     public async ValueTask<ForwardingRequest?> ReserveAsync(ForwardingRequest request, BulwarkRequestFeature feature, CancellationToken cancellationToken)
     {
+        // Most requests stop here: a plain HTTP route, or no budget in force.
         var context = request.Context;
-        var kind = OutputOf(context.Request.Path.Value, request.Route.Api);
-        if (kind == OutputCap.NotCounted || !_book.Active || !HttpMethods.IsPost(context.Request.Method))
+        if (request.Route.Api == RouteApi.Http || !_book.Active || !HttpMethods.IsPost(context.Request.Method)
+            || OutputOf(context.Request.Path.Value, request.Route.Api) is var kind && kind == OutputCap.NotCounted)
         {
             return request;
         }
