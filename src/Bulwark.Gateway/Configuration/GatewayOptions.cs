@@ -73,4 +73,8 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <summary>Gets or sets the error monitor's settings (<c>Bulwark:Errors</c>): fingerprints kept, reports per minute per caller.</summary>
     /// <value>Defaults to 10,000 fingerprints and 600 reports per minute per caller.</value>
     public GatewayErrorsOptions Errors { get; set; } = new();
+
+    /// <summary>Gets or sets alerting (<c>Bulwark:Alerts</c>): signals, alert lifecycle, escalation and channels.</summary>
+    /// <value>Defaults to the built-in signals, alerts kept and shown but sent nowhere.</value>
+    public GatewayAlertsOptions Alerts { get; set; } = new();
 }
