@@ -102,7 +102,7 @@ public sealed class PostgresBulwarkStoreTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task Operations_WhenTheServerStopsAnswering_FailWithinTheCommandTimeout()
+    public async Task Open_WhenTheServerNeverAnswers_FailsWithinTheCommandTimeout()
     {
         // A listener that accepts connections and never says a word: a hung server, or a network black hole.
         using var silent = new TcpListener(IPAddress.Loopback, 0);
