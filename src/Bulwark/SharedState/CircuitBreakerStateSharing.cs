@@ -34,7 +34,7 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _probeGrace;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Shared> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, AttachedBreaker> _breakers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, SharedBreakerState> _early = new(StringComparer.OrdinalIgnoreCase);
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -104,7 +104,7 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
                 return;
             }
 
-            _breakers[key] = new Shared(breaker);
+            _breakers[key] = new AttachedBreaker(breaker);
             _early.Remove(key, out early);
         }
 
@@ -401,7 +401,7 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
 
     private readonly record struct Work(SharedBreakerState? Apply, SharedBreakerState? Publish);
 
-    private sealed class Shared(CircuitBreakerHandle handle)
+    private sealed class AttachedBreaker(CircuitBreakerHandle handle)
     {
         public CircuitBreakerHandle Handle { get; } = handle;
 
