@@ -14,6 +14,7 @@ declare -A packages=(
   [haproxy]=haproxy      # load harness peer
   [wrk]=wrk              # load generator
   [chromium]=chromium    # headless browser for the operator page (tests/Bulwark.Gateway.Tests/Dashboard)
+  [redis-server]=redis-server  # shared breaker state (tests/Bulwark.Storage.Redis.Tests)
 )
 
 missing=()

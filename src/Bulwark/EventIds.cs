@@ -26,4 +26,12 @@ internal static class EventIds
     public const int DeliveryRecordFailed = 1207;
     public const int DeliveryObserverFailed = 1208;
     public const int DeliveryDeadOwnerReclaimed = 1209;
+
+    // Circuit breaker state shared by a fleet: 1401–1499.
+    public const int SharedBreakerPublished = 1401;
+    public const int SharedBreakerPublishFailed = 1402;
+    public const int SharedBreakerApplied = 1403;
+    public const int SharedBreakerApplyRejected = 1404;
+    public const int SharedBreakerConnectFailed = 1405;
+    public const int SharedBreakerStatesLoaded = 1406;
 }

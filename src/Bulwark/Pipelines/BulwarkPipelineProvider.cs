@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bulwark.Persistence;
+using Bulwark.SharedState;
 using Bulwark.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,10 +17,17 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
     private readonly ConcurrentDictionary<(string Name, string Instance), Lazy<BulwarkPipeline>> _instances = new(new KeyComparer());
 
     private readonly CircuitBreakerStatePersistence? _persistence;
+    private readonly CircuitBreakerStateSharing? _sharing;
 
-    public BulwarkPipelineProvider(IOptions<BulwarkOptions> options, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null, CircuitBreakerStatePersistence? persistence = null)
+    public BulwarkPipelineProvider(
+        IOptions<BulwarkOptions> options,
+        TimeProvider timeProvider,
+        ILoggerFactory? loggerFactory = null,
+        CircuitBreakerStatePersistence? persistence = null,
+        CircuitBreakerStateSharing? sharing = null)
     {
         _persistence = persistence;
+        _sharing = sharing;
         _options = options.Value;
         _timeProvider = timeProvider;
         _telemetry = loggerFactory is null ? null : new TelemetryOptions { LoggerFactory = loggerFactory };
@@ -56,9 +64,10 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
     private BulwarkPipeline Create(string name, string instanceName, BulwarkPipelineOptions options)
     {
         var pipeline = BulwarkPipelineFactory.Create(name, instanceName, options, _timeProvider, _telemetry);
-        if (_persistence is not null && pipeline.CircuitBreaker is { } breaker)
+        if (pipeline.CircuitBreaker is { } breaker)
         {
-            _persistence.Attach(name, instanceName, breaker);
+            _persistence?.Attach(name, instanceName, breaker);
+            _sharing?.Attach(name, instanceName, breaker);
         }
 
         return pipeline;

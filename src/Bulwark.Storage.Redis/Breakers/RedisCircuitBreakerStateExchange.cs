@@ -1,0 +1,78 @@
+using System.Globalization;
+using Bulwark.SharedState;
+using StackExchange.Redis;
+
+namespace Bulwark.Storage.Redis.Breakers;
+
+/// <summary>
+/// Shares circuit breaker states through Redis: the newest state of each breaker in one hash
+/// (<c>{prefix}:breakers</c>), and every transition published on a channel of the same name. A Lua script writes and
+/// publishes in one step and keeps a state only if it is newer than the one stored.
+/// </summary>
+internal sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExchange
+{
+    // KEYS[1] the hash; ARGV: field, "{takenAt}|{json}", takenAt, channel, json.
+    private const string PublishScript = """
+        local current = redis.call('HGET', KEYS[1], ARGV[1])
+        if current then
+            local taken = tonumber(string.match(current, '^(%d+)|'))
+            if taken and taken > tonumber(ARGV[3]) then return 0 end
+        end
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('PUBLISH', ARGV[4], ARGV[5])
+        return 1
+        """;
+
+    private readonly RedisConnection _connection;
+    private readonly RedisKey _hash;
+    private readonly RedisChannel _channel;
+
+    public RedisCircuitBreakerStateExchange(RedisConnection connection, string keyPrefix)
+    {
+        _connection = connection;
+        _hash = new RedisKey($"{keyPrefix}:breakers");
+        _channel = RedisChannel.Literal($"{keyPrefix}:breakers");
+    }
+
+    public Task PublishAsync(SharedBreakerState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        string json = SharedBreakerStateJson.Serialize(state);
+        long takenAt = state.Snapshot.TakenAt.ToUnixTimeMilliseconds();
+        return _connection.RunAsync("share a circuit breaker's state", db => db.ScriptEvaluateAsync(
+            PublishScript,
+            [_hash],
+            [state.Key.ToUpperInvariant(), string.Create(CultureInfo.InvariantCulture, $"{takenAt}|{json}"), takenAt, _channel.ToString(), json]));
+    }
+
+    public async Task<IReadOnlyList<SharedBreakerState>> LoadAsync(CancellationToken cancellationToken)
+    {
+        var entries = await _connection.RunAsync("read shared circuit breaker states", db => db.HashGetAllAsync(_hash)).ConfigureAwait(false);
+        var states = new List<SharedBreakerState>(entries.Length);
+        foreach (var entry in entries)
+        {
+            string value = entry.Value.ToString();
+            int bar = value.IndexOf('|', StringComparison.Ordinal);
+            if (SharedBreakerStateJson.Deserialize(bar < 0 ? null : value[(bar + 1)..]) is { } state)
+            {
+                states.Add(state);
+            }
+        }
+
+        return states;
+    }
+
+    public Task SubscribeAsync(Action<SharedBreakerState> received, Action reconnected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(reconnected);
+        _connection.Reconnected += reconnected;
+        return _connection.SubscribeAsync("listen to shared circuit breaker states", _channel, message =>
+        {
+            if (SharedBreakerStateJson.Deserialize(message) is { } state)
+            {
+                received(state);
+            }
+        });
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Bulwark.Storage.Redis.Tests.Infrastructure;
+
+/// <summary>
+/// A real <c>redis-server</c> for a test: on a free port of 127.0.0.1 with a temp directory, no persistence, never a
+/// system service. It can be stopped and started again on the same port (Redis going away mid-run).
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
+    private readonly string _directory;
+    private Process? _process;
+
+    private RedisServer(int port)
+    {
+        Port = port;
+        _directory = Path.Combine(Path.GetTempPath(), "bulwark-redis-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(_directory);
+    }
+
+    /// <summary>Gets the port.</summary>
+    public int Port { get; }
+
+    /// <summary>Gets the StackExchange.Redis configuration string.</summary>
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    /// <summary>Starts a server on a free port.</summary>
+    /// <returns>The running server.</returns>
+    public static async Task<RedisServer> StartAsync()
+    {
+        var server = new RedisServer(FreePort());
+        await server.RestartAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server again on its port after <see cref="StopAsync"/>.</summary>
+    /// <returns>A task that completes when it answers.</returns>
+    public async Task RestartAsync()
+    {
+        var info = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no", "--daemonize", "no"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (Debian package 'redis-server'; eng/test.sh installs it).");
+        _process.OutputDataReceived += static (_, _) => { };
+        _process.ErrorDataReceived += static (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (!await AnswersAsync())
+        {
+            if (deadline.Elapsed > StartDeadline || _process.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server on port {Port} did not answer within {StartDeadline}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Kills the server (SIGKILL: Redis gone at once, as a crash or a network cut).</summary>
+    /// <returns>A task that completes when it exited.</returns>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task<bool> AnswersAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray());
+            var buffer = new byte[16];
+            int read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+            return read > 0 && buffer[0] == (byte)'+';
+        }
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
