@@ -22,6 +22,8 @@ internal static class NewErrorRule
             {
                 Kind = DetectedPatternKind.NewError,
                 Fingerprint = fingerprint.Fingerprint,
+                Provider = fingerprint.Provider,
+                Route = fingerprint.Route,
                 Scope = "fingerprint:" + fingerprint.Fingerprint,
                 Severity = fingerprint.Severity,
                 Value = fingerprint.Count,
