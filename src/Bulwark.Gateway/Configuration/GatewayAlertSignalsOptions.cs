@@ -3,4 +3,10 @@ namespace Bulwark.Gateway.Configuration;
 /// <summary>Thresholds of the gateway's own alert signals (<c>Bulwark:Alerts:Signals</c>).</summary>
 public sealed class GatewayAlertSignalsOptions
 {
+    /// <summary>
+    /// Gets or sets how long a provider's breaker may stay open (or keep cycling between open and half-open without closing)
+    /// before <c>breaker-stuck-open</c> fires, Critical, besides <c>breaker-open</c>.
+    /// </summary>
+    /// <value>Defaults to 10 minutes. Range 1 second to 24 hours.</value>
+    public TimeSpan BreakerStuckOpenAfter { get; set; } = AlertSignalsConstants.DefaultBreakerStuckOpenAfter;
 }

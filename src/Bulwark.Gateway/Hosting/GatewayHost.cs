@@ -163,6 +163,15 @@ internal static class GatewayHost
         }));
         services.AddBulwarkErrorMonitoring();
         services.AddSingleton<ErrorIntakeLimiter>();
+
+        // Alert signals: the conditions the alert loop asks about at each evaluation.
+        services.AddSingleton<GatewayRequestCounts>();
+        services.AddSingleton<Alerts.IAlertSignalSource, ErrorPatternSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, BreakerSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, BulkheadSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, StoreSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, DeadLetterSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, Budgets.BudgetSignals>();
         services.AddSingleton<Budgets.BudgetForecasts>();
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
 
