@@ -9,4 +9,12 @@ public sealed class GatewayAlertSignalsOptions
     /// </summary>
     /// <value>Defaults to 10 minutes. Range 1 second to 24 hours.</value>
     public TimeSpan BreakerStuckOpenAfter { get; set; } = AlertSignalsConstants.DefaultBreakerStuckOpenAfter;
+
+    /// <summary>
+    /// Gets or sets how many refused or suspicious requests of one kind in 5 minutes fire <c>security-concern</c>: client
+    /// credentials refused (401), admin token failures, open-proxy attempts (absolute-form targets, CONNECT), requests that
+    /// matched no route.
+    /// </summary>
+    /// <value>Defaults to 50. Range 1 to 1,000,000.</value>
+    public int SecurityBurstThreshold { get; set; } = AlertSignalsConstants.DefaultSecurityBurstThreshold;
 }

@@ -172,6 +172,8 @@ internal static class GatewayHost
         services.AddSingleton<Alerts.IAlertSignalSource, StoreSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, DeadLetterSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, Budgets.BudgetSignals>();
+        services.AddSingleton<Security.SecurityEvents>();
+        services.AddSingleton<Alerts.IAlertSignalSource, Security.SecuritySignals>();
         services.AddSingleton<Budgets.BudgetForecasts>();
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
 
@@ -252,6 +254,10 @@ internal static class GatewayHost
         app.UseBulwarkCorrelation();
         app.UseBulwarkRequestLogging();
         app.UseBulwarkErrorRate();
+
+        // Refused and suspicious answers (401, admin token failures, open-proxy attempts, no route), counted for alerts.
+        var security = app.Services.GetRequiredService<Security.SecurityEvents>();
+        app.Use((context, next) => security.ObserveAsync(context, next));
 
         // Once the drain delay is over, a request arriving on a connection kept alive is refused, and the connection closed.
         app.Use((context, next) =>

@@ -18,5 +18,10 @@ internal sealed class AlertSignalsValidator : ISectionValidator
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Path}:BreakerStuckOpenAfter must be in [{AlertSignalsConstants.MinBreakerStuckOpenAfter}, {AlertSignalsConstants.MaxBreakerStuckOpenAfter}]; it is {signals.BreakerStuckOpenAfter}."));
         }
+
+        if (signals.SecurityBurstThreshold is < 1 or > AlertSignalsConstants.MaxSecurityBurstThreshold)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Path}:SecurityBurstThreshold must be in [1, {AlertSignalsConstants.MaxSecurityBurstThreshold}]; it is {signals.SecurityBurstThreshold}."));
+        }
     }
 }
