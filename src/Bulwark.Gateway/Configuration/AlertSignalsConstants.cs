@@ -9,4 +9,7 @@ internal static class AlertSignalsConstants
 
     public const int DefaultSecurityBurstThreshold = 50;
     public const int MaxSecurityBurstThreshold = 1_000_000;
+
+    public const long DefaultPerformanceImpactMinimumErrors = 10;
+    public const long MaxPerformanceImpactMinimumErrors = 1_000_000_000;
 }

@@ -17,4 +17,11 @@ public sealed class GatewayAlertSignalsOptions
     /// </summary>
     /// <value>Defaults to 50. Range 1 to 1,000,000.</value>
     public int SecurityBurstThreshold { get; set; } = AlertSignalsConstants.DefaultSecurityBurstThreshold;
+
+    /// <summary>
+    /// Gets or sets how many errors naming a provider in 5 minutes make its latency anomaly (from the provider anomaly
+    /// detector, <c>Bulwark:Telemetry:Anomaly</c>) a <c>performance-impact</c>.
+    /// </summary>
+    /// <value>Defaults to 10. Range 1 to 1,000,000,000.</value>
+    public long PerformanceImpactMinimumErrors { get; set; } = AlertSignalsConstants.DefaultPerformanceImpactMinimumErrors;
 }

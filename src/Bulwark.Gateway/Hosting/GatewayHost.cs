@@ -167,6 +167,7 @@ internal static class GatewayHost
         // Alert signals: the conditions the alert loop asks about at each evaluation.
         services.AddSingleton<GatewayRequestCounts>();
         services.AddSingleton<Alerts.IAlertSignalSource, ErrorPatternSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, PerformanceImpactSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, BreakerSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, BulkheadSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, StoreSignals>();

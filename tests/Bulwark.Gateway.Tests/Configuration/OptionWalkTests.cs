@@ -193,6 +193,7 @@ public class OptionWalkTests
         ["Bulwark:Errors:Detection:SystemDegradation:Enabled"] = "ErrorPatternSignalsTests.TooFewRequests_OrEveryDetectorDisabled_NoSignal | engine: tests/Bulwark.Tests/ErrorMonitoring/Detection/ErrorSignalTraceTests",
         ["Bulwark:Errors:Detection:SystemDegradation:Fingerprints"] = "ErrorPatternSignalsTests.FailingProviders_EveryPatternBecomesASignal_WithItsLabels_EvaluatedOncePerInterval | engine: tests/Bulwark.Tests/ErrorMonitoring/Detection/ErrorSignalTraceTests.SystemDegradation_OneFingerprintFloods_DoesNotFire",
         ["Bulwark:Errors:Detection:SystemDegradation:MinimumOccurrences"] = "ErrorPatternSignalsTests.FailingProviders_EveryPatternBecomesASignal_WithItsLabels_EvaluatedOncePerInterval | engine: tests/Bulwark.Tests/ErrorMonitoring/Detection/ErrorSignalTraceTests",
+        ["Bulwark:Alerts:Signals:PerformanceImpactMinimumErrors"] = "PerformanceImpactSignalsTests.SlowProvider_WithErrorsNamingIt_IsAPerformanceImpact_NotWithoutThem | Errors/PerformanceImpactSignals",
         ["Bulwark:Alerts:Signals:SecurityBurstThreshold"] = "SecuritySignalsTests.BurstsOfEachKind_AtTheThreshold_AreSecurityConcerns_BelowItNothing | Security/SecuritySignals",
         ["Bulwark:Alerts:Signals:BreakerStuckOpenAfter"] = "ProviderSignalsTests.BreakerOpenedByFailures_IsBreakerOpen_ThenStuckOpenAfterTheConfiguredTime_AndClearsWhenClosed | Forwarding/BreakerSignals",
     };

@@ -19,6 +19,11 @@ internal sealed class AlertSignalsValidator : ISectionValidator
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Path}:BreakerStuckOpenAfter must be in [{AlertSignalsConstants.MinBreakerStuckOpenAfter}, {AlertSignalsConstants.MaxBreakerStuckOpenAfter}]; it is {signals.BreakerStuckOpenAfter}."));
         }
 
+        if (signals.PerformanceImpactMinimumErrors is < 1 or > AlertSignalsConstants.MaxPerformanceImpactMinimumErrors)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Path}:PerformanceImpactMinimumErrors must be in [1, {AlertSignalsConstants.MaxPerformanceImpactMinimumErrors}]; it is {signals.PerformanceImpactMinimumErrors}."));
+        }
+
         if (signals.SecurityBurstThreshold is < 1 or > AlertSignalsConstants.MaxSecurityBurstThreshold)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Path}:SecurityBurstThreshold must be in [1, {AlertSignalsConstants.MaxSecurityBurstThreshold}]; it is {signals.SecurityBurstThreshold}."));
