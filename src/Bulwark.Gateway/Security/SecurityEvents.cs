@@ -16,9 +16,26 @@ internal sealed class SecurityEvents(TimeProvider timeProvider)
     private readonly Ring[] _rings = [new(), new(), new(), new()];
 
     /// <summary>Runs the rest of the pipeline, then counts the request if its answer or its target says so.</summary>
-    public async Task ObserveAsync(HttpContext context, RequestDelegate next)
+    public Task ObserveAsync(HttpContext context, RequestDelegate next)
     {
-        await next(context).ConfigureAwait(false);
+        var rest = next(context);
+        if (!rest.IsCompletedSuccessfully)
+        {
+            return ObserveLaterAsync(rest, context);
+        }
+
+        Observe(context);
+        return Task.CompletedTask;
+    }
+
+    private async Task ObserveLaterAsync(Task rest, HttpContext context)
+    {
+        await rest.ConfigureAwait(false);
+        Observe(context);
+    }
+
+    private void Observe(HttpContext context)
+    {
         if (Classify(context) is { } kind)
         {
             Record(kind);
