@@ -3,7 +3,7 @@ namespace Bulwark.ErrorMonitoring.Detection;
 /// <summary>Which error pattern a <see cref="DetectedPattern"/> reports.</summary>
 public enum DetectedPatternKind
 {
-    /// <summary>A fingerprint first seen within the last evaluation interval (<see cref="NewErrorDetectionOptions"/>).</summary>
+    /// <summary>A fingerprint first seen within the last evaluation interval, or since the previous evaluation when that was longer ago (<see cref="NewErrorDetectionOptions"/>).</summary>
     NewError = 0,
 
     /// <summary>One fingerprint seen at least N times in its 5-minute window (<see cref="RepeatedErrorDetectionOptions"/>).</summary>

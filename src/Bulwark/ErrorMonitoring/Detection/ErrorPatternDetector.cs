@@ -20,6 +20,7 @@ public sealed class ErrorPatternDetector
     private readonly ErrorAnomalyRule _anomaly;
     private readonly RecoveryFailureRule _recovery;
     private readonly Lock _gate = new();
+    private DateTimeOffset? _lastEvaluatedAt;
 
     /// <summary>Initializes a new instance of the <see cref="ErrorPatternDetector"/> class; the warm-up of the new-error detector starts now.</summary>
     /// <param name="options">The options; validated by <see cref="ErrorPatternDetectorOptionsValidator"/> and copied (later changes are not seen).</param>
@@ -63,9 +64,23 @@ public sealed class ErrorPatternDetector
         ArgumentNullException.ThrowIfNull(fingerprints);
         var now = _timeProvider.GetUtcNow();
         var found = new List<DetectedPattern>();
+
+        // New since one interval ago, or since the previous evaluation when that was longer ago: an evaluation that comes
+        // a little late must not leave a gap in which a new fingerprint is never reported.
+        var from = now - _settings.EvaluationInterval;
+        lock (_gate)
+        {
+            if (_lastEvaluatedAt is { } last && last < from)
+            {
+                from = last;
+            }
+
+            _lastEvaluatedAt = now;
+        }
+
         if (_settings.NewErrorEnabled)
         {
-            NewErrorRule.Evaluate(_settings, StartedAt, now, fingerprints, found);
+            NewErrorRule.Evaluate(_settings, StartedAt, from, now, fingerprints, found);
         }
 
         if (_settings.RepeatedErrorEnabled)
