@@ -25,21 +25,22 @@ public class PerformanceImpactSignalsTests
         await using var secondary = await Upstream.StartAsync();
         string config = Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, bulwarkExtra: $$"""
             "Admin": { "Token": "{{AdminToken}}" },
-            "Telemetry": { "Anomaly": { "WarmupSamples": 10, "ErrorRateSmoothingFactor": 0.2, "LatencyConsecutiveBreaches": 3 } },
+            "Telemetry": { "Anomaly": { "WarmupSamples": 10, "LatencyBaselineSmoothingFactor": 0.1, "ErrorRateSmoothingFactor": 0.2, "LatencyConsecutiveBreaches": 3 } },
             "Alerts": { "Signals": { "PerformanceImpactMinimumErrors": 4 } },
             """);
         await using var gateway = await GatewayUnderTest.StartAsync(config);
         var source = gateway.Services.GetServices<IAlertSignalSource>().OfType<PerformanceImpactSignals>().Single();
         var anomalies = gateway.Services.GetRequiredService<AnomalyDetector>();
 
-        for (int i = 0; i < 20; i++)
+        // A baseline that forgets quickly (α 0.1), so that the slow first requests of a fresh process leave it in 40.
+        for (int i = 0; i < 40; i++)
         {
             await GetOkAsync(gateway);
         }
 
         primary.Behaviour = static async (context, n) =>
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(150), context.RequestAborted);
+            await Task.Delay(TimeSpan.FromMilliseconds(300), context.RequestAborted);
             await Upstream.Ok(context, n);
         };
         for (int i = 0; i < 30 && anomalies.GetReading("primary") is not { State: AnomalyState.Degraded }; i++)
