@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Bulwark.Statistics;
 
 namespace Bulwark.AspNetCore.Anomaly;
 
@@ -135,9 +136,9 @@ public sealed partial class AnomalyDetector
         private int _errorBreaches;
         private int _clean;
 
-        public EwmaControlChart Latency { get; } = new(options, options.LatencySmoothingFactor, options.LatencyBaselineSmoothingFactor, minimumRate: null);
+        public EwmaControlChart Latency { get; } = new(options.LatencySmoothingFactor, options.LatencyBaselineSmoothingFactor, options.ControlLimitSigmas, options.WarmupSamples, options.MinimumRelativeDeviation, minimumRate: null);
 
-        public EwmaControlChart Errors { get; } = new(options, options.ErrorRateSmoothingFactor, options.ErrorRateBaselineSmoothingFactor, options.MinimumErrorRate);
+        public EwmaControlChart Errors { get; } = new(options.ErrorRateSmoothingFactor, options.ErrorRateBaselineSmoothingFactor, options.ControlLimitSigmas, options.WarmupSamples, options.MinimumRelativeDeviation, options.MinimumErrorRate);
 
         public AnomalyState State { get; private set; } = AnomalyState.Learning;
 

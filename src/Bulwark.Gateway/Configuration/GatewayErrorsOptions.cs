@@ -16,4 +16,11 @@ public sealed class GatewayErrorsOptions
     /// </summary>
     /// <value>Defaults to 600. Range 1 to 100,000.</value>
     public int IntakeRequestsPerMinute { get; set; } = ErrorsConstants.DefaultIntakeRequestsPerMinute;
+
+    /// <summary>
+    /// Gets or sets the error pattern detectors (<c>Bulwark:Errors:Detection</c>): new and repeated errors, error rate high and
+    /// critical, anomaly, recovery failure, system degradation; each pattern that fires is an alert signal.
+    /// </summary>
+    /// <value>Defaults to the engine's defaults (<see cref="Bulwark.ErrorMonitoring.Detection.ErrorPatternDetectorOptions"/>): evaluated once a minute.</value>
+    public Bulwark.ErrorMonitoring.Detection.ErrorPatternDetectorOptions Detection { get; set; } = new();
 }

@@ -35,9 +35,11 @@ internal sealed partial class ForwardingHandler
     private readonly UsageLedger _ledger;
     private readonly string? _userHeader;
     private readonly ForwardingBudgets _budgets;
+    private readonly Errors.GatewayRequestCounts _requestCounts;
 
-    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, UsageLedger ledger, ForwardingBudgets budgets, IOptions<Bulwark.AspNetCore.Logging.BulwarkRequestLoggingOptions> logging, ILogger<ForwardingHandler> logger)
+    public ForwardingHandler(IHttpForwarder forwarder, GatewayHttpClient client, TimeProvider timeProvider, BodyBufferDirectory bufferDirectory, GatewayDeferral deferral, UsageLedger ledger, ForwardingBudgets budgets, Errors.GatewayRequestCounts requestCounts, IOptions<Bulwark.AspNetCore.Logging.BulwarkRequestLoggingOptions> logging, ILogger<ForwardingHandler> logger)
     {
+        _requestCounts = requestCounts;
         _budgets = budgets;
         _deferral = deferral;
         _ledger = ledger;
@@ -91,6 +93,7 @@ internal sealed partial class ForwardingHandler
                 await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
             }
 
+            _requestCounts.Record();
             Errors.GatewayErrorFeed.Record(context, request.Route.Path, result.Attempts, served: result.Outcome.Result is not null, feature);
             _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType, deadline.IsCancellationRequested);
             RecordUsage(request, feature, user);

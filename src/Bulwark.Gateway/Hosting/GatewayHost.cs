@@ -163,6 +163,18 @@ internal static class GatewayHost
         }));
         services.AddBulwarkErrorMonitoring();
         services.AddSingleton<ErrorIntakeLimiter>();
+
+        // Alert signals: the conditions the alert loop asks about at each evaluation.
+        services.AddSingleton<GatewayRequestCounts>();
+        services.AddSingleton<Alerts.IAlertSignalSource, ErrorPatternSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, PerformanceImpactSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, BreakerSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, BulkheadSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, StoreSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, DeadLetterSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, Budgets.BudgetSignals>();
+        services.AddSingleton<Security.SecurityEvents>();
+        services.AddSingleton<Alerts.IAlertSignalSource, Security.SecuritySignals>();
         services.AddSingleton<Budgets.BudgetForecasts>();
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
 
@@ -243,6 +255,10 @@ internal static class GatewayHost
         app.UseBulwarkCorrelation();
         app.UseBulwarkRequestLogging();
         app.UseBulwarkErrorRate();
+
+        // Refused and suspicious answers (401, admin token failures, open-proxy attempts, no route), counted for alerts.
+        var security = app.Services.GetRequiredService<Security.SecurityEvents>();
+        app.Use((context, next) => security.ObserveAsync(context, next));
 
         // Once the drain delay is over, a request arriving on a connection kept alive is refused, and the connection closed.
         app.Use((context, next) =>

@@ -3,7 +3,7 @@ using Bulwark.ErrorMonitoring;
 
 namespace Bulwark.Gateway.Configuration.SectionValidators;
 
-/// <summary><c>Bulwark:Errors</c>: the engine's monitor rules, and the intake's rate in range.</summary>
+/// <summary><c>Bulwark:Errors</c>: the engine's monitor and detector rules, and the intake's rate in range.</summary>
 internal sealed class ErrorsValidator : ISectionValidator
 {
     public void Validate(GatewayOptions options, List<string> errors)
@@ -16,6 +16,15 @@ internal sealed class ErrorsValidator : ISectionValidator
         if (new ErrorMonitorOptionsValidator().Validate(null, new ErrorMonitorOptions { MaxFingerprints = settings.MaxFingerprints }) is { Failed: true } failed)
         {
             errors.AddRange(failed.Failures);
+        }
+
+        if (settings.Detection is null)
+        {
+            errors.Add($"{GatewayConstants.ConfigurationRoot}:Errors:Detection must not be null.");
+        }
+        else if (new Bulwark.ErrorMonitoring.Detection.ErrorPatternDetectorOptionsValidator().Validate(null, settings.Detection) is { Failed: true } detection)
+        {
+            errors.AddRange(detection.Failures);
         }
 
         if (settings.IntakeRequestsPerMinute is < 1 or > ErrorsConstants.MaxIntakeRequestsPerMinute)

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Options;
 namespace Bulwark.ErrorMonitoring.Detection;
 
 /// <summary>
-/// Says which error patterns fire at an evaluation: new errors, repeated errors, and high or critical error rates, read
-/// from an <see cref="IErrorMonitor"/>'s snapshot and the caller's request counts. It keeps no state between evaluations
-/// but its start time (for the new-error warm-up): firing, deduplication and resolution belong to the alerting stage
-/// that calls it, once per <see cref="ErrorPatternDetectorOptions.EvaluationInterval"/>.
+/// Says which error patterns fire at an evaluation: new errors, repeated errors, high or critical error rates, error-rate
+/// anomalies, recovery failure and system degradation, read from an <see cref="IErrorMonitor"/>'s snapshot and the caller's
+/// request counts. Firing, deduplication and resolution belong to the alerting stage that calls it, once per
+/// <see cref="ErrorPatternDetectorOptions.EvaluationInterval"/>: the anomaly's control chart and the recovery counts of the
+/// last 5 minutes are kept between evaluations, so each call is one sample (evaluations are serialized).
 /// </summary>
 /// <remarks>
 /// An evaluation never throws on the snapshot's contents: null entries are skipped and odd counts (negative, huge) are
@@ -16,6 +17,10 @@ public sealed class ErrorPatternDetector
 {
     private readonly DetectionSettings _settings;
     private readonly TimeProvider _timeProvider;
+    private readonly ErrorAnomalyRule _anomaly;
+    private readonly RecoveryFailureRule _recovery;
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _lastEvaluatedAt;
 
     /// <summary>Initializes a new instance of the <see cref="ErrorPatternDetector"/> class; the warm-up of the new-error detector starts now.</summary>
     /// <param name="options">The options; validated by <see cref="ErrorPatternDetectorOptionsValidator"/> and copied (later changes are not seen).</param>
@@ -33,12 +38,14 @@ public sealed class ErrorPatternDetector
         _settings = DetectionSettings.From(value);
         _timeProvider = timeProvider ?? TimeProvider.System;
         StartedAt = _timeProvider.GetUtcNow();
+        _anomaly = new ErrorAnomalyRule(_settings);
+        _recovery = new RecoveryFailureRule(_settings, StartedAt);
     }
 
     /// <summary>Gets when the detector was built: the new-error warm-up runs from here.</summary>
     public DateTimeOffset StartedAt { get; }
 
-    /// <summary>Evaluates the monitor's fingerprints now (at most 10,000, the most frequent recently first).</summary>
+    /// <summary>Evaluates the monitor's fingerprints now (at most 10,000, the most frequent recently first); call it once per evaluation interval.</summary>
     /// <param name="monitor">The monitor to read.</param>
     /// <param name="requests">Requests in the last 1 and 5 minutes, or <see langword="null"/> when unknown (no error-rate pattern then).</param>
     /// <returns>The patterns firing, the most severe first, then by kind and scope.</returns>
@@ -48,7 +55,7 @@ public sealed class ErrorPatternDetector
         return Evaluate(monitor.GetSnapshot(new ErrorSnapshotFilter { Limit = ErrorDetectionConstants.SnapshotLimit }), requests);
     }
 
-    /// <summary>Evaluates a snapshot taken now: the windows' counts are as of the snapshot, first-seen times are compared with this clock's now.</summary>
+    /// <summary>Evaluates a snapshot taken now, once per evaluation interval: the windows' counts are as of the snapshot, first-seen times are compared with this clock's now.</summary>
     /// <param name="fingerprints">The fingerprints; every one that should count towards the error rate.</param>
     /// <param name="requests">Requests in the last 1 and 5 minutes, or <see langword="null"/> when unknown (no error-rate pattern then).</param>
     /// <returns>The patterns firing, the most severe first, then by kind and scope.</returns>
@@ -57,9 +64,23 @@ public sealed class ErrorPatternDetector
         ArgumentNullException.ThrowIfNull(fingerprints);
         var now = _timeProvider.GetUtcNow();
         var found = new List<DetectedPattern>();
+
+        // New since one interval ago, or since the previous evaluation when that was longer ago: an evaluation that comes
+        // a little late must not leave a gap in which a new fingerprint is never reported.
+        var from = now - _settings.EvaluationInterval;
+        lock (_gate)
+        {
+            if (_lastEvaluatedAt is { } last && last < from)
+            {
+                from = last;
+            }
+
+            _lastEvaluatedAt = now;
+        }
+
         if (_settings.NewErrorEnabled)
         {
-            NewErrorRule.Evaluate(_settings, StartedAt, now, fingerprints, found);
+            NewErrorRule.Evaluate(_settings, StartedAt, from, now, fingerprints, found);
         }
 
         if (_settings.RepeatedErrorEnabled)
@@ -70,6 +91,24 @@ public sealed class ErrorPatternDetector
         if (_settings.ErrorRateEnabled && requests is { } counts)
         {
             ErrorRateRule.Evaluate(_settings, fingerprints, counts, found);
+        }
+
+        if (_settings.DegradationEnabled)
+        {
+            SystemDegradationRule.Evaluate(_settings, fingerprints, found);
+        }
+
+        lock (_gate)
+        {
+            if (_settings.AnomalyEnabled && requests is { } sample)
+            {
+                _anomaly.Evaluate(fingerprints, sample, found);
+            }
+
+            if (_settings.RecoveryFailureEnabled)
+            {
+                _recovery.Evaluate(now, fingerprints, found);
+            }
         }
 
         found.Sort(static (a, b) =>

@@ -17,9 +17,35 @@ public sealed class ErrorPatternDetectorOptionsValidator : IValidateOptions<Erro
         ArgumentNullException.ThrowIfNull(options);
         List<string> errors = [];
         CheckInterval(options, errors);
-        CheckNewError(options.NewError, errors);
-        CheckRepeatedError(options.RepeatedError, errors);
-        CheckErrorRate(options.ErrorRate, errors);
+        if (Present(options.NewError, "NewError", errors))
+        {
+            CheckNewError(options.NewError, errors);
+        }
+
+        if (Present(options.RepeatedError, "RepeatedError", errors))
+        {
+            CheckRepeatedError(options.RepeatedError, errors);
+        }
+
+        if (Present(options.ErrorRate, "ErrorRate", errors))
+        {
+            CheckErrorRate(options.ErrorRate, errors);
+        }
+
+        if (Present(options.Anomaly, "Anomaly", errors))
+        {
+            CheckAnomaly(options.Anomaly, errors);
+        }
+
+        if (Present(options.RecoveryFailure, "RecoveryFailure", errors))
+        {
+            CheckRecoveryFailure(options.RecoveryFailure, errors);
+        }
+
+        if (Present(options.SystemDegradation, "SystemDegradation", errors))
+        {
+            CheckSystemDegradation(options.SystemDegradation, errors);
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -69,6 +95,81 @@ public sealed class ErrorPatternDetectorOptionsValidator : IValidateOptions<Erro
         if (options.MinimumRequests is < ErrorDetectionConstants.MinMinimumRequests or > ErrorDetectionConstants.MaxMinimumRequests)
         {
             errors.Add(Format($"{Path}:ErrorRate:MinimumRequests must be in [{ErrorDetectionConstants.MinMinimumRequests}, {ErrorDetectionConstants.MaxMinimumRequests}]; it is {options.MinimumRequests}."));
+        }
+    }
+
+    private static bool Present(object? section, string name, List<string> errors)
+    {
+        if (section is null)
+        {
+            errors.Add($"{Path}:{name} must not be null.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void CheckAnomaly(AnomalyDetectionOptions options, List<string> errors)
+    {
+        bool smoothingValid = IsRate(options.SmoothingFactor);
+        if (!smoothingValid)
+        {
+            errors.Add(Format($"{Path}:Anomaly:SmoothingFactor must be in (0, 1]; it is {options.SmoothingFactor}."));
+        }
+
+        if (!IsRate(options.BaselineSmoothingFactor))
+        {
+            errors.Add(Format($"{Path}:Anomaly:BaselineSmoothingFactor must be in (0, 1]; it is {options.BaselineSmoothingFactor}."));
+        }
+        else if (smoothingValid && options.BaselineSmoothingFactor > options.SmoothingFactor)
+        {
+            errors.Add(Format($"{Path}:Anomaly:BaselineSmoothingFactor ({options.BaselineSmoothingFactor}) must not exceed {Path}:Anomaly:SmoothingFactor ({options.SmoothingFactor})."));
+        }
+
+        if (!(options.ControlLimitSigmas > 0 && options.ControlLimitSigmas <= ErrorDetectionConstants.MaxAnomalyControlLimitSigmas))
+        {
+            errors.Add(Format($"{Path}:Anomaly:ControlLimitSigmas must be in (0, {ErrorDetectionConstants.MaxAnomalyControlLimitSigmas}]; it is {options.ControlLimitSigmas}."));
+        }
+
+        if (options.WarmupSamples is < 1 or > ErrorDetectionConstants.MaxAnomalyWarmupSamples)
+        {
+            errors.Add(Format($"{Path}:Anomaly:WarmupSamples must be in [1, {ErrorDetectionConstants.MaxAnomalyWarmupSamples}]; it is {options.WarmupSamples}."));
+        }
+
+        if (options.MinimumRequests is < ErrorDetectionConstants.MinMinimumRequests or > ErrorDetectionConstants.MaxMinimumRequests)
+        {
+            errors.Add(Format($"{Path}:Anomaly:MinimumRequests must be in [{ErrorDetectionConstants.MinMinimumRequests}, {ErrorDetectionConstants.MaxMinimumRequests}]; it is {options.MinimumRequests}."));
+        }
+
+        if (!(options.MinimumErrorRate >= 0 && options.MinimumErrorRate <= 1))
+        {
+            errors.Add(Format($"{Path}:Anomaly:MinimumErrorRate must be in [0, 1]; it is {options.MinimumErrorRate}."));
+        }
+    }
+
+    private static void CheckRecoveryFailure(RecoveryFailureDetectionOptions options, List<string> errors)
+    {
+        if (!IsRate(options.FailureRatio))
+        {
+            errors.Add(Format($"{Path}:RecoveryFailure:FailureRatio must be in (0, 1]; it is {options.FailureRatio}."));
+        }
+
+        if (options.MinimumAttempts is < 1 or > ErrorDetectionConstants.MaxMinimumRequests)
+        {
+            errors.Add(Format($"{Path}:RecoveryFailure:MinimumAttempts must be in [1, {ErrorDetectionConstants.MaxMinimumRequests}]; it is {options.MinimumAttempts}."));
+        }
+    }
+
+    private static void CheckSystemDegradation(SystemDegradationDetectionOptions options, List<string> errors)
+    {
+        if (options.Fingerprints is < ErrorDetectionConstants.MinDegradationFingerprints or > ErrorDetectionConstants.MaxDegradationFingerprints)
+        {
+            errors.Add(Format($"{Path}:SystemDegradation:Fingerprints must be in [{ErrorDetectionConstants.MinDegradationFingerprints}, {ErrorDetectionConstants.MaxDegradationFingerprints}]; it is {options.Fingerprints}."));
+        }
+
+        if (options.MinimumOccurrences is < 1 or > ErrorDetectionConstants.MaxRepeatedThreshold)
+        {
+            errors.Add(Format($"{Path}:SystemDegradation:MinimumOccurrences must be in [1, {ErrorDetectionConstants.MaxRepeatedThreshold}]; it is {options.MinimumOccurrences}."));
         }
     }
 

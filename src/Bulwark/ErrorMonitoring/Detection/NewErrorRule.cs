@@ -2,13 +2,15 @@ using System.Globalization;
 
 namespace Bulwark.ErrorMonitoring.Detection;
 
-/// <summary>Fires for each fingerprint first seen in (now − interval, now], once the warm-up after the start is over.</summary>
+/// <summary>
+/// Fires for each fingerprint first seen in (from, now] — from being one interval ago, or the previous evaluation when
+/// that was longer ago — once the warm-up after the start is over.
+/// </summary>
 internal static class NewErrorRule
 {
-    public static void Evaluate(DetectionSettings settings, DateTimeOffset startedAt, DateTimeOffset now, IReadOnlyList<ErrorFingerprintSnapshot> fingerprints, List<DetectedPattern> found)
+    public static void Evaluate(DetectionSettings settings, DateTimeOffset startedAt, DateTimeOffset from, DateTimeOffset now, IReadOnlyList<ErrorFingerprintSnapshot> fingerprints, List<DetectedPattern> found)
     {
         var warmUpEnd = startedAt + settings.WarmUp;
-        var from = now - settings.EvaluationInterval;
         foreach (var fingerprint in fingerprints)
         {
             // A fingerprint first seen during the warm-up is not new, even when the evaluation comes after it: the monitor
@@ -22,6 +24,8 @@ internal static class NewErrorRule
             {
                 Kind = DetectedPatternKind.NewError,
                 Fingerprint = fingerprint.Fingerprint,
+                Provider = fingerprint.Provider,
+                Route = fingerprint.Route,
                 Scope = "fingerprint:" + fingerprint.Fingerprint,
                 Severity = fingerprint.Severity,
                 Value = fingerprint.Count,

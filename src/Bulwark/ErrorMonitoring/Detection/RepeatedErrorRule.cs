@@ -18,6 +18,8 @@ internal static class RepeatedErrorRule
             {
                 Kind = DetectedPatternKind.RepeatedError,
                 Fingerprint = fingerprint.Fingerprint,
+                Provider = fingerprint.Provider,
+                Route = fingerprint.Route,
                 Scope = "fingerprint:" + fingerprint.Fingerprint,
                 Severity = fingerprint.Severity,
                 Value = fingerprint.Last5Minutes,

@@ -42,6 +42,61 @@ public class ErrorPatternDetectorOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_AnomalyRecoveryAndDegradation_Defaults_AndEveryValueOutOfRangeWithItsPath()
+    {
+        var defaults = new ErrorPatternDetectorOptions();
+        Assert.Equal((true, 0.3, 0.02, 4.0, 30, 100L, 0.01), (defaults.Anomaly.Enabled, defaults.Anomaly.SmoothingFactor, defaults.Anomaly.BaselineSmoothingFactor, defaults.Anomaly.ControlLimitSigmas, defaults.Anomaly.WarmupSamples, defaults.Anomaly.MinimumRequests, defaults.Anomaly.MinimumErrorRate));
+        Assert.Equal((true, 0.2, 20L), (defaults.RecoveryFailure.Enabled, defaults.RecoveryFailure.FailureRatio, defaults.RecoveryFailure.MinimumAttempts));
+        Assert.Equal((true, 3, 25L), (defaults.SystemDegradation.Enabled, defaults.SystemDegradation.Fingerprints, defaults.SystemDegradation.MinimumOccurrences));
+
+        var options = new ErrorPatternDetectorOptions();
+        options.Anomaly.SmoothingFactor = 0;
+        options.Anomaly.BaselineSmoothingFactor = double.NaN;
+        options.Anomaly.ControlLimitSigmas = 11;
+        options.Anomaly.WarmupSamples = 0;
+        options.Anomaly.MinimumRequests = 0;
+        options.Anomaly.MinimumErrorRate = -0.1;
+        options.RecoveryFailure.FailureRatio = 0;
+        options.RecoveryFailure.MinimumAttempts = 0;
+        options.SystemDegradation.Fingerprints = 1;
+        options.SystemDegradation.MinimumOccurrences = 0;
+
+        var result = new ErrorPatternDetectorOptionsValidator().Validate(null, options);
+
+        Assert.Equal(
+            [
+                "Bulwark:Errors:Detection:Anomaly:SmoothingFactor must be in (0, 1]; it is 0.",
+                "Bulwark:Errors:Detection:Anomaly:BaselineSmoothingFactor must be in (0, 1]; it is NaN.",
+                "Bulwark:Errors:Detection:Anomaly:ControlLimitSigmas must be in (0, 10]; it is 11.",
+                "Bulwark:Errors:Detection:Anomaly:WarmupSamples must be in [1, 100000]; it is 0.",
+                "Bulwark:Errors:Detection:Anomaly:MinimumRequests must be in [1, 1000000000]; it is 0.",
+                "Bulwark:Errors:Detection:Anomaly:MinimumErrorRate must be in [0, 1]; it is -0.1.",
+                "Bulwark:Errors:Detection:RecoveryFailure:FailureRatio must be in (0, 1]; it is 0.",
+                "Bulwark:Errors:Detection:RecoveryFailure:MinimumAttempts must be in [1, 1000000000]; it is 0.",
+                "Bulwark:Errors:Detection:SystemDegradation:Fingerprints must be in [2, 10000]; it is 1.",
+                "Bulwark:Errors:Detection:SystemDegradation:MinimumOccurrences must be in [1, 1000000000]; it is 0.",
+            ],
+            result.Failures);
+    }
+
+    [Fact]
+    public void Validate_BaselineFasterThanSmoothing_OrASectionNull_IsRefused()
+    {
+        var options = new ErrorPatternDetectorOptions { RecoveryFailure = null! };
+        options.Anomaly.SmoothingFactor = 0.1;
+        options.Anomaly.BaselineSmoothingFactor = 0.2;
+
+        var result = new ErrorPatternDetectorOptionsValidator().Validate(null, options);
+
+        Assert.Equal(
+            [
+                "Bulwark:Errors:Detection:Anomaly:BaselineSmoothingFactor (0.2) must not exceed Bulwark:Errors:Detection:Anomaly:SmoothingFactor (0.1).",
+                "Bulwark:Errors:Detection:RecoveryFailure must not be null.",
+            ],
+            result.Failures);
+    }
+
+    [Fact]
     public void Validate_HighAboveCritical_IsRefused()
     {
         var options = new ErrorPatternDetectorOptions();

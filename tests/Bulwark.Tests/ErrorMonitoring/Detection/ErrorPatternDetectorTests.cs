@@ -82,6 +82,22 @@ public class ErrorPatternDetectorTests
     }
 
     [Fact]
+    public void NewError_EvaluationLaterThanOneInterval_ReportsWhatAppearedSinceThePreviousOne_NoGap()
+    {
+        var (detector, time) = Create(o => o.NewError.WarmUp = TimeSpan.Zero);
+        time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Empty(detector.Evaluate([]));
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        var appeared = time.GetUtcNow();
+
+        // The next evaluation comes 50 ms late: the fingerprint is older than one interval, but newer than that evaluation.
+        time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(40));
+        Assert.Single(detector.Evaluate([Fingerprint("a", firstSeen: appeared)]));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty(detector.Evaluate([Fingerprint("a", firstSeen: appeared)]));
+    }
+
+    [Fact]
     public void NewError_ReadFromARealMonitor_FiresOnceForTheNewFingerprint()
     {
         var time = new FakeTimeProvider(Start);

@@ -37,8 +37,11 @@ internal sealed class ErrorTrace
 
     public RequestCounts Requests => new(Sum(12), Sum(60));
 
-    /// <summary>Advances 5 seconds, then records that step's requests and errors at the new instant.</summary>
-    public void Advance(int requests, double errorRate, int fingerprints, string prefix = "Upstream")
+    /// <summary>
+    /// Advances 5 seconds, then records that step's requests and errors at the new instant; with
+    /// <paramref name="recoveryFailure"/>, each error attempted a recovery that failed with that probability.
+    /// </summary>
+    public void Advance(int requests, double errorRate, int fingerprints, string prefix = "Upstream", double? recoveryFailure = null)
     {
         Time.Advance(Step);
         _steps++;
@@ -48,19 +51,28 @@ internal sealed class ErrorTrace
             if (_random.NextDouble() < errorRate)
             {
                 int which = _random.Next(fingerprints);
-                Monitor.Record($"{prefix}Error{which}", $"Request {_random.Next(1000)} failed", ErrorSeverity.Error, new ErrorContext { Provider = "openai", StatusCode = 500 + which });
+                string message = $"Request {_random.Next(1000)} failed";
+                var context = new ErrorContext { Provider = "openai", StatusCode = 500 + which };
+                if (recoveryFailure is { } failure)
+                {
+                    Monitor.Record($"{prefix}Error{which}", message, ErrorSeverity.Error, context, recoveryAttempted: true, recoverySucceeded: _random.NextDouble() >= failure);
+                }
+                else
+                {
+                    Monitor.Record($"{prefix}Error{which}", message, ErrorSeverity.Error, context);
+                }
             }
         }
     }
 
     /// <summary>Runs for <paramref name="duration"/>, evaluating at every whole minute; returns each evaluation's time and patterns.</summary>
-    public List<(TimeSpan At, IReadOnlyList<DetectedPattern> Patterns)> Run(TimeSpan duration, int requestsPerStep, double errorRate, int fingerprints)
+    public List<(TimeSpan At, IReadOnlyList<DetectedPattern> Patterns)> Run(TimeSpan duration, int requestsPerStep, double errorRate, int fingerprints, double? recoveryFailure = null)
     {
         var evaluations = new List<(TimeSpan, IReadOnlyList<DetectedPattern>)>();
         var end = Elapsed + duration;
         while (Elapsed < end)
         {
-            Advance(requestsPerStep, errorRate, fingerprints);
+            Advance(requestsPerStep, errorRate, fingerprints, recoveryFailure: recoveryFailure);
             if (Elapsed.Ticks % TimeSpan.TicksPerMinute == 0)
             {
                 evaluations.Add((Elapsed, Detector.Evaluate(Monitor, Requests)));

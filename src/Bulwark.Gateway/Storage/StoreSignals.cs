@@ -1,0 +1,51 @@
+using Bulwark.Gateway.Alerts;
+using Bulwark.Storage;
+
+namespace Bulwark.Gateway.Storage;
+
+/// <summary>
+/// <c>store-degraded</c> while the gateway's store is not healthy, as readiness judges it: Critical when it failed while
+/// running (its file lost, replaced or corrupt, or it stopped answering: nothing durable is acknowledged), Error when the
+/// gateway runs without it (it failed to open and <c>OnStoreFailure</c> is <c>FailOpen</c>), Warning when a write was
+/// refused in the last minute (full, read-only, locked). Labels: <c>store</c> (<c>sqlite</c>, <c>in-memory</c>, <c>none</c>).
+/// </summary>
+internal sealed class StoreSignals(GatewayStore store) : IAlertSignalSource
+{
+    public const string Rule = "store-degraded";
+
+    public async ValueTask<IReadOnlyList<AlertSignal>> EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!store.IsAvailable)
+        {
+            return [Signal("none", AlertSeverity.Error, "The gateway runs without its store", $"Breaker states are not kept across restarts and requests cannot be deferred: {store.UnavailableReason}")];
+        }
+
+        string kind = store.Sqlite is null ? "in-memory" : "sqlite";
+        if (store.Failure is null && store.Sqlite is { } sqlite)
+        {
+            try
+            {
+                await sqlite.PingAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException)
+            {
+                store.ReportFailure();
+            }
+        }
+
+        if (store.Failure is { } failure)
+        {
+            return [Signal(kind, AlertSeverity.Critical, "The gateway's store failed", $"Nothing durable is acknowledged until the gateway is restarted with a working store: {failure.Message}")];
+        }
+
+        if (store.LastWriteFailure is { } refused && now - refused < StoreHealthCheck.RecentWriteFailure)
+        {
+            return [Signal(kind, AlertSeverity.Warning, "The gateway's store refused a write", $"A write was refused at {refused:O}, so deferrals are being refused: {store.LastWriteFailureReason}")];
+        }
+
+        return [];
+    }
+
+    private static AlertSignal Signal(string kind, AlertSeverity severity, string summary, string description) =>
+        new(Rule, new Dictionary<string, string>(StringComparer.Ordinal) { ["store"] = kind }, severity, summary, description);
+}
