@@ -59,14 +59,22 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _timer?.Dispose();
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
     }
 
     public void Dispose()
     {
-        _timer?.Dispose();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _timer?.Dispose();
+            _stopping.Dispose();
+        }
     }
+
+    private int _disposed;
 
     /// <summary>One evaluation now: asks every source, applies, stores, enqueues.</summary>
     public async Task EvaluateAsync(CancellationToken cancellationToken)
