@@ -171,6 +171,20 @@ public class OptionWalkTests
         ["Bulwark:Deliveries:DispatcherEnabled"] = "DeliveryDispatchTests.DispatcherOff_StoresButNeverDelivers_AGatewayOnTheSameStoreWithItOnDelivers | Bulwark's AddBulwarkDeliveries (the dispatcher's hosted service)",
         ["Bulwark:Errors:MaxFingerprints"] = "ErrorsTests.MaxFingerprints_KeepsTheMostRecentlySeen | Errors/GatewayHost's ErrorMonitor (engine: tests/Bulwark.Tests/ErrorMonitoring/ErrorMonitorTests)",
         ["Bulwark:Errors:IntakeRequestsPerMinute"] = "ErrorsTests.Intake_OverIntakeRequestsPerMinute_Is429_PerCaller_AndRefills | Errors/ErrorIntakeLimiter",
+        ["Bulwark:Alerts:EvaluationInterval"] = "AlertEndpointsTests.EvaluationLoop_EveryEvaluationInterval_AsksEverySource_AndOneThatThrowsDoesNotStopTheOthers | Alerts/AlertEngine's timer",
+        ["Bulwark:Alerts:ResolveAfter"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.Evaluate_SignalAbsentForResolveAfter_Resolves_AndTellsEveryNotifiedChannel)",
+        ["Bulwark:Alerts:RepeatInterval"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.Repeat_UnacknowledgedFiringAlert_IsNotifiedAgainEveryRepeatInterval_ToTheChannelsAlreadyNotified)",
+        ["Bulwark:Alerts:GroupBy:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.GroupBy_OtherLabels_SplitOrMergeGroups)",
+        ["Bulwark:Alerts:MaxAlerts"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.MaxAlerts_AtTheBound_ALessSevereNewcomerIsDropped_AMoreSevereOneEvictsTheLeastSevereNewest)",
+        ["Bulwark:Alerts:ResolvedRetention"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.ResolvedRetention_ResolvedAlertsAreListed_ThenForgotten)",
+        ["Bulwark:Alerts:ExternalUrl"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → each AlertNotification's ExternalUrl",
+        ["Bulwark:Alerts:Escalation:Policies:{name}:Matchers:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.Policies_FirstMatchingPolicyWins_ElseDefault_AndWithoutOneNothingIsNotified)",
+        ["Bulwark:Alerts:Escalation:Policies:{name}:Levels:[]:After"] = "AlertEndpointsTests.ListAckResolve_ShowEveryField_Filter_AndStopEscalation | AlertBook (AlertBookTests.Escalation_SeedsFourLevels_FireAt0_30_60_120Minutes_ByTheAlertsSeverity, AlertRestartTests)",
+        ["Bulwark:Alerts:Escalation:Policies:{name}:Levels:[]:MinSeverity"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertBookTests.Escalation_SeedsFourLevels_FireAt0_30_60_120Minutes_ByTheAlertsSeverity)",
+        ["Bulwark:Alerts:Escalation:Policies:{name}:Levels:[]:Channels:[]"] = "AlertEndpointsTests.ListAckResolve_ShowEveryField_Filter_AndStopEscalation | the queue bulwark.alerts.{channel} each notification is put on",
+        ["Bulwark:Alerts:Inhibit:[]:SourceMatchers:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
+        ["Bulwark:Alerts:Inhibit:[]:TargetMatchers:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
+        ["Bulwark:Alerts:Inhibit:[]:Equal:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
     };
 
     [Fact]
@@ -264,7 +278,12 @@ public class OptionWalkTests
             },
             "Routes": [
               { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ] }
-            ]
+            ],
+            "Alerts": {
+              "Channels": { "X-Probe": { "Type": "Webhook" } },
+              "Escalation": { "Policies": { "X-Probe": { "Matchers": [ "rule=x" ], "Levels": [ { "After": "00:00:00", "MinSeverity": "Info", "Channels": [ "X-Probe" ] } ] } } },
+              "Inhibit": [ { "SourceMatchers": [ "rule=a" ], "TargetMatchers": [ "rule=b" ], "Equal": [ "provider" ] } ]
+            }
           }
         }
         """;

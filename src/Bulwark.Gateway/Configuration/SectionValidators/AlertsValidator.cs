@@ -103,11 +103,12 @@ internal sealed class AlertsValidator : ISectionValidator
             errors.Add($"{where}:Channels must name at least one channel of {Root}:Channels.");
         }
 
-        foreach (string channel in level.Channels)
+        for (int i = 0; i < level.Channels.Count; i++)
         {
+            string? channel = level.Channels[i];
             if (!alerts.Channels.ContainsKey(channel ?? string.Empty))
             {
-                errors.Add($"{where}:Channels names '{channel}', which is not a channel of {Root}:Channels{(alerts.Channels.Count == 0 ? " (none is configured)" : $" ({string.Join(", ", alerts.Channels.Keys.Order(StringComparer.Ordinal))})")}.");
+                errors.Add($"{where}:Channels:{i} names '{channel}', which is not a channel of {Root}:Channels{(alerts.Channels.Count == 0 ? " (none is configured)" : $" ({string.Join(", ", alerts.Channels.Keys.Order(StringComparer.Ordinal))})")}.");
             }
         }
     }
