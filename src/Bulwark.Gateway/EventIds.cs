@@ -82,4 +82,5 @@ internal static class EventIds
     public const int AlertsLoaded = 3605;
     public const int AlertsNotified = 3606;
     public const int AlertEvaluationFailed = 3607;
+    public const int AlertsBacklogDropped = 3608;
 }

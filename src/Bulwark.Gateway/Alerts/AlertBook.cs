@@ -22,7 +22,7 @@ internal sealed partial class AlertBook
     private readonly Dictionary<string, Alert> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Alert> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AlertSilence> _silences = new(StringComparer.Ordinal);
-    private AlertBookSettings _settings;
+    private readonly AlertBookSettings _settings;
 
     public AlertBook(AlertBookSettings settings, TimeProvider timeProvider, ILogger<AlertBook> logger)
     {
@@ -31,11 +31,8 @@ internal sealed partial class AlertBook
         _logger = logger;
     }
 
-    public AlertBookSettings Settings
-    {
-        get { lock (_gate) { return _settings; } }
-        set { lock (_gate) { _settings = value; } }
-    }
+    /// <summary>Gets the settings (read at start: a reload that changes <c>Bulwark:Alerts</c> is reported as needing a restart).</summary>
+    public AlertBookSettings Settings => _settings;
 
     /// <summary>The identity of an alert: its rule and its labels, sorted.</summary>
     public static string IdentityOf(string rule, IEnumerable<KeyValuePair<string, string>> labels)

@@ -97,10 +97,47 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
         try
         {
             await CommitAsync(_book.Evaluate(signals), cancellationToken).ConfigureAwait(false);
+            await PruneAsync(now, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>How often the marks of notifications enqueued longer than <c>ResolvedRetention</c> ago are deleted.</summary>
+    public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
+    /// <summary>The most changes, and notifications, kept in memory while the store refuses them; the oldest go first.</summary>
+    public const int MaxBacklog = 10_000;
+
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+
+    private async Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now - _lastPrune < PruneInterval || _store.Sqlite is not { } sqlite || !_store.IsAvailable)
+        {
+            return;
+        }
+
+        _lastPrune = now;
+        try
+        {
+            await sqlite.PruneAlertNotificationsAsync(now - _book.Settings.ResolvedRetention, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            Log.StoreFailed(_logger, e.Message);
+        }
+    }
+
+    private void Bound<T>(List<T> backlog)
+    {
+        if (backlog.Count > MaxBacklog)
+        {
+            int dropped = backlog.Count - MaxBacklog;
+            backlog.RemoveRange(0, dropped);
+            Log.BacklogDropped(_logger, dropped, MaxBacklog);
         }
     }
 
@@ -202,7 +239,7 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
 
             Log.Loaded(_logger, alerts.Count, silences.Count, _unsent.Count);
             await EnqueueAsync(cancellationToken).ConfigureAwait(false);
-            await sqlite.PruneAlertNotificationsAsync(_timeProvider.GetUtcNow() - _book.Settings.ResolvedRetention, cancellationToken).ConfigureAwait(false);
+            await PruneAsync(_timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
         {
@@ -230,6 +267,7 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
         if (!changes.IsEmpty)
         {
             _unsaved.Add(changes);
+            Bound(_unsaved);
         }
 
         if (_store.Sqlite is { } sqlite && _store.IsAvailable)
@@ -273,6 +311,7 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
 
     private async Task EnqueueAsync(CancellationToken cancellationToken)
     {
+        Bound(_unsent);
         if (_unsent.Count == 0)
         {
             return;
@@ -337,6 +376,9 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
 
         [LoggerMessage(EventId = EventIds.AlertsNotified, Level = LogLevel.Information, Message = "{Count} alert notification(s) put on their delivery queues")]
         public static partial void Notified(ILogger logger, int count);
+
+        [LoggerMessage(EventId = EventIds.AlertsBacklogDropped, Level = LogLevel.Error, Message = "{Count} alert change(s) or notification(s) waiting for the store were dropped: more than {Max} waited")]
+        public static partial void BacklogDropped(ILogger logger, int count, int max);
 
         [LoggerMessage(EventId = EventIds.AlertEvaluationFailed, Level = LogLevel.Error, Message = "An alert evaluation failed; the next one runs at its time")]
         public static partial void EvaluationFailed(ILogger logger, Exception exception);
