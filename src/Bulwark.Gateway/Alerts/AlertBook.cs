@@ -66,6 +66,9 @@ internal sealed partial class AlertBook
             {
                 _silences[silence.Id] = silence;
             }
+
+            // Shown with what silences and inhibits them from the start, not only after the first evaluation.
+            MarkSuppression(now);
         }
     }
 

@@ -25,17 +25,20 @@ internal sealed record AlertBookSettings
     /// <summary>Reads validated options (a matcher that cannot be read is left out; validation refuses it first).</summary>
     public static AlertBookSettings From(GatewayAlertsOptions options)
     {
+        // A level's channel is named as its key in Channels is spelled: the queue (and the channel's handler) is keyed by it.
+        var channels = options.Channels.Keys.ToList();
+        string Spelled(string channel) => channels.Find(k => string.Equals(k, channel, StringComparison.OrdinalIgnoreCase)) ?? channel;
         var policies = options.Escalation.Policies
             .Where(static p => p.Value is not null)
             .OrderBy(static p => string.Equals(p.Key, AlertsConstants.DefaultPolicy, StringComparison.OrdinalIgnoreCase) ? 1 : 0)
             .ThenBy(static p => p.Key, StringComparer.Ordinal)
-            .Select(static p => new EscalationPolicy(
+            .Select(p => new EscalationPolicy(
                 p.Key,
                 AlertMatcher.ParseAll(p.Value.Matchers, p.Key, null),
-                [.. p.Value.Levels.Where(static l => l is not null).Select(static l => new EscalationLevel(
+                [.. p.Value.Levels.Where(static l => l is not null).Select(l => new EscalationLevel(
                     l.After,
                     Enum.TryParse(l.MinSeverity, ignoreCase: true, out AlertSeverity s) ? s : AlertSeverity.Info,
-                    [.. l.Channels]))],
+                    [.. l.Channels.Select(Spelled)]))],
                 string.Equals(p.Key, AlertsConstants.DefaultPolicy, StringComparison.OrdinalIgnoreCase)))
             .ToList();
         return new AlertBookSettings

@@ -83,7 +83,7 @@ public class AlertsValidationTests
               "Channels": { "slack": { "Type": "Slack" }, "pager": { "Type": "PagerDuty" } },
               "Escalation": { "Policies": {
                 "default": { "Levels": [ { "After": "00:00:00", "MinSeverity": "warning", "Channels": [ "slack" ] } ] },
-                "payments": { "Matchers": [ "route=payments" ], "Levels": [ { "After": "00:05:00", "MinSeverity": "Critical", "Channels": [ "pager", "slack" ] } ] }
+                "payments": { "Matchers": [ "route=payments" ], "Levels": [ { "After": "00:05:00", "MinSeverity": "Critical", "Channels": [ "Pager", "slack" ] } ] }
               } },
               "Inhibit": [ { "SourceMatchers": [ "rule=store-degraded" ], "TargetMatchers": [ "rule!=store-degraded" ], "Equal": [ "region" ] } ]
             }
@@ -104,7 +104,7 @@ public class AlertsValidationTests
         Assert.Equal("route=\"payments\"", Assert.Single(payments.Matchers).ToString());
         var level = Assert.Single(payments.Levels);
         Assert.Equal((TimeSpan.FromMinutes(5), AlertSeverity.Critical), (level.After, level.MinSeverity));
-        Assert.Equal(["pager", "slack"], level.Channels);
+        Assert.Equal(["pager", "slack"], level.Channels); // as Channels spells it: the queue's name
         Assert.Equal(AlertSeverity.Warning, settings.Policies[1].Levels[0].MinSeverity);
 
         var inhibit = Assert.Single(settings.Inhibit);
