@@ -1,6 +1,6 @@
 using Bulwark.Gateway.Configuration;
 
-namespace Bulwark.Gateway.Tests.Alerts;
+namespace Bulwark.Gateway.Tests.Configuration;
 
 public class AlertMatcherTests
 {
