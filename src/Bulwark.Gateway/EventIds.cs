@@ -73,4 +73,14 @@ internal static class EventIds
     public const int BudgetLeasesRecovered = 3507;
     public const int BudgetLoadFailed = 3508;
     public const int BudgetFellBack = 3509;
+
+    // Alerts: 3601–3649.
+    public const int AlertsDropped = 3601;
+    public const int AlertSourceFailed = 3602;
+    public const int AlertsStoreFailed = 3603;
+    public const int AlertsEnqueueFailed = 3604;
+    public const int AlertsLoaded = 3605;
+    public const int AlertsNotified = 3606;
+    public const int AlertEvaluationFailed = 3607;
+    public const int AlertsBacklogDropped = 3608;
 }

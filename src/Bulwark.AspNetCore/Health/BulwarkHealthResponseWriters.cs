@@ -66,7 +66,8 @@ public static class BulwarkHealthResponseWriters
     ///   "bulkheads": { "&lt;provider&gt;": { "capacity": 100, "active_count": 5, "queued_count": 0, "queue_limit": 100,
     ///                                  "rejected_total": 0, "rejection_rate": 0.0 } },
     ///   "error_rate": { as in /health/error-rate, without "status" },
-    ///   "providers": { "&lt;provider&gt;": { "status": "healthy", "description": "circuit closed", "metrics": { "failure_rate": 0.0 } } }
+    ///   "providers": { "&lt;provider&gt;": { "status": "healthy", "description": "circuit closed", "metrics": { "failure_rate": 0.0 } } },
+    ///   "&lt;section&gt;": { each registered <see cref="IBulwarkHealthSection"/>, such as the gateway's "alerts" }
     /// }
     /// </code>
     /// <c>rejection_rate</c> is rejections per second since an earlier sample (see <see cref="BulwarkHealthOptions.RateSampleInterval"/>).
@@ -81,9 +82,10 @@ public static class BulwarkHealthResponseWriters
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(report);
         var now = (context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
-        return HealthJson.WriteAsync(context, (report, now), static (writer, state) =>
+        var sections = context.RequestServices.GetServices<IBulwarkHealthSection>();
+        return HealthJson.WriteAsync(context, (report, now, sections), static (writer, state) =>
         {
-            var (report, now) = state;
+            var (report, now, sections) = state;
             writer.WriteStartObject();
             writer.WriteString("status", HealthJson.StatusName(report.Status));
             writer.WriteString("timestamp", now.UtcDateTime);
@@ -142,6 +144,12 @@ public static class BulwarkHealthResponseWriters
             }
 
             writer.WriteEndObject();
+            foreach (var section in sections)
+            {
+                writer.WritePropertyName(section.Name);
+                section.Write(writer);
+            }
+
             writer.WriteEndObject();
         });
     }

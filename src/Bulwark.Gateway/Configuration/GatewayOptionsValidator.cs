@@ -49,6 +49,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             new BudgetsValidator(),
             new ErrorsValidator(),
             new AlertSignalsValidator(),
+            new AlertsValidator(),
         ];
 
         var errors = new List<string>();

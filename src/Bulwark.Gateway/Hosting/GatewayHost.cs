@@ -1,3 +1,4 @@
+using Bulwark.Gateway.Alerts;
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Deliveries;
 using Bulwark.Gateway.Budgets;
@@ -176,6 +177,9 @@ internal static class GatewayHost
         services.AddSingleton<Security.SecurityEvents>();
         services.AddSingleton<Alerts.IAlertSignalSource, Security.SecuritySignals>();
         services.AddSingleton<Budgets.BudgetForecasts>();
+
+        // Alerts: signals asked every EvaluationInterval, the book stored before notifications go on the channels' queues.
+        services.AddGatewayAlerts();
         services.AddSingleton<IDrainParticipant, BreakerStateDrain>();
 
         // Health, error rate and admin report on the gateway's own providers (registered before them).
@@ -207,6 +211,7 @@ internal static class GatewayHost
                 host.ShutdownTimeout = GracefulShutdown.HostShutdownTimeout(gateway.Value.Shutdown));
         }
 
+        settings.Services?.Invoke(services);
         var app = builder.Build();
         if (settings.ValidationOnly)
         {
@@ -297,6 +302,7 @@ internal static class GatewayHost
         admin.MapClientKeysAdmin();
         admin.MapBudgetsAdmin();
         admin.MapErrorsAdmin();
+        admin.MapAlertsAdmin();
         app.MapBudgetStatus();
         app.MapErrorIntake();
         app.MapGatewayDashboard();

@@ -17,6 +17,9 @@ internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJso
     /// <summary>Gets the clock, or <see langword="null"/> for the system clock.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
+    /// <summary>Gets services added last, over the gateway's own (tests add alert signal sources), or <see langword="null"/>.</summary>
+    public Action<IServiceCollection>? Services { get; init; }
+
     /// <summary>
     /// Gets a value indicating whether stopping the host drains first (<c>Bulwark:Shutdown</c>): <c>bulwark serve</c> does;
     /// the demo and in-process tests stop at once.

@@ -191,6 +191,28 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    /// <summary>An admin request naming an alert that does not exist (or was forgotten after <c>ResolvedRetention</c>).</summary>
+    public static GatewayProblem AlertNotFound(string correlationId) => new(
+        StatusCodes.Status404NotFound,
+        "alert-not-found",
+        "No such alert",
+        "No alert has this id. GET /admin/alerts lists them; resolved alerts are kept for Bulwark:Alerts:ResolvedRetention.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
+    /// <summary>An admin request naming a silence that does not exist.</summary>
+    public static GatewayProblem SilenceNotFound(string correlationId) => new(
+        StatusCodes.Status404NotFound,
+        "silence-not-found",
+        "No such silence",
+        "No silence has this id. GET /admin/silences lists them.",
+        retryable: false,
+        retryAfter: null,
+        correlationId,
+        []);
+
     /// <summary>The same problem with a sentence added to its detail.</summary>
     public GatewayProblem WithNote(string note) =>
         new(Status, Type, Title, Detail + note, Retryable, RetryAfter, CorrelationId, Attempts);

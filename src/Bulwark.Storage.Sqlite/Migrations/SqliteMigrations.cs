@@ -128,5 +128,31 @@ internal static class SqliteMigrations
         ALTER TABLE usage_ledger ADD COLUMN charged_cost_nanos INTEGER NULL;
         ALTER TABLE usage_ledger ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 6: alerts (each as the gateway's JSON), silences, and the notifications made for them: each stored before it
+        // is enqueued, so one the process stopped between storing and enqueueing is enqueued at the next start.
+        """
+        CREATE TABLE alerts (
+            id                      TEXT    NOT NULL PRIMARY KEY,
+            data                    TEXT    NOT NULL,
+            updated_at              INTEGER NOT NULL
+        );
+
+        CREATE TABLE alert_silences (
+            id                      TEXT    NOT NULL PRIMARY KEY,
+            data                    TEXT    NOT NULL,
+            updated_at              INTEGER NOT NULL
+        );
+
+        CREATE TABLE alert_notifications (
+            id                      TEXT    NOT NULL PRIMARY KEY,
+            queue                   TEXT    NOT NULL,
+            payload                 TEXT    NOT NULL,
+            created_at              INTEGER NOT NULL,
+            enqueued_at             INTEGER NULL
+        );
+
+        CREATE INDEX alert_notifications_pending ON alert_notifications (enqueued_at, created_at);
+        """,
     ];
 }

@@ -51,7 +51,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     public StubCheck Store { get; }
 
-    public static async Task<TestApp> StartAsync(Dictionary<string, string?>? configuration = null, int errorRateMinimumRequests = 20)
+    public static async Task<TestApp> StartAsync(Dictionary<string, string?>? configuration = null, int errorRateMinimumRequests = 20, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider();
         var alpha = Provider.Create("alpha", time, bulkhead: false);
@@ -69,6 +69,7 @@ internal sealed class TestApp : IAsyncDisposable
         builder.Services.AddBulwarkHealth(options => options.ErrorRateMinimumRequests = errorRateMinimumRequests)
             .AddCheck("store", store, tags: ["ready"]);
         builder.Services.AddBulwarkAdmin(builder.Configuration);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseBulwarkErrorRate();

@@ -196,6 +196,20 @@ public class OptionWalkTests
         ["Bulwark:Alerts:Signals:PerformanceImpactMinimumErrors"] = "PerformanceImpactSignalsTests.SlowProvider_WithErrorsNamingIt_IsAPerformanceImpact_NotWithoutThem | Errors/PerformanceImpactSignals",
         ["Bulwark:Alerts:Signals:SecurityBurstThreshold"] = "SecuritySignalsTests.BurstsOfEachKind_AtTheThreshold_AreSecurityConcerns_BelowItNothing | Security/SecuritySignals",
         ["Bulwark:Alerts:Signals:BreakerStuckOpenAfter"] = "ProviderSignalsTests.BreakerOpenedByFailures_IsBreakerOpen_ThenStuckOpenAfterTheConfiguredTime_AndClearsWhenClosed | Forwarding/BreakerSignals",
+        ["Bulwark:Alerts:EvaluationInterval"] = "AlertEndpointsTests.EvaluationLoop_EveryEvaluationInterval_AsksEverySource_AndOneThatThrowsDoesNotStopTheOthers | Alerts/AlertEngine's timer",
+        ["Bulwark:Alerts:ResolveAfter"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.Evaluate_SignalAbsentForResolveAfter_Resolves_AndTellsEveryNotifiedChannel)",
+        ["Bulwark:Alerts:RepeatInterval"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.Repeat_UnacknowledgedFiringAlert_IsNotifiedAgainEveryRepeatInterval_ToTheChannelsAlreadyNotified)",
+        ["Bulwark:Alerts:GroupBy:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.GroupBy_OtherLabels_SplitOrMergeGroups)",
+        ["Bulwark:Alerts:MaxAlerts"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.MaxAlerts_AtTheBound_ALessSevereNewcomerIsDropped_AMoreSevereOneEvictsTheLeastSevereNewest)",
+        ["Bulwark:Alerts:ResolvedRetention"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.ResolvedRetention_ResolvedAlertsAreListed_ThenForgotten)",
+        ["Bulwark:Alerts:ExternalUrl"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → each AlertNotification's ExternalUrl",
+        ["Bulwark:Alerts:Escalation:Policies:{name}:Matchers:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBookSettings → AlertBook (AlertBookTests.Policies_FirstMatchingPolicyWins_ElseDefault_AndWithoutOneNothingIsNotified)",
+        ["Bulwark:Alerts:Escalation:Policies:{name}:Levels:[]:After"] = "AlertEndpointsTests.ListAckResolve_ShowEveryField_Filter_AndStopEscalation | AlertBook (AlertBookTests.Escalation_SeedsFourLevels_FireAt0_30_60_120Minutes_ByTheAlertsSeverity, AlertRestartTests)",
+        ["Bulwark:Alerts:Escalation:Policies:{name}:Levels:[]:MinSeverity"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertBookTests.Escalation_SeedsFourLevels_FireAt0_30_60_120Minutes_ByTheAlertsSeverity)",
+        ["Bulwark:Alerts:Escalation:Policies:{name}:Levels:[]:Channels:[]"] = "AlertEndpointsTests.ListAckResolve_ShowEveryField_Filter_AndStopEscalation | the queue bulwark.alerts.{channel} each notification is put on",
+        ["Bulwark:Alerts:Inhibit:[]:SourceMatchers:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
+        ["Bulwark:Alerts:Inhibit:[]:TargetMatchers:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
+        ["Bulwark:Alerts:Inhibit:[]:Equal:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
     };
 
     [Fact]
@@ -289,7 +303,12 @@ public class OptionWalkTests
             },
             "Routes": [
               { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ] }
-            ]
+            ],
+            "Alerts": {
+              "Channels": { "X-Probe": { "Type": "Webhook" } },
+              "Escalation": { "Policies": { "X-Probe": { "Matchers": [ "rule=x" ], "Levels": [ { "After": "00:00:00", "MinSeverity": "Info", "Channels": [ "X-Probe" ] } ] } } },
+              "Inhibit": [ { "SourceMatchers": [ "rule=a" ], "TargetMatchers": [ "rule=b" ], "Equal": [ "provider" ] } ]
+            }
           }
         }
         """;
