@@ -73,4 +73,11 @@ internal static class EventIds
     public const int BudgetLeasesRecovered = 3507;
     public const int BudgetLoadFailed = 3508;
     public const int BudgetFellBack = 3509;
+
+    // Alert channels: 3701–3799.
+    public const int AlertChannelSent = 3701;
+    public const int AlertChannelFailed = 3702;
+    public const int AlertChannelRefused = 3703;
+    public const int AlertChannelBelowMinSeverity = 3704;
+    public const int AlertChannelUnreadable = 3705;
 }

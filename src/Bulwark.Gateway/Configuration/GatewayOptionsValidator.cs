@@ -48,6 +48,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             new ClientsValidator(),
             new BudgetsValidator(),
             new ErrorsValidator(),
+            new AlertChannelsValidator(environment),
         ];
 
         var errors = new List<string>();
