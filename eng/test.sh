@@ -14,6 +14,7 @@ declare -A packages=(
   [haproxy]=haproxy      # load harness peer
   [wrk]=wrk              # load generator
   [chromium]=chromium    # headless browser for the operator page (tests/Bulwark.Gateway.Tests/Dashboard)
+  [prometheus-alertmanager]=prometheus-alertmanager  # receives the Alertmanager alert channel (tests/Bulwark.Gateway.Tests/Alerts/Channels)
 )
 
 missing=()
