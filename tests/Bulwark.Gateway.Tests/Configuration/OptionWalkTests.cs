@@ -171,6 +171,24 @@ public class OptionWalkTests
         ["Bulwark:Deliveries:DispatcherEnabled"] = "DeliveryDispatchTests.DispatcherOff_StoresButNeverDelivers_AGatewayOnTheSameStoreWithItOnDelivers | Bulwark's AddBulwarkDeliveries (the dispatcher's hosted service)",
         ["Bulwark:Errors:MaxFingerprints"] = "ErrorsTests.MaxFingerprints_KeepsTheMostRecentlySeen | Errors/GatewayHost's ErrorMonitor (engine: tests/Bulwark.Tests/ErrorMonitoring/ErrorMonitorTests)",
         ["Bulwark:Errors:IntakeRequestsPerMinute"] = "ErrorsTests.Intake_OverIntakeRequestsPerMinute_Is429_PerCaller_AndRefills | Errors/ErrorIntakeLimiter",
+        ["Bulwark:Alerts:Channels:{name}:Type"] = "WebhookChannelTests.ChannelQueue_IsServedByItsChannel_WhileRouteQueuesKeepTheForwardingHandler | Alerts/Channels/AlertChannelFactory",
+        ["Bulwark:Alerts:Channels:{name}:Url"] = "WebhookChannelTests.Webhook_Receiver503TwiceThen200_IsDeliveredOnce_AfterRetries | Alerts/Channels/HttpAlertChannel (AlertmanagerChannelTests for Alertmanager's base URL)",
+        ["Bulwark:Alerts:Channels:{name}:UrlEnvironment"] = "WebhookChannelTests.Webhook_FiringNotification_PostsTheVersionedJson_WithIdempotencyKeyAndHeaders | Alerts/Channels/AlertChannelFactory",
+        ["Bulwark:Alerts:Channels:{name}:Headers:{name}:FromEnvironment"] = "WebhookChannelTests.Webhook_FiringNotification_PostsTheVersionedJson_WithIdempotencyKeyAndHeaders | Alerts/Channels/WebhookAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Headers:{name}:Value"] = "WebhookChannelTests.Webhook_FiringNotification_PostsTheVersionedJson_WithIdempotencyKeyAndHeaders | Alerts/Channels/WebhookAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Headers:{name}:Format"] = "WebhookChannelTests.Webhook_FiringNotification_PostsTheVersionedJson_WithIdempotencyKeyAndHeaders | Alerts/Channels/WebhookAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:RoutingKey"] = "PagerDutyChannelTests.PagerDuty_Resolved_ResolvesTheAlertsIncident_AndAcknowledgedAcknowledgesIt | Alerts/Channels/PagerDutyAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:RoutingKeyEnvironment"] = "PagerDutyChannelTests.PagerDuty_Firing_TriggersOneEventPerAlert_DedupKeyTheAlertsId | Alerts/Channels/PagerDutyAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Host"] = "EmailChannelTests.Email_ThroughTheQueue_ToALoopbackRelayWithoutTls_IsDelivered | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Port"] = "EmailChannelTests.Email_ThroughTheQueue_ToALoopbackRelayWithoutTls_IsDelivered | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Security"] = "EmailChannelTests.Email_StartTlsRequired_ButNotOffered_IsRetried_AndNothingIsSentInClear | Alerts/Channels/EmailAlertChannel (None: Email_ThroughTheQueue_ToALoopbackRelayWithoutTls_IsDelivered)",
+        ["Bulwark:Alerts:Channels:{name}:UserName"] = "EmailChannelTests.Email_Firing_ArrivesOverStartTls_AfterAuth_WithFromToSubjectAndBodies | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Password"] = "EmailChannelTests.Email_InlinePassword_IsTheOneSent | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:PasswordEnvironment"] = "EmailChannelTests.Email_Firing_ArrivesOverStartTls_AfterAuth_WithFromToSubjectAndBodies | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:From"] = "EmailChannelTests.Email_Firing_ArrivesOverStartTls_AfterAuth_WithFromToSubjectAndBodies | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:To:[]"] = "EmailChannelTests.Email_Firing_ArrivesOverStartTls_AfterAuth_WithFromToSubjectAndBodies | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:MinSeverity"] = "WebhookChannelTests.MinSeverity_SendsOnlyTheAlertsAtOrAboveIt_AndNothingWhenNoneIs | Alerts/Channels/AlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Timeout"] = "WebhookChannelTests.Webhook_ReceiverSlowerThanTimeout_FailsAfterTheTimeout_AndIsRetried | Alerts/Channels/AlertChannel",
     };
 
     [Fact]
@@ -264,7 +282,10 @@ public class OptionWalkTests
             },
             "Routes": [
               { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ] }
-            ]
+            ],
+            "Alerts": {
+              "Channels": { "X-Probe": { "Type": "Webhook", "Url": "http://127.0.0.1:9/hook" } }
+            }
           }
         }
         """;

@@ -94,7 +94,7 @@ internal sealed class AlertChannelsValidator(Func<string, string?> environment) 
         {
             if (set && !owners.Contains(type))
             {
-                errors.Add($"{path}:{setting}: not a setting of a {type} channel (only of {string.Join(", ", owners)}).");
+                errors.Add($"{path}:{setting}: not a setting of {type} channels (only of {string.Join(", ", owners)}).");
             }
         }
 

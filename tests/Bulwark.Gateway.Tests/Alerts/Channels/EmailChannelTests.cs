@@ -12,7 +12,7 @@ namespace Bulwark.Gateway.Tests.Alerts.Channels;
 /// <summary>The Email channel (MailKit) against a real SMTP server in-process, with STARTTLS and AUTH.</summary>
 public class EmailChannelTests
 {
-    private static EmailAlertChannel Channel(SmtpReceiver receiver, string? password = SmtpReceiver.Password, AlertEmailSecurity security = AlertEmailSecurity.StartTls, TimeSpan? timeout = null) =>
+    private static EmailAlertChannel Channel(SmtpReceiver receiver, string? password = SmtpReceiver.Password, AlertEmailSecurity security = AlertEmailSecurity.StartTls, TimeSpan? timeout = null, bool inlinePassword = false) =>
         new(
             "mail",
             AlertChannelFactory.Email(
@@ -24,7 +24,8 @@ public class EmailChannelTests
                     Port = receiver.Port,
                     Security = security,
                     UserName = password is null ? null : SmtpReceiver.User,
-                    PasswordEnvironment = password is null ? null : "SMTP_PASSWORD",
+                    PasswordEnvironment = password is null || inlinePassword ? null : "SMTP_PASSWORD",
+                    Password = inlinePassword ? password : null,
                     From = "Bulwark <alerts@example.com>",
                     To = ["oncall@example.com", "Team Lead <lead@example.com>"],
                 },
@@ -110,6 +111,17 @@ public class EmailChannelTests
         Assert.Equal(DeliveryState.Dead, result.Outcome);
         Assert.Equal((int)SmtpReplyCode.MailboxUnavailable, result.Response!.Status);
         Assert.InRange(result.Response.Status, 500, 599);
+    }
+
+    [Fact]
+    public async Task Email_InlinePassword_IsTheOneSent()
+    {
+        await using var receiver = SmtpReceiver.Start();
+
+        var result = await Channel(receiver, inlinePassword: true).DeliverAsync(Entry(Notification(channel: "mail")), CancellationToken.None);
+
+        Assert.Equal(DeliveryState.Delivered, result.Outcome);
+        Assert.Equal((SmtpReceiver.User, SmtpReceiver.Password), Assert.Single(receiver.Logins));
     }
 
     [Fact]
