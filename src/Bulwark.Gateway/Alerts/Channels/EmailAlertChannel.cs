@@ -166,7 +166,7 @@ internal sealed class EmailAlertChannel(
             // 535: the credentials are wrong; retrying will not make them right.
             return DeliveryAttemptResult.Refused(AlertChannelResponses.Local(535, e.Message), $"{Destination} refused the login: {e.Message}");
         }
-        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or SocketException or SslHandshakeException or ServiceNotConnectedException or ServiceNotAuthenticatedException)
+        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or SocketException or TimeoutException or SslHandshakeException or ServiceNotConnectedException or ServiceNotAuthenticatedException)
         {
             return DeliveryAttemptResult.Failed($"{Destination}: {e.GetType().Name}: {e.Message}");
         }
