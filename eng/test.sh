@@ -15,6 +15,7 @@ declare -A packages=(
   [wrk]=wrk              # load generator
   [chromium]=chromium    # headless browser for the operator page (tests/Bulwark.Gateway.Tests/Dashboard)
   [redis-server]=redis-server  # shared breaker state (tests/Bulwark.Storage.Redis.Tests)
+  [prometheus-alertmanager]=prometheus-alertmanager  # receives the Alertmanager alert channel (tests/Bulwark.Gateway.Tests/Alerts/Channels)
 )
 
 missing=()

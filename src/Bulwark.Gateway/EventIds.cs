@@ -83,4 +83,11 @@ internal static class EventIds
     public const int AlertsNotified = 3606;
     public const int AlertEvaluationFailed = 3607;
     public const int AlertsBacklogDropped = 3608;
+
+    // Alert channels: 3701–3799.
+    public const int AlertChannelSent = 3701;
+    public const int AlertChannelFailed = 3702;
+    public const int AlertChannelRefused = 3703;
+    public const int AlertChannelBelowMinSeverity = 3704;
+    public const int AlertChannelUnreadable = 3705;
 }

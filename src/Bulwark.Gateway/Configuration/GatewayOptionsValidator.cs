@@ -50,6 +50,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             new ErrorsValidator(),
             new AlertSignalsValidator(),
             new AlertsValidator(),
+            new AlertChannelsValidator(environment),
         ];
 
         var errors = new List<string>();

@@ -25,6 +25,7 @@ internal static class ProductionReadiness
         CheckPipelines(options, findings);
         CheckRoutes(options, configuration, findings);
         CheckGateway(options, configuration, findings);
+        AlertChannelReadiness.Check(options, findings);
         return [.. findings.OrderBy(f => f.Severity)];
     }
 

@@ -1,6 +1,7 @@
 using Bulwark.Gateway.Alerts;
 using Bulwark.AspNetCore.Providers;
 using Bulwark.Deliveries;
+using Bulwark.Gateway.Alerts.Channels;
 using Bulwark.Gateway.Budgets;
 using Bulwark.Gateway.Clients;
 using Bulwark.Gateway.Configuration;
@@ -136,6 +137,8 @@ internal static class GatewayHost
         services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor, StoreStatus>();
         services.AddBulwarkDeliveries();
         services.AddKeyedSingleton<IDeliveryHandler, GatewayDeliveryHandler>(KeyedService.AnyKey);
+        // Alert channels: each the handler of its own queue (a specific key wins over AnyKey), as configured at start.
+        services.AddAlertChannels(builder.Configuration.GetSection("Bulwark:Alerts:Channels").GetChildren().Select(static c => c.Key));
         services.AddSingleton<GatewayDeferral>();
         services.AddSingleton<ClientKeys>();
         services.AddSingleton<UsageLedger>();

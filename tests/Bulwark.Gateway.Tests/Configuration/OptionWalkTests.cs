@@ -210,6 +210,24 @@ public class OptionWalkTests
         ["Bulwark:Alerts:Inhibit:[]:SourceMatchers:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
         ["Bulwark:Alerts:Inhibit:[]:TargetMatchers:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
         ["Bulwark:Alerts:Inhibit:[]:Equal:[]"] = "AlertsValidationTests.From_TakesEverySetting_IntoTheBook | AlertBook (AlertInhibitionTests.ConfiguredRules_ReplaceTheDefault_AndEqualLabelsMustMatch)",
+        ["Bulwark:Alerts:Channels:{name}:Type"] = "WebhookChannelTests.ChannelQueue_IsServedByItsChannel_WhileRouteQueuesKeepTheForwardingHandler | Alerts/Channels/AlertChannelFactory",
+        ["Bulwark:Alerts:Channels:{name}:Url"] = "WebhookChannelTests.Webhook_Receiver503TwiceThen200_IsDeliveredOnce_AfterRetries | Alerts/Channels/HttpAlertChannel (AlertmanagerChannelTests for Alertmanager's base URL)",
+        ["Bulwark:Alerts:Channels:{name}:UrlEnvironment"] = "WebhookChannelTests.Webhook_FiringNotification_PostsTheVersionedJson_WithIdempotencyKeyAndHeaders | Alerts/Channels/AlertChannelFactory",
+        ["Bulwark:Alerts:Channels:{name}:Headers:{name}:FromEnvironment"] = "WebhookChannelTests.Webhook_FiringNotification_PostsTheVersionedJson_WithIdempotencyKeyAndHeaders | Alerts/Channels/WebhookAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Headers:{name}:Value"] = "WebhookChannelTests.Webhook_FiringNotification_PostsTheVersionedJson_WithIdempotencyKeyAndHeaders | Alerts/Channels/WebhookAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Headers:{name}:Format"] = "WebhookChannelTests.Webhook_FiringNotification_PostsTheVersionedJson_WithIdempotencyKeyAndHeaders | Alerts/Channels/WebhookAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:RoutingKey"] = "PagerDutyChannelTests.PagerDuty_Resolved_ResolvesTheAlertsIncident_AndAcknowledgedAcknowledgesIt | Alerts/Channels/PagerDutyAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:RoutingKeyEnvironment"] = "PagerDutyChannelTests.PagerDuty_Firing_TriggersOneEventPerAlert_DedupKeyTheAlertsId | Alerts/Channels/PagerDutyAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Host"] = "EmailChannelTests.Email_ThroughTheQueue_ToALoopbackRelayWithoutTls_IsDelivered | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Port"] = "EmailChannelTests.Email_ThroughTheQueue_ToALoopbackRelayWithoutTls_IsDelivered | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Security"] = "EmailChannelTests.Email_StartTlsRequired_ButNotOffered_IsRetried_AndNothingIsSentInClear | Alerts/Channels/EmailAlertChannel (None: Email_ThroughTheQueue_ToALoopbackRelayWithoutTls_IsDelivered)",
+        ["Bulwark:Alerts:Channels:{name}:UserName"] = "EmailChannelTests.Email_Firing_ArrivesOverStartTls_AfterAuth_WithFromToSubjectAndBodies | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Password"] = "EmailChannelTests.Email_InlinePassword_IsTheOneSent | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:PasswordEnvironment"] = "EmailChannelTests.Email_Firing_ArrivesOverStartTls_AfterAuth_WithFromToSubjectAndBodies | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:From"] = "EmailChannelTests.Email_Firing_ArrivesOverStartTls_AfterAuth_WithFromToSubjectAndBodies | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:To:[]"] = "EmailChannelTests.Email_Firing_ArrivesOverStartTls_AfterAuth_WithFromToSubjectAndBodies | Alerts/Channels/EmailAlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:MinSeverity"] = "WebhookChannelTests.MinSeverity_SendsOnlyTheAlertsAtOrAboveIt_AndNothingWhenNoneIs | Alerts/Channels/AlertChannel",
+        ["Bulwark:Alerts:Channels:{name}:Timeout"] = "WebhookChannelTests.Webhook_ReceiverSlowerThanTimeout_FailsAfterTheTimeout_AndIsRetried | Alerts/Channels/AlertChannel",
     };
 
     [Fact]
@@ -305,7 +323,7 @@ public class OptionWalkTests
               { "Path": "/api/{**rest}", "Providers": [ "primary", "secondary" ] }
             ],
             "Alerts": {
-              "Channels": { "X-Probe": { "Type": "Webhook" } },
+              "Channels": { "X-Probe": { "Type": "Webhook", "Url": "http://127.0.0.1:9/hook" } },
               "Escalation": { "Policies": { "X-Probe": { "Matchers": [ "rule=x" ], "Levels": [ { "After": "00:00:00", "MinSeverity": "Info", "Channels": [ "X-Probe" ] } ] } } },
               "Inhibit": [ { "SourceMatchers": [ "rule=a" ], "TargetMatchers": [ "rule=b" ], "Equal": [ "provider" ] } ]
             }
