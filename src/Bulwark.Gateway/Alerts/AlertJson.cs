@@ -16,7 +16,9 @@ internal static class AlertJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static byte[] Serialize(AlertNotification notification) => JsonSerializer.SerializeToUtf8Bytes(notification, Options);
+    /// <summary>Writes a notification in the one form channels read (<see cref="AlertNotificationJson"/>).</summary>
+    public static byte[] Serialize(AlertNotification notification) => AlertNotificationJson.Serialize(notification);
 
-    public static AlertNotification? ReadNotification(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<AlertNotification>(json, Options);
+    /// <summary>Reads a notification written by <see cref="Serialize"/>.</summary>
+    public static AlertNotification? ReadNotification(ReadOnlySpan<byte> json) => AlertNotificationJson.Deserialize(json);
 }

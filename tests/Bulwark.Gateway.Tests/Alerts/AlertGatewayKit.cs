@@ -39,7 +39,7 @@ internal static class AlertGatewayKit
     public const string Alerts = """
         "Alerts": {
           "EvaluationInterval": "00:00:15",
-          "Channels": { "slack": { "Type": "Slack" }, "pager": { "Type": "PagerDuty" } },
+          "Channels": { "slack": { "Type": "Slack", "Url": "http://127.0.0.1:9/slack" }, "pager": { "Type": "PagerDuty", "Url": "http://127.0.0.1:9/pager", "RoutingKey": "test-routing-key" } },
           "Escalation": { "Policies": { "default": { "Levels": [
             { "After": "00:00:00", "MinSeverity": "Warning", "Channels": [ "slack" ] },
             { "After": "00:30:00", "MinSeverity": "Critical", "Channels": [ "pager" ] }

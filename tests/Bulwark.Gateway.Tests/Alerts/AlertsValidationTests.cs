@@ -35,7 +35,7 @@ public class AlertsValidationTests
               "MaxAlerts": 0,
               "GroupBy": [ "provider", "bad label" ],
               "ExternalUrl": "ftp://example.com",
-              "Channels": { "slack": { "Type": "Slack" } },
+              "Channels": { "slack": { "Type": "Slack", "Url": "http://127.0.0.1:9/slack" } },
               "Escalation": { "Policies": {
                 "default": { "Levels": [ { "After": "-00:01:00", "MinSeverity": "Fatal", "Channels": [ "slack", "pagerduty" ] } ] },
                 "payments": { "Matchers": [ "route=~(pay" ], "Levels": [] },
@@ -80,7 +80,7 @@ public class AlertsValidationTests
               "MaxAlerts": 50,
               "GroupBy": [ "route" ],
               "ExternalUrl": "https://bulwark.example.com",
-              "Channels": { "slack": { "Type": "Slack" }, "pager": { "Type": "PagerDuty" } },
+              "Channels": { "slack": { "Type": "Slack", "Url": "http://127.0.0.1:9/slack" }, "pager": { "Type": "PagerDuty", "Url": "http://127.0.0.1:9/pager", "RoutingKey": "test-routing-key" } },
               "Escalation": { "Policies": {
                 "default": { "Levels": [ { "After": "00:00:00", "MinSeverity": "warning", "Channels": [ "slack" ] } ] },
                 "payments": { "Matchers": [ "route=payments" ], "Levels": [ { "After": "00:05:00", "MinSeverity": "Critical", "Channels": [ "Pager", "slack" ] } ] }
