@@ -170,6 +170,14 @@ public class OptionWalkTests
         ["Bulwark:Deliveries:RetainDeliveredFor"] = "DeliveryLifetimeTests.DeliveredRequest_IsKeptForRetainDeliveredFor_ThenDeleted_AndItsKeyIsANewRequest | the engine's delivery dispatcher (sweep)",
         ["Bulwark:Deliveries:DispatcherEnabled"] = "DeliveryDispatchTests.DispatcherOff_StoresButNeverDelivers_AGatewayOnTheSameStoreWithItOnDelivers | Bulwark's AddBulwarkDeliveries (the dispatcher's hosted service)",
         ["Bulwark:Errors:MaxFingerprints"] = "ErrorsTests.MaxFingerprints_KeepsTheMostRecentlySeen | Errors/GatewayHost's ErrorMonitor (engine: tests/Bulwark.Tests/ErrorMonitoring/ErrorMonitorTests)",
+        ["Bulwark:SharedState:Provider"] = "SharedStateTests.ProviderDies_OneGatewayOpensItsBreaker_TheOthersStopCallingItWithin1s_AndOnlyTheFirstProbes | SharedState/GatewaySharedStateServices",
+        ["Bulwark:SharedState:Configuration"] = "SharedStateTests.ProviderDies_OneGatewayOpensItsBreaker_TheOthersStopCallingItWithin1s_AndOnlyTheFirstProbes | SharedState/GatewaySharedStateServices (the Redis connection)",
+        ["Bulwark:SharedState:ConfigurationFromEnvironment"] = "SharedStateTests.AClientLimitOf30PerMinute_HoldsForTheFleet_90RequestsSpreadOverThreeGateways_Serve30 | SharedState/GatewaySharedStateServices (the Redis connection)",
+        ["Bulwark:SharedState:KeyPrefix"] = "SharedStateTests.KeyPrefix_KeepsTwoFleetsApart_OnOneRedis | Bulwark.Storage.Redis (keys and channels)",
+        ["Bulwark:SharedState:OperationTimeout"] = "SharedStateTests.RedisSlow_ALimitedRequestWaitsNoLongerThanTheOperationTimeout | Bulwark.Storage.Redis (StackExchange.Redis timeouts)",
+        ["Bulwark:SharedState:ProbeGrace"] = "SharedStateTests.ProviderDies_OneGatewayOpensItsBreaker_TheOthersStopCallingItWithin1s_AndOnlyTheFirstProbes | engine: SharedState/CircuitBreakerStateSharing",
+        ["Bulwark:SharedState:InstanceId"] = "SharedStateTests.RedisGone_NoRequestWaitsOnIt_LimitsDecideAsConfigured_AndReadinessSaysDegraded | engine: SharedState/CircuitBreakerStateSharing (tie-break: tests/Bulwark.Storage.Redis.Tests)",
+        ["Bulwark:SharedState:OnRedisFailure"] = "SharedStateTests.RedisGone_NoRequestWaitsOnIt_LimitsDecideAsConfigured_AndReadinessSaysDegraded | SharedState/SharedRateLimits",
         ["Bulwark:Errors:IntakeRequestsPerMinute"] = "ErrorsTests.Intake_OverIntakeRequestsPerMinute_Is429_PerCaller_AndRefills | Errors/ErrorIntakeLimiter",
     };
 
