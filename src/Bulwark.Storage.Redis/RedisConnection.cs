@@ -103,6 +103,13 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
 
     internal async Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> work)
     {
+        // Disconnected: fail now rather than queue the command until the operation timeout (the multiplexer reconnects
+        // in the background, and the next call after that goes through).
+        if (!_multiplexer.IsConnected)
+        {
+            throw new StoreUnavailableException(StoreUnavailableReason.CannotOpen, $"Redis could not {operation}: not connected.");
+        }
+
         try
         {
             return await work(_multiplexer.GetDatabase()).ConfigureAwait(false);

@@ -77,4 +77,8 @@ public sealed class GatewayOptions : BulwarkOptions
     /// <summary>Gets or sets alerting (<c>Bulwark:Alerts</c>): signals, alert lifecycle, escalation and channels.</summary>
     /// <value>Defaults to the built-in signals, alerts kept and shown but sent nowhere.</value>
     public GatewayAlertsOptions Alerts { get; set; } = new();
+
+    /// <summary>Gets or sets the state shared with the other gateways of a fleet (<c>Bulwark:SharedState</c>): breakers and per-client rates on Redis.</summary>
+    /// <value>Defaults to nothing shared.</value>
+    public GatewaySharedStateOptions SharedState { get; set; } = new();
 }

@@ -40,6 +40,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             new LimitsValidator(),
             new ShutdownValidator(),
             new StorageValidator(environment),
+            new SharedStateValidator(environment),
             new DeliveriesValidator(),
             // Deferral is checked after storage and deliveries, whose messages come first.
             new RoutesValidator(requireOne: false, [new RouteDeferralValidator()]),

@@ -26,6 +26,7 @@ internal static class ProductionReadiness
         CheckRoutes(options, configuration, findings);
         CheckGateway(options, configuration, findings);
         AlertChannelReadiness.Check(options, findings);
+        CheckSharedState(options, findings);
         return [.. findings.OrderBy(f => f.Severity)];
     }
 
@@ -194,6 +195,31 @@ internal static class ProductionReadiness
                     $"Route {route.Path} is marked Idempotent: POST and PATCH are retried and failed over without an Idempotency-Key, so a provider may see them twice.",
                     $"{path}:Idempotent"));
             }
+        }
+    }
+
+    private static void CheckSharedState(GatewayOptions options, List<ReadinessFinding> findings)
+    {
+        var shared = options.SharedState;
+        if (shared.Provider != SharedStateProvider.Redis)
+        {
+            return;
+        }
+
+        if (shared.Configuration is { } literal && literal.Contains("password", StringComparison.OrdinalIgnoreCase))
+        {
+            findings.Add(new(ReadinessSeverity.Error, "shared-state-secret-literal",
+                "The Redis configuration string holds a password and is written in the configuration file. Move it to an environment variable and name it in ConfigurationFromEnvironment.",
+                $"{Root}:SharedState:Configuration"));
+        }
+
+        if (options.Storage.Provider == GatewayStoreProvider.Sqlite)
+        {
+            findings.Add(new(ReadinessSeverity.Warning, "shared-state-sqlite-store",
+                "Breakers and per-client rates are shared on Redis, so several gateways run side by side, but each keeps its own SQLite file: deferred deliveries, " +
+                "the usage ledger, client keys and budgets are per instance (each instance enforces a budget on its own, so the fleet may spend up to N times it). " +
+                "Run one instance where budgets or client keys matter.",
+                $"{Root}:Storage:Provider"));
         }
     }
 

@@ -13,6 +13,7 @@ using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Reload;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
+using Bulwark.Gateway.SharedState;
 using Bulwark.Gateway.Storage;
 using Bulwark.Gateway.Ledger;
 using Bulwark.Pipelines;
@@ -135,6 +136,9 @@ internal static class GatewayHost
             return Options.Create(deliveries);
         });
         services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor, StoreStatus>();
+
+        // Several gateways behind one load balancer: breakers and per-client rates shared on Redis (Bulwark:SharedState).
+        bool sharedState = services.AddGatewaySharedState(builder.Configuration);
         services.AddBulwarkDeliveries();
         services.AddKeyedSingleton<IDeliveryHandler, GatewayDeliveryHandler>(KeyedService.AnyKey);
         // Alert channels: each the handler of its own queue (a specific key wins over AnyKey), as configured at start.
@@ -194,7 +198,11 @@ internal static class GatewayHost
         services.AddBulwarkPrometheusExporter();
         services.AddBulwarkProviderHealth();
         services.AddSingleton<Bulwark.AspNetCore.Health.IBulwarkProviderHealthSource, Bulwark.AspNetCore.ProviderHealth.StatisticsProviderHealthSource>();
-        services.AddBulwarkHealth().AddCheck<StoreHealthCheck>("store", tags: [Bulwark.AspNetCore.Health.BulwarkHealthTags.Ready]);
+        var health = services.AddBulwarkHealth().AddCheck<StoreHealthCheck>("store", tags: [Bulwark.AspNetCore.Health.BulwarkHealthTags.Ready]);
+        if (sharedState)
+        {
+            health.AddCheck<SharedStateHealthCheck>("shared-state", tags: [Bulwark.AspNetCore.Health.BulwarkHealthTags.Ready]);
+        }
         services.AddHostedService(static sp => new StoreIntegrityMonitor(
             sp.GetRequiredService<GatewayStore>(),
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage.IntegrityCheckInterval,

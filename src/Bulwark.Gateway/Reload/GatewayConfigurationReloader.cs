@@ -24,6 +24,7 @@ namespace Bulwark.Gateway.Reload;
 internal sealed partial class GatewayConfigurationReloader : BackgroundService
 {
     private readonly Bulwark.Persistence.CircuitBreakerStatePersistence? _persistence;
+    private readonly Bulwark.SharedState.CircuitBreakerStateSharing? _sharing;
     private readonly ConfigurationFileSource _source;
     private readonly string _path;
     private readonly LiveGatewayConfiguration _live;
@@ -48,9 +49,11 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         ConfigurationFileState? startedFrom = null,
         BulwarkMetrics? metrics = null,
         Bulwark.AspNetCore.ProviderHealth.ProviderStatisticsRegistry? statistics = null,
-        Bulwark.Persistence.CircuitBreakerStatePersistence? persistence = null)
+        Bulwark.Persistence.CircuitBreakerStatePersistence? persistence = null,
+        Bulwark.SharedState.CircuitBreakerStateSharing? sharing = null)
     {
         _persistence = persistence;
+        _sharing = sharing;
         _source = source;
         _path = Path.GetFullPath(source.Path);
         _live = live;
@@ -224,12 +227,13 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
             }
         }
 
-        // Breakers of new or rebuilt pipelines are saved from now on, in place of the ones they replace.
+        // Breakers of new or rebuilt pipelines are saved (and shared with the fleet) from now on, in place of the ones they replace.
         foreach (var provider in table.Providers.Values)
         {
             if (provider.Pipeline.CircuitBreaker is { IsBound: true } breaker && !_live.Table.Providers.Values.Any(p => ReferenceEquals(p.Pipeline, provider.Pipeline)))
             {
                 _persistence?.Attach(provider.Pipeline.Name, provider.Pipeline.InstanceName, breaker, replace: true);
+                _sharing?.Attach(provider.Pipeline.Name, provider.Pipeline.InstanceName, breaker, replace: true);
             }
         }
 

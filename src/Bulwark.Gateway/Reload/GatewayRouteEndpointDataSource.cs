@@ -20,7 +20,8 @@ internal sealed partial class GatewayRouteEndpointDataSource(
     ForwardingHandler handler,
     InFlightRequests inFlight,
     RouteTemplateCheck templates,
-    ILogger<GatewayRouteEndpointDataSource> logger) : EndpointDataSource
+    ILogger<GatewayRouteEndpointDataSource> logger,
+    SharedState.SharedRateLimits? sharedLimits = null) : EndpointDataSource
 {
     private Built? _built;
 
@@ -68,7 +69,7 @@ internal sealed partial class GatewayRouteEndpointDataSource(
             if (route.RequestsPerMinutePerClient > 0 || route.ConcurrencyPerClient > 0)
             {
                 var conventions = new Conventions();
-                conventions.RequireRateLimiting(new ClientRateLimiterPolicy(route));
+                conventions.RequireRateLimiting(new ClientRateLimiterPolicy(route, sharedLimits));
                 conventions.ApplyTo(builder);
             }
 

@@ -9,7 +9,7 @@ namespace Bulwark.Storage.Redis.Breakers;
 /// (<c>{prefix}:breakers</c>), and every transition published on a channel of the same name. A Lua script writes and
 /// publishes in one step and keeps a state only if it is newer than the one stored.
 /// </summary>
-internal sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExchange
+public sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExchange
 {
     // KEYS[1] the hash; ARGV: field, "{takenAt}|{json}", takenAt, channel, json.
     private const string PublishScript = """
@@ -27,13 +27,17 @@ internal sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExc
     private readonly RedisKey _hash;
     private readonly RedisChannel _channel;
 
-    public RedisCircuitBreakerStateExchange(RedisConnection connection, string keyPrefix)
+    /// <summary>Initializes a new instance of the <see cref="RedisCircuitBreakerStateExchange"/> class on a connection, under its key prefix.</summary>
+    /// <param name="connection">The connection.</param>
+    public RedisCircuitBreakerStateExchange(RedisConnection connection)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
-        _hash = new RedisKey($"{keyPrefix}:breakers");
-        _channel = RedisChannel.Literal($"{keyPrefix}:breakers");
+        _hash = new RedisKey($"{connection.KeyPrefix}:breakers");
+        _channel = RedisChannel.Literal($"{connection.KeyPrefix}:breakers");
     }
 
+    /// <inheritdoc/>
     public Task PublishAsync(SharedBreakerState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -45,6 +49,7 @@ internal sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExc
             [state.Key.ToUpperInvariant(), string.Create(CultureInfo.InvariantCulture, $"{takenAt}|{json}"), takenAt, _channel.ToString(), json]));
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<SharedBreakerState>> LoadAsync(CancellationToken cancellationToken)
     {
         var entries = await _connection.RunAsync("read shared circuit breaker states", db => db.HashGetAllAsync(_hash)).ConfigureAwait(false);
@@ -62,6 +67,7 @@ internal sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExc
         return states;
     }
 
+    /// <inheritdoc/>
     public Task SubscribeAsync(Action<SharedBreakerState> received, Action reconnected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(received);

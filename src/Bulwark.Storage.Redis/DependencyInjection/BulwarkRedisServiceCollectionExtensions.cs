@@ -35,11 +35,7 @@ public static class BulwarkRedisServiceCollectionExtensions
 
         services.TryAddSingleton(_ => RedisConnection.Create(options));
         return services.AddBulwarkBreakerSharing(
-            static sp =>
-            {
-                var connection = sp.GetRequiredService<RedisConnection>();
-                return new RedisCircuitBreakerStateExchange(connection, connection.KeyPrefix);
-            },
+            static sp => new RedisCircuitBreakerStateExchange(sp.GetRequiredService<RedisConnection>()),
             sharing);
     }
 }

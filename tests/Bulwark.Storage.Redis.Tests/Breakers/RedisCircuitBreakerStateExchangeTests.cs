@@ -23,7 +23,7 @@ public sealed class RedisCircuitBreakerStateExchangeTests : IAsyncLifetime
     {
         _redis = await RedisServer.StartAsync();
         _connection = RedisConnection.Create(new RedisSharedStateOptions { Configuration = _redis.Configuration });
-        _exchange = new RedisCircuitBreakerStateExchange(_connection, "bulwark");
+        _exchange = new RedisCircuitBreakerStateExchange(_connection);
     }
 
     public async Task DisposeAsync()
@@ -37,7 +37,7 @@ public sealed class RedisCircuitBreakerStateExchangeTests : IAsyncLifetime
     {
         var received = new ConcurrentQueue<SharedBreakerState>();
         await using var other = RedisConnection.Create(new RedisSharedStateOptions { Configuration = _redis.Configuration });
-        await new RedisCircuitBreakerStateExchange(other, "bulwark").SubscribeAsync(received.Enqueue, static () => { }, CancellationToken.None);
+        await new RedisCircuitBreakerStateExchange(other).SubscribeAsync(received.Enqueue, static () => { }, CancellationToken.None);
 
         await _exchange.PublishAsync(State("default/openai", "a", CircuitState.Open, T0.AddSeconds(1)), CancellationToken.None);
         await _exchange.PublishAsync(State("DEFAULT/OPENAI", "b", CircuitState.Closed, T0), CancellationToken.None);   // older: dropped

@@ -42,7 +42,7 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task RestartAsync()
     {
         var info = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no", "--daemonize", "no"])
+        foreach (var argument in (string[])["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "local"])
         {
             info.ArgumentList.Add(argument);
         }
@@ -62,6 +62,17 @@ public sealed class RedisServer : IAsyncDisposable
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Makes the server stop answering for a while (<c>DEBUG SLEEP</c>): a Redis that is up but slow.</summary>
+    /// <param name="duration">How long it sleeps.</param>
+    /// <returns>A task that completes when the command was sent (the server then sleeps).</returns>
+    public async Task SleepAsync(TimeSpan duration)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port);
+        string seconds = duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes($"DEBUG SLEEP {seconds}\r\n"));
     }
 
     /// <summary>Kills the server (SIGKILL: Redis gone at once, as a crash or a network cut).</summary>
