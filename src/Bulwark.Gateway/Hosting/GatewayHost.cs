@@ -178,7 +178,7 @@ internal static class GatewayHost
         services.AddSingleton<Alerts.IAlertSignalSource, PerformanceImpactSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, BreakerSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, BulkheadSignals>();
-        services.AddSingleton<Alerts.IAlertSignalSource, StoreSignals>();
+        services.AddSingleton<Alerts.IAlertSignalSource, Alerts.StoreSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, DeadLetterSignals>();
         services.AddSingleton<Alerts.IAlertSignalSource, Budgets.BudgetSignals>();
         services.AddSingleton<Security.SecurityEvents>();

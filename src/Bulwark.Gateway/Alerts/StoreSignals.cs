@@ -1,7 +1,7 @@
-using Bulwark.Gateway.Alerts;
+using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
 
-namespace Bulwark.Gateway.Storage;
+namespace Bulwark.Gateway.Alerts;
 
 /// <summary>
 /// <c>store-degraded</c> while the gateway's store is not healthy, as readiness judges it: Critical when it failed while

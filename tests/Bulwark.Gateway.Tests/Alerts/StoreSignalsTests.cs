@@ -1,9 +1,8 @@
 using Bulwark.Gateway.Alerts;
-using Bulwark.Gateway.Storage;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bulwark.Gateway.Tests.Storage;
+namespace Bulwark.Gateway.Tests.Alerts;
 
 /// <summary><c>store-degraded</c>: nothing while the SQLite store is healthy; Error while the gateway runs without it.</summary>
 public class StoreSignalsTests
