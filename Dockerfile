@@ -19,6 +19,8 @@ COPY src/Bulwark/Bulwark.csproj src/Bulwark/
 COPY src/Bulwark.AspNetCore/Bulwark.AspNetCore.csproj src/Bulwark.AspNetCore/
 COPY src/Bulwark.AspNetCore.Prometheus/Bulwark.AspNetCore.Prometheus.csproj src/Bulwark.AspNetCore.Prometheus/
 COPY src/Bulwark.Storage.Sqlite/Bulwark.Storage.Sqlite.csproj src/Bulwark.Storage.Sqlite/
+COPY src/Bulwark.Storage.Postgres/Bulwark.Storage.Postgres.csproj src/Bulwark.Storage.Postgres/
+COPY src/Bulwark.Storage.Redis/Bulwark.Storage.Redis.csproj src/Bulwark.Storage.Redis/
 COPY src/Bulwark.Gateway/Bulwark.Gateway.csproj src/Bulwark.Gateway/
 RUN dotnet restore src/Bulwark.Gateway/Bulwark.Gateway.csproj
 COPY src/ src/

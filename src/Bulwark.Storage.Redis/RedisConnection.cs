@@ -33,7 +33,7 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
     /// <summary>Gets whether Redis is connected now.</summary>
     public bool IsConnected => _multiplexer.IsConnected;
 
-    /// <summary>Creates the connection (it connects in the background).</summary>
+    /// <summary>Creates the connection: waits up to the operation timeout for Redis to answer, then goes on connecting in the background.</summary>
     /// <param name="options">The options.</param>
     /// <returns>The connection.</returns>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem and never the configuration string.</exception>
@@ -53,7 +53,12 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
         configuration.AsyncTimeout = timeout;
         configuration.ConnectRetry = 1;
         configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 5_000);
-        return new RedisConnection(ConnectionMultiplexer.Connect(configuration, log: null), options);
+        var multiplexer = ConnectionMultiplexer.Connect(configuration, log: null);
+
+        // A Redis that is up is connected before the first operation (which fails at once while disconnected); one that is
+        // down costs the start at most the operation timeout, and the multiplexer keeps trying in the background.
+        SpinWait.SpinUntil(() => multiplexer.IsConnected, options.OperationTimeout);
+        return new RedisConnection(multiplexer, options);
     }
 
     /// <summary>Lists what is wrong with <paramref name="options"/>: empty when they are valid.</summary>

@@ -76,6 +76,8 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
 
     private int _disposed;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IAlertSignalSource, IReadOnlyList<AlertSignal>> _lastSignals = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>One evaluation now: asks every source, applies, stores, enqueues.</summary>
     public async Task EvaluateAsync(CancellationToken cancellationToken)
     {
@@ -85,11 +87,18 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
         {
             try
             {
-                signals.AddRange(await source.EvaluateAsync(now, cancellationToken).ConfigureAwait(false));
+                var found = await source.EvaluateAsync(now, cancellationToken).ConfigureAwait(false);
+                _lastSignals[source] = found;
+                signals.AddRange(found);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // A source that cannot look now is taken to see what it saw last: its alerts neither resolve nor fire because it failed.
                 Log.SourceFailed(_logger, source.GetType().Name, e);
+                if (_lastSignals.TryGetValue(source, out var last))
+                {
+                    signals.AddRange(last);
+                }
             }
         }
 
@@ -309,6 +318,18 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// How a notification is delivered: in order within its group on its channel (a firing notice retried after a 429 is
+    /// never overtaken by its own resolved notice), and retried for <see cref="AlertsConstants.NotificationTimeToLive"/>
+    /// rather than for the route deliveries' attempts.
+    /// </summary>
+    private static DeliveryEnqueueOptions NotificationDelivery(AlertNotification notification) => new()
+    {
+        OrderingKey = notification.GroupKey,
+        MaxAttempts = AlertsConstants.NotificationMaxAttempts,
+        TimeToLive = AlertsConstants.NotificationTimeToLive,
+    };
+
     private async Task EnqueueAsync(CancellationToken cancellationToken)
     {
         Bound(_unsent);
@@ -323,7 +344,7 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
             foreach (var notification in _unsent)
             {
                 var envelope = DeliveryEnvelope.ForPayload(AlertJson.Serialize(notification), "application/json");
-                await _queue.EnqueueAsync(AlertQueues.ForChannel(notification.Channel), notification.Id, envelope, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await _queue.EnqueueAsync(AlertQueues.ForChannel(notification.Channel), notification.Id, envelope, NotificationDelivery(notification), cancellationToken).ConfigureAwait(false);
                 enqueued.Add(notification.Id);
             }
         }

@@ -19,6 +19,15 @@ internal static class AlertsConstants
     public static readonly TimeSpan MinResolvedRetention = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MaxResolvedRetention = TimeSpan.FromDays(30);
 
+    /// <summary>How long a notification is retried before it becomes a dead letter: a notifier outage of up to this long delays alerts but loses none.</summary>
+    public static readonly TimeSpan NotificationTimeToLive = TimeSpan.FromDays(3);
+
+    /// <summary>The attempts of a notification: the queue's most, so that the time to live, not a count, ends it (backoff tops at Deliveries:MaxDelay).</summary>
+    public const int NotificationMaxAttempts = 1_000;
+
+    /// <summary>How long after a notification Alertmanager keeps a firing alert without news (the endsAt the channel sends).</summary>
+    public static readonly TimeSpan AlertmanagerFiringHorizon = TimeSpan.FromHours(24);
+
     public const int DefaultMaxAlerts = 1_000;
     public const int MaxMaxAlerts = 100_000;
 

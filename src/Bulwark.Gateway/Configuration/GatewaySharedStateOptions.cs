@@ -36,8 +36,11 @@ public sealed class GatewaySharedStateOptions
     /// <value>Defaults to 10 seconds. Range 0 to 5 minutes; choose more than the attempt timeout.</value>
     public TimeSpan ProbeGrace { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets or sets this gateway's id in the fleet (it decides which instance probes when two open a breaker at once).</summary>
-    /// <value>Defaults to <see langword="null"/>: the host name, process id and a random part.</value>
+    /// <summary>
+    /// Gets or sets the start of this gateway's id in the fleet (shown by readiness; it decides which instance probes when two
+    /// open a breaker at once). A random part is always appended, so replicas deployed with one configuration differ.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: the host name and process id (then the random part).</value>
     public string? InstanceId { get; set; }
 
     /// <summary>Gets or sets what a per-client rate limit does while Redis cannot be reached.</summary>

@@ -43,8 +43,9 @@ internal sealed class DeadLetterSignals(IDeliveryStore store) : IAlertSignalSour
         }
         catch (StoreUnavailableException)
         {
-            // store-degraded says so; nothing is known about dead letters meanwhile.
-            return [];
+            // store-degraded says so; the dead letters last seen are still there as far as anyone knows (reporting none
+            // would resolve their alert while they wait).
+            dead = _listedFor;
         }
 
         var signals = new List<AlertSignal>(_byQueue.Count);

@@ -51,7 +51,8 @@ internal sealed class ClientRateLimiterPolicy : IRateLimiterPolicy<string>
             : null;
         return (perMinute, concurrency) switch
         {
-            ({ } a, { } b) => RateLimiter.CreateChained(a, b),
+            // The local concurrency limit first: a request it refuses does not spend a permit of the fleet's window.
+            ({ } a, { } b) => RateLimiter.CreateChained(b, a),
             ({ } a, null) => a,
             (null, { } b) => b,
             _ => throw new InvalidOperationException("A route without per-client limits has no rate limiter policy."),

@@ -26,6 +26,8 @@ public sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExcha
     private readonly RedisConnection _connection;
     private readonly RedisKey _hash;
     private readonly RedisChannel _channel;
+    private int _reconnectedAdded;
+    private int _subscribed;
 
     /// <summary>Initializes a new instance of the <see cref="RedisCircuitBreakerStateExchange"/> class on a connection, under its key prefix.</summary>
     /// <param name="connection">The connection.</param>
@@ -72,13 +74,31 @@ public sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExcha
     {
         ArgumentNullException.ThrowIfNull(received);
         ArgumentNullException.ThrowIfNull(reconnected);
-        _connection.Reconnected += reconnected;
-        return _connection.SubscribeAsync("listen to shared circuit breaker states", _channel, message =>
+
+        // Called again after a failed attempt (Redis down at start): the reconnection handler is added once, and the
+        // channel handler once it was accepted, so that neither runs twice per event.
+        if (Interlocked.Exchange(ref _reconnectedAdded, 1) == 0)
+        {
+            _connection.Reconnected += reconnected;
+        }
+
+        if (Volatile.Read(ref _subscribed) == 1)
+        {
+            return Task.CompletedTask;
+        }
+
+        return SubscribeOnceAsync(received);
+    }
+
+    private async Task SubscribeOnceAsync(Action<SharedBreakerState> received)
+    {
+        await _connection.SubscribeAsync("listen to shared circuit breaker states", _channel, message =>
         {
             if (SharedBreakerStateJson.Deserialize(message) is { } state)
             {
                 received(state);
             }
-        });
+        }).ConfigureAwait(false);
+        Volatile.Write(ref _subscribed, 1);
     }
 }

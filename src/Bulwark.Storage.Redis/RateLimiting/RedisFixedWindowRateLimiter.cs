@@ -40,14 +40,17 @@ public sealed class RedisFixedWindowRateLimiter : RateLimiter
     private readonly RedisConnection _connection;
     private readonly RedisKey _key;
     private readonly RedisFixedWindowRateLimiterOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private long _lastAcquire;
     private long _granted;
     private long _refused;
 
     /// <summary>Initializes a new instance of the <see cref="RedisFixedWindowRateLimiter"/> class.</summary>
     /// <param name="connection">The Redis connection (shared by every limiter of the process).</param>
     /// <param name="options">The options; copied.</param>
+    /// <param name="timeProvider">The clock of <see cref="IdleDuration"/>, or <see langword="null"/> for the system's (windows follow Redis's clock).</param>
     /// <exception cref="ArgumentException">An option is out of its range.</exception>
-    public RedisFixedWindowRateLimiter(RedisConnection connection, RedisFixedWindowRateLimiterOptions options)
+    public RedisFixedWindowRateLimiter(RedisConnection connection, RedisFixedWindowRateLimiterOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
@@ -67,13 +70,26 @@ public sealed class RedisFixedWindowRateLimiter : RateLimiter
         }
 
         _connection = connection;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _lastAcquire = _timeProvider.GetTimestamp();
         _options = new RedisFixedWindowRateLimiterOptions { PermitLimit = options.PermitLimit, Window = options.Window, Key = options.Key, OnRedisFailure = options.OnRedisFailure };
         _key = new RedisKey($"{connection.KeyPrefix}:limit:{options.Key}");
     }
 
     /// <inheritdoc/>
-    /// <remarks>Always <see langword="null"/>: the window has no idle state kept here.</remarks>
-    public override TimeSpan? IdleDuration => null;
+    /// <remarks>
+    /// The time since the last acquisition once it exceeds the window (nothing of this limiter's is counted in Redis any
+    /// more), else <see langword="null"/>: a partitioned limiter (ASP.NET Core's) then drops the idle ones, so a client that
+    /// stopped calling leaves nothing behind.
+    /// </remarks>
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            var idle = _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastAcquire));
+            return idle > _options.Window ? idle : null;
+        }
+    }
 
     /// <inheritdoc/>
     public override RateLimiterStatistics? GetStatistics() => new()
@@ -96,6 +112,7 @@ public sealed class RedisFixedWindowRateLimiter : RateLimiter
             throw new ArgumentOutOfRangeException(nameof(permitCount), permitCount, $"More permits than the limit ({_options.PermitLimit}) can never be granted.");
         }
 
+        Interlocked.Exchange(ref _lastAcquire, _timeProvider.GetTimestamp());
         RedisResult result;
         try
         {

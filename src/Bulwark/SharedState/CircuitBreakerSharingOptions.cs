@@ -11,7 +11,10 @@ public sealed class CircuitBreakerSharingOptions
     /// <value>Defaults to 10 seconds. Range 0 to 5 minutes; choose more than the provider's attempt timeout.</value>
     public TimeSpan ProbeGrace { get; set; } = SharedStateConstants.DefaultProbeGrace;
 
-    /// <summary>Gets or sets this instance's id in the fleet, or <see langword="null"/> for a new random one per process.</summary>
+    /// <summary>
+    /// Gets or sets the start of this instance's id in the fleet (a random part is always appended, so replicas that share
+    /// one configuration still tell each other apart), or <see langword="null"/> for the host name and process id.
+    /// </summary>
     /// <value>Defaults to <see langword="null"/>. At most 100 characters.</value>
     public string? InstanceId { get; set; }
 }

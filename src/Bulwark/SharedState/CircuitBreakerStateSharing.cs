@@ -72,8 +72,11 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<CircuitBreakerStateSharing>.Instance;
         _probeGrace = value.ProbeGrace;
-        string generated = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        InstanceId = value.InstanceId ?? generated[Math.Max(0, generated.Length - SharedStateConstants.MaxInstanceIdLength)..];
+        // A random part always: replicas deployed with one configuration (the same InstanceId) must not take each other's
+        // transitions for their own and ignore them.
+        string random = Guid.NewGuid().ToString("N")[..12];
+        string generated = value.InstanceId is { } configured ? $"{configured}-{random}" : $"{Environment.MachineName}-{Environment.ProcessId}-{random}";
+        InstanceId = generated.Length <= SharedStateConstants.MaxInstanceIdLength ? generated : generated[(generated.Length - SharedStateConstants.MaxInstanceIdLength)..];
     }
 
     /// <summary>Gets this instance's id in the fleet.</summary>

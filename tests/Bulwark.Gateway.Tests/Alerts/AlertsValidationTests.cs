@@ -24,6 +24,20 @@ public class AlertsValidationTests
         [.. Assert.Throws<OptionsValidationException>(() => GatewayConfiguration.Load(Settings(alerts))).Failures.Where(static f => f.Contains("Bulwark:Alerts", StringComparison.Ordinal))];
 
     [Fact]
+    public void RepeatInterval_LongerThanAlertmanagersFiringHorizon_IsRefused_WhenAnAlertmanagerChannelExists()
+    {
+        var errors = ErrorsOf("""
+            {
+              "RepeatInterval": "1.00:00:01",
+              "Channels": { "am": { "Type": "Alertmanager", "Url": "http://127.0.0.1:9093" } }
+            }
+            """);
+
+        Assert.Contains("Bulwark:Alerts:RepeatInterval: 1.00:00:01 is longer than the 1.00:00:00 an Alertmanager channel keeps an alert firing without news; use at most that.", errors);
+        Assert.DoesNotContain(ErrorsOf("""{ "RepeatInterval": "2.00:00:00", "MaxAlerts": 0 }"""), e => e.Contains("RepeatInterval", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void EveryMistake_InOneAlertsSection_IsListed()
     {
         var errors = ErrorsOf("""

@@ -83,11 +83,14 @@ public sealed class RedisCircuitBreakerStateExchangeTests : IAsyncLifetime
     [Fact]
     public void InstanceId_IsTheConfiguredOne_OrUniquePerInstance_AndAtMost100Characters()
     {
-        Assert.Equal("eu-1", new CircuitBreakerStateSharing(_exchange, Microsoft.Extensions.Options.Options.Create(new CircuitBreakerSharingOptions { InstanceId = "eu-1" })).InstanceId);
+        var configured = Microsoft.Extensions.Options.Options.Create(new CircuitBreakerSharingOptions { InstanceId = "eu-1" });
+        string first = new CircuitBreakerStateSharing(_exchange, configured).InstanceId;
+        Assert.StartsWith("eu-1-", first, StringComparison.Ordinal);
+        Assert.NotEqual(first, new CircuitBreakerStateSharing(_exchange, configured).InstanceId); // replicas with one configuration
         var a = new CircuitBreakerStateSharing(_exchange).InstanceId;
         var b = new CircuitBreakerStateSharing(_exchange).InstanceId;
         Assert.NotEqual(a, b);
-        Assert.InRange(a.Length, 33, 100);
+        Assert.InRange(a.Length, 14, 100); // host-pid-12 random hex characters
         Assert.Throws<ArgumentOutOfRangeException>(() => new CircuitBreakerStateSharing(_exchange, Microsoft.Extensions.Options.Options.Create(new CircuitBreakerSharingOptions { InstanceId = new string('x', 101) })));
     }
 

@@ -77,6 +77,22 @@ public sealed class RedisFixedWindowRateLimiterTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task IdleDuration_IsNullWithinAWindowOfTheLastAcquisition_ThenTheTimeSinceIt_SoPartitionsOfGoneClientsAreDropped()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var limiter = new RedisFixedWindowRateLimiter(Connect(), new() { PermitLimit = 5, Key = "client-idle" }, time);
+        Assert.Null(limiter.IdleDuration);
+
+        time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(TimeSpan.FromSeconds(61), limiter.IdleDuration);
+
+        (await limiter.AcquireAsync()).Dispose();
+        Assert.Null(limiter.IdleDuration);
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Null(limiter.IdleDuration);
+    }
+
     [Theory]
     [InlineData(SharedStateFailureMode.FailOpen, true)]
     [InlineData(SharedStateFailureMode.FailClosed, false)]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Bulwark.Gateway.Configuration;
 
 namespace Bulwark.Gateway.Alerts.Channels;
 
@@ -15,7 +16,7 @@ internal sealed class AlertmanagerAlertChannel(string name, Uri baseUrl, HttpCli
     : HttpAlertChannel(name, AlertsEndpoint(baseUrl), http, minSeverity, timeout, time, logger)
 {
     /// <summary>How long after a firing notification Alertmanager keeps the alert firing without hearing from Bulwark again.</summary>
-    public static readonly TimeSpan FiringHorizon = TimeSpan.FromHours(24);
+    public static readonly TimeSpan FiringHorizon = AlertsConstants.AlertmanagerFiringHorizon;
 
     public static Uri AlertsEndpoint(Uri baseUrl) => new(baseUrl.AbsoluteUri.TrimEnd('/') + "/api/v2/alerts");
 

@@ -20,6 +20,12 @@ internal sealed class AlertsValidator : ISectionValidator
         Range(errors, "EvaluationInterval", alerts.EvaluationInterval, AlertsConstants.MinEvaluationInterval, AlertsConstants.MaxEvaluationInterval);
         Range(errors, "ResolveAfter", alerts.ResolveAfter, AlertsConstants.MinResolveAfter, AlertsConstants.MaxResolveAfter);
         Range(errors, "RepeatInterval", alerts.RepeatInterval, AlertsConstants.MinRepeatInterval, AlertsConstants.MaxRepeatInterval);
+        if (alerts.RepeatInterval > AlertsConstants.AlertmanagerFiringHorizon
+            && alerts.Channels.Any(static c => c.Value?.Type == AlertChannelType.Alertmanager))
+        {
+            // Alertmanager ends a firing alert at the endsAt Bulwark sends (24 h on): a repeat must renew it before then.
+            errors.Add($"{Root}:RepeatInterval: {alerts.RepeatInterval:c} is longer than the {AlertsConstants.AlertmanagerFiringHorizon:c} an Alertmanager channel keeps an alert firing without news; use at most that.");
+        }
         Range(errors, "ResolvedRetention", alerts.ResolvedRetention, AlertsConstants.MinResolvedRetention, AlertsConstants.MaxResolvedRetention);
         if (alerts.MaxAlerts is < 1 or > AlertsConstants.MaxMaxAlerts)
         {
