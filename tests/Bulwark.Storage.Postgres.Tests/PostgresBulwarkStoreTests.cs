@@ -18,6 +18,7 @@ namespace Bulwark.Storage.Postgres.Tests;
 public sealed class PostgresBulwarkStoreTests(PostgresServer server)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan DeliveryTime = TimeSpan.FromMilliseconds(5);
 
     [Fact]
     public async Task Open_ByFourInstancesAtOnce_MigratesOnce_AndEachSeesTheSameSchema()
@@ -178,12 +179,7 @@ public sealed class PostgresBulwarkStoreTests(PostgresServer server)
                 await host.StartAsync();
             }
 
-            var deadline = Stopwatch.StartNew();
-            while ((await producer.CountAsync(CancellationToken.None))[DeliveryState.Delivered] < 300)
-            {
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(90), $"delivered {(await producer.CountAsync(CancellationToken.None))[DeliveryState.Delivered]} of 300");
-                await Task.Delay(100);
-            }
+            await Poll.UntilAsync(async () => (await producer.CountAsync(CancellationToken.None))[DeliveryState.Delivered] == 300, "the 300 entries to be delivered", TimeSpan.FromSeconds(90));
         }
         finally
         {
@@ -213,8 +209,8 @@ public sealed class PostgresBulwarkStoreTests(PostgresServer server)
             })
             .AddHandler("payments", async (entry, ct) =>
             {
-                // Slow enough that the three instances overlap.
-                await Task.Delay(5, ct);
+                // Each delivery takes a moment, as a provider's answer does, so that the three instances overlap.
+                await Task.Delay(DeliveryTime, ct);
                 deliveries.AddOrUpdate(entry.IdempotencyKey, 1, static (_, n) => n + 1);
                 byInstance.AddOrUpdate(index, 1, static (_, n) => n + 1);
                 return DeliveryAttemptResult.Delivered(new DeliveryResponse(200, null, ReadOnlyMemory<byte>.Empty));

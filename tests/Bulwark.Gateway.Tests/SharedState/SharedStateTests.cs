@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
-using Bulwark.Storage.Redis.Tests.Infrastructure;
+using RedisServer = Bulwark.Storage.Redis.Tests.Infrastructure.RedisServer;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
 
@@ -11,6 +11,7 @@ namespace Bulwark.Gateway.Tests.SharedState;
 /// <summary>Three gateways behind one load balancer, sharing breakers and per-client rates on a real Redis.</summary>
 public sealed class SharedStateTests : IAsyncLifetime
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private RedisServer _redis = null!;
     private Upstream _provider = null!;
     private readonly List<GatewayUnderTest> _fleet = [];
@@ -83,7 +84,7 @@ public sealed class SharedStateTests : IAsyncLifetime
             }
 
             Assert.True(recovery.Elapsed < TimeSpan.FromSeconds(15), "not every gateway closed after the provider came back");
-            await Task.Delay(20);
+            await Task.Delay(PollInterval);
         }
 
         // Requests to closed gateways are not sent above: what reached the provider is the probe, and any request a
@@ -144,7 +145,6 @@ public sealed class SharedStateTests : IAsyncLifetime
         await StartFleetAsync(Fleet(routeExtra: ", \"RateLimit\": { \"RequestsPerMinutePerClient\": 100 }", sharedExtra: "\"OperationTimeout\": \"00:00:00.200\""), count: 1);
         (await _fleet[0].Client.GetAsync(new Uri("/api/x", UriKind.Relative))).Dispose(); // connected, code warm
         await _redis.SleepAsync(TimeSpan.FromSeconds(3));
-        await Task.Delay(100); // the sleep has begun
 
         var clock = Stopwatch.StartNew();
         using var response = await _fleet[0].Client.GetAsync(new Uri("/api/x", UriKind.Relative));

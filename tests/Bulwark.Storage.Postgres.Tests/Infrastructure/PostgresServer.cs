@@ -45,20 +45,24 @@ public sealed class PostgresServer : IAsyncLifetime
         _server = Start(Path.Combine(BinDirectory, "postgres"),
             ["-D", data, "-p", Port.ToString(CultureInfo.InvariantCulture), "-k", _directory, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
             root);
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
+        var server = _server;
+        await Poll.UntilAsync(
+            async () =>
             {
-                await using var connection = new NpgsqlConnection(AdminConnectionString);
-                await connection.OpenAsync();
-                return;
-            }
-            catch (NpgsqlException) when (deadline.Elapsed < StartDeadline && !_server.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
+                Assert.False(server.HasExited, "postgres exited at start");
+                try
+                {
+                    await using var connection = new NpgsqlConnection(AdminConnectionString);
+                    await connection.OpenAsync();
+                    return true;
+                }
+                catch (NpgsqlException)
+                {
+                    return false;
+                }
+            },
+            "postgres to accept connections",
+            StartDeadline);
     }
 
     /// <summary>Creates an empty database and returns a connection string to it.</summary>

@@ -174,13 +174,5 @@ public sealed class FleetBreakerTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private static async Task PollAsync(Func<bool> condition, string what, TimeSpan? within = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < (within ?? TimeSpan.FromSeconds(10)), $"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    private static Task PollAsync(Func<bool> condition, string what, TimeSpan? within = null) => Poll.UntilAsync(condition, what, within);
 }

@@ -141,11 +141,12 @@ public sealed class RedisCircuitBreakerStateExchangeTests : IAsyncLifetime
 
         var own = instance.Breaker.CreateSnapshot().OpenUntil!.Value;
 
-        // "z" > "m": this instance keeps its own break (it probes).
+        // "z" > "m": this instance keeps its own break (it probes). A marker published after it on another breaker shows
+        // when it has been handled: states are applied in the order Redis delivers them.
+        var marker = instance.Services.GetRequiredService<IBulwarkPipelineProvider>().GetPipeline("default", "marker").CircuitBreaker!;
         await _exchange.PublishAsync(State("default/provider", "z", CircuitState.Open, DateTimeOffset.UtcNow.AddMilliseconds(1), openUntil: own.AddSeconds(20)), CancellationToken.None);
-        await instance.Sharing.FlushAsync(CancellationToken.None);
-        await Task.Delay(200); // the message travels through Redis; nothing may change
-        await instance.Sharing.FlushAsync(CancellationToken.None);
+        await _exchange.PublishAsync(State("default/marker", "z", CircuitState.Isolated, DateTimeOffset.UtcNow), CancellationToken.None);
+        await PollAsync(() => marker.State == CircuitState.Isolated);
         Assert.Equal(own, instance.Breaker.CreateSnapshot().OpenUntil);
 
         // "a" < "m": this instance follows a's break, plus the grace.
@@ -183,13 +184,5 @@ public sealed class RedisCircuitBreakerStateExchangeTests : IAsyncLifetime
             takenAt));
     }
 
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "timed out");
-            await Task.Delay(20);
-        }
-    }
+    private static Task PollAsync(Func<bool> condition) => Poll.UntilAsync(condition, "the shared state to be applied");
 }

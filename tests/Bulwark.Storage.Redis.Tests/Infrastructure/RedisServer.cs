@@ -52,27 +52,29 @@ public sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += static (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = Stopwatch.StartNew();
-        while (!await AnswersAsync())
-        {
-            if (deadline.Elapsed > StartDeadline || _process.HasExited)
+        var process = _process;
+        await Poll.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"redis-server on port {Port} did not answer within {StartDeadline}.");
-            }
-
-            await Task.Delay(50);
-        }
+                Assert.False(process.HasExited, $"redis-server on port {Port} exited at start");
+                return await AnswersAsync(TimeSpan.FromSeconds(2));
+            },
+            $"redis-server on port {Port} to answer",
+            StartDeadline);
     }
 
     /// <summary>Makes the server stop answering for a while (<c>DEBUG SLEEP</c>): a Redis that is up but slow.</summary>
     /// <param name="duration">How long it sleeps.</param>
-    /// <returns>A task that completes when the command was sent (the server then sleeps).</returns>
+    /// <returns>A task that completes when the server is asleep (a PING goes unanswered).</returns>
     public async Task SleepAsync(TimeSpan duration)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, Port);
         string seconds = duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes($"DEBUG SLEEP {seconds}\r\n"));
+
+        // Asleep once a PING goes unanswered for a while.
+        await Poll.UntilAsync(async () => !await AnswersAsync(TimeSpan.FromMilliseconds(100)), "redis-server to fall asleep", duration);
     }
 
     /// <summary>Kills the server (SIGKILL: Redis gone at once, as a crash or a network cut).</summary>
@@ -101,7 +103,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    private async Task<bool> AnswersAsync()
+    private async Task<bool> AnswersAsync(TimeSpan within)
     {
         try
         {
@@ -110,7 +112,7 @@ public sealed class RedisServer : IAsyncDisposable
             var stream = client.GetStream();
             await stream.WriteAsync("PING\r\n"u8.ToArray());
             var buffer = new byte[16];
-            int read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+            int read = await stream.ReadAsync(buffer).AsTask().WaitAsync(within);
             return read > 0 && buffer[0] == (byte)'+';
         }
         catch (Exception e) when (e is SocketException or IOException or TimeoutException)
