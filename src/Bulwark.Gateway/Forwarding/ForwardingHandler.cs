@@ -94,6 +94,7 @@ internal sealed partial class ForwardingHandler
             }
 
             _requestCounts.Record();
+            _requestCounts.RecordAttempts(result.Attempts);
             Errors.GatewayErrorFeed.Record(context, request.Route.Path, result.Attempts, served: result.Outcome.Result is not null, feature);
             _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType, deadline.IsCancellationRequested);
             RecordUsage(request, feature, user);

@@ -54,9 +54,19 @@ public class ErrorPatternSignalsTests
         // 3 requests, each 3 attempts on each provider and its 502 answer: 21 errors over 3 requests.
         Assert.Equal(9, primary.Requests);
         Assert.Equal(
-            ["error-rate-critical/1m", "error-rate-critical/5m", "new-error", "new-error", "new-error", "recovery-failure/5m", "repeated-error", "repeated-error", "system-degradation/5m"],
-            signals.Select(static s => s.Labels.TryGetValue("window", out var w) ? $"{s.Rule}/{w}" : s.Rule).Order(StringComparer.Ordinal));
-        var critical = signals.First(static s => s.Rule == "error-rate-critical");
+            [
+                "error-rate-critical/1m", "error-rate-critical/5m",
+                "error-rate-critical/primary/1m", "error-rate-critical/primary/5m", "error-rate-critical/secondary/1m", "error-rate-critical/secondary/5m",
+                "new-error", "new-error", "new-error", "recovery-failure/5m", "repeated-error", "repeated-error", "system-degradation/5m",
+            ],
+            signals.Select(static s => s.Labels.TryGetValue("window", out var w) ? (s.Labels.TryGetValue("provider", out var p) ? $"{s.Rule}/{p}/{w}" : $"{s.Rule}/{w}") : s.Rule).Order(StringComparer.Ordinal));
+
+        // Per provider: its failed attempts over the attempts it was sent (9 of 9), labelled so that its breaker-open alert inhibits it.
+        var primaryRate = signals.Single(static s => s.Rule == "error-rate-critical" && s.Labels.GetValueOrDefault("provider") == "primary" && s.Labels["window"] == "1m");
+        Assert.Equal(1.0, primaryRate.Value);
+        Assert.Equal(["provider", "window"], primaryRate.Labels.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("provider 'primary'", primaryRate.Summary, StringComparison.Ordinal);
+        var critical = signals.First(static s => s.Rule == "error-rate-critical" && !s.Labels.ContainsKey("provider"));
         Assert.Equal(AlertSeverity.Critical, critical.Severity);
         Assert.Equal(7, critical.Value);
         Assert.Equal(AlertSeverity.Critical, signals.Single(static s => s.Rule == "system-degradation").Severity);
@@ -106,12 +116,13 @@ public class ErrorPatternSignalsTests
             Assert.Empty(await source.EvaluateAsync(time.GetUtcNow(), CancellationToken.None));
         }
 
-        // Enabled, but 2 requests where the error rate needs 3, and 14 recoveries (7 a request) where their detector needs 15.
+        // Enabled, but 2 requests (6 attempts per provider) where the error rate needs 7, and 14 recoveries (7 a request)
+        // where their detector needs 15.
         const string Quiet = """
             "Errors": { "Detection": {
               "NewError": { "Enabled": false },
               "RepeatedError": { "Enabled": false },
-              "ErrorRate": { "MinimumRequests": 3 },
+              "ErrorRate": { "MinimumRequests": 7 },
               "RecoveryFailure": { "MinimumAttempts": 15 },
               "SystemDegradation": { "Enabled": false }
             } },
