@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Polly.CircuitBreaker;
+using Bulwark.Tests.Shared;
 
 namespace Bulwark.Storage.Postgres.Tests;
 
@@ -92,7 +93,7 @@ public sealed class PostgresBulwarkStoreTests(PostgresServer server)
     [Fact]
     public void Open_WhenNothingListens_FailsAtOnce_WithoutThePassword()
     {
-        var options = new PostgresStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={ClosedPort()};Username=u;Password=hunter2-secret", CommandTimeout = TimeSpan.FromSeconds(2) };
+        var options = new PostgresStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={FreePorts.Next()};Username=u;Password=hunter2-secret", CommandTimeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
 
         var error = Assert.Throws<StoreUnavailableException>(() => PostgresBulwarkStore.Open(options));
@@ -229,11 +230,4 @@ public sealed class PostgresBulwarkStoreTests(PostgresServer server)
         ExpiresAt = (at ?? T0).AddHours(1),
         NextAttemptAt = at ?? T0,
     };
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

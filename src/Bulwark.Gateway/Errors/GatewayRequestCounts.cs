@@ -13,8 +13,8 @@ namespace Bulwark.Gateway.Errors;
 /// </summary>
 internal sealed class GatewayRequestCounts(TimeProvider timeProvider)
 {
-    private readonly Window _requests = new();
-    private readonly ConcurrentDictionary<string, Window> _attempts = new(StringComparer.Ordinal);
+    private readonly BucketCounts _requests = new();
+    private readonly ConcurrentDictionary<string, BucketCounts> _attempts = new(StringComparer.Ordinal);
 
     /// <summary>Counts one request handled now.</summary>
     public void Record() => _requests.Record(timeProvider.GetUtcNow());
@@ -28,7 +28,7 @@ internal sealed class GatewayRequestCounts(TimeProvider timeProvider)
             var attempt = attempts[i];
             if (attempt.Outcome is not (AttemptOutcome.Skipped or AttemptOutcome.Cancelled))
             {
-                _attempts.GetOrAdd(attempt.Provider, static _ => new Window()).Record(now);
+                _attempts.GetOrAdd(attempt.Provider, static _ => new BucketCounts()).Record(now);
             }
         }
     }
@@ -44,7 +44,7 @@ internal sealed class GatewayRequestCounts(TimeProvider timeProvider)
     }
 
     /// <summary>Counts in 60 buckets of 5 seconds.</summary>
-    private sealed class Window
+    private sealed class BucketCounts
     {
         private const int Buckets = 60;
         private const int MinuteBuckets = 12;

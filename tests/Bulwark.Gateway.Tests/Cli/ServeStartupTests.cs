@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Tests.Infrastructure;
+using FreePorts = Bulwark.Tests.Shared.FreePorts;
 
 namespace Bulwark.Gateway.Tests.Cli;
 
@@ -22,8 +23,8 @@ public sealed class ServeStartupTests : IDisposable
     [Fact]
     public async Task Serve_WithoutUrls_ListensWhereAspNetCoreUrlsSays_LogsEachAddressAndTheFile_AndKeepsItsStoreUnderTheWorkingDirectory()
     {
-        int first = FreePort();
-        int second = FreePort();
+        int first = FreePorts.Next();
+        int second = FreePorts.Next();
         string config = WriteConfig(Config);
 
         await using var gateway = await StartAsync(["serve", "--config", "bulwark.json"], new() { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{first};http://127.0.0.1:{second}" });
@@ -47,8 +48,8 @@ public sealed class ServeStartupTests : IDisposable
     [Fact]
     public async Task Serve_UrlsFlag_WinsOverAspNetCoreUrls()
     {
-        int flag = FreePort();
-        int variable = FreePort();
+        int flag = FreePorts.Next();
+        int variable = FreePorts.Next();
         WriteConfig(Config);
 
         await using var gateway = await StartAsync(["serve", "--config", "bulwark.json", "--urls", $"http://127.0.0.1:{flag}"], new() { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{variable}" });
@@ -61,7 +62,7 @@ public sealed class ServeStartupTests : IDisposable
     [Fact]
     public async Task Serve_NeitherFlagNorVariable_ListensWhereTheFileSays()
     {
-        int port = FreePort();
+        int port = FreePorts.Next();
         WriteConfig($$"""{ "Bulwark": { "Urls": "http://127.0.0.1:{{port}}", "Providers": { "p": { "BaseUrl": "http://127.0.0.1:9" } }, "Routes": [ { "Path": "/api/{**rest}", "Providers": [ "p" ] } ] } }""");
 
         await using var gateway = await StartAsync(["serve", "--config", "bulwark.json"], new() { ["ASPNETCORE_URLS"] = null });
@@ -113,13 +114,6 @@ public sealed class ServeStartupTests : IDisposable
         }
 
         return count;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool Accepts(int port)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Bulwark.Gateway.Hosting;
 
@@ -206,13 +205,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
     {
         var match = System.Text.RegularExpressions.Regex.Match(output, @"Listening on (http://127\.0\.0\.1:[1-9][0-9]*)");
         return match.Success ? new Uri(match.Groups[1].Value) : null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

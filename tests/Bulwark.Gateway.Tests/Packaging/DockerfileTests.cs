@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Tests.Infrastructure;
+using FreePorts = Bulwark.Tests.Shared.FreePorts;
 
 namespace Bulwark.Gateway.Tests.Packaging;
 
@@ -65,7 +64,7 @@ public partial class DockerfileTests
         Directory.CreateDirectory(etc);
         try
         {
-            int port = FreePort();
+            int port = FreePorts.Next();
             await File.WriteAllTextAsync(Path.Combine(etc, "bulwark.json"), """{ "Bulwark": { "Providers": { "p": { "BaseUrl": "http://127.0.0.1:9" } }, "Routes": [ { "Path": "/api/{**rest}", "Providers": [ "p" ] } ] } }""");
             string urls = Regex.Match(Single("ENV", runtime), @"ASPNETCORE_URLS=(\S+)").Groups[1].Value.Replace(":8080", $":{port}", StringComparison.Ordinal);
             var command = Json(Instructions("CMD", runtime).Single()).Select(a => a.Replace("/etc/bulwark", etc, StringComparison.Ordinal)).ToList();
@@ -123,13 +122,6 @@ public partial class DockerfileTests
     private static string Single(string name, string text) => Assert.Single(Instructions(name, text));
 
     private static string[] Json(string array) => System.Text.Json.JsonSerializer.Deserialize<string[]>(array)!;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex("""^--interval=\S+ --timeout=\S+ --start-period=\S+ --retries=\d+ CMD (?<command>\["/opt/bulwark/bulwark", "health", "--url", "http://127\.0\.0\.1:8080/health/live"\])$""")]
     private static partial Regex HealthCheck();

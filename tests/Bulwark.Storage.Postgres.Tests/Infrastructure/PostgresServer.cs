@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using Bulwark.Tests.Shared;
 
 namespace Bulwark.Storage.Postgres.Tests.Infrastructure;
 
@@ -41,7 +40,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
         string data = Path.Combine(_directory, "data");
         await RunAsync(Path.Combine(BinDirectory, "initdb"), ["-D", data, "-U", SuperUser, "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], root);
-        Port = FreePort();
+        Port = FreePorts.Next();
         _server = Start(Path.Combine(BinDirectory, "postgres"),
             ["-D", data, "-p", Port.ToString(CultureInfo.InvariantCulture), "-k", _directory, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
             root);
@@ -113,13 +112,6 @@ public sealed class PostgresServer : IAsyncLifetime
             ? root.GetDirectories().Select(d => Path.Combine(d.FullName, "bin")).Where(d => File.Exists(Path.Combine(d, "postgres"))).OrderDescending().FirstOrDefault()
             : null;
         return bin ?? throw new InvalidOperationException("PostgreSQL is not installed (Debian package 'postgresql'; eng/test.sh installs it).");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Runs <paramref name="program"/> directly, or as the <c>postgres</c> user through <c>runuser</c>.</summary>

@@ -4,6 +4,7 @@ using Bulwark.CircuitBreaker;
 using Bulwark.Storage.Redis.Tests.Infrastructure;
 using Polly.CircuitBreaker;
 using Xunit.Abstractions;
+using Bulwark.Tests.Shared;
 
 namespace Bulwark.Storage.Redis.Tests.Breakers;
 

@@ -8,6 +8,7 @@ using Bulwark.Storage.Redis.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
 using StackExchange.Redis;
+using Bulwark.Tests.Shared;
 
 namespace Bulwark.Storage.Redis.Tests.Breakers;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Bulwark.Tests.Shared;
 
 namespace Bulwark.Storage.Redis.Tests.Infrastructure;
 
@@ -32,7 +33,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <returns>The running server.</returns>
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePorts.Next());
         await server.RestartAsync();
         return server;
     }
@@ -119,12 +120,5 @@ public sealed class RedisServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

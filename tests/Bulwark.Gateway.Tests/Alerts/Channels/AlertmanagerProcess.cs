@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Bulwark.Gateway.Tests.Infrastructure;
+using FreePorts = Bulwark.Tests.Shared.FreePorts;
 
 namespace Bulwark.Gateway.Tests.Alerts.Channels;
 
@@ -50,7 +50,7 @@ internal sealed class AlertmanagerProcess : IAsyncDisposable
             receivers:
               - name: "null"
             """);
-        int port = FreePort();
+        int port = FreePorts.Next();
         var start = new ProcessStartInfo(Program)
         {
             RedirectStandardOutput = true,
@@ -129,13 +129,6 @@ internal sealed class AlertmanagerProcess : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

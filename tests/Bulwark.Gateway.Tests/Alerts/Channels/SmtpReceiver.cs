@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MimeKit;
@@ -8,6 +7,7 @@ using SmtpServer;
 using SmtpServer.Authentication;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
+using FreePorts = Bulwark.Tests.Shared.FreePorts;
 
 namespace Bulwark.Gateway.Tests.Alerts.Channels;
 
@@ -46,7 +46,7 @@ internal sealed class SmtpReceiver : IAsyncDisposable
 
     public static SmtpReceiver Start(bool tls = true)
     {
-        var receiver = new SmtpReceiver(FreePort(), tls ? SelfSigned() : null);
+        var receiver = new SmtpReceiver(FreePorts.Next(), tls ? SelfSigned() : null);
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
             .Endpoint(endpoint =>
@@ -108,13 +108,6 @@ internal sealed class SmtpReceiver : IAsyncDisposable
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
         // Through PKCS#12, so that the private key is usable by SslStream on every platform.
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class Store(SmtpReceiver receiver) : MessageStore

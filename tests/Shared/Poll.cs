@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Bulwark.Storage.Redis.Tests.Infrastructure;
+namespace Bulwark.Tests.Shared;
 
 /// <summary>Waits for a condition with a bounded deadline, looking again every few milliseconds; never a fixed sleep.</summary>
 internal static class Poll
