@@ -73,6 +73,10 @@ internal static class EventIds
     public const int BudgetLeasesRecovered = 3507;
     public const int BudgetLoadFailed = 3508;
     public const int BudgetFellBack = 3509;
+    public const int BudgetFleetUnavailable = 3520;
+    public const int BudgetFleetSettleFailed = 3521;
+    public const int BudgetFleetSeeded = 3522;
+    public const int BudgetFleetSeedFailed = 3523;
 
     // Alerts: 3601–3649.
     public const int AlertsDropped = 3601;

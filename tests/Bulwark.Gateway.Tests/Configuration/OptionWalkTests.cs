@@ -177,6 +177,8 @@ public class OptionWalkTests
         ["Bulwark:SharedState:OperationTimeout"] = "SharedStateTests.RedisSlow_ALimitedRequestWaitsNoLongerThanTheOperationTimeout | Bulwark.Storage.Redis (StackExchange.Redis timeouts)",
         ["Bulwark:SharedState:ProbeGrace"] = "SharedStateTests.ProviderDies_OneGatewayOpensItsBreaker_TheOthersStopCallingItWithin1s_AndOnlyTheFirstProbes | engine: SharedState/CircuitBreakerStateSharing",
         ["Bulwark:SharedState:InstanceId"] = "SharedStateTests.RedisGone_NoRequestWaitsOnIt_LimitsDecideAsConfigured_AndReadinessSaysDegraded | engine: SharedState/CircuitBreakerStateSharing (tie-break: tests/Bulwark.Storage.Redis.Tests)",
+        ["Bulwark:SharedState:BudgetsOnRedisFailure"] = "FleetBudgetTests.RedisGone_ABudgetedRequestIsDecidedAsConfigured_WithinTheOperationTimeout | SharedState/FleetBudgets",
+        ["Bulwark:SharedState:BudgetHold"] = "FleetBudgetTests.AReservationNeverEnded_IsGivenBackAfterBudgetHold_AsWhenItsGatewayDied | SharedState/FleetBudgets (range: SharedStateConfigurationTests.BudgetHold_OutOfRange_IsRefused)",
         ["Bulwark:SharedState:OnRedisFailure"] = "SharedStateTests.RedisGone_NoRequestWaitsOnIt_LimitsDecideAsConfigured_AndReadinessSaysDegraded | SharedState/SharedRateLimits",
         ["Bulwark:Errors:IntakeRequestsPerMinute"] = "ErrorsTests.Intake_OverIntakeRequestsPerMinute_Is429_PerCaller_AndRefills | Errors/ErrorIntakeLimiter",
         ["Bulwark:Errors:Detection:EvaluationInterval"] = "ErrorPatternSignalsTests.FailingProviders_EveryPatternBecomesASignal_WithItsLabels_EvaluatedOncePerInterval | Errors/ErrorPatternSignals (evaluates once per interval); engine: tests/Bulwark.Tests/ErrorMonitoring/Detection/ErrorTraceTests",
