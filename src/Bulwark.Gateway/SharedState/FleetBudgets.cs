@@ -102,6 +102,19 @@ internal sealed partial class FleetBudgets : IBudgetFleet
         _ = EndAsync(IdOf(reservation), counters, new RedisBudgetAmount(tokens, cost));
     }
 
+    public async Task<BudgetFleetFigures?> ReadAsync(BudgetCounterStatus status, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (spent, reserved, seeded) = await _counters.ReadAsync(CounterOf(new BudgetHold(status.Budget, status.Subject ?? string.Empty, status.PeriodStart, status.PeriodEnd)), cancellationToken).ConfigureAwait(false);
+            return seeded ? new BudgetFleetFigures(spent.Tokens, spent.Cost, reserved.Tokens, reserved.Cost) : null;
+        }
+        catch (StoreUnavailableException)
+        {
+            return null;
+        }
+    }
+
     private async Task EndAsync(string id, RedisBudgetCounter[] counters, RedisBudgetAmount spent)
     {
         try

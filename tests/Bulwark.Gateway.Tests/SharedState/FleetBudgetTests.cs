@@ -42,6 +42,20 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         Assert.Equal((100, 900, 0), (served, refused, other));
         Assert.Equal(100, _provider.Requests);
 
+        // Each gateway's status shows its own share, and the fleet's whole spend beside it (settled in the background).
+        await Bulwark.Tests.Shared.Poll.UntilAsync(
+            async () => (await BudgetsTests.AdminBudgetsAsync(_fleet[0])).Single().GetProperty("fleet").GetProperty("spent").GetProperty("tokens").GetInt64() == 100 * reservation,
+            "the fleet's spend settled on Redis");
+        long own = 0;
+        foreach (var gateway in _fleet)
+        {
+            var counter = (await BudgetsTests.AdminBudgetsAsync(gateway)).Single();
+            own += counter.GetProperty("spent").GetProperty("tokens").GetInt64();
+            Assert.Equal(0, counter.GetProperty("fleet").GetProperty("remaining").GetProperty("tokens").GetInt64());
+        }
+
+        Assert.Equal(100 * reservation, own);
+
         // Spent in full across the fleet: the next request is refused by whichever gateway takes it.
         foreach (var gateway in _fleet)
         {
