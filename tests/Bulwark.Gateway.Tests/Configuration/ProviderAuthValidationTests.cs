@@ -19,7 +19,12 @@ public class ProviderAuthValidationTests
     [Fact]
     public void NoType_IsRefused_NamingTheTypes()
     {
-        Assert.Equal([$"{P}: set Type to one of Header, AwsSigV4, OAuth2ClientCredentials, GoogleServiceAccount."], Errors("""{ "Region": "us-east-1" }"""));
+        Assert.Equal(
+        [
+            $"{P}: set Type to one of Header, AwsSigV4, OAuth2ClientCredentials, GoogleServiceAccount.",
+            $"{P}:Region: is a setting of AwsSigV4 auth, but Auth has no Type.",
+        ],
+        Errors("""{ "Region": "us-east-1" }"""));
     }
 
     [Fact]

@@ -47,6 +47,14 @@ internal sealed class ProviderAuthValidator : IProviderValidator
         if (auth.Type is not { } type || !Enum.IsDefined(type))
         {
             errors.Add($"{authPath}: set Type to one of {string.Join(", ", Enum.GetNames<ProviderAuthType>())}.");
+            foreach (var (name, types, isSet) in Settings)
+            {
+                if (isSet(auth))
+                {
+                    errors.Add($"{authPath}:{name}: is a setting of {string.Join(" and ", types)} auth, but Auth has no Type.");
+                }
+            }
+
             return;
         }
 
