@@ -126,6 +126,33 @@ public class OAuth2ClientCredentialsTests
     }
 
     [Fact]
+    public async Task ProviderAnswers401_ToABodyStreamedOnce_TheClientGetsIt_AndTheNextRequestANewToken()
+    {
+        await using var tokens = await TokenServer.StartAsync();
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = (context, n) =>
+        {
+            if (context.Request.Headers.Authorization == "Bearer token-1")
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            }
+
+            return Upstream.Ok(context, n);
+        };
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, tokens.Endpoint, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, """), Secrets);
+
+        using var streamed = await gateway.Client.PutAsync("/api/blobs/a", new ByteArrayContent(new byte[8192]));
+        using var next = await gateway.Client.PutAsync("/api/blobs/b", new ByteArrayContent(new byte[8192]));
+
+        // The streamed body cannot be sent again: its 401 goes to the client, and the token it was sent with is dropped.
+        Assert.Equal(HttpStatusCode.Unauthorized, streamed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal(2, tokens.Requests);
+        Assert.Equal(["Bearer token-1", "Bearer token-2"], provider.Snapshot().Select(static r => r.Headers["Authorization"]));
+    }
+
+    [Fact]
     public async Task TokenEndpointDown_IsA502ProblemNamingTheAuthFailure_NothingSent_AndTheStatusSaysWhy()
     {
         await using var provider = await Upstream.StartAsync();
