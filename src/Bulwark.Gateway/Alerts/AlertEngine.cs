@@ -4,7 +4,7 @@ using Bulwark.Deliveries;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Alerts;
+using Bulwark.Storage.Alerts;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Alerts;

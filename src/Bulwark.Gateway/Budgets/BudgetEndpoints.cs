@@ -6,7 +6,7 @@ using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 
 namespace Bulwark.Gateway.Budgets;
 

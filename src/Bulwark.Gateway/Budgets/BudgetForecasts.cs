@@ -3,7 +3,7 @@ using System.Text.Json;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forecasting;
 using Bulwark.Gateway.Storage;
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 
 namespace Bulwark.Gateway.Budgets;
 

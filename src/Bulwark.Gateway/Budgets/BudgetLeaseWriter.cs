@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Bulwark.Gateway.Storage;
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 
 namespace Bulwark.Gateway.Budgets;
 

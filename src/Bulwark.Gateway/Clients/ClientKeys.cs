@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Clients;
+using Bulwark.Storage.Clients;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Clients;

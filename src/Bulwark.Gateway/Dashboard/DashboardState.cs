@@ -12,7 +12,7 @@ using Bulwark.Gateway.Reload;
 using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Usage;
+using Bulwark.Storage.Usage;
 using Polly.CircuitBreaker;
 
 namespace Bulwark.Gateway.Dashboard;

@@ -4,7 +4,7 @@ using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Usage;
+using Bulwark.Storage.Usage;
 
 namespace Bulwark.Gateway.Ledger;
 
@@ -65,7 +65,7 @@ internal static class UsageEndpoints
     }
 
     /// <summary>Writes one group's sums as <c>GET /admin/usage</c> (and the operator page) give them.</summary>
-    internal static void WriteTotal(System.Text.Json.Utf8JsonWriter json, Bulwark.Storage.Sqlite.Usage.UsageLedgerTotal total)
+    internal static void WriteTotal(System.Text.Json.Utf8JsonWriter json, Bulwark.Storage.Usage.UsageLedgerTotal total)
     {
         json.WriteStartObject();
         json.WriteString("key", total.Key);

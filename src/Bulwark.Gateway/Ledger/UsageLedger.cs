@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Bulwark.AspNetCore.Requests;
 using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Storage;
-using Bulwark.Storage.Sqlite.Usage;
+using Bulwark.Storage.Usage;
 
 namespace Bulwark.Gateway.Ledger;
 

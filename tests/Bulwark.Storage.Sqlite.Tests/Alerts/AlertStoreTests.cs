@@ -1,4 +1,4 @@
-using Bulwark.Storage.Sqlite.Alerts;
+using Bulwark.Storage.Alerts;
 using Bulwark.Storage.Sqlite.Tests.Infrastructure;
 
 namespace Bulwark.Storage.Sqlite.Tests.Alerts;

@@ -1,6 +1,6 @@
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 using Bulwark.Storage.Sqlite.Tests.Infrastructure;
-using Bulwark.Storage.Sqlite.Usage;
+using Bulwark.Storage.Usage;
 
 namespace Bulwark.Storage.Sqlite.Tests.Budgets;
 

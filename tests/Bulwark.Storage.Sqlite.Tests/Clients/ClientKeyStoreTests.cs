@@ -1,4 +1,4 @@
-using Bulwark.Storage.Sqlite.Clients;
+using Bulwark.Storage.Clients;
 using Bulwark.Storage.Sqlite.Recovery;
 using Bulwark.Storage.Sqlite.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;

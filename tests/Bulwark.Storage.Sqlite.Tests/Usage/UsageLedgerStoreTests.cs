@@ -1,5 +1,5 @@
 using Bulwark.Storage.Sqlite.Tests.Infrastructure;
-using Bulwark.Storage.Sqlite.Usage;
+using Bulwark.Storage.Usage;
 
 namespace Bulwark.Storage.Sqlite.Tests.Usage;
 
