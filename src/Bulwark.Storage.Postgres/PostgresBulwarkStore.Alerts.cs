@@ -129,7 +129,7 @@ public sealed partial class PostgresBulwarkStore
         }
 
         await using var delete = new NpgsqlCommand($"DELETE FROM {table} WHERE id = ANY($1);", connection, transaction);
-        Add(delete, ids.ToArray());
+        delete.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 }
