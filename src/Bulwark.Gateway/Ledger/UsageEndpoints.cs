@@ -27,16 +27,16 @@ internal static class UsageEndpoints
             }
 
             var store = context.RequestServices.GetRequiredService<GatewayStore>();
-            if (store.Sqlite is not { } sqlite || !store.IsAvailable)
+            if (store.UsageStore is not { } ledger || !store.IsAvailable)
             {
-                await GatewayProblem.StoreUnavailable(correlationId, "The usage ledger needs the SQLite store, and the gateway runs without it.").WriteAsync(context, 0).ConfigureAwait(false);
+                await GatewayProblem.StoreUnavailable(correlationId, "The usage ledger needs the SQLite or PostgreSQL store, and the gateway runs without it.").WriteAsync(context, 0).ConfigureAwait(false);
                 return;
             }
 
             IReadOnlyList<UsageLedgerTotal> totals;
             try
             {
-                totals = await sqlite.QueryUsageAsync(from, to, groupBy, context.RequestAborted).ConfigureAwait(false);
+                totals = await ledger.QueryUsageAsync(from, to, groupBy, context.RequestAborted).ConfigureAwait(false);
             }
             catch (StoreUnavailableException e)
             {
