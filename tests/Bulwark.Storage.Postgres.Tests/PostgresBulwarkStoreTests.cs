@@ -4,13 +4,12 @@ using System.Net;
 using System.Net.Sockets;
 using Bulwark.CircuitBreaker;
 using Bulwark.Deliveries;
-using Bulwark.Storage.Postgres.Tests.Infrastructure;
+using Bulwark.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Polly.CircuitBreaker;
-using Bulwark.Tests.Shared;
 
 namespace Bulwark.Storage.Postgres.Tests;
 

@@ -1,4 +1,4 @@
-using Bulwark.Storage.Postgres.Tests.Infrastructure;
+using Bulwark.Tests.Shared;
 using Bulwark.Storage.Sqlite.Tests;
 
 namespace Bulwark.Storage.Postgres.Tests;

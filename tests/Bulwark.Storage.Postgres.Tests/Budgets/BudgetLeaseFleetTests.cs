@@ -1,5 +1,5 @@
 using Bulwark.Storage.Budgets;
-using Bulwark.Storage.Postgres.Tests.Infrastructure;
+using Bulwark.Tests.Shared;
 using Bulwark.Storage.Usage;
 
 namespace Bulwark.Storage.Postgres.Tests.Budgets;

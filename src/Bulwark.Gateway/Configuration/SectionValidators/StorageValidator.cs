@@ -83,9 +83,10 @@ internal sealed class StorageValidator(Func<string, string?> environment) : ISec
 
     private static void ValidateSqlite(GatewayStorageOptions storage, List<string> errors)
     {
-        if (storage.Provider != GatewayStoreProvider.Sqlite)
+        if (storage.Provider == GatewayStoreProvider.Postgres)
         {
-            // Set for another store, a SQLite setting would be accepted and do nothing: refused.
+            // Set for PostgreSQL, a SQLite setting would be accepted and do nothing: refused. (The in-memory store, for
+            // tests, keeps them as the SQLite store would read them, as it always has.)
             foreach (var (name, set) in (ReadOnlySpan<(string, bool)>)
                 [
                     ("Path", storage.Path is not null),
