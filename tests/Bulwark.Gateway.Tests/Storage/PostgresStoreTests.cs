@@ -6,7 +6,8 @@ using Bulwark.Gateway.Tests.Budgets;
 using Bulwark.Gateway.Tests.Deferral;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Bulwark.Gateway.Tests.Usage;
-using Bulwark.Tests.Shared;
+using PostgresCollection = Bulwark.Tests.Shared.PostgresCollection;
+using PostgresServer = Bulwark.Tests.Shared.PostgresServer;
 
 namespace Bulwark.Gateway.Tests.Storage;
 
@@ -196,6 +197,53 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
         provider.Behaviour = Upstream.Status(503);
         using var refused = await gateway.Client.SendAsync(DeferralTests.Post("/payments/charges", "order-y", "{}"));
         Assert.NotEqual(HttpStatusCode.Accepted, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task ServerRefusesConnections_WhileRunning_ReadinessUnhealthy_DeferralRefused_ThenReadyAgainWhenItAnswers()
+    {
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = Upstream.Status(503);
+        var gateway = await StartAsync(DeferralConfigs.Payments(provider.BaseAddress, bulwarkExtra: Storage(", \"CommandTimeout\": \"00:00:02\"")), DeferralConfigs.Environment);
+        string database = new Npgsql.NpgsqlConnectionStringBuilder(_connectionString).Database!;
+
+        await AdminSqlAsync($"ALTER DATABASE {database} ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}';");
+        try
+        {
+            using (var ready = await gateway.Client.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+                Assert.Contains("PostgreSQL store could not", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var refused = await gateway.Client.SendAsync(DeferralTests.Post("/payments/charges", "order-out", "{}"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the refusal took {clock.Elapsed}");
+        }
+        finally
+        {
+            await AdminSqlAsync($"ALTER DATABASE {database} ALLOW_CONNECTIONS true;");
+        }
+
+        await Poll.UntilAsync(
+            () =>
+            {
+                using var ready = gateway.Client.GetAsync(new Uri("/health/ready", UriKind.Relative)).GetAwaiter().GetResult();
+                return ready.StatusCode == HttpStatusCode.OK;
+            },
+            "readiness once PostgreSQL answers again",
+            TimeSpan.FromSeconds(20));
+        using var accepted = await gateway.Client.SendAsync(DeferralTests.Post("/payments/charges", "order-back", "{}"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+
+    private async Task AdminSqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(server.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static string AiConfig(Uri provider, string clients, string extra = "") => $$"""
