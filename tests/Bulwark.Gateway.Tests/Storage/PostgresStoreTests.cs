@@ -6,6 +6,7 @@ using Bulwark.Gateway.Tests.Budgets;
 using Bulwark.Gateway.Tests.Deferral;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Bulwark.Gateway.Tests.Usage;
+using Microsoft.Extensions.DependencyInjection;
 using PostgresCollection = Bulwark.Tests.Shared.PostgresCollection;
 using PostgresServer = Bulwark.Tests.Shared.PostgresServer;
 
@@ -215,6 +216,11 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
                 Assert.Contains("PostgreSQL store could not", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
+
+            // The store alert fires Critical, labelled with the store.
+            var storeSignals = gateway.Services.GetServices<Bulwark.Gateway.Alerts.IAlertSignalSource>().OfType<Bulwark.Gateway.Alerts.StoreSignals>().Single();
+            var signal = Assert.Single(await storeSignals.EvaluateAsync(DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.Equal((Bulwark.Gateway.Alerts.AlertSeverity.Critical, "postgres"), (signal.Severity, signal.Labels["store"]));
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             using var refused = await gateway.Client.SendAsync(DeferralTests.Post("/payments/charges", "order-out", "{}"));
