@@ -25,7 +25,7 @@ for program in "${!packages[@]}"; do
   command -v "$program" >/dev/null 2>&1 || missing+=("${packages[$program]}")
 done
 # PostgreSQL's server programs are not on PATH (Debian keeps them in /usr/lib/postgresql/<version>/bin): the tests
-# of Bulwark.Storage.Postgres run initdb and postgres from there, as the postgres user when run as root.
+# of Bulwark.Storage.Postgres and the gateway's PostgreSQL tests run initdb and postgres from there, as the postgres user when run as root.
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
 
 if [ "${#missing[@]}" -gt 0 ]; then

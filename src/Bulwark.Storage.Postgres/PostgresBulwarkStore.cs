@@ -4,7 +4,11 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bulwark.CircuitBreaker;
 using Bulwark.Deliveries;
+using Bulwark.Storage.Alerts;
+using Bulwark.Storage.Budgets;
+using Bulwark.Storage.Clients;
 using Bulwark.Storage.Postgres.Migrations;
+using Bulwark.Storage.Usage;
 using Npgsql;
 using NpgsqlTypes;
 using Polly.CircuitBreaker;
@@ -12,8 +16,8 @@ using Polly.CircuitBreaker;
 namespace Bulwark.Storage.Postgres;
 
 /// <summary>
-/// Bulwark's store on PostgreSQL, shared by several instances: circuit breaker snapshots and the deferred-delivery queue.
-/// Dispatchers on every instance lease due entries with <c>FOR UPDATE SKIP LOCKED</c>, so each entry is handed to one
+/// Bulwark's store on PostgreSQL, shared by several instances: circuit breaker snapshots, the deferred-delivery queue, and
+/// the gateway's data (client keys, usage ledger, budgets and their leases, alerts). Dispatchers on every instance lease due entries with <c>FOR UPDATE SKIP LOCKED</c>, so each entry is handed to one
 /// dispatcher at a time; an instance that dies mid-delivery hands its leases back when they expire.
 /// </summary>
 /// <remarks>
@@ -21,19 +25,21 @@ namespace Bulwark.Storage.Postgres;
 /// with its <see cref="StoreUnavailableReason"/>; nothing is acknowledged that was not committed. Unlike the SQLite store,
 /// a failure is never sticky: the next operation tries the server again.
 /// </remarks>
-public sealed partial class PostgresBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore, IDisposable, IAsyncDisposable
+public sealed partial class PostgresBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore, IClientKeyStore, IUsageLedgerStore, IBudgetStore, IAlertStore, IDisposable, IAsyncDisposable
 {
     private const string EntryColumns =
         "id, queue, idempotency_key, ordering_key, method, target, headers, content_type, body, state, attempts, max_attempts, created_at, expires_at, " +
         "next_attempt_at, lease_owner, lease_expires_at, last_error, response_status, response_content_type, response_body, completed_at, notified, seq, fingerprint, response_truncated";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly HolderLock _holder;
 
-    private PostgresBulwarkStore(NpgsqlDataSource dataSource, string schema, int schemaVersion)
+    private PostgresBulwarkStore(NpgsqlDataSource dataSource, string schema, int schemaVersion, HolderLock holder)
     {
         _dataSource = dataSource;
         Schema = schema;
         SchemaVersion = schemaVersion;
+        _holder = holder;
     }
 
     /// <summary>Gets the schema the tables live in.</summary>
@@ -68,7 +74,7 @@ public sealed partial class PostgresBulwarkStore : ICircuitBreakerStateStore, ID
         try
         {
             int version = Migrate(dataSource, options.Schema);
-            return new PostgresBulwarkStore(dataSource, options.Schema, version);
+            return new PostgresBulwarkStore(dataSource, options.Schema, version, HolderLock.Acquire(dataSource));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -131,10 +137,18 @@ public sealed partial class PostgresBulwarkStore : ICircuitBreakerStateStore, ID
         }, cancellationToken);
 
     /// <inheritdoc/>
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        _holder.Dispose();
+        _dataSource.Dispose();
+    }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _holder.Dispose();
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public Task SaveBreakerStateAsync(string key, CircuitBreakerSnapshot snapshot, CancellationToken cancellationToken)

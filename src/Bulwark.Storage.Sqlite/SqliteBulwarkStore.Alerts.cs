@@ -1,4 +1,4 @@
-using Bulwark.Storage.Sqlite.Alerts;
+using Bulwark.Storage.Alerts;
 using Microsoft.Data.Sqlite;
 
 namespace Bulwark.Storage.Sqlite;

@@ -1,4 +1,4 @@
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 using Microsoft.Data.Sqlite;
 
 namespace Bulwark.Storage.Sqlite;
@@ -91,7 +91,9 @@ public sealed partial class SqliteBulwarkStore
 
     /// <summary>
     /// Turns every lease left in the store into a ledger row charged in full (its request was in flight when the process
-    /// that held it stopped, so the provider may have served it), in one transaction. For one process at its start.
+    /// that held it stopped, so the provider may have served it), in one transaction. For one process at its start: the
+    /// file serves one gateway, so every lease in it is one left behind (several gateways share the PostgreSQL store,
+    /// which tells its instances' leases apart).
     /// </summary>
     /// <param name="now">When the rows are recorded.</param>
     /// <param name="cancellationToken">Cancels the recovery.</param>

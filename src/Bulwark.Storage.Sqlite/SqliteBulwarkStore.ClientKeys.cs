@@ -1,4 +1,4 @@
-using Bulwark.Storage.Sqlite.Clients;
+using Bulwark.Storage.Clients;
 using Microsoft.Data.Sqlite;
 
 namespace Bulwark.Storage.Sqlite;

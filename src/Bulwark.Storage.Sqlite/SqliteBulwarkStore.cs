@@ -20,7 +20,7 @@ namespace Bulwark.Storage.Sqlite;
 /// <see cref="StoreUnavailableException"/>, so nothing more is acknowledged. A deleted file is copied back to its path
 /// from the connection still open on it, so that a restart finds every entry that was acknowledged.
 /// </remarks>
-public sealed partial class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore, IDisposable
+public sealed partial class SqliteBulwarkStore : ICircuitBreakerStateStore, IDeliveryStore, Clients.IClientKeyStore, Usage.IUsageLedgerStore, Budgets.IBudgetStore, Alerts.IAlertStore, IDisposable
 {
     /// <summary>How long a passing quick_check after an I/O error vouches for the file: errors meanwhile are not checked again.</summary>
     private static readonly TimeSpan QuickCheckInterval = TimeSpan.FromSeconds(10);

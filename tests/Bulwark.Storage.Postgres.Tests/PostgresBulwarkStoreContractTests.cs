@@ -1,5 +1,5 @@
 using Bulwark.Deliveries;
-using Bulwark.Storage.Postgres.Tests.Infrastructure;
+using Bulwark.Tests.Shared;
 using Bulwark.Storage.Sqlite.Tests;
 
 namespace Bulwark.Storage.Postgres.Tests;

@@ -4,13 +4,12 @@ using System.Net;
 using System.Net.Sockets;
 using Bulwark.CircuitBreaker;
 using Bulwark.Deliveries;
-using Bulwark.Storage.Postgres.Tests.Infrastructure;
+using Bulwark.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Polly.CircuitBreaker;
-using Bulwark.Tests.Shared;
 
 namespace Bulwark.Storage.Postgres.Tests;
 
@@ -31,11 +30,11 @@ public sealed class PostgresBulwarkStoreTests(PostgresServer server)
         var stores = await Task.WhenAll(opening).WaitAsync(TimeSpan.FromSeconds(60));
         try
         {
-            Assert.All(stores, s => Assert.Equal(1, s.SchemaVersion));
+            Assert.All(stores, s => Assert.Equal(2, s.SchemaVersion));
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var versions = new NpgsqlCommand("SELECT COUNT(*) FROM bulwark.schema_version;", connection);
-            Assert.Equal(1L, await versions.ExecuteScalarAsync());
+            Assert.Equal(2L, await versions.ExecuteScalarAsync());
         }
         finally
         {

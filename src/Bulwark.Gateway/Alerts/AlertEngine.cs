@@ -4,7 +4,7 @@ using Bulwark.Deliveries;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Alerts;
+using Bulwark.Storage.Alerts;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Alerts;
@@ -124,7 +124,7 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
 
     private async Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (now - _lastPrune < PruneInterval || _store.Sqlite is not { } sqlite || !_store.IsAvailable)
+        if (now - _lastPrune < PruneInterval || _store.AlertStore is not { } alertStore || !_store.IsAvailable)
         {
             return;
         }
@@ -132,7 +132,7 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
         _lastPrune = now;
         try
         {
-            await sqlite.PruneAlertNotificationsAsync(now - _book.Settings.ResolvedRetention, cancellationToken).ConfigureAwait(false);
+            await alertStore.PruneAlertNotificationsAsync(now - _book.Settings.ResolvedRetention, cancellationToken).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
         {
@@ -219,14 +219,14 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
     /// <summary>Reads the book from the store and enqueues the notifications a stopped process stored but did not enqueue.</summary>
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        if (_store.Sqlite is not { } sqlite || !_store.IsAvailable)
+        if (_store.AlertStore is not { } alertStore || !_store.IsAvailable)
         {
             return;
         }
 
         try
         {
-            var stored = await sqlite.LoadAlertsAsync(cancellationToken).ConfigureAwait(false);
+            var stored = await alertStore.LoadAlertsAsync(cancellationToken).ConfigureAwait(false);
             var alerts = new List<Alert>();
             foreach (var alert in stored.Alerts)
             {
@@ -279,14 +279,14 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
             Bound(_unsaved);
         }
 
-        if (_store.Sqlite is { } sqlite && _store.IsAvailable)
+        if (_store.AlertStore is { } alertStore && _store.IsAvailable)
         {
             while (_unsaved.Count > 0)
             {
                 var next = _unsaved[0];
                 try
                 {
-                    await sqlite.SaveAlertChangesAsync(ToStore(next), _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    await alertStore.SaveAlertChangesAsync(ToStore(next), _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 }
                 catch (StoreUnavailableException e)
                 {
@@ -357,11 +357,11 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
         if (enqueued.Count > 0)
         {
             Log.Notified(_logger, enqueued.Count);
-            if (_store.Sqlite is { } sqlite && _store.IsAvailable)
+            if (_store.AlertStore is { } alertStore && _store.IsAvailable)
             {
                 try
                 {
-                    await sqlite.MarkAlertNotificationsEnqueuedAsync(enqueued, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    await alertStore.MarkAlertNotificationsEnqueuedAsync(enqueued, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 }
                 catch (StoreUnavailableException e)
                 {

@@ -1,5 +1,4 @@
 using Bulwark.Gateway.Storage;
-using Bulwark.Storage;
 
 namespace Bulwark.Gateway.Alerts;
 
@@ -7,7 +6,8 @@ namespace Bulwark.Gateway.Alerts;
 /// <c>store-degraded</c> while the gateway's store is not healthy, as readiness judges it: Critical when it failed while
 /// running (its file lost, replaced or corrupt, or it stopped answering: nothing durable is acknowledged), Error when the
 /// gateway runs without it (it failed to open and <c>OnStoreFailure</c> is <c>FailOpen</c>), Warning when a write was
-/// refused in the last minute (full, read-only, locked). Labels: <c>store</c> (<c>sqlite</c>, <c>in-memory</c>, <c>none</c>).
+/// refused in the last minute (full, read-only, locked); Critical too while a PostgreSQL server does not answer. Labels:
+/// <c>store</c> (<c>sqlite</c>, <c>postgres</c>, <c>in-memory</c>, <c>none</c>).
 /// </summary>
 internal sealed class StoreSignals(GatewayStore store) : IAlertSignalSource
 {
@@ -20,22 +20,16 @@ internal sealed class StoreSignals(GatewayStore store) : IAlertSignalSource
             return [Signal("none", AlertSeverity.Error, "The gateway runs without its store", $"Breaker states are not kept across restarts and requests cannot be deferred: {store.UnavailableReason}")];
         }
 
-        string kind = store.Sqlite is null ? "in-memory" : "sqlite";
-        if (store.Failure is null && store.Sqlite is { } sqlite)
-        {
-            try
-            {
-                await sqlite.PingAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (StoreUnavailableException)
-            {
-                store.ReportFailure();
-            }
-        }
-
+        string kind = store.Kind;
+        string? unanswered = store.Failure is null ? await store.ProbeAsync(cancellationToken).ConfigureAwait(false) : null;
         if (store.Failure is { } failure)
         {
             return [Signal(kind, AlertSeverity.Critical, "The gateway's store failed", $"Nothing durable is acknowledged until the gateway is restarted with a working store: {failure.Message}")];
+        }
+
+        if (unanswered is not null)
+        {
+            return [Signal(kind, AlertSeverity.Critical, "The gateway's store does not answer", $"Nothing durable is acknowledged until it answers again: {unanswered}")];
         }
 
         if (store.LastWriteFailure is { } refused && now - refused < StoreHealthCheck.RecentWriteFailure)

@@ -98,7 +98,7 @@ internal sealed class BudgetBook
     }
 
     /// <summary>Adds the ledger's sums to a loading budget's counters (on top of what settled while it loaded) and ends its loading.</summary>
-    public void CompleteLoading(BudgetDefinition budget, IEnumerable<Bulwark.Storage.Sqlite.Budgets.BudgetSpend> sums)
+    public void CompleteLoading(BudgetDefinition budget, IEnumerable<Bulwark.Storage.Budgets.BudgetSpend> sums)
     {
         var now = _timeProvider.GetUtcNow();
         lock (_gate)

@@ -6,7 +6,7 @@ using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 
 namespace Bulwark.Gateway.Budgets;
 
@@ -97,9 +97,9 @@ internal static class BudgetEndpoints
 
         var errors = new List<string>();
         BudgetRules.Validate(name, budget, "budget", live.Options, errors);
-        if (store.Sqlite is null)
+        if (store.BudgetStore is null)
         {
-            errors.Add("budgets need the SQLite store, and the gateway runs without it.");
+            errors.Add("budgets need the SQLite or PostgreSQL store, and the gateway runs without it.");
         }
 
         if (live.Options.Routes.FirstOrDefault(static r => r.Api != RouteApi.Http && r.OnFailure == RouteFailureMode.Defer) is { } deferring)
@@ -115,7 +115,7 @@ internal static class BudgetEndpoints
 
         try
         {
-            await store.Sqlite!.SaveBudgetAsync(new StoredBudget(name, json, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()), context.RequestAborted).ConfigureAwait(false);
+            await store.BudgetStore!.SaveBudgetAsync(new StoredBudget(name, json, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()), context.RequestAborted).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
         {
@@ -142,7 +142,7 @@ internal static class BudgetEndpoints
         bool deleted;
         try
         {
-            deleted = context.RequestServices.GetRequiredService<Storage.GatewayStore>().Sqlite is { } sqlite && await sqlite.DeleteBudgetAsync(name, context.RequestAborted).ConfigureAwait(false);
+            deleted = context.RequestServices.GetRequiredService<Storage.GatewayStore>().BudgetStore is { } budgetStore && await budgetStore.DeleteBudgetAsync(name, context.RequestAborted).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
         {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Forecasting;
 using Bulwark.Gateway.Storage;
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 
 namespace Bulwark.Gateway.Budgets;
 
@@ -70,7 +70,7 @@ internal sealed class BudgetForecasts
 
     private async ValueTask<History?> HistoryAsync(CancellationToken cancellationToken)
     {
-        if (_store.Sqlite is not { } sqlite || !_store.IsAvailable)
+        if (_store.BudgetStore is not { } budgetStore || !_store.IsAvailable)
         {
             return null;
         }
@@ -93,7 +93,7 @@ internal sealed class BudgetForecasts
             var from = hour - HistoryLength;
             try
             {
-                var sums = await sqlite.SumBudgetSpendAsync(from, hour.AddHours(1), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
+                var sums = await budgetStore.SumBudgetSpendAsync(from, hour.AddHours(1), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
                 var read = new History(now, from, sums);
                 _history = read;
                 return read;

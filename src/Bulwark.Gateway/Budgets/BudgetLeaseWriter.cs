@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Bulwark.Gateway.Storage;
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 
 namespace Bulwark.Gateway.Budgets;
 
@@ -62,13 +62,13 @@ internal sealed partial class BudgetLeaseWriter : BackgroundService
 
                 try
                 {
-                    if (_store.Sqlite is not { } sqlite)
+                    if (_store.BudgetStore is not { } budgetStore)
                     {
-                        throw new Bulwark.Storage.StoreUnavailableException("the gateway runs without its SQLite store");
+                        throw new Bulwark.Storage.StoreUnavailableException("the gateway runs without a store that keeps budget leases");
                     }
 
                     // Not cut by the stop: requests wait for it.
-                    await sqlite.AddBudgetLeasesAsync(leases, CancellationToken.None).ConfigureAwait(false);
+                    await budgetStore.AddBudgetLeasesAsync(leases, CancellationToken.None).ConfigureAwait(false);
                     foreach (var (_, stored) in batch)
                     {
                         stored.TrySetResult();
@@ -106,7 +106,7 @@ internal sealed partial class BudgetLeaseWriter : BackgroundService
 
                 try
                 {
-                    await (_store.Sqlite?.ReleaseBudgetLeasesAsync(ids, CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
+                    await (_store.BudgetStore?.ReleaseBudgetLeasesAsync(ids, CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // A lease left behind is charged in full at the next start: conservative, and said.
                 catch (Exception e)

@@ -37,11 +37,11 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_store.Sqlite is { } sqlite && _store.IsAvailable)
+        if (_store.BudgetStore is { } budgetStore && _store.IsAvailable)
         {
             try
             {
-                var recovered = await sqlite.RecoverBudgetLeasesAsync(_timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                var recovered = await budgetStore.RecoverBudgetLeasesAsync(_timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 if (recovered.Count > 0)
                 {
                     Log.Recovered(_logger, recovered.Count);
@@ -99,11 +99,11 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
         {
             var options = _live.Options;
             var budgets = options.Budgets.Items.Select(static b => new BudgetDefinition(b.Key, b.Value, fromAdmin: false)).ToList();
-            if (_store.Sqlite is { } sqlite && _store.IsAvailable)
+            if (_store.BudgetStore is { } budgetStore && _store.IsAvailable)
             {
                 try
                 {
-                    foreach (var stored in await sqlite.ListBudgetsAsync(cancellationToken).ConfigureAwait(false))
+                    foreach (var stored in await budgetStore.ListBudgetsAsync(cancellationToken).ConfigureAwait(false))
                     {
                         if (!options.Budgets.Items.ContainsKey(stored.Name))
                         {
@@ -121,7 +121,7 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
 
             var zone = BudgetRules.FindTimeZone(options.Budgets.TimeZone) ?? TimeZoneInfo.Utc;
             var loading = _book.Replace(budgets, zone);
-                if (loading.Count == 0 || _store.Sqlite is not { } ledger || !_store.IsAvailable)
+                if (loading.Count == 0 || _store.BudgetStore is not { } ledger || !_store.IsAvailable)
             {
                 return;
             }

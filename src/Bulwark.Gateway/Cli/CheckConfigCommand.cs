@@ -108,7 +108,13 @@ internal static class CheckConfigCommand
         }
 
         var storage = options.Storage;
-        text.AppendLine().AppendLine(c, $"Store: {(storage.Provider == GatewayStoreProvider.InMemory ? "in memory (nothing survives a restart)" : $"SQLite {storage.Path}")}; on failure to open: {storage.OnStoreFailure}.");
+        string store = storage.Provider switch
+        {
+            GatewayStoreProvider.InMemory => "in memory (nothing survives a restart)",
+            GatewayStoreProvider.Postgres => $"PostgreSQL, schema {storage.Schema ?? "bulwark"}, connection string {(storage.ConnectionStringFromEnvironment is { } variable ? $"from ${variable}" : "(literal)")}",
+            _ => $"SQLite {storage.SqlitePath}",
+        };
+        text.AppendLine().AppendLine(c, $"Store: {store}; on failure to open: {storage.OnStoreFailure}.");
 
         text.AppendLine().AppendLine("Pipelines:");
         foreach (var (name, pipeline) in options.Pipelines.OrderBy(p => p.Key, StringComparer.Ordinal))

@@ -52,17 +52,17 @@ internal static class StoreRecoverCommand
                 builder.Build().GetSection("Bulwark:Storage").Bind(options);
                 if (options.Provider != GatewayStoreProvider.Sqlite)
                 {
-                    await error.WriteLineAsync($"bulwark: the configured store is {options.Provider}; only a SQLite store can be recovered.").ConfigureAwait(false);
+                    await error.WriteLineAsync($"bulwark: the configured store is {options.Provider}; only a SQLite store can be recovered (a PostgreSQL database is recovered with PostgreSQL's own tools).").ConfigureAwait(false);
                     return GatewayCli.ConfigurationError;
                 }
 
-                if (string.IsNullOrWhiteSpace(options.Path))
+                if (string.IsNullOrWhiteSpace(options.SqlitePath))
                 {
                     await error.WriteLineAsync($"bulwark: Bulwark:Storage:Path is empty in '{config.FullName}' (or the environment): give the store's file.").ConfigureAwait(false);
                     return GatewayCli.ConfigurationError;
                 }
 
-                store = Path.GetFullPath(options.Path);
+                store = Path.GetFullPath(options.SqlitePath);
             }
             catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException)
             {

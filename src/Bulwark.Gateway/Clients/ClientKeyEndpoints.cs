@@ -4,7 +4,7 @@ using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Requests;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Clients;
+using Bulwark.Storage.Clients;
 
 namespace Bulwark.Gateway.Clients;
 

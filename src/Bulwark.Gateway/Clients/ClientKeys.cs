@@ -2,17 +2,17 @@ using System.Collections.Concurrent;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Clients;
+using Bulwark.Storage.Clients;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Gateway.Clients;
 
 /// <summary>
-/// Gateway-issued client keys: issued and revoked through the admin API, kept in the SQLite store as hashes, and
+/// Gateway-issued client keys: issued and revoked through the admin API, kept in the store (SQLite or PostgreSQL) as hashes, and
 /// checked on each request of a <c>Clients: Keys</c> route. A key found valid is held in memory for
 /// <c>Bulwark:Clients:KeyCacheDuration</c> (never past its expiry), so that the request path reads the store once per
-/// key and period; a revocation through this gateway drops it at once, one through another gateway on the same file is
-/// seen when the period ends. Unknown and revoked keys are not held: each such request reads the store (one indexed
+/// key and period; a revocation through this gateway drops it at once, one through another gateway on the same store (a
+/// PostgreSQL fleet) is seen when the period ends; a key issued through any gateway is accepted by all at once. Unknown and revoked keys are not held: each such request reads the store (one indexed
 /// lookup), and a string without the shape of a key is refused without reading it.
 /// </summary>
 internal sealed partial class ClientKeys(GatewayStore store, IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<ClientKeys> logger)
@@ -47,9 +47,9 @@ internal sealed partial class ClientKeys(GatewayStore store, IOptions<GatewayOpt
         ClientKeyRecord? record;
         try
         {
-            record = store.Sqlite is { } sqlite && store.IsAvailable
-                ? await sqlite.FindClientKeyAsync(hash, cancellationToken).ConfigureAwait(false)
-                : throw new StoreUnavailableException("the gateway runs without its SQLite store");
+            record = store.ClientKeyStore is { } keys && store.IsAvailable
+                ? await keys.FindClientKeyAsync(hash, cancellationToken).ConfigureAwait(false)
+                : throw new StoreUnavailableException("the gateway runs without a store that keeps client keys");
         }
         catch (StoreUnavailableException e)
         {
@@ -89,10 +89,10 @@ internal sealed partial class ClientKeys(GatewayStore store, IOptions<GatewayOpt
     /// <exception cref="StoreUnavailableException">The store cannot be written.</exception>
     public async Task<(string Key, ClientKeyRecord Record)> IssueAsync(string owner, string team, string tier, string? name, DateTimeOffset? expires, CancellationToken cancellationToken)
     {
-        var sqlite = RequireStore();
+        var keys = RequireStore();
         string key = ClientKeyFormat.NewKey();
         var record = new ClientKeyRecord(ClientKeyFormat.NewId(), ClientKeyFormat.Hash(key), key[..ClientKeyFormat.ShownLength], name, owner, team, tier, timeProvider.GetUtcNow(), expires, null);
-        await sqlite.AddClientKeyAsync(record, cancellationToken).ConfigureAwait(false);
+        await keys.AddClientKeyAsync(record, cancellationToken).ConfigureAwait(false);
         Log.Issued(logger, record.Id, team, tier);
         return (key, record);
     }
@@ -125,10 +125,10 @@ internal sealed partial class ClientKeys(GatewayStore store, IOptions<GatewayOpt
         _ => ClientKeyCheck.Valid,
     };
 
-    private Bulwark.Storage.Sqlite.SqliteBulwarkStore RequireStore() =>
-        store.Sqlite is { } sqlite && store.IsAvailable
-            ? sqlite
-            : throw new StoreUnavailableException("client keys need the SQLite store, and the gateway runs without it");
+    private IClientKeyStore RequireStore() =>
+        store.ClientKeyStore is { } keys && store.IsAvailable
+            ? keys
+            : throw new StoreUnavailableException("client keys need the SQLite or PostgreSQL store, and the gateway runs without it");
 
     private sealed record Held(ClientIdentity Identity, DateTimeOffset Until);
 

@@ -237,14 +237,36 @@ internal static class ProductionReadiness
         }
     }
 
+    /// <summary>Whether an Npgsql connection string sets a password (never read from it: only its key's presence).</summary>
+    private static bool HoldsPassword(string connectionString)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return !string.IsNullOrEmpty(builder.Password);
+        }
+        catch (ArgumentException)
+        {
+            // Unreadable: validation says so; flag it if it names a password at all.
+            return connectionString.Contains("password", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     private static void CheckStorage(GatewayOptions options, List<ReadinessFinding> findings)
     {
         var storage = options.Storage;
         if (storage.Provider == GatewayStoreProvider.InMemory)
         {
             findings.Add(new(ReadinessSeverity.Error, "in-memory-store",
-                "The store is in memory: breaker state and every deferred request are lost when the process stops. Use Provider Sqlite (the default).",
+                "The store is in memory: breaker state and every deferred request are lost when the process stops. Use Provider Sqlite (the default), or Postgres for several gateways.",
                 $"{Root}:Storage:Provider"));
+        }
+
+        if (storage.Provider == GatewayStoreProvider.Postgres && storage.ConnectionString is { } literal && HoldsPassword(literal))
+        {
+            findings.Add(new(ReadinessSeverity.Error, "store-secret-literal",
+                "The PostgreSQL connection string holds a password and is written in the configuration file. Move it to an environment variable and name it in ConnectionStringFromEnvironment (or use a password file, PGPASSFILE).",
+                $"{Root}:Storage:ConnectionString"));
         }
 
         if (storage.OnStoreFailure == StoreFailureMode.FailOpen)
@@ -254,7 +276,7 @@ internal static class ProductionReadiness
                 $"{Root}:Storage:OnStoreFailure"));
         }
 
-        if (!storage.FlushEveryCommit)
+        if (!storage.SqliteFlushEveryCommit)
         {
             findings.Add(new(ReadinessSeverity.Warning, "store-no-flush",
                 "FlushEveryCommit is off: an acknowledged deferral survives a crash of the process but may be lost in a power cut.",
@@ -263,12 +285,13 @@ internal static class ProductionReadiness
 
         var deliveries = options.Deliveries;
         bool defers = options.Routes.Any(static r => r is not null && r.OnFailure == RouteFailureMode.Defer);
-        var slack = deliveries.LeaseDuration - deliveries.AttemptTimeout - storage.BusyTimeout;
+        var slack = deliveries.LeaseDuration - deliveries.AttemptTimeout - storage.OperationTimeout;
+        string storeTimeout = storage.Provider == GatewayStoreProvider.Postgres ? "CommandTimeout" : "BusyTimeout";
         if (defers && slack < ProductionReadinessConstants.MinLeaseSlack)
         {
             findings.Add(new(ReadinessSeverity.Warning, "delivery-lease-margin",
                 $"Deliveries:LeaseDuration ({Format(deliveries.LeaseDuration)}) leaves {Format(slack < TimeSpan.Zero ? TimeSpan.Zero : slack)} beyond AttemptTimeout ({Format(deliveries.AttemptTimeout)}) " +
-                $"and the store's BusyTimeout ({Format(storage.BusyTimeout)}): an attempt that takes its whole timeout and then waits for the store can outlive its lease, " +
+                $"and the store's {storeTimeout} ({Format(storage.OperationTimeout)}): an attempt that takes its whole timeout and then waits for the store can outlive its lease, " +
                 $"and the sweeper would hand the work out again (the provider sees the same Idempotency-Key twice). Leave at least {Format(ProductionReadinessConstants.MinLeaseSlack)}.",
                 $"{Root}:Deliveries:LeaseDuration"));
         }

@@ -12,7 +12,7 @@ using Bulwark.Gateway.Reload;
 using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Usage;
+using Bulwark.Storage.Usage;
 using Polly.CircuitBreaker;
 
 namespace Bulwark.Gateway.Dashboard;
@@ -437,15 +437,15 @@ internal sealed class DashboardState(
 
         IReadOnlyList<UsageLedgerTotal> usage = [];
         string? usageError = null;
-        if (store.Sqlite is not { } sqlite || !store.IsAvailable)
+        if (store.UsageStore is not { } ledger || !store.IsAvailable)
         {
-            usageError = "The usage ledger needs the SQLite store, and the gateway runs without it.";
+            usageError = "The usage ledger needs the SQLite or PostgreSQL store, and the gateway runs without it.";
         }
         else
         {
             try
             {
-                usage = await sqlite.QueryUsageAsync(now.AddDays(-1), now, UsageLedgerGrouping.Provider, cancellationToken).ConfigureAwait(false);
+                usage = await ledger.QueryUsageAsync(now.AddDays(-1), now, UsageLedgerGrouping.Provider, cancellationToken).ConfigureAwait(false);
             }
             catch (StoreUnavailableException e)
             {

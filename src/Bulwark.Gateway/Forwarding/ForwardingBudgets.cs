@@ -5,7 +5,7 @@ using Bulwark.Gateway.Clients;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Routing;
-using Bulwark.Storage.Sqlite.Budgets;
+using Bulwark.Storage.Budgets;
 
 namespace Bulwark.Gateway.Forwarding;
 

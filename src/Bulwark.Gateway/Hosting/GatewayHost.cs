@@ -127,7 +127,8 @@ internal static class GatewayHost
         {
             var store = GatewayStore.Open(
                 settings.InMemoryStore ? new GatewayStorageOptions { Provider = GatewayStoreProvider.InMemory } : sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage,
-                settings.StorePath);
+                settings.StorePath,
+                sp.GetRequiredService<GatewayEnvironment>().Get);
             store.TimeProvider = sp.GetRequiredService<TimeProvider>();
             store.Logger = sp.GetRequiredService<ILogger<GatewayStore>>();
             return store;
@@ -208,7 +209,7 @@ internal static class GatewayHost
         }
         services.AddHostedService(static sp => new StoreIntegrityMonitor(
             sp.GetRequiredService<GatewayStore>(),
-            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage.IntegrityCheckInterval,
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Storage.SqliteIntegrityCheckInterval,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StoreIntegrityMonitor>>()));
         services.AddBulwarkErrorRate();

@@ -4,7 +4,7 @@ using Bulwark.Gateway.Problems;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Storage;
 using Bulwark.Storage;
-using Bulwark.Storage.Sqlite.Usage;
+using Bulwark.Storage.Usage;
 
 namespace Bulwark.Gateway.Ledger;
 
@@ -27,16 +27,16 @@ internal static class UsageEndpoints
             }
 
             var store = context.RequestServices.GetRequiredService<GatewayStore>();
-            if (store.Sqlite is not { } sqlite || !store.IsAvailable)
+            if (store.UsageStore is not { } ledger || !store.IsAvailable)
             {
-                await GatewayProblem.StoreUnavailable(correlationId, "The usage ledger needs the SQLite store, and the gateway runs without it.").WriteAsync(context, 0).ConfigureAwait(false);
+                await GatewayProblem.StoreUnavailable(correlationId, "The usage ledger needs the SQLite or PostgreSQL store, and the gateway runs without it.").WriteAsync(context, 0).ConfigureAwait(false);
                 return;
             }
 
             IReadOnlyList<UsageLedgerTotal> totals;
             try
             {
-                totals = await sqlite.QueryUsageAsync(from, to, groupBy, context.RequestAborted).ConfigureAwait(false);
+                totals = await ledger.QueryUsageAsync(from, to, groupBy, context.RequestAborted).ConfigureAwait(false);
             }
             catch (StoreUnavailableException e)
             {
@@ -65,7 +65,7 @@ internal static class UsageEndpoints
     }
 
     /// <summary>Writes one group's sums as <c>GET /admin/usage</c> (and the operator page) give them.</summary>
-    internal static void WriteTotal(System.Text.Json.Utf8JsonWriter json, Bulwark.Storage.Sqlite.Usage.UsageLedgerTotal total)
+    internal static void WriteTotal(System.Text.Json.Utf8JsonWriter json, Bulwark.Storage.Usage.UsageLedgerTotal total)
     {
         json.WriteStartObject();
         json.WriteString("key", total.Key);

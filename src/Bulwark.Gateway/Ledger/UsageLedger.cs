@@ -2,15 +2,15 @@ using System.Threading.Channels;
 using Bulwark.AspNetCore.Requests;
 using Bulwark.Gateway.Limits;
 using Bulwark.Gateway.Storage;
-using Bulwark.Storage.Sqlite.Usage;
+using Bulwark.Storage.Usage;
 
 namespace Bulwark.Gateway.Ledger;
 
 /// <summary>
 /// The usage ledger's writer: each completed request on a route with an <c>Api</c> kind becomes a row, queued without
-/// waiting and written to the SQLite store by one background loop in batches (the rows of a 250 ms window, up to 500 per
+/// waiting and written to the store (SQLite or PostgreSQL) by one background loop in batches (the rows of a 250 ms window, up to 500 per
 /// transaction). A store failure drops that batch (logged),
-/// never fails a request; a full queue drops the row (logged once per burst). Off without a SQLite store.
+/// never fails a request; a full queue drops the row (logged once per burst). Off without one (in memory, or missing).
 /// </summary>
 internal sealed partial class UsageLedger : BackgroundService
 {
@@ -42,8 +42,8 @@ internal sealed partial class UsageLedger : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Gets whether rows are kept (a SQLite store is open).</summary>
-    public bool Enabled => _store.Sqlite is not null && _store.IsAvailable;
+    /// <summary>Gets whether rows are kept (a SQLite or PostgreSQL store is open).</summary>
+    public bool Enabled => _store.UsageStore is not null && _store.IsAvailable;
 
     /// <summary>Queues the row of a completed request; never waits, never throws.</summary>
     /// <param name="context">The request.</param>
@@ -135,7 +135,7 @@ internal sealed partial class UsageLedger : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _store.Sqlite is not null ? Task.WhenAll(WriteLoopAsync(stoppingToken), PruneLoopAsync(stoppingToken)) : WriteLoopAsync(stoppingToken);
+        _store.UsageStore is not null ? Task.WhenAll(WriteLoopAsync(stoppingToken), PruneLoopAsync(stoppingToken)) : WriteLoopAsync(stoppingToken);
 
     /// <summary>Deletes the rows past their retention at start, then every <see cref="PruneInterval"/>, in steps of <see cref="PruneStep"/>.</summary>
     private async Task PruneLoopAsync(CancellationToken stoppingToken)
@@ -163,7 +163,7 @@ internal sealed partial class UsageLedger : BackgroundService
             int step;
             do
             {
-                step = await _store.Sqlite!.PruneUsageAsync(before, PruneStep, cancellationToken).ConfigureAwait(false);
+                step = await _store.UsageStore!.PruneUsageAsync(before, PruneStep, cancellationToken).ConfigureAwait(false);
                 deleted += step;
             }
             while (step == PruneStep);
@@ -222,7 +222,7 @@ internal sealed partial class UsageLedger : BackgroundService
             Interlocked.Exchange(ref _dropped, 0);
             try
             {
-                await _store.Sqlite!.AppendUsageAsync(batch, cancellationToken).ConfigureAwait(false);
+                await _store.UsageStore!.AppendUsageAsync(batch, cancellationToken).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A ledger write failure must never reach a request: the batch is dropped and said.
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

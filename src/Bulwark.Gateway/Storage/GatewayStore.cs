@@ -1,15 +1,23 @@
 using Bulwark.CircuitBreaker;
 using Bulwark.Deliveries;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Configuration.SectionValidators;
 using Bulwark.Storage;
+using Bulwark.Storage.Alerts;
+using Bulwark.Storage.Budgets;
+using Bulwark.Storage.Clients;
+using Bulwark.Storage.Postgres;
 using Bulwark.Storage.Sqlite;
+using Bulwark.Storage.Usage;
 
 namespace Bulwark.Gateway.Storage;
 
 /// <summary>
-/// The gateway's store, opened once at start-up — SQLite by default, in-memory for tests — or, when it failed to open and
-/// the gateway fails open, the reason it is missing: then breaker state is neither restored nor saved, and every
-/// delivery operation throws <see cref="StoreUnavailableException"/> (a deferral is refused, never acknowledged).
+/// The gateway's store, opened once at start-up — SQLite by default, PostgreSQL for several gateways, in-memory for tests —
+/// or, when it failed to open and the gateway fails open, the reason it is missing: then breaker state is neither restored
+/// nor saved, and every delivery operation throws <see cref="StoreUnavailableException"/> (a deferral is refused, never
+/// acknowledged). The gateway's own data (client keys, usage ledger, budgets, alerts) is reached through the store
+/// contracts, <see langword="null"/> where the store keeps none (in memory, or missing).
 /// </summary>
 internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, IDisposable
 {
@@ -23,11 +31,45 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
         _breakers = inner as ICircuitBreakerStateStore;
         _deliveries = inner as IDeliveryStore;
         Sqlite = inner as SqliteBulwarkStore;
+        Postgres = inner as PostgresBulwarkStore;
+        ClientKeyStore = inner as IClientKeyStore;
+        UsageStore = inner as IUsageLedgerStore;
+        BudgetStore = inner as IBudgetStore;
+        AlertStore = inner as IAlertStore;
+        Kind = inner switch
+        {
+            SqliteBulwarkStore => "sqlite",
+            PostgresBulwarkStore => "postgres",
+            null => "none",
+            _ => "in-memory",
+        };
         Description = description;
         UnavailableReason = unavailableReason;
     }
 
+    /// <summary>Gets the SQLite store, for what only it has (its file, integrity checks, rescue), or <see langword="null"/>.</summary>
     public SqliteBulwarkStore? Sqlite { get; }
+
+    /// <summary>Gets the PostgreSQL store, or <see langword="null"/>.</summary>
+    public PostgresBulwarkStore? Postgres { get; }
+
+    /// <summary>Gets where client keys are kept, or <see langword="null"/> when the store keeps none (in memory, or missing).</summary>
+    public IClientKeyStore? ClientKeyStore { get; }
+
+    /// <summary>Gets where the usage ledger is kept, or <see langword="null"/>.</summary>
+    public IUsageLedgerStore? UsageStore { get; }
+
+    /// <summary>Gets where budgets and their leases are kept, or <see langword="null"/>.</summary>
+    public IBudgetStore? BudgetStore { get; }
+
+    /// <summary>Gets where alerts are kept, or <see langword="null"/>.</summary>
+    public IAlertStore? AlertStore { get; }
+
+    /// <summary>Gets which store it is: <c>sqlite</c>, <c>postgres</c>, <c>in-memory</c>, or <c>none</c> (failed to open, fail-open).</summary>
+    public string Kind { get; }
+
+    /// <summary>Gets whether the store is shared by several gateways (PostgreSQL).</summary>
+    public bool IsShared => Postgres is not null;
 
     /// <summary>Gets why the store is missing (it failed to open and the gateway fails open), or <see langword="null"/>.</summary>
     public string? UnavailableReason { get; }
@@ -39,8 +81,11 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
     public string Description { get; }
 
     /// <summary>Opens the configured store.</summary>
+    /// <param name="options">The validated storage options.</param>
+    /// <param name="pathOverride">A SQLite file that replaces the configured one (the demo's), or <see langword="null"/>.</param>
+    /// <param name="environment">Reads the environment variable that holds the PostgreSQL connection string.</param>
     /// <exception cref="StoreUnavailableException">It cannot be opened and <see cref="StoreFailureMode.FailClosed"/> applies.</exception>
-    public static GatewayStore Open(GatewayStorageOptions options, string? pathOverride)
+    public static GatewayStore Open(GatewayStorageOptions options, string? pathOverride, Func<string, string?> environment)
     {
         if (options.Provider == GatewayStoreProvider.InMemory)
         {
@@ -49,18 +94,51 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
 
         try
         {
+            if (options.Provider == GatewayStoreProvider.Postgres)
+            {
+                var postgres = PostgresBulwarkStore.Open(StorageValidator.PostgresOptions(options, StorageValidator.ResolveConnectionString(options, environment, [])));
+                return new GatewayStore(postgres, $"PostgreSQL (schema {postgres.Schema})", null);
+            }
+
             var store = SqliteBulwarkStore.Open(new SqliteStoreOptions
             {
-                Path = pathOverride ?? options.Path,
-                BusyTimeout = options.BusyTimeout,
-                FlushEveryCommit = options.FlushEveryCommit,
-                MaxSizeBytes = options.MaxSizeBytes,
+                Path = pathOverride ?? options.SqlitePath,
+                BusyTimeout = options.SqliteBusyTimeout,
+                FlushEveryCommit = options.SqliteFlushEveryCommit,
+                MaxSizeBytes = options.MaxSizeBytes ?? 0,
             });
             return new GatewayStore(store, $"SQLite ({store.FilePath})", null);
         }
         catch (StoreUnavailableException e) when (options.OnStoreFailure == StoreFailureMode.FailOpen)
         {
             return new GatewayStore(null, "unavailable", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Asks the store whether it answers now (for readiness and the store alert): <see langword="null"/> when it does, or
+    /// there is nothing to ask; else why not. A SQLite store that fails this fails for good (see <see cref="Failure"/>); a
+    /// PostgreSQL server that does not answer may answer the next time.
+    /// </summary>
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Sqlite is { } sqlite)
+            {
+                await sqlite.PingAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (Postgres is { } postgres)
+            {
+                await postgres.PingAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        catch (StoreUnavailableException e)
+        {
+            ReportFailure();
+            return Failure?.Message ?? e.Message;
         }
     }
 
@@ -135,7 +213,11 @@ internal sealed class GatewayStore : ICircuitBreakerStateStore, IDeliveryStore, 
 
     public Task<IReadOnlyDictionary<DeliveryState, long>> CountAsync(CancellationToken cancellationToken) => Observe(Deliveries.CountAsync(cancellationToken));
 
-    public void Dispose() => Sqlite?.Dispose();
+    public void Dispose()
+    {
+        Sqlite?.Dispose();
+        Postgres?.Dispose();
+    }
 
     /// <summary>
     /// Logs the store's failure the first time any caller meets it: deferrals refused from then on, and why; then, as its

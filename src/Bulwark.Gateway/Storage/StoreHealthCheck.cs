@@ -1,5 +1,4 @@
 using Bulwark.Gateway.Configuration;
-using Bulwark.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Bulwark.Gateway.Storage;
@@ -7,7 +6,8 @@ namespace Bulwark.Gateway.Storage;
 /// <summary>
 /// Readiness of the store: healthy when it answers; degraded when the gateway runs without it (fail-open), or when a
 /// write was refused in the last minute (full, read-only, locked) — it still serves, so readiness stays up, but says so;
-/// unhealthy when the store it has stops answering reads, or failed for good while running (its file was deleted,
+/// unhealthy when the store it has stops answering reads (a PostgreSQL server unreachable or timing out: ready again once
+/// it answers), or failed for good while running (its file was deleted,
 /// replaced or found corrupt: nothing more is acknowledged). The probe itself only pings; the file's integrity is checked
 /// from disk once per <see cref="GatewayStorageOptions.IntegrityCheckInterval"/> by <see cref="StoreIntegrityMonitor"/>, whose verdict (the
 /// store's failure) it reads.
@@ -24,17 +24,9 @@ internal sealed class StoreHealthCheck(GatewayStore store, TimeProvider timeProv
             return HealthCheckResult.Degraded($"Running without durable features: {store.UnavailableReason}");
         }
 
-        if (store.Sqlite is { } sqlite)
+        if (await store.ProbeAsync(cancellationToken).ConfigureAwait(false) is { } unanswered)
         {
-            try
-            {
-                await sqlite.PingAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (StoreUnavailableException e)
-            {
-                store.ReportFailure();
-                return HealthCheckResult.Unhealthy(store.Failure?.Message ?? e.Message);
-            }
+            return HealthCheckResult.Unhealthy(unanswered);
         }
 
         if (store.LastWriteFailure is { } failed && timeProvider.GetUtcNow() - failed < RecentWriteFailure)

@@ -5,7 +5,7 @@ namespace Bulwark.Gateway.Storage;
 
 /// <summary>
 /// The <c>store</c> section of <c>GET /admin/system/status</c>: which store the gateway runs with (<c>sqlite</c>,
-/// <c>in-memory</c>, or <c>none</c> when it failed to open and the gateway fails open), its file, and its state as
+/// <c>postgres</c>, <c>in-memory</c>, or <c>none</c> when it failed to open and the gateway fails open), its file or schema, and its state as
 /// readiness judges it — <c>healthy</c>, <c>degraded</c> (a write refused in the last minute, or running without it),
 /// <c>failed</c> (the file was lost or found corrupt while running) — with the reason when it is not healthy.
 /// </summary>
@@ -24,15 +24,17 @@ internal sealed class StoreStatus(GatewayStore store, TimeProvider timeProvider)
             return status;
         }
 
+        status["provider"] = store.Kind;
         if (store.Sqlite is { } sqlite)
         {
-            status["provider"] = "sqlite";
             status["path"] = sqlite.FilePath;
             status["schema_version"] = sqlite.SchemaVersion;
         }
-        else
+        else if (store.Postgres is { } postgres)
         {
-            status["provider"] = "in-memory";
+            // Never the connection string: it may hold a password.
+            status["schema"] = postgres.Schema;
+            status["schema_version"] = postgres.SchemaVersion;
         }
 
         if (store.Failure is { } failure)

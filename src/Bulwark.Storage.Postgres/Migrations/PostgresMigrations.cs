@@ -10,6 +10,12 @@ internal static class PostgresMigrations
     /// <summary>The advisory lock key taken while migrating ("BULWARK" in ASCII, as a number).</summary>
     public const long LockKey = 0x42554C5741524B;
 
+    /// <summary>
+    /// The first half of the two-part advisory lock each open store holds for its lifetime ("BWKL"); the second half is
+    /// the store's lock number, written on its budget leases. The two-part key space is apart from <see cref="LockKey"/>'s.
+    /// </summary>
+    public const int HolderLockClass = 0x42574B4C;
+
     public static IReadOnlyList<string> All { get; } =
     [
         // 1: breaker snapshots and the deferred-delivery queue (the SQLite store's migrations 1 and 2).
@@ -60,6 +66,97 @@ internal static class PostgresMigrations
 
         CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
         CREATE INDEX deliveries_ordering ON deliveries (queue, ordering_key, seq) WHERE ordering_key IS NOT NULL;
+        """,
+
+        // 2: the gateway's own data (the SQLite store's migrations 3 to 6): the usage ledger (cost in billionths, summed
+        // exactly), client keys (only the key's SHA-256), budget leases with the store instance that holds them (its
+        // advisory lock says whether it still runs), budgets made by the admin API (names unique case-insensitively),
+        // alerts, silences and the notifications made for them.
+        """
+        CREATE TABLE usage_ledger (
+            seq                     bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at                      bigint  NOT NULL,
+            client_key_hash         text    NULL,
+            client_key_id           text    NULL,
+            user_name               text    NULL,
+            route                   text    NOT NULL,
+            provider                text    NULL,
+            model                   text    NULL,
+            input_tokens            bigint  NULL,
+            cached_input_tokens     bigint  NULL,
+            output_tokens           bigint  NULL,
+            cost_nanos              bigint  NULL,
+            status                  integer NOT NULL,
+            request_model           text    NULL,
+            budget_user             text    NULL,
+            team                    text    NULL,
+            tier                    text    NULL,
+            charged_tokens          bigint  NULL,
+            charged_cost_nanos      bigint  NULL,
+            interrupted             boolean NOT NULL DEFAULT false
+        );
+
+        CREATE INDEX usage_ledger_at ON usage_ledger (at);
+
+        CREATE TABLE client_keys (
+            id                      text    NOT NULL PRIMARY KEY,
+            hash                    text    NOT NULL UNIQUE,
+            prefix                  text    NOT NULL,
+            name                    text    NULL,
+            owner                   text    NOT NULL,
+            team                    text    NOT NULL,
+            tier                    text    NOT NULL,
+            created_at              bigint  NOT NULL,
+            expires_at              bigint  NULL,
+            revoked_at              bigint  NULL
+        );
+
+        CREATE TABLE budget_leases (
+            id                      text    NOT NULL PRIMARY KEY,
+            holder                  text    NOT NULL,
+            holder_lock             integer NOT NULL,
+            at                      bigint  NOT NULL,
+            client_key_id           text    NULL,
+            user_name               text    NULL,
+            team                    text    NULL,
+            tier                    text    NULL,
+            route                   text    NOT NULL,
+            model                   text    NULL,
+            tokens                  bigint  NOT NULL,
+            cost_nanos              bigint  NULL
+        );
+
+        CREATE INDEX budget_leases_holder ON budget_leases (holder);
+
+        CREATE TABLE budgets (
+            name                    text    NOT NULL,
+            definition              text    NOT NULL,
+            updated_at              bigint  NOT NULL
+        );
+
+        CREATE UNIQUE INDEX budgets_name ON budgets (lower(name));
+
+        CREATE TABLE alerts (
+            id                      text    NOT NULL PRIMARY KEY,
+            data                    text    NOT NULL,
+            updated_at              bigint  NOT NULL
+        );
+
+        CREATE TABLE alert_silences (
+            id                      text    NOT NULL PRIMARY KEY,
+            data                    text    NOT NULL,
+            updated_at              bigint  NOT NULL
+        );
+
+        CREATE TABLE alert_notifications (
+            id                      text    NOT NULL PRIMARY KEY,
+            queue                   text    NOT NULL,
+            payload                 text    NOT NULL,
+            created_at              bigint  NOT NULL,
+            enqueued_at             bigint  NULL
+        );
+
+        CREATE INDEX alert_notifications_pending ON alert_notifications (enqueued_at, created_at);
         """,
     ];
 }

@@ -226,7 +226,7 @@ public class BudgetBookTests
         var loading = Assert.Single(book.Replace([budget], TimeZoneInfo.Utc));
         Assert.Equal(BudgetRefusalKind.Loading, book.TryReserve(Alice, null, 1, null).Refusal!.Kind);
 
-        book.CompleteLoading(loading, [new Bulwark.Storage.Sqlite.Budgets.BudgetSpend("key-a", "alice", null, null, null, Start.Date, 90, 0m)]);
+        book.CompleteLoading(loading, [new Bulwark.Storage.Budgets.BudgetSpend("key-a", "alice", null, null, null, Start.Date, 90, 0m)]);
         Assert.Equal(90, Assert.Single(book.Status()).SpentTokens);
         Assert.NotNull(book.TryReserve(Alice, null, 10, null).Reservation);
         Assert.NotNull(book.TryReserve(Alice, null, 1, null).Refusal);

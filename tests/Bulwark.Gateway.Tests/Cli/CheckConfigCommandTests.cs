@@ -123,6 +123,27 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.False(File.Exists(store), "check-config must not create the store");
     }
 
+    [Fact]
+    public async Task CheckConfig_PostgresStore_NamesItsSchemaAndVariable_NeverTheConnectionString_AndFlagsAPasswordInTheFile()
+    {
+        string fromEnvironment = Write(Deferral.DeferralConfigs.Payments(new Uri("http://127.0.0.1:9001"), bulwarkExtra: """ "Storage": { "Provider": "Postgres", "ConnectionStringFromEnvironment": "PAY_TOKEN", "Schema": "fleet" }, """));
+        Environment.SetEnvironmentVariable("PAY_TOKEN", "Host=127.0.0.1;Password=check-config-secret");
+
+        var (exit, output, _) = await RunAsync("check-config", "--config", fromEnvironment);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Store: PostgreSQL, schema fleet, connection string from $PAY_TOKEN; on failure to open: FailClosed.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("check-config-secret", output, StringComparison.Ordinal);
+
+        string literal = Write(Configs.TwoProviders(new Uri("http://127.0.0.1:9001"), new Uri("http://127.0.0.1:9002"),
+            bulwarkExtra: $$""" "Admin": { "Token": "{{Token}}" }, "Storage": { "Provider": "Postgres", "ConnectionString": "Host=db;Password=in-the-file" }, """));
+        var (productionExit, production, _) = await RunAsync("check-config", "--config", literal, "--production");
+
+        Assert.NotEqual(0, productionExit);
+        Assert.Contains("[store-secret-literal", production, StringComparison.Ordinal);
+        Assert.DoesNotContain("in-the-file", production, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/c1/{a:foo}", "the constraint 'foo' is unknown; use one of alpha, bool, datetime, decimal, double, file, float, guid, int, length, long, max, maxlength, min, minlength, nonfile, range, required.")]
     [InlineData("/c1/{a:regex(()}", "the constraint 'regex' is not available in the gateway; use one of alpha, bool, datetime, decimal, double, file, float, guid, int, length, long, max, maxlength, min, minlength, nonfile, range, required.")]

@@ -292,7 +292,7 @@ public class ClientKeysTests
 
     [Theory]
     [InlineData("\"Clients\": \"TrustedHeader\"", "", "Bulwark:Routes:0:Clients: TrustedHeader needs Bulwark:Clients:UserHeader, the header that names the user.")]
-    [InlineData("\"Clients\": \"Keys\"", "\"Storage\": { \"Provider\": \"InMemory\" },", "Bulwark:Routes:0:Clients: Keys needs the SQLite store, where issued keys are kept; Bulwark:Storage:Provider is InMemory.")]
+    [InlineData("\"Clients\": \"Keys\"", "\"Storage\": { \"Provider\": \"InMemory\" },", "Bulwark:Routes:0:Clients: Keys needs the SQLite or PostgreSQL store, where issued keys are kept; Bulwark:Storage:Provider is InMemory.")]
     [InlineData("\"Clients\": \"Anonymous\"", "\"Clients\": { \"UserHeader\": \"X-User\" },", "Bulwark:Clients:UserHeader: set, but no route has Clients: TrustedHeader, the only one that reads it.")]
     [InlineData("\"Clients\": \"TrustedHeader\"", "\"Clients\": { \"UserHeader\": \"X User\" },", "Bulwark:Clients:UserHeader: 'X User' is not a valid header name.")]
     [InlineData("\"Clients\": \"Keys\"", "\"Clients\": { \"KeyCacheDuration\": \"00:10:01\" },", "Bulwark:Clients:KeyCacheDuration: 00:10:01 is out of range; allowed 00:00:00 (no cache) to 00:10:00.")]

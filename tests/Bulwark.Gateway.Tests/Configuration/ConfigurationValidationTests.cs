@@ -105,8 +105,8 @@ public class ConfigurationValidationTests
     }
 
     [Theory]
-    [InlineData("\"Storage\": { \"IntegrityCheckInterval\": null },", "Bulwark:Storage:IntegrityCheckInterval: is null; expects a duration")]
-    [InlineData("\"Storage\": { \"IntegrityCheckInterval\": {} },", "Bulwark:Storage:IntegrityCheckInterval: is null; expects a duration")]
+    [InlineData("\"Storage\": { \"UsageRetention\": null },", "Bulwark:Storage:UsageRetention: is null; expects a duration")]
+    [InlineData("\"Storage\": { \"UsageRetention\": {} },", "Bulwark:Storage:UsageRetention: is null; expects a duration")]
     [InlineData("\"Reload\": { \"Enabled\": null },", "Bulwark:Reload:Enabled: is null; expects")]
     public void Load_ExplicitNull_ForASettingThatNeedsAValue_IsRefused_NotTakenAsADefault(string extra, string expected)
     {

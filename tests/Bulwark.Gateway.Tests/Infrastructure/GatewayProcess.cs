@@ -74,7 +74,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
         // port found free and released before the process binds it can be, and then answers in its place).
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["Bulwark__Storage__Path"] = storePath ?? TestStore.NewPath();
+        if (environment is null || !environment.ContainsKey("Bulwark__Storage__Provider"))
+        {
+            // A file of its own, unless the environment names another store (which refuses a SQLite path).
+            start.Environment["Bulwark__Storage__Path"] = storePath ?? TestStore.NewPath();
+        }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

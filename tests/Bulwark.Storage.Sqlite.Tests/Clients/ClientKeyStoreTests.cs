@@ -1,10 +1,11 @@
-using Bulwark.Storage.Sqlite.Clients;
+using Bulwark.Storage.Clients;
 using Bulwark.Storage.Sqlite.Recovery;
 using Bulwark.Storage.Sqlite.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace Bulwark.Storage.Sqlite.Tests.Clients;
 
+/// <summary>What the SQLite store adds to the client-key contract: keys survive file recovery.</summary>
 public sealed class ClientKeyStoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
@@ -14,27 +15,6 @@ public sealed class ClientKeyStoreTests : IDisposable
 
     private static ClientKeyRecord Key(string id, char hash) =>
         new(id, new string(hash, 64), "bwk_abcdefgh", null, "alice", "research", "pro", T0, T0.AddDays(30), null);
-
-    [Fact]
-    public async Task AddFindListRevoke_RoundTrip_RevokingTwiceKeepsTheFirstTime()
-    {
-        using var store = _database.Open();
-        await store.AddClientKeyAsync(Key("key_1", 'A'), CancellationToken.None);
-        await store.AddClientKeyAsync(Key("key_2", 'B') with { Name = "ci" }, CancellationToken.None);
-
-        Assert.Equal(Key("key_1", 'A'), await store.FindClientKeyAsync(new string('A', 64), CancellationToken.None));
-        Assert.Null(await store.FindClientKeyAsync(new string('C', 64), CancellationToken.None));
-        Assert.Equal(["key_1", "key_2"], (await store.ListClientKeysAsync(10, CancellationToken.None)).Select(static k => k.Id));
-
-        var revoked = await store.RevokeClientKeyAsync("key_2", T0.AddHours(1), CancellationToken.None);
-        Assert.Equal(T0.AddHours(1), revoked!.Revoked);
-        var again = await store.RevokeClientKeyAsync("key_2", T0.AddHours(2), CancellationToken.None);
-        Assert.Equal(T0.AddHours(1), again!.Revoked);
-        Assert.Null(await store.RevokeClientKeyAsync("key_9", T0, CancellationToken.None));
-
-        // Ids and hashes are unique.
-        await Assert.ThrowsAnyAsync<Exception>(() => store.AddClientKeyAsync(Key("key_3", 'A'), CancellationToken.None));
-    }
 
     [Fact]
     public async Task Recover_KeepsIssuedKeys_RevokedOnesRevoked()

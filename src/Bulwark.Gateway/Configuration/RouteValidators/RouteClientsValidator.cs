@@ -1,6 +1,6 @@
 namespace Bulwark.Gateway.Configuration.RouteValidators;
 
-/// <summary>A route's <c>Clients</c>: keys need the SQLite store (where they are kept); a trusted header needs its name.</summary>
+/// <summary>A route's <c>Clients</c>: keys need the SQLite or PostgreSQL store (where they are kept); a trusted header needs its name.</summary>
 internal sealed class RouteClientsValidator : IRouteValidator
 {
     public void Validate(GatewayRouteOptions route, int index, string path, GatewayOptions options, List<string> errors)
@@ -9,8 +9,8 @@ internal sealed class RouteClientsValidator : IRouteValidator
         {
             case RouteClients.Anonymous:
                 break;
-            case RouteClients.Keys when options.Storage.Provider != GatewayStoreProvider.Sqlite:
-                errors.Add($"{path}:Clients: Keys needs the SQLite store, where issued keys are kept; {GatewayConstants.ConfigurationRoot}:Storage:Provider is {options.Storage.Provider}.");
+            case RouteClients.Keys when options.Storage.Provider == GatewayStoreProvider.InMemory:
+                errors.Add($"{path}:Clients: Keys needs the SQLite or PostgreSQL store, where issued keys are kept; {GatewayConstants.ConfigurationRoot}:Storage:Provider is {options.Storage.Provider}.");
                 break;
             case RouteClients.Keys:
                 break;

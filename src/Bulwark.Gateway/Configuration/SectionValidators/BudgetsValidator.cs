@@ -2,7 +2,7 @@ namespace Bulwark.Gateway.Configuration.SectionValidators;
 
 /// <summary>
 /// <c>Bulwark:Budgets</c>: a known time zone, caps in range, and each budget valid (<see cref="BudgetRules"/>); budgets
-/// need the SQLite store (their leases and the ledger they are rebuilt from) and an AI route to count.
+/// need the SQLite or PostgreSQL store (their leases and the ledger they are rebuilt from) and an AI route to count.
 /// </summary>
 internal sealed class BudgetsValidator : ISectionValidator
 {
@@ -34,9 +34,9 @@ internal sealed class BudgetsValidator : ISectionValidator
             return;
         }
 
-        if (options.Storage.Provider != GatewayStoreProvider.Sqlite)
+        if (options.Storage.Provider == GatewayStoreProvider.InMemory)
         {
-            errors.Add($"{path}:Items: budgets need the SQLite store (their reservations and the usage ledger they are counted from); {GatewayConstants.ConfigurationRoot}:Storage:Provider is {options.Storage.Provider}.");
+            errors.Add($"{path}:Items: budgets need the SQLite or PostgreSQL store (their reservations and the usage ledger they are counted from); {GatewayConstants.ConfigurationRoot}:Storage:Provider is {options.Storage.Provider}.");
         }
 
         foreach (var (name, budget) in budgets.Items)

@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Alerts;
+namespace Bulwark.Storage.Alerts;
 
 /// <summary>An alert as stored: its id and its state as JSON (the gateway's to read).</summary>
 /// <param name="Id">The alert's id, unique.</param>

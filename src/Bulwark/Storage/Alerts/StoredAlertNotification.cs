@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Alerts;
+namespace Bulwark.Storage.Alerts;
 
 /// <summary>
 /// A notification made for alerts, as stored before it is put on its delivery queue (with <see cref="Id"/> as the

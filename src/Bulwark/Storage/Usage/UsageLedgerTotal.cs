@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Usage;
+namespace Bulwark.Storage.Usage;
 
 /// <summary>The ledger's sums for one group (a client, user, provider, model or route) over a time range.</summary>
 /// <param name="Key">The group's value; <see langword="null"/> for rows without one (no key sent, no user named, no provider answered).</param>

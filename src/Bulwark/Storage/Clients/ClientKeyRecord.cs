@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Clients;
+namespace Bulwark.Storage.Clients;
 
 /// <summary>A client key issued by the gateway, as stored: never the key itself, only its hash.</summary>
 /// <param name="Id">The key's id, unique; what the admin API revokes and the usage ledger records.</param>

@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Usage;
+namespace Bulwark.Storage.Usage;
 
 /// <summary>What the ledger's sums are grouped by.</summary>
 public enum UsageLedgerGrouping

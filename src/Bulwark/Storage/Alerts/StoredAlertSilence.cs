@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Alerts;
+namespace Bulwark.Storage.Alerts;
 
 /// <summary>A silence as stored: its id and its definition as JSON (the gateway's to read).</summary>
 /// <param name="Id">The silence's id, unique.</param>

@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Usage;
+namespace Bulwark.Storage.Usage;
 
 /// <summary>One completed AI request in the usage ledger.</summary>
 /// <param name="Time">When the request completed.</param>

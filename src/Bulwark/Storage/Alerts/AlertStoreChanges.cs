@@ -1,6 +1,6 @@
-namespace Bulwark.Storage.Sqlite.Alerts;
+namespace Bulwark.Storage.Alerts;
 
-/// <summary>What one step of alerting changed, stored in one transaction by <see cref="SqliteBulwarkStore.SaveAlertChangesAsync"/>.</summary>
+/// <summary>What one step of alerting changed, stored in one transaction by <see cref="IAlertStore.SaveAlertChangesAsync"/>.</summary>
 public sealed class AlertStoreChanges
 {
     /// <summary>Gets the alerts to store, each replacing the one of the same id.</summary>

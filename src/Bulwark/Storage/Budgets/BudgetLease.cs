@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Budgets;
+namespace Bulwark.Storage.Budgets;
 
 /// <summary>
 /// A budgeted request in flight, stored before it is sent: what its budgets reserved for it and whom it counts for. The

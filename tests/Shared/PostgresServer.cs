@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
-using Bulwark.Tests.Shared;
 
-namespace Bulwark.Storage.Postgres.Tests.Infrastructure;
+namespace Bulwark.Tests.Shared;
 
 /// <summary>
 /// A real PostgreSQL server for the tests: <c>initdb</c> into a temp directory, then <c>postgres</c> on a free port of

@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Budgets;
+namespace Bulwark.Storage.Budgets;
 
 /// <summary>What the usage ledger's rows of one client, model and time bucket charged their budgets.</summary>
 /// <param name="ClientKeyId">The client key's id, or <see langword="null"/>.</param>

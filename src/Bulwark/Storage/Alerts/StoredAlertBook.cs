@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Alerts;
+namespace Bulwark.Storage.Alerts;
 
 /// <summary>Everything of alerting the store holds, as read at start.</summary>
 /// <param name="Alerts">The alerts.</param>

@@ -1,4 +1,4 @@
-namespace Bulwark.Storage.Sqlite.Budgets;
+namespace Bulwark.Storage.Budgets;
 
 /// <summary>A budget made through the admin API, as stored: its name and its definition as JSON (the gateway's to read).</summary>
 /// <param name="Name">The budget's name, unique.</param>
