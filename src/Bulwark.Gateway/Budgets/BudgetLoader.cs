@@ -164,7 +164,7 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
     /// bucket: what a counter of the fleet that Redis does not know is seeded with.
     /// </summary>
     /// <exception cref="Bulwark.Storage.StoreUnavailableException">The store cannot be read.</exception>
-    public async Task<IReadOnlyList<Bulwark.Storage.Sqlite.Budgets.BudgetSpend>> SpendOfAsync(BudgetDefinition budget, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Bulwark.Storage.Budgets.BudgetSpend>> SpendOfAsync(BudgetDefinition budget, CancellationToken cancellationToken)
     {
         if (_store.IsInMemory)
         {
@@ -172,7 +172,7 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
             return [];
         }
 
-        if (_store.Sqlite is not { } ledger || !_store.IsAvailable)
+        if (_store.BudgetStore is not { } ledger || !_store.IsAvailable)
         {
             throw new Bulwark.Storage.StoreUnavailableException(Bulwark.Storage.StoreUnavailableReason.CannotOpen, "The usage ledger cannot be read: the gateway runs without its store.");
         }

@@ -20,7 +20,7 @@ namespace Bulwark.Gateway.SharedState;
 internal sealed partial class FleetBudgets : IBudgetFleet
 {
     private readonly RedisBudgetCounters _counters;
-    private readonly Func<BudgetDefinition, CancellationToken, Task<IReadOnlyList<Bulwark.Storage.Sqlite.Budgets.BudgetSpend>>> _ledger;
+    private readonly Func<BudgetDefinition, CancellationToken, Task<IReadOnlyList<Bulwark.Storage.Budgets.BudgetSpend>>> _ledger;
     private readonly GatewaySharedStateOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<FleetBudgets> _logger;
@@ -32,7 +32,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
     /// <param name="options">The shared-state settings (hold, failure mode).</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public FleetBudgets(RedisBudgetCounters counters, Func<BudgetDefinition, CancellationToken, Task<IReadOnlyList<Bulwark.Storage.Sqlite.Budgets.BudgetSpend>>> ledger, GatewaySharedStateOptions options, TimeProvider timeProvider, ILogger<FleetBudgets> logger)
+    public FleetBudgets(RedisBudgetCounters counters, Func<BudgetDefinition, CancellationToken, Task<IReadOnlyList<Bulwark.Storage.Budgets.BudgetSpend>>> ledger, GatewaySharedStateOptions options, TimeProvider timeProvider, ILogger<FleetBudgets> logger)
     {
         _counters = counters;
         _ledger = ledger;
@@ -142,7 +142,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
 
     private async Task<bool> SeedFromLedgerAsync(BudgetHold hold, RedisBudgetCounter counter)
     {
-        IReadOnlyList<Bulwark.Storage.Sqlite.Budgets.BudgetSpend> sums;
+        IReadOnlyList<Bulwark.Storage.Budgets.BudgetSpend> sums;
         try
         {
             sums = await _ledger(hold.Budget, CancellationToken.None).ConfigureAwait(false);

@@ -158,7 +158,7 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         var options = new Bulwark.Gateway.Configuration.GatewaySharedStateOptions { BudgetHold = TimeSpan.FromMinutes(3) };
         var fleet = new Bulwark.Gateway.SharedState.FleetBudgets(
             new Bulwark.Storage.Redis.Budgets.RedisBudgetCounters(connection, time),
-            static (_, _) => Task.FromResult<IReadOnlyList<Bulwark.Storage.Sqlite.Budgets.BudgetSpend>>([]),
+            static (_, _) => Task.FromResult<IReadOnlyList<Bulwark.Storage.Budgets.BudgetSpend>>([]),
             options,
             time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Bulwark.Gateway.SharedState.FleetBudgets>.Instance);
