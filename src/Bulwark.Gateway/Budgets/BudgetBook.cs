@@ -153,7 +153,7 @@ internal sealed class BudgetBook
         lock (_gate)
         {
             List<BudgetCounter>? counters = null;
-            List<BudgetHold>? holds = null;
+            List<ReservedBudget>? holds = null;
             List<string>? exceeded = null;
             BudgetStatusNote? tightest = null;
             foreach (var state in _states)
@@ -195,7 +195,7 @@ internal sealed class BudgetBook
                 }
 
                 (counters ??= []).Add(counter);
-                (holds ??= []).Add(new BudgetHold(budget, subject, counter.PeriodStart, counter.PeriodEnd));
+                (holds ??= []).Add(new ReservedBudget(budget, subject, counter.PeriodStart, counter.PeriodEnd));
                 var (spentTokens, spentCost) = counter.Spent(now);
                 double left = 1 - BudgetCounterStatus.UsedShare(budget, spentTokens + counter.ReservedTokens + tokens, spentCost + counter.ReservedCost + (cost ?? 0));
                 if (tightest is null || left < tightest.RemainingShare)

@@ -30,7 +30,7 @@ internal sealed class BudgetReservation
     public List<BudgetCounter> Counters { get; }
 
     /// <summary>Gets the budgets (and their subjects and periods) it was reserved on when made: what a fleet's shared counters hold for it.</summary>
-    public IReadOnlyList<BudgetHold> Holds { get; init; } = [];
+    public IReadOnlyList<ReservedBudget> Holds { get; init; } = [];
 
     /// <summary>Gets or sets whether the fleet's shared counters hold it (then they are settled or released with it).</summary>
     public bool HeldByFleet { get; set; }
@@ -61,4 +61,4 @@ internal sealed class BudgetReservation
 internal sealed record BudgetStatusNote(string Name, BudgetLevel Level, double RemainingShare);
 
 /// <summary>One budget a reservation was made on: the budget as it was then, whose counter (its subject), and the calendar period it counted in (unused for a rolling window).</summary>
-internal readonly record struct BudgetHold(BudgetDefinition Budget, string Subject, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd);
+internal readonly record struct ReservedBudget(BudgetDefinition Budget, string Subject, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd);

@@ -143,6 +143,12 @@ internal static class GatewayHost
 
         // Several gateways behind one load balancer: breakers and per-client rates shared on Redis (Bulwark:SharedState).
         bool sharedState = services.AddGatewaySharedState(builder.Configuration);
+        if (sharedState)
+        {
+            // Budgets held for the fleet, on the same Redis connection.
+            services.AddFleetBudgets();
+        }
+
         services.AddBulwarkDeliveries();
         services.AddKeyedSingleton<IDeliveryHandler, GatewayDeliveryHandler>(KeyedService.AnyKey);
         // Alert channels: each the handler of its own queue (a specific key wins over AnyKey), as configured at start.

@@ -156,16 +156,16 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var connection = Bulwark.Storage.Redis.RedisConnection.Create(new() { Configuration = _redis.Configuration });
         var options = new Bulwark.Gateway.Configuration.GatewaySharedStateOptions { BudgetHold = TimeSpan.FromMinutes(3) };
-        var fleet = new Bulwark.Gateway.SharedState.FleetBudgets(
+        var fleet = new Bulwark.Gateway.Budgets.FleetBudgets(
             new Bulwark.Storage.Redis.Budgets.RedisBudgetCounters(connection, time),
             static (_, _) => Task.FromResult<IReadOnlyList<Bulwark.Storage.Budgets.BudgetSpend>>([]),
             options,
             time,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Bulwark.Gateway.SharedState.FleetBudgets>.Instance);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Bulwark.Gateway.Budgets.FleetBudgets>.Instance);
         var budget = new Bulwark.Gateway.Budgets.BudgetDefinition("everyone", new() { Per = Bulwark.Gateway.Configuration.BudgetScope.Global, Period = Bulwark.Gateway.Configuration.BudgetPeriod.Day, Tokens = 100 }, fromAdmin: false);
         var (start, end) = budget.PeriodAt(time.GetUtcNow(), TimeZoneInfo.Utc);
         Bulwark.Gateway.Budgets.BudgetReservation Reservation(long tokens) =>
-            new(default, "gpt-4o-mini", tokens, 0, [], [], null) { Holds = [new Bulwark.Gateway.Budgets.BudgetHold(budget, string.Empty, start, end)] };
+            new(default, "gpt-4o-mini", tokens, 0, [], [], null) { Holds = [new Bulwark.Gateway.Budgets.ReservedBudget(budget, string.Empty, start, end)] };
 
         var orphan = Reservation(80);
         Assert.Null(await fleet.ReserveAsync(orphan, CancellationToken.None));

@@ -2,13 +2,12 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Bulwark.Gateway.Budgets;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Storage;
 using Bulwark.Storage.Redis.Budgets;
 using Bulwark.Storage.Redis.RateLimiting;
 
-namespace Bulwark.Gateway.SharedState;
+namespace Bulwark.Gateway.Budgets;
 
 /// <summary>
 /// The fleet's budget counters on Redis (<c>Bulwark:SharedState</c> with Provider Redis): a reservation this gateway's
@@ -106,7 +105,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
     {
         try
         {
-            var (spent, reserved, seeded) = await _counters.ReadAsync(CounterOf(new BudgetHold(status.Budget, status.Subject ?? string.Empty, status.PeriodStart, status.PeriodEnd)), cancellationToken).ConfigureAwait(false);
+            var (spent, reserved, seeded) = await _counters.ReadAsync(CounterOf(new ReservedBudget(status.Budget, status.Subject ?? string.Empty, status.PeriodStart, status.PeriodEnd)), cancellationToken).ConfigureAwait(false);
             return seeded ? new BudgetFleetFigures(spent.Tokens, spent.Cost, reserved.Tokens, reserved.Cost) : null;
         }
         catch (StoreUnavailableException)
@@ -123,7 +122,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
         }
         catch (StoreUnavailableException e)
         {
-            // The hold expires on its own (BudgetHold); the spend is in the ledger, which seeds the counter again if Redis lost it.
+            // The hold expires on its own (ReservedBudget); the spend is in the ledger, which seeds the counter again if Redis lost it.
             Log.SettleFailed(_logger, spent.Tokens, e.Message);
         }
     }
@@ -132,7 +131,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
     /// Seeds a counter from the ledger, once per process at a time (requests that find it unseeded together wait for one
     /// read). Returns <see langword="false"/> when the ledger cannot be read; a Redis failure throws.
     /// </summary>
-    private Task<bool> SeedAsync(BudgetHold hold, RedisBudgetCounter counter)
+    private Task<bool> SeedAsync(ReservedBudget hold, RedisBudgetCounter counter)
     {
         var seeding = _seeding.GetOrAdd(counter.Key, key => new Lazy<Task<bool>>(() => SeedFromLedgerAsync(hold, counter)));
         var task = seeding.Value;
@@ -140,7 +139,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
         return task;
     }
 
-    private async Task<bool> SeedFromLedgerAsync(BudgetHold hold, RedisBudgetCounter counter)
+    private async Task<bool> SeedFromLedgerAsync(ReservedBudget hold, RedisBudgetCounter counter)
     {
         IReadOnlyList<Bulwark.Storage.Budgets.BudgetSpend> sums;
         try
@@ -176,7 +175,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
     /// The fleet's counter of a budget's subject: named by everything that decides what the budget counts (so a changed
     /// definition counts afresh, as the book's counters do) and, for a calendar budget, its period.
     /// </summary>
-    internal static RedisBudgetCounter CounterOf(BudgetHold hold)
+    internal static RedisBudgetCounter CounterOf(ReservedBudget hold)
     {
         var budget = hold.Budget;
         string identity = string.Join('\u001f', budget.Name.ToUpperInvariant(), budget.Per, budget.Key, budget.User, budget.Team, budget.Tier, budget.Model, budget.ModelPrefix, budget.Period, budget.Window.Ticks.ToString(CultureInfo.InvariantCulture), hold.Subject);
@@ -193,7 +192,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
         };
     }
 
-    private BudgetRefusal RefusalOf(BudgetReservation reservation, BudgetHold hold, RedisBudgetReserveResult result)
+    private BudgetRefusal RefusalOf(BudgetReservation reservation, ReservedBudget hold, RedisBudgetReserveResult result)
     {
         var budget = hold.Budget;
         long? remainingTokens = budget.TokenLimit is { } tl ? Math.Max(0, tl - result.Spent.Tokens - result.Reserved.Tokens) : null;
@@ -226,7 +225,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
     /// <summary>The reservation's id in the fleet: its lease id when stored, else one of its own (kept on the reservation).</summary>
     private static string IdOf(BudgetReservation reservation) => reservation.FleetId ??= Guid.NewGuid().ToString("N");
 
-    private static string? SubjectName(BudgetHold hold) => hold.Budget.Per == BudgetScope.Global ? null : hold.Subject;
+    private static string? SubjectName(ReservedBudget hold) => hold.Budget.Per == BudgetScope.Global ? null : hold.Subject;
 
     private static decimal? Money(long nanos) => nanos > 0 ? BudgetDefinition.FromNanos(nanos) : null;
 
