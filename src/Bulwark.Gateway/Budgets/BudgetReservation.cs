@@ -35,6 +35,9 @@ internal sealed class BudgetReservation
     /// <summary>Gets or sets whether the fleet's shared counters hold it (then they are settled or released with it).</summary>
     public bool HeldByFleet { get; set; }
 
+    /// <summary>Gets or sets whether it was served without a hold on the fleet's counters (they could not be reached, failing open): its spend still goes on them when it ends.</summary>
+    public bool FleetSpendPending { get; set; }
+
     /// <summary>Gets or sets its id on the fleet's shared counters; <see langword="null"/> until reserved there.</summary>
     public string? FleetId { get; set; }
 

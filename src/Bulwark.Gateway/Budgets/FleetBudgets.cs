@@ -75,31 +75,59 @@ internal sealed partial class FleetBudgets : IBudgetFleet
                     reservation.HeldByFleet = true;
                     return null;
                 case RedisBudgetReserveStatus.NotSeeded:
-                    var unseeded = reservation.Holds[result.NotSeeded[0]];
-                    return new BudgetFleetRefusal(new BudgetRefusal(BudgetRefusalKind.Loading, unseeded.Budget.Name, SubjectName(unseeded), null, null, null, BudgetBook.InFlightRetryAfter, reservation.Tokens, Money(reservation.Cost)), null);
+                    // Seeded meanwhile and lost again (Redis restarted once more): a strict budget refuses for now; an
+                    // advisory one lets the request go, its spend counted when it ends.
+                    var strictUnseeded = reservation.Holds.FirstOrDefault(static h => h.Budget.Mode == BudgetMode.Strict);
+                    if (strictUnseeded.Budget is null)
+                    {
+                        reservation.FleetSpendPending = true;
+                        return null;
+                    }
+
+                    return new BudgetFleetRefusal(new BudgetRefusal(BudgetRefusalKind.Loading, strictUnseeded.Budget.Name, SubjectName(strictUnseeded), null, null, null, BudgetBook.InFlightRetryAfter, reservation.Tokens, Money(reservation.Cost)), null);
                 default:
                     return new BudgetFleetRefusal(RefusalOf(reservation, reservation.Holds[result.RefusedBy], result), null);
             }
         }
         catch (StoreUnavailableException e)
         {
+            // Redis may still run a script it did not answer in time: the hold it may have made is released, in the
+            // background, as soon as Redis answers again (a release that finds nothing changes nothing).
+            Finish(id, counters, default);
             bool open = _options.BudgetsOnRedisFailure == SharedStateFailureMode.FailOpen;
             LogUnavailable(e.Message, open);
-            return open ? null : BudgetFleetRefusal.Unavailable(e.Message);
+            if (open)
+            {
+                // Served on this gateway's counters alone: its spend still goes on the fleet's when the request ends.
+                reservation.FleetSpendPending = true;
+                return null;
+            }
+
+            return BudgetFleetRefusal.Unavailable(e.Message);
         }
     }
 
     public void End(BudgetReservation reservation, long tokens, long cost)
     {
-        if (!reservation.HeldByFleet)
+        if (reservation.HeldByFleet)
         {
-            return;
+            reservation.HeldByFleet = false;
+            Finish(IdOf(reservation), [.. reservation.Holds.Select(CounterOf)], new RedisBudgetAmount(tokens, cost));
         }
-
-        reservation.HeldByFleet = false;
-        var counters = reservation.Holds.Select(CounterOf).ToArray();
-        _ = EndAsync(IdOf(reservation), counters, new RedisBudgetAmount(tokens, cost));
+        else if (reservation.FleetSpendPending)
+        {
+            // Served without a hold on the fleet's counters: its spend, under an id of its own (the hold's id may have
+            // been released), so that the fleet's counters do not forget it.
+            reservation.FleetSpendPending = false;
+            if (tokens != 0 || cost != 0)
+            {
+                Finish(IdOf(reservation) + "-spent", [.. reservation.Holds.Select(CounterOf)], new RedisBudgetAmount(tokens, cost));
+            }
+        }
     }
+
+    /// <summary>Gets how many settlements wait for Redis to answer again.</summary>
+    public int PendingSettlements => Volatile.Read(ref _pendingSettlements);
 
     public async Task<BudgetFleetFigures?> ReadAsync(BudgetCounterStatus status, CancellationToken cancellationToken)
     {
@@ -114,18 +142,59 @@ internal sealed partial class FleetBudgets : IBudgetFleet
         }
     }
 
-    private async Task EndAsync(string id, RedisBudgetCounter[] counters, RedisBudgetAmount spent)
+    /// <summary>
+    /// Settles (or, with nothing spent, releases) in the background, retried every second while Redis cannot be reached,
+    /// for as long as Redis remembers settled ids: a settlement it ran but did not answer counts once.
+    /// </summary>
+    private void Finish(string id, RedisBudgetCounter[] counters, RedisBudgetAmount spent)
     {
+        if (Interlocked.Increment(ref _pendingSettlements) > MaxPendingSettlements)
+        {
+            Interlocked.Decrement(ref _pendingSettlements);
+            Log.SettleFailed(_logger, spent.Tokens, "too many settlements wait for Redis");
+            return;
+        }
+
+        _ = FinishAsync(id, counters, spent);
+    }
+
+    private async Task FinishAsync(string id, RedisBudgetCounter[] counters, RedisBudgetAmount spent)
+    {
+        var deadline = _timeProvider.GetUtcNow() + RedisBudgetCounters.SettledIdsKept - SettleRetryInterval;
         try
         {
-            await _counters.SettleAsync(id, counters, spent).ConfigureAwait(false);
+            while (true)
+            {
+                try
+                {
+                    await _counters.SettleAsync(id, counters, spent).ConfigureAwait(false);
+                    return;
+                }
+                catch (StoreUnavailableException) when (_timeProvider.GetUtcNow() < deadline)
+                {
+                    await Task.Delay(SettleRetryInterval, _timeProvider).ConfigureAwait(false);
+                }
+            }
         }
         catch (StoreUnavailableException e)
         {
-            // The hold expires on its own (ReservedBudget); the spend is in the ledger, which seeds the counter again if Redis lost it.
+            // Given up after an hour: a hold expires on its own (BudgetHold); the spend is in the ledger, which seeds
+            // the counter again if Redis lost it.
             Log.SettleFailed(_logger, spent.Tokens, e.Message);
         }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingSettlements);
+        }
     }
+
+    /// <summary>How often a settlement Redis did not take is tried again.</summary>
+    private static readonly TimeSpan SettleRetryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most settlements that wait for Redis at once; beyond, one is given up (and logged).</summary>
+    private const int MaxPendingSettlements = 100_000;
+
+    private int _pendingSettlements;
 
     /// <summary>
     /// Seeds a counter from the ledger, once per process at a time (requests that find it unseeded together wait for one
@@ -222,7 +291,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
         }
     }
 
-    /// <summary>The reservation's id in the fleet: its lease id when stored, else one of its own (kept on the reservation).</summary>
+    /// <summary>The reservation's id in the fleet: one of its own, made at its first use and kept on the reservation.</summary>
     private static string IdOf(BudgetReservation reservation) => reservation.FleetId ??= Guid.NewGuid().ToString("N");
 
     private static string? SubjectName(ReservedBudget hold) => hold.Budget.Per == BudgetScope.Global ? null : hold.Subject;
@@ -234,7 +303,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
         [LoggerMessage(EventId = EventIds.BudgetFleetUnavailable, Level = LogLevel.Error, Message = "The fleet's budget counters cannot be reached ({Reason}); budgeted requests are {Outcome} until they can (logged once a minute)")]
         public static partial void Unavailable(ILogger logger, string reason, string outcome);
 
-        [LoggerMessage(EventId = EventIds.BudgetFleetSettleFailed, Level = LogLevel.Warning, Message = "A budget reservation of {Tokens} tokens could not be settled on the fleet's counters ({Reason}); its hold expires on its own")]
+        [LoggerMessage(EventId = EventIds.BudgetFleetSettleFailed, Level = LogLevel.Error, Message = "A budget settlement of {Tokens} tokens was given up on the fleet's counters ({Reason}); its hold expires on its own, and its spend is only in the ledger")]
         public static partial void SettleFailed(ILogger logger, long tokens, string reason);
 
         [LoggerMessage(EventId = EventIds.BudgetFleetSeedFailed, Level = LogLevel.Error, Message = "The fleet's budget counter could not be seeded from the usage ledger ({Reason}); strict budgets refuse the requests it counts until it is")]

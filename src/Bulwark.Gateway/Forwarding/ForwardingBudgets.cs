@@ -127,7 +127,24 @@ internal sealed partial class ForwardingBudgets
             return request;
         }
 
-        if (_fleet is not null && await _fleet.ReserveAsync(reservation, cancellationToken).ConfigureAwait(false) is { } fleetRefusal)
+        BudgetFleetRefusal? fleetRefusal = null;
+        if (_fleet is not null)
+        {
+            try
+            {
+                // Not the request's token: the call is bounded by the shared state's operation timeout, and a client that
+                // leaves meanwhile must not leave the reservation held here (nor on the fleet) for good.
+                fleetRefusal = await _fleet.ReserveAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                _book.Release(reservation);
+                _fleet.End(reservation, 0, 0);
+                throw;
+            }
+        }
+
+        if (fleetRefusal is not null)
         {
             // The fleet as a whole has no room (or its counters cannot be reached, failing closed): nothing was sent.
             _book.Release(reservation);

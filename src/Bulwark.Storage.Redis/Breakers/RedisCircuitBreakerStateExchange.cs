@@ -44,7 +44,7 @@ public sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExcha
         """;
 
     /// <summary>How long an instance's run of failures counts for the fleet without being updated.</summary>
-    private static readonly TimeSpan RunFreshness = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan RunFreshness = TimeSpan.FromSeconds(10);
 
     private readonly RedisConnection _connection;
     private readonly RedisKey _hash;

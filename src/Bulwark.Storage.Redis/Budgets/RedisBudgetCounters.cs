@@ -15,7 +15,8 @@ namespace Bulwark.Storage.Redis.Budgets;
 /// seeded), a sorted set of holds by expiry and a hash of each hold's amounts. A counter Redis does not know (new, or
 /// lost with Redis's data) is reported <see cref="RedisBudgetReserveStatus.NotSeeded"/> until the caller seeds it with
 /// what was spent before (from its own durable record), so a Redis restart does not reset a budget. Every failure
-/// surfaces as <see cref="StoreUnavailableException"/> within the connection's operation timeout.
+/// surfaces as <see cref="StoreUnavailableException"/> within the connection's operation timeout. A write never shortens
+/// a key's time to live. Needs Redis 5 or later (scripts that read the clock and then write).
 /// </remarks>
 public sealed class RedisBudgetCounters
 {
@@ -23,6 +24,9 @@ public sealed class RedisBudgetCounters
     internal const int Slots = 61;
 
     private const long MaxAmount = 1L << 50;
+
+    /// <summary>How long a settled reservation's id is remembered, so that a settlement repeated meanwhile counts once.</summary>
+    public static readonly TimeSpan SettledIdsKept = TimeSpan.FromHours(1);
 
     private const string Functions = """
         local SLOTS = 61
@@ -78,9 +82,9 @@ public sealed class RedisBudgetCounters
           redis.call('HINCRBY', k, 'c' .. s, int(c))
         end
         local function keep(k, ttl)
-          redis.call('PEXPIRE', k, int(ttl))
-          redis.call('PEXPIRE', k .. ':r', int(ttl))
-          redis.call('PEXPIRE', k .. ':a', int(ttl))
+          for _, key in ipairs({k, k .. ':r', k .. ':a', k .. ':s'}) do
+            if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, int(ttl)) end
+          end
         end
         """;
 
@@ -121,14 +125,18 @@ public sealed class RedisBudgetCounters
         return {1}
         """;
 
-    // ARGV: now, id, tokens, cost; then per key: bucket width, ttl. The hold comes off; the spend goes on (nothing for a release).
+    // ARGV: now, id, tokens, cost, how long settled ids are remembered; then per key: bucket width, ttl. The hold comes
+    // off and the spend goes on (nothing for a release), once per id: a settlement repeated (a retry) changes nothing.
     private const string SettleScript = Functions + "\n" + """
         local now, id, tokens, cost = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
         for i, k in ipairs(KEYS) do
-          local b = 4 + (i - 1) * 2
-          unhold(k, id)
-          add(k, tonumber(ARGV[b + 1]), now, tokens, cost)
-          keep(k, tonumber(ARGV[b + 2]))
+          local b = 5 + (i - 1) * 2
+          redis.call('ZREMRANGEBYSCORE', k .. ':s', '-inf', int(now - tonumber(ARGV[5])))
+          if redis.call('ZADD', k .. ':s', 'NX', int(now), id) == 1 then
+            unhold(k, id)
+            add(k, tonumber(ARGV[b + 1]), now, tokens, cost)
+          end
+          keep(k, math.max(tonumber(ARGV[b + 2]), tonumber(ARGV[5])))
         end
         return 1
         """;
@@ -146,6 +154,7 @@ public sealed class RedisBudgetCounters
     // ARGV: now, bucket width. Returns {spent t, spent c, reserved t, reserved c, seeded}.
     private const string ReadScript = Functions + "\n" + """
         local now = tonumber(ARGV[1])
+        purge(KEYS[1], now)
         local h = fields(KEYS[1])
         local st, sc = spent(h, tonumber(ARGV[2]), now)
         return {st, sc, num(h['rt']), num(h['rc']), h['seeded'] and 1 or 0}
@@ -215,7 +224,9 @@ public sealed class RedisBudgetCounters
 
     /// <summary>
     /// Ends a reservation with what it spent: its hold comes off each counter (if it is still held) and
-    /// <paramref name="spent"/> is counted now. Settling twice counts the spend twice: call it once.
+    /// <paramref name="spent"/> is counted now. Once per id: a settlement or release of the same id repeated within
+    /// <see cref="SettledIdsKept"/> (a retry after a timeout that Redis did run) changes nothing. A spend without a
+    /// reservation (made while Redis could not be reached) is settled under an id of its own.
     /// </summary>
     /// <param name="reservationId">The reservation's id.</param>
     /// <param name="counters">The counters it was reserved on.</param>
@@ -226,7 +237,7 @@ public sealed class RedisBudgetCounters
     public Task SettleAsync(string reservationId, IReadOnlyList<RedisBudgetCounter> counters, RedisBudgetAmount spent, CancellationToken cancellationToken = default) =>
         EndAsync(reservationId, counters, spent, cancellationToken);
 
-    /// <summary>Ends a reservation with nothing spent: its hold comes off each counter. Releasing twice does nothing more.</summary>
+    /// <summary>Ends a reservation with nothing spent: its hold comes off each counter. Once per id, as <see cref="SettleAsync"/>.</summary>
     /// <param name="reservationId">The reservation's id.</param>
     /// <param name="counters">The counters it was reserved on.</param>
     /// <param name="cancellationToken">Unused beyond a check at the start.</param>
@@ -284,12 +295,12 @@ public sealed class RedisBudgetCounters
         cancellationToken.ThrowIfCancellationRequested();
         var now = _timeProvider.GetUtcNow();
         var keys = new RedisKey[counters.Count];
-        var args = new RedisValue[4 + (counters.Count * 2)];
-        (args[0], args[1], args[2], args[3]) = (now.ToUnixTimeMilliseconds(), reservationId, Clamp(spent.Tokens), Clamp(spent.Cost));
+        var args = new RedisValue[5 + (counters.Count * 2)];
+        (args[0], args[1], args[2], args[3], args[4]) = (now.ToUnixTimeMilliseconds(), reservationId, Clamp(spent.Tokens), Clamp(spent.Cost), (long)SettledIdsKept.TotalMilliseconds);
         for (int i = 0; i < counters.Count; i++)
         {
             keys[i] = KeyOf(counters[i]);
-            (args[4 + (i * 2)], args[5 + (i * 2)]) = (WidthOf(counters[i]), TtlOf(counters[i], now));
+            (args[5 + (i * 2)], args[6 + (i * 2)]) = (WidthOf(counters[i]), TtlOf(counters[i], now));
         }
 
         await _connection.RunAsync("settle a budget", db => db.ScriptEvaluateAsync(SettleScript, keys, args)).ConfigureAwait(false);

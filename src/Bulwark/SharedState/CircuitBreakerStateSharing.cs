@@ -182,7 +182,7 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
         if (transition.From == CircuitState.Closed)
         {
             // The run this instance reported ended with the breaker's closing period: it no longer counts for the fleet.
-            Post(new Work(null, null, new FailureRun(key, handle, 0)));
+            QueueRun(key, handle, 0);
         }
 
         // A restore is this class applying another instance's state (or the store's at start): not news to share.
@@ -297,10 +297,14 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
     {
         if (run > 0)
         {
-            int others;
+            int others = 0;
             lock (_lock)
             {
-                others = _breakers.TryGetValue(key, out var attached) && ReferenceEquals(attached.Handle, handle) ? attached.OthersRun : 0;
+                if (_breakers.TryGetValue(key, out var attached) && ReferenceEquals(attached.Handle, handle)
+                    && _timeProvider.GetElapsedTime(attached.OthersHeardAt) <= SharedStateConstants.OthersRunFreshness)
+                {
+                    others = attached.OthersRun;
+                }
             }
 
             if (others > 0 && run + others >= handle.Counting.FailureThreshold)
@@ -309,7 +313,31 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
             }
         }
 
-        Post(new Work(null, null, new FailureRun(key, handle, run)));
+        QueueRun(key, handle, run);
+    }
+
+    /// <summary>
+    /// Keeps the breaker's latest run to report, and queues one report when none is waiting: however fast failures come,
+    /// the queue holds at most one report per breaker, and the report sent is the latest run.
+    /// </summary>
+    private void QueueRun(string key, CircuitBreakerHandle handle, int run)
+    {
+        lock (_lock)
+        {
+            if (!_breakers.TryGetValue(key, out var attached) || !ReferenceEquals(attached.Handle, handle))
+            {
+                return;
+            }
+
+            bool waiting = attached.PendingRun is not null;
+            attached.PendingRun = run;
+            if (waiting)
+            {
+                return;
+            }
+        }
+
+        Post(new Work(null, null, new FailureRun(key, handle)));
     }
 
     private async Task TripAsync(string key, CircuitBreakerHandle handle, int fleetRun, int localRun)
@@ -328,20 +356,28 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
     private async Task ReportRunAsync(FailureRun run, CancellationToken cancellationToken)
     {
         AttachedBreaker? shared;
+        int length;
         lock (_lock)
         {
-            if (!_breakers.TryGetValue(run.Key, out shared) || !ReferenceEquals(shared.Handle, run.Handle) || (run.Length == 0 && shared.ReportedRun == 0))
+            if (!_breakers.TryGetValue(run.Key, out shared) || !ReferenceEquals(shared.Handle, run.Handle) || shared.PendingRun is not { } pending)
             {
                 return;
             }
 
-            shared.ReportedRun = run.Length;
+            shared.PendingRun = null;
+            if (pending == 0 && shared.ReportedRun == 0)
+            {
+                return;
+            }
+
+            length = pending;
+            shared.ReportedRun = length;
         }
 
         int? fleet;
         try
         {
-            fleet = await _exchange.ReportFailureRunAsync(run.Key, InstanceId, run.Length, cancellationToken).ConfigureAwait(false);
+            fleet = await _exchange.ReportFailureRunAsync(run.Key, InstanceId, length, cancellationToken).ConfigureAwait(false);
             MarkConnected();
         }
         catch (StoreUnavailableException e)
@@ -357,12 +393,13 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
 
         lock (_lock)
         {
-            shared.OthersRun = Math.Max(0, total - run.Length);
+            shared.OthersRun = Math.Max(0, total - length);
+            shared.OthersHeardAt = _timeProvider.GetTimestamp();
         }
 
-        if (run.Length > 0 && total >= run.Handle.Counting.FailureThreshold)
+        if (length > 0 && total >= run.Handle.Counting.FailureThreshold)
         {
-            await TripAsync(run.Key, run.Handle, total, run.Length).ConfigureAwait(false);
+            await TripAsync(run.Key, run.Handle, total, length).ConfigureAwait(false);
         }
     }
 
@@ -506,7 +543,7 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
 
     private readonly record struct Work(SharedBreakerState? Apply, SharedBreakerState? Publish, FailureRun? Run = null);
 
-    private sealed record FailureRun(string Key, CircuitBreakerHandle Handle, int Length);
+    private sealed record FailureRun(string Key, CircuitBreakerHandle Handle);
 
     private sealed class AttachedBreaker(CircuitBreakerHandle handle)
     {
@@ -521,6 +558,12 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
 
         /// <summary>Gets or sets the other instances' runs added up, as the last report heard them.</summary>
         public int OthersRun { get; set; }
+
+        /// <summary>Gets or sets when <see cref="OthersRun"/> was heard (a timestamp of the clock): older than a second, it is not trusted.</summary>
+        public long OthersHeardAt { get; set; }
+
+        /// <summary>Gets or sets the run waiting to be reported, or <see langword="null"/> when no report waits.</summary>
+        public int? PendingRun { get; set; }
     }
 
     private static partial class Log

@@ -30,7 +30,7 @@ public interface ICircuitBreakerStateExchange
 
     /// <summary>
     /// Records this instance's current run of consecutive failures of a breaker (0: a success ended it) and returns the
-    /// fleet's: the sum of every instance's current run, runs not updated for a minute left out (an instance that died).
+    /// fleet's: the sum of every instance's current run, runs not updated for a while (10 seconds on Redis) left out (an instance that died, or went quiet).
     /// </summary>
     /// <param name="key">The breaker's key.</param>
     /// <param name="instanceId">This instance's id.</param>

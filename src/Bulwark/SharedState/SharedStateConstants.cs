@@ -10,4 +10,7 @@ internal static class SharedStateConstants
     public const int MaxInstanceIdLength = 100;
 
     public static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the other instances' runs of failures, as last heard, may open a breaker without a fresh report.</summary>
+    public static readonly TimeSpan OthersRunFreshness = TimeSpan.FromSeconds(1);
 }

@@ -195,9 +195,11 @@ public sealed class RedisBudgetCountersTests : IAsyncLifetime
                 counters.SeedAsync(counter, []).GetAwaiter().GetResult();
                 var held = new Dictionary<string, long>();
                 long spent = 0;
+                var generation = new int[8];
                 foreach (var (kind, id, amount, settled) in ops)
                 {
-                    string name = "r" + id;
+                    // An id is used by one reservation (a retry repeats it): once ended, the next reservation gets another.
+                    string name = $"r{id}-{generation[id]}";
                     switch (kind)
                     {
                         case 0:
@@ -216,11 +218,18 @@ public sealed class RedisBudgetCountersTests : IAsyncLifetime
                             break;
                         case 1 when held.Remove(name):
                             counters.SettleAsync(name, [counter], new(settled, 0)).GetAwaiter().GetResult();
+                            counters.SettleAsync(name, [counter], new(settled, 0)).GetAwaiter().GetResult(); // a retry: counted once
                             spent += settled;
+                            generation[id]++;
                             break;
                         default:
-                            counters.ReleaseAsync(name, [counter]).GetAwaiter().GetResult();
-                            held.Remove(name);
+                            if (held.Remove(name))
+                            {
+                                counters.ReleaseAsync(name, [counter]).GetAwaiter().GetResult();
+                                counters.ReleaseAsync(name, [counter]).GetAwaiter().GetResult();
+                                generation[id]++;
+                            }
+
                             break;
                     }
                 }
