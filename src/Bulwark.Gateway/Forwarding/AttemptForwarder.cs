@@ -1,6 +1,7 @@
 using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Polly;
@@ -40,6 +41,12 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
             context.Request.Body.Position = 0;
         }
 
+        if (request.Spool?.Failure is { } spoolFailure)
+        {
+            // The body can no longer be sent whole (the client's side failed, or the spool is full): nothing is sent.
+            return Failed(SpoolOutcome(spoolFailure));
+        }
+
         // An earlier attempt's translator (its answer failed before anything reached the client) is taken off first.
         request.DropTranslation();
         ResetResponse(context);
@@ -50,7 +57,12 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         using var forwarding = new CancellationTokenSource();
         var timeouts = attempt.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), forwarding);
         var (clientBody, clientLength) = (context.Request.Body, context.Request.ContentLength);
-        if (request.BodyFor(attempt.ProviderIndex) is { } mapped)
+        if (request.Spool is { } spool)
+        {
+            // Every attempt reads the spool from its start, the first one as the client's body arrives.
+            context.Request.Body = spool.OpenReader();
+        }
+        else if (request.BodyFor(attempt.ProviderIndex) is { } mapped)
         {
             // This provider is sent its own name of the model asked for (the client's body with that one field changed),
             // or the request in its own API's terms.
@@ -113,6 +125,11 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
             return Failed(new OperationCanceledException("The client went away.", exception, context.RequestAborted));
         }
 
+        if (error == ForwarderError.RequestBodyClient && request.Spool?.Failure is { } failure)
+        {
+            return Failed(SpoolOutcome(failure));
+        }
+
         if (error == ForwarderError.RequestBodyClient)
         {
             // The client's streamed body broke mid-way (bad chunking, a limit, a stall): not the provider's fault.
@@ -135,6 +152,9 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
     }
 
     private static Outcome<ForwardedResponse> Failed(Exception exception) => Outcome.FromException<ForwardedResponse>(exception);
+
+    /// <summary>The outcome of a spool that failed: full (507), or the client's body failing (its own status).</summary>
+    private static Exception SpoolOutcome(Exception failure) => failure as SpoolFullException ?? (Exception)new ClientBodyException(failure);
 
     /// <summary>
     /// Ends the translation of an Anthropic answer whose body has arrived: a whole message or error is translated and
