@@ -148,6 +148,18 @@ internal static class CheckConfigCommand
             }
         }
 
+        var overrides = options.GetEnvironmentOverrides();
+        if (overrides.Count > 0)
+        {
+            text.AppendLine().AppendLine("Environment variables (seed):");
+            foreach (var variable in overrides)
+            {
+                text.AppendLine(variable.Pipelines.Count > 0
+                    ? $"  {variable.Variable}  changed {string.Join(", ", variable.Pipelines)}"
+                    : $"  {variable.Variable}  changed nothing (FINDING: another variable takes precedence, or its value keeps what is configured)");
+            }
+        }
+
         return text.ToString().TrimEnd();
     }
 

@@ -32,6 +32,7 @@ internal sealed partial class ForwardingHandler
     private readonly ILogger<ForwardingHandler> _logger;
     private readonly Func<string> _bufferDirectory;
     private readonly SpoolQuota _spoolQuota;
+    private readonly HttpMessageInvoker _invoker;
     private readonly GatewayDeferral _deferral;
     private readonly UsageLedger _ledger;
     private readonly string? _userHeader;
@@ -48,6 +49,7 @@ internal sealed partial class ForwardingHandler
         _bufferDirectory = bufferDirectory.Accessor;
         _spoolQuota = bufferDirectory.Quota;
         _attempts = new AttemptForwarder(forwarder, client.Invoker, timeProvider);
+        _invoker = client.Invoker;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -374,6 +376,13 @@ internal sealed partial class ForwardingHandler
             problem = problem.WithNote(_deferral.Enabled
                 ? " This route stores failed requests for later delivery when they carry an Idempotency-Key header: send one to have the request accepted and delivered later."
                 : " This route would store the request for later delivery, but the gateway runs without its store.");
+        }
+
+        if (request.Route.AbortsMultipart && clientBody is null && Uploads.MultipartAbort.UploadIdOf(context.Request) is { } uploadId)
+        {
+            // A failed step of a multipart upload: the parts stored so far are deleted, not left billed.
+            context.Response.Headers[GatewayConstants.MultipartAbortHeader] = await Uploads.MultipartAbort.RunAsync(
+                context, request.Route, uploadId, result.Attempts, _invoker, _timeProvider, _logger, request.CorrelationId).ConfigureAwait(false);
         }
 
         if (request.Route.Fallback is { } fallback && clientBody is null

@@ -73,7 +73,7 @@ internal static class GatewayHost
             services.AddSingleton(time);
         }
 
-        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment, settings.Validated?.Options);
+        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment, settings.Validated?.Options, settings.EnvironmentNames);
         services.AddSingleton(settings);
         services.AddSingleton(listen);
         services.AddSingleton(startFailures);
