@@ -214,6 +214,13 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
             return (HttpRequestError.Unknown, false);
         }
 
+        if (error == ForwarderError.RequestBodyDestination && exception is not HttpRequestException { HttpRequestError: not HttpRequestError.Unknown })
+        {
+            // The provider stopped taking the body mid-way (it reset or closed the connection): a connection failure,
+            // transient like any other, so a replayable body is retried at the same provider too.
+            return (HttpRequestError.ConnectionError, true);
+        }
+
         if (exception is HttpRequestException http)
         {
             bool notSent = http.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.NameResolutionError;

@@ -355,7 +355,7 @@ internal sealed partial class ForwardingHandler
         {
             feature.ErrorType = GatewayProblem.SpoolFullType;
             Log.SpoolRefused(_logger, full.Message, request.CorrelationId);
-            await GatewayProblem.SpoolFull(request.CorrelationId, full.Message, sent: true).WriteAsync(context, request.Attempts).ConfigureAwait(false);
+            await GatewayProblem.SpoolFull(request.CorrelationId, full.Message, sent: request.Attempts > 0).WriteAsync(context, request.Attempts).ConfigureAwait(false);
             return;
         }
 
