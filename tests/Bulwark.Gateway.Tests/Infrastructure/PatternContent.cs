@@ -23,6 +23,9 @@ internal sealed class PatternContent : HttpContent
 
     public long Length { get; }
 
+    /// <summary>Gets the SHA-256 (hex) of what was sent, once all of it was.</summary>
+    public string? Sent { get; private set; }
+
     /// <summary>Gets or sets the byte count after which the body waits for <see cref="Resume"/>; <see langword="null"/> never.</summary>
     public long? PauseAt
     {
@@ -79,6 +82,7 @@ internal sealed class PatternContent : HttpContent
     {
         var random = new Random(_seed);
         var buffer = new byte[Chunk];
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long sent = 0;
         int next = 0;
         while (sent < Length)
@@ -90,6 +94,7 @@ internal sealed class PatternContent : HttpContent
             }
 
             random.NextBytes(buffer.AsSpan(0, count));
+            hash.AppendData(buffer, 0, count);
             await stream.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
             sent += count;
             if (next < _pauses.Count && sent == _pauses[next].At)
@@ -103,6 +108,8 @@ internal sealed class PatternContent : HttpContent
                 }
             }
         }
+
+        Sent = Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
