@@ -16,6 +16,8 @@ declare -A packages=(
   [chromium]=chromium    # headless browser for the operator page (tests/Bulwark.Gateway.Tests/Dashboard)
   [redis-server]=redis-server  # shared breaker state (tests/Bulwark.Storage.Redis.Tests)
   [prometheus-alertmanager]=prometheus-alertmanager  # receives the Alertmanager alert channel (tests/Bulwark.Gateway.Tests/Alerts/Channels)
+  [node]=nodejs          # runs the S3-compatible server that checks SigV4 signatures (tests/Bulwark.Gateway.Tests/ProviderAuth)
+  [npm]=npm              # installs it from its lockfile
 )
 
 missing=()
@@ -50,6 +52,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
     rm -f "$policy"
     trap - EXIT
   fi
+fi
+
+# The S3-compatible server the provider auth tests sign for: npm packages pinned by a lockfile, installed again only
+# when the lockfile changed since the last install.
+s3rver=tests/Bulwark.Gateway.Tests/ProviderAuth/S3rver
+if [ ! -f "$s3rver/node_modules/.package-lock.json" ] || [ "$s3rver/package-lock.json" -nt "$s3rver/node_modules/.package-lock.json" ]; then
+  echo "installing the S3-compatible test server ($s3rver, npm ci)"
+  npm ci --prefix "$s3rver" --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
 log="$(mktemp)"

@@ -2,7 +2,7 @@ namespace Bulwark.Gateway;
 
 /// <summary>
 /// Every log event id of the gateway, in one place so that none is used twice. Ranges by assembly: Bulwark 1000–1999,
-/// Bulwark.Gateway 2000–2999, 3000–3099 and 3200–3499, Bulwark.AspNetCore 3100–3199, 4000–4099 and 5000–5099.
+/// Bulwark.Gateway 2000–2999, 3000–3099 and 3200–3899, Bulwark.AspNetCore 3100–3199, 4000–4099 and 5000–5099.
 /// </summary>
 internal static class EventIds
 {
@@ -82,6 +82,10 @@ internal static class EventIds
     public const int BudgetLeasesRecovered = 3507;
     public const int BudgetLoadFailed = 3508;
     public const int BudgetFellBack = 3509;
+    public const int BudgetFleetUnavailable = 3520;
+    public const int BudgetFleetSettleFailed = 3521;
+    public const int BudgetFleetSeeded = 3522;
+    public const int BudgetFleetSeedFailed = 3523;
 
     // Alerts: 3601–3649.
     public const int AlertsDropped = 3601;
@@ -99,4 +103,10 @@ internal static class EventIds
     public const int AlertChannelRefused = 3703;
     public const int AlertChannelBelowMinSeverity = 3704;
     public const int AlertChannelUnreadable = 3705;
+
+    // Provider authentication: 3801–3849.
+    public const int ProviderTokenFetched = 3801;
+    public const int ProviderTokenFetchFailed = 3802;
+    public const int ProviderTokenRejected = 3803;
+    public const int ProviderCredentialsRejected = 3804;
 }

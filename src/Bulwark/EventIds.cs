@@ -34,4 +34,5 @@ internal static class EventIds
     public const int SharedBreakerApplyRejected = 1404;
     public const int SharedBreakerConnectFailed = 1405;
     public const int SharedBreakerStatesLoaded = 1406;
+    public const int SharedBreakerFleetTripped = 1407;
 }

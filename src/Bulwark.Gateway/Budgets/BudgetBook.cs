@@ -153,6 +153,7 @@ internal sealed class BudgetBook
         lock (_gate)
         {
             List<BudgetCounter>? counters = null;
+            List<BudgetHold>? holds = null;
             List<string>? exceeded = null;
             BudgetStatusNote? tightest = null;
             foreach (var state in _states)
@@ -194,6 +195,7 @@ internal sealed class BudgetBook
                 }
 
                 (counters ??= []).Add(counter);
+                (holds ??= []).Add(new BudgetHold(budget, subject, counter.PeriodStart, counter.PeriodEnd));
                 var (spentTokens, spentCost) = counter.Spent(now);
                 double left = 1 - BudgetCounterStatus.UsedShare(budget, spentTokens + counter.ReservedTokens + tokens, spentCost + counter.ReservedCost + (cost ?? 0));
                 if (tightest is null || left < tightest.RemainingShare)
@@ -210,7 +212,7 @@ internal sealed class BudgetBook
                 counter.InFlight++;
             }
 
-            var reservation = new BudgetReservation(client, model, tokens, held, counters ?? [], exceeded is null ? [] : exceeded, tightest);
+            var reservation = new BudgetReservation(client, model, tokens, held, counters ?? [], exceeded is null ? [] : exceeded, tightest) { Holds = holds is null ? [] : holds };
             _open.Add(reservation);
             return (reservation, null);
         }

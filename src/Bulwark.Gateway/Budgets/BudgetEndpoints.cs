@@ -169,14 +169,18 @@ internal static class BudgetEndpoints
             written.Add((status, await forecasts.ForecastAsync(status, context.RequestAborted).ConfigureAwait(false)));
         }
 
+        // A fleet on Redis: each counter's figures for every gateway, read at once (one pipelined round trip each).
+        var fleet = context.RequestServices.GetService<IBudgetFleet>();
+        var fleetFigures = fleet is null ? null : await Task.WhenAll(statuses.Select(s => fleet.ReadAsync(s, context.RequestAborted))).ConfigureAwait(false);
+
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
         await using var json = new Utf8JsonWriter(context.Response.Body);
         json.WriteStartObject();
         json.WriteStartArray("budgets");
-        foreach (var (status, forecast) in written)
+        for (int i = 0; i < written.Count; i++)
         {
-            BudgetStatusJson.WriteCounter(json, status, forecast);
+            BudgetStatusJson.WriteCounter(json, written[i].Status, written[i].Forecast, fleet is not null, fleetFigures?[i]);
         }
 
         json.WriteEndArray();

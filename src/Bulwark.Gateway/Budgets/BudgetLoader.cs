@@ -159,6 +159,29 @@ internal sealed partial class BudgetLoader : IHostedService, IDisposable
         }
     }
 
+    /// <summary>
+    /// What the usage ledger holds for <paramref name="budget"/> in its current period (or window), by client, model and
+    /// bucket: what a counter of the fleet that Redis does not know is seeded with.
+    /// </summary>
+    /// <exception cref="Bulwark.Storage.StoreUnavailableException">The store cannot be read.</exception>
+    public async Task<IReadOnlyList<Bulwark.Storage.Sqlite.Budgets.BudgetSpend>> SpendOfAsync(BudgetDefinition budget, CancellationToken cancellationToken)
+    {
+        if (_store.IsInMemory)
+        {
+            // Nothing is kept across a restart: there is nothing spent before to count.
+            return [];
+        }
+
+        if (_store.Sqlite is not { } ledger || !_store.IsAvailable)
+        {
+            throw new Bulwark.Storage.StoreUnavailableException(Bulwark.Storage.StoreUnavailableReason.CannotOpen, "The usage ledger cannot be read: the gateway runs without its store.");
+        }
+
+        await _ledger.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var (from, to, bucket) = RangeOf(budget, _timeProvider.GetUtcNow(), _book.TimeZone);
+        return await ledger.SumBudgetSpendAsync(from, to, bucket, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>How soon a budget whose count from the ledger failed is counted again.</summary>
     public static readonly TimeSpan LoadRetryInterval = TimeSpan.FromSeconds(10);
 

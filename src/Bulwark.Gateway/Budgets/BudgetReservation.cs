@@ -29,6 +29,15 @@ internal sealed class BudgetReservation
     /// <summary>Gets the counters holding the reservation (a budget made or recounted while it is open holds it too).</summary>
     public List<BudgetCounter> Counters { get; }
 
+    /// <summary>Gets the budgets (and their subjects and periods) it was reserved on when made: what a fleet's shared counters hold for it.</summary>
+    public IReadOnlyList<BudgetHold> Holds { get; init; } = [];
+
+    /// <summary>Gets or sets whether the fleet's shared counters hold it (then they are settled or released with it).</summary>
+    public bool HeldByFleet { get; set; }
+
+    /// <summary>Gets or sets its id on the fleet's shared counters; <see langword="null"/> until reserved there.</summary>
+    public string? FleetId { get; set; }
+
     /// <summary>Gets the advisory budgets this request goes beyond (served all the same).</summary>
     public IReadOnlyList<string> AdvisoryExceeded { get; }
 
@@ -50,3 +59,6 @@ internal sealed class BudgetReservation
 
 /// <summary>A budget's standing for a response header: its name, level and the share of its limit left.</summary>
 internal sealed record BudgetStatusNote(string Name, BudgetLevel Level, double RemainingShare);
+
+/// <summary>One budget a reservation was made on: the budget as it was then, whose counter (its subject), and the calendar period it counted in (unused for a rolling window).</summary>
+internal readonly record struct BudgetHold(BudgetDefinition Budget, string Subject, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd);

@@ -47,7 +47,12 @@ internal static class BudgetStatusJson
     }
 
     /// <summary>Writes one counter as an object: the budget, its subject, level, limit, spent, reserved, remaining, in flight, period and forecast.</summary>
-    public static void WriteCounter(Utf8JsonWriter json, BudgetCounterStatus status, BudgetForecastView? forecast)
+    /// <param name="json">The writer.</param>
+    /// <param name="status">This gateway's counter.</param>
+    /// <param name="forecast">Its forecast, or <see langword="null"/>.</param>
+    /// <param name="inFleet">Whether gateways share budgets (then a <c>fleet</c> member is written: the figures, or null when unknown).</param>
+    /// <param name="fleet">The fleet's figures of the counter, or <see langword="null"/>.</param>
+    public static void WriteCounter(Utf8JsonWriter json, BudgetCounterStatus status, BudgetForecastView? forecast, bool inFleet = false, BudgetFleetFigures? fleet = null)
     {
         var budget = status.Budget;
         json.WriteStartObject();
@@ -75,6 +80,23 @@ internal static class BudgetStatusJson
             budget.TokenLimit is { } tokens ? Math.Max(0, tokens - status.SpentTokens - status.ReservedTokens) : null,
             budget.CostLimit is { } cost ? Math.Max(0, cost - status.SpentCost - status.ReservedCost) : null);
         json.WriteNumber("inFlight", status.InFlight);
+        if (inFleet && fleet is not null)
+        {
+            json.WriteStartObject("fleet");
+            WriteAmounts(json, "spent", fleet.SpentTokens, budget.CostLimit is null ? null : fleet.SpentCost);
+            WriteAmounts(json, "reserved", fleet.ReservedTokens, budget.CostLimit is null ? null : fleet.ReservedCost);
+            WriteAmounts(
+                json,
+                "remaining",
+                budget.TokenLimit is { } fleetTokens ? Math.Max(0, fleetTokens - fleet.SpentTokens - fleet.ReservedTokens) : null,
+                budget.CostLimit is { } fleetCost ? Math.Max(0, fleetCost - fleet.SpentCost - fleet.ReservedCost) : null);
+            json.WriteEndObject();
+        }
+        else if (inFleet)
+        {
+            json.WriteNull("fleet");
+        }
+
         if (forecast is not null)
         {
             forecast.Write(json);

@@ -96,7 +96,14 @@ internal static class CheckConfigCommand
                 var provider = options.Providers[route.Providers[i]];
                 string headers = provider.Headers.Count == 0 ? string.Empty
                     : "; headers " + string.Join(", ", provider.Headers.Select(h => h.Value.FromEnvironment is { } variable ? $"{h.Key} from ${variable}" : $"{h.Key} (literal)"));
-                text.AppendLine(c, $"    {i + 1}. {route.Providers[i]}  {provider.BaseUrl}  pipeline {provider.Pipeline}{headers}");
+                string auth = provider.Auth?.Type switch
+                {
+                    null => string.Empty,
+                    ProviderAuthType.AwsSigV4 => $"; auth AwsSigV4 ({provider.Auth.Region}, {provider.Auth.Service ?? ProviderAuthConstants.DefaultAwsService})",
+                    ProviderAuthType.OAuth2ClientCredentials => $"; auth OAuth2ClientCredentials at {provider.Auth.TokenEndpoint}",
+                    var type => $"; auth {type}",
+                };
+                text.AppendLine(c, $"    {i + 1}. {route.Providers[i]}  {provider.BaseUrl}  pipeline {provider.Pipeline}{headers}{auth}");
             }
         }
 

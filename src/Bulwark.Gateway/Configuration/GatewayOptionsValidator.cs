@@ -21,7 +21,8 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
         // the messages, which users and tests read.
         ISectionValidator[] sections =
         [
-            new ProvidersValidator([new ProviderBaseUrlValidator(), new ProviderPipelineValidator(), new ProviderHeadersValidator(environment), new ProviderModelsValidator(), new ProviderPricesValidator(), new ProviderApiValidator()]),
+            new ProvidersValidator([new ProviderBaseUrlValidator(), new ProviderPipelineValidator(), new ProviderHeadersValidator(environment), new ProviderModelsValidator(), new ProviderPricesValidator(), new ProviderApiValidator(),
+                new ProviderAuthValidator(), new ProviderAuthHeaderValidator(environment), new ProviderAuthAwsSigV4Validator(environment), new ProviderAuthOAuth2Validator(environment), new ProviderAuthGoogleValidator(environment)]),
             new RoutesValidator(requireOne: true,
             [
                 new RoutePathValidator(routeTemplates),

@@ -17,6 +17,13 @@ public sealed class GatewayProviderOptions
         new Dictionary<string, GatewayHeaderOptions>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
+    /// Gets or sets how the gateway authenticates itself to this provider, for each attempt: a header with a secret, an
+    /// AWS Signature Version 4, or a bearer token from OAuth 2.0 client credentials or a Google service account.
+    /// </summary>
+    /// <value>Defaults to none: only <see cref="Headers"/> are added.</value>
+    public GatewayProviderAuthOptions? Auth { get; set; }
+
+    /// <summary>
     /// Gets or sets the API this provider speaks, when it differs from its routes': <c>Anthropic</c> on a route whose
     /// <c>Api</c> is <c>OpenAI</c> makes the gateway translate chat completions (<c>POST …/chat/completions</c>) to
     /// Anthropic's Messages API for this provider (<c>…/messages</c>, its JSON and its event streams) and its answers back;

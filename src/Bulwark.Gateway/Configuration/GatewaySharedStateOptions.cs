@@ -46,4 +46,20 @@ public sealed class GatewaySharedStateOptions
     /// <summary>Gets or sets what a per-client rate limit does while Redis cannot be reached.</summary>
     /// <value>Defaults to <see cref="SharedStateFailureMode.FailOpen"/>: requests are served unlimited until Redis is back.</value>
     public SharedStateFailureMode OnRedisFailure { get; set; }
+
+    /// <summary>
+    /// Gets or sets what a budgeted request does while Redis cannot be reached: refused with 503 (<c>FailClosed</c>: no
+    /// budget can be overshot by the fleet) or checked by this gateway's own counters only (<c>FailOpen</c>: the fleet may
+    /// overshoot by what the other gateways spend meanwhile).
+    /// </summary>
+    /// <value>Defaults to <see cref="SharedStateFailureMode.FailClosed"/>.</value>
+    public SharedStateFailureMode BudgetsOnRedisFailure { get; set; } = SharedStateFailureMode.FailClosed;
+
+    /// <summary>
+    /// Gets or sets how long the fleet's budget counters hold a reservation that is never settled (its gateway died
+    /// mid-request): the reservation is given back then. Choose more than the longest request (a long stream included):
+    /// a request that outlasts it is still charged, but its reservation no longer holds room meanwhile.
+    /// </summary>
+    /// <value>Defaults to 15 minutes. Range 1 minute to 1 day.</value>
+    public TimeSpan BudgetHold { get; set; } = TimeSpan.FromMinutes(15);
 }

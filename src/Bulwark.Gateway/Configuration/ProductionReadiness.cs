@@ -86,9 +86,23 @@ internal static class ProductionReadiness
                 }
             }
 
+            if (provider.Auth is { } auth)
+            {
+                foreach (var (setting, literal) in (ReadOnlySpan<(string, string?)>)[("Value", auth.Value), ("SecretAccessKey", auth.SecretAccessKey), ("SessionToken", auth.SessionToken), ("ClientSecret", auth.ClientSecret)])
+                {
+                    if (literal is not null)
+                    {
+                        findings.Add(new(ReadinessSeverity.Error, "auth-secret-literal",
+                            $"The {setting} of provider '{name}''s Auth is a secret written in the configuration file. " +
+                            $"Use {setting}FromEnvironment or {setting}FromFile, so it stays out of source control and the admin status.",
+                            $"{path}:Auth:{setting}"));
+                    }
+                }
+            }
+
             if (Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
             {
-                bool credentials = provider.Headers.Count > 0;
+                bool credentials = provider.Headers.Count > 0 || provider.Auth is { Type: not ProviderAuthType.AwsSigV4 };
                 findings.Add(new(credentials ? ReadinessSeverity.Error : ReadinessSeverity.Warning, "provider-plain-http",
                     credentials
                         ? $"Provider '{name}' is reached over plain http at {url.Host}, and the gateway adds headers to its requests: they cross the network in clear text. Use https."

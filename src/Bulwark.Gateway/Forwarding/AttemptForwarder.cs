@@ -1,6 +1,7 @@
 using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.ProviderAuth;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,8 +25,58 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
     private readonly HttpMessageInvoker _invoker = invoker;
     private readonly TimeProvider _timeProvider = timeProvider;
 
-    /// <summary>The chain's callback: one attempt of <paramref name="state"/>'s request at the attempt's provider.</summary>
+    /// <summary>
+    /// The chain's callback: one attempt of <paramref name="state"/>'s request at the attempt's provider. A provider with a
+    /// token (<c>Auth</c>) gets it first; a 401 to it, when the body can be sent again, renews it and sends once more.
+    /// </summary>
     public static async ValueTask<Outcome<ForwardedResponse>> SendAsync(FailoverAttemptContext attempt, (AttemptForwarder Forwarder, ForwardingRequest Request) state)
+    {
+        if (state.Request.Route.Providers[attempt.ProviderIndex].Auth is not { } auth)
+        {
+            return await SendOnceAsync(attempt, state, token: null, holdUnauthorized: false).ConfigureAwait(false);
+        }
+
+        var (token, failed) = await AcquireAsync(auth, attempt, state.Request).ConfigureAwait(false);
+        if (failed is not null)
+        {
+            return Failed(failed);
+        }
+
+        bool renewable = token is not null && auth.RenewsOnUnauthorized && !state.Request.BodyStreamed;
+        var outcome = await SendOnceAsync(attempt, state, token, renewable).ConfigureAwait(false);
+        if (outcome.Exception is not TokenRejected)
+        {
+            return outcome;
+        }
+
+        auth.Rejected(token!);
+        (token, failed) = await AcquireAsync(auth, attempt, state.Request).ConfigureAwait(false);
+        return failed is not null ? Failed(failed) : await SendOnceAsync(attempt, state, token, holdUnauthorized: false).ConfigureAwait(false);
+    }
+
+    /// <summary>The provider's token for the attempt; a failure to get one is the attempt's outcome (nothing was sent).</summary>
+    private static async ValueTask<(AccessToken? Token, Exception? Failure)> AcquireAsync(ProviderAuthenticator auth, FailoverAttemptContext attempt, ForwardingRequest request)
+    {
+        try
+        {
+            return (await auth.AcquireAsync(attempt.CancellationToken).ConfigureAwait(false), null);
+        }
+        catch (ProviderAuthException e)
+        {
+            return (null, e);
+        }
+        catch (OperationCanceledException e) when (attempt.CancellationToken.IsCancellationRequested)
+        {
+            return (null, request.Context.RequestAborted.IsCancellationRequested
+                ? new OperationCanceledException("The client went away.", e, request.Context.RequestAborted)
+                : new OperationCanceledException("The attempt was cancelled.", e, attempt.CancellationToken));
+        }
+    }
+
+    /// <summary>A 401 to the attempt's token, held back: the token is renewed and the attempt sent once more. Never leaves <see cref="SendAsync"/>.</summary>
+    private sealed class TokenRejected() : Exception("The provider answered 401 to the access token.");
+
+    private static async ValueTask<Outcome<ForwardedResponse>> SendOnceAsync(FailoverAttemptContext attempt, (AttemptForwarder Forwarder, ForwardingRequest Request) state, AccessToken? token, bool holdUnauthorized)
     {
         var (self, request) = state;
         var context = request.Context;
@@ -73,8 +124,14 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         ForwarderError error;
         try
         {
-            var transformer = new AttemptTransformer(request, attempt.ProviderIndex, self._timeProvider, timeouts);
+            var transformer = new AttemptTransformer(request, attempt.ProviderIndex, self._timeProvider, timeouts, token, holdUnauthorized);
             error = await self._forwarder.SendAsync(context, provider.BaseUrl, self._invoker, RequestConfig, transformer, forwarding.Token).ConfigureAwait(false);
+            if (transformer.HeldUnauthorized)
+            {
+                ResetResponse(context);
+                return Failed(new TokenRejected());
+            }
+
             if (transformer.HeldBackStatus is { } heldBack)
             {
                 ResetResponse(context);

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Bulwark.AspNetCore.Correlation;
 using Bulwark.Classification;
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.ProviderAuth;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Translation;
@@ -42,6 +43,8 @@ internal sealed class AttemptTransformer : HttpTransformer
     private readonly bool _translates;
     private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenRegistration _timeouts;
+    private readonly AccessToken? _token;
+    private readonly bool _holdUnauthorized;
 
     /// <param name="request">The client request.</param>
     /// <param name="providerIndex">The index in the route of the provider of this attempt.</param>
@@ -50,8 +53,12 @@ internal sealed class AttemptTransformer : HttpTransformer
     /// The registration through which the attempt's timeouts cancel the forwarding; unregistered when the response is
     /// committed (a registration of its own rather than a closure that unregisters it: nothing allocated per attempt).
     /// </param>
-    public AttemptTransformer(ForwardingRequest request, int providerIndex, TimeProvider timeProvider, CancellationTokenRegistration timeouts = default)
+    /// <param name="token">The provider's access token for this attempt, when its <c>Auth</c> has one.</param>
+    /// <param name="holdUnauthorized">Whether a 401 is held back for one renewal of the token and one more try (the body can be sent again).</param>
+    public AttemptTransformer(ForwardingRequest request, int providerIndex, TimeProvider timeProvider, CancellationTokenRegistration timeouts = default, AccessToken? token = null, bool holdUnauthorized = false)
     {
+        _token = token;
+        _holdUnauthorized = holdUnauthorized;
         _request = request;
         _providerIndex = providerIndex;
         _provider = request.Route.Providers[providerIndex];
@@ -59,6 +66,9 @@ internal sealed class AttemptTransformer : HttpTransformer
         _timeProvider = timeProvider;
         _timeouts = timeouts;
     }
+
+    /// <summary>Gets whether the provider answered 401 to the attempt's access token and the answer was held back for a renewal.</summary>
+    public bool HeldUnauthorized { get; private set; }
 
     /// <summary>Gets the transient status held back, if any.</summary>
     public int? HeldBackStatus { get; private set; }
@@ -132,6 +142,14 @@ internal sealed class AttemptTransformer : HttpTransformer
                 proxyRequest.Content?.Headers.TryAddWithoutValidation(name, value);
             }
         }
+
+        // Last: the request is as it will be sent (host, path, headers), and a signature covers exactly that.
+        if (_provider.Auth is { } auth)
+        {
+            var body = httpContext.Request.Body;
+            var held = !_request.BodyStreamed && body.CanSeek ? body : null;
+            await auth.ApplyAsync(proxyRequest, _token, new AttemptBody(proxyRequest.Content is not null, held), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -193,6 +211,23 @@ internal sealed class AttemptTransformer : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        if (proxyResponse is not null && _provider.Auth is { } auth && (int)proxyResponse.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            if (_holdUnauthorized && proxyResponse.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                // The token may have been revoked or expired early: renewed once and the attempt sent again.
+                HeldUnauthorized = true;
+                return false;
+            }
+
+            auth.Refused((int)proxyResponse.StatusCode);
+            if (_token is not null && proxyResponse.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                // Not sent again (its body streamed, or it was the renewed try): the next request fetches a new token.
+                auth.Rejected(_token);
+            }
+        }
+
         if (proxyResponse is not null && _provider.Pipeline.Classifier.IsTransientStatusCode((int)proxyResponse.StatusCode))
         {
             HeldBackStatus = (int)proxyResponse.StatusCode;

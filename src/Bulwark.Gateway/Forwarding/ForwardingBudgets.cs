@@ -23,9 +23,11 @@ internal sealed partial class ForwardingBudgets
     private readonly PromptBound _promptBound;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ForwardingBudgets> _logger;
+    private readonly IBudgetFleet? _fleet;
 
-    public ForwardingBudgets(BudgetBook book, BudgetLeaseWriter leases, LiveGatewayConfiguration live, PromptBound promptBound, TimeProvider timeProvider, ILogger<ForwardingBudgets> logger)
+    public ForwardingBudgets(BudgetBook book, BudgetLeaseWriter leases, LiveGatewayConfiguration live, PromptBound promptBound, TimeProvider timeProvider, ILogger<ForwardingBudgets> logger, IBudgetFleet? fleet = null)
     {
+        _fleet = fleet;
         _book = book;
         _leases = leases;
         _live = live;
@@ -125,6 +127,23 @@ internal sealed partial class ForwardingBudgets
             return request;
         }
 
+        if (_fleet is not null && await _fleet.ReserveAsync(reservation, cancellationToken).ConfigureAwait(false) is { } fleetRefusal)
+        {
+            // The fleet as a whole has no room (or its counters cannot be reached, failing closed): nothing was sent.
+            _book.Release(reservation);
+            if (fleetRefusal.Refusal is not { } refused)
+            {
+                feature.ErrorType = "budget-unavailable";
+                await GatewayProblem.StoreUnavailable(request.CorrelationId, "The fleet's budget counters (shared state) cannot be reached, and budgets fail closed (Bulwark:SharedState:BudgetsOnRedisFailure). Nothing was sent to a provider.").WriteAsync(context, 0).ConfigureAwait(false);
+                return null;
+            }
+
+            feature.ErrorType = "budget-exceeded";
+            Log.Refused(_logger, refused.Budget, refused.Kind, request.CorrelationId);
+            await GatewayProblem.BudgetExceeded(request.CorrelationId, Describe(refused), refused.RetryAfter).WriteAsync(context, 0).ConfigureAwait(false);
+            return null;
+        }
+
         foreach (string advisory in reservation.AdvisoryExceeded)
         {
             Log.AdvisoryExceeded(_logger, advisory, request.CorrelationId);
@@ -142,6 +161,7 @@ internal sealed partial class ForwardingBudgets
 #pragma warning restore CA1031
         {
             _book.Release(reservation);
+            _fleet?.End(reservation, 0, 0);
             feature.ErrorType = "store-unavailable";
             await GatewayProblem.StoreUnavailable(request.CorrelationId, "The request's budget reservation cannot be stored now: the store cannot be written. Nothing was sent to a provider.").WriteAsync(context, 0).ConfigureAwait(false);
             return null;
@@ -168,6 +188,7 @@ internal sealed partial class ForwardingBudgets
         if (deferred)
         {
             _book.Release(reservation);
+            _fleet?.End(reservation, 0, 0);
             _leases.Release(reservation.LeaseId!);
             return;
         }
@@ -178,6 +199,7 @@ internal sealed partial class ForwardingBudgets
         if (!served && !(abandoned && request.Attempts > 0))
         {
             _book.Release(reservation);
+            _fleet?.End(reservation, 0, 0);
             return;
         }
 
@@ -185,6 +207,7 @@ internal sealed partial class ForwardingBudgets
         bool failed = served && !abandoned && request.Context.Response.StatusCode >= StatusCodes.Status400BadRequest;
         long tokens = known ? feature.InputTokens!.Value + feature.OutputTokens!.Value : failed ? 0 : reservation.Tokens;
         long cost = !abandoned && feature.Cost is { } actual ? BudgetDefinition.ToNanos(actual) : failed ? 0 : reservation.Cost;
+        _fleet?.End(reservation, tokens, cost);
         foreach (var change in _book.Settle(reservation, tokens, cost))
         {
             Log.LevelChanged(_logger, change.Budget, change.Subject ?? "everyone", BudgetCounterStatus.LevelName(change.From), BudgetCounterStatus.LevelName(change.To));
@@ -200,6 +223,7 @@ internal sealed partial class ForwardingBudgets
         if (request.Reservation is { } reservation)
         {
             _book.Settle(reservation, reservation.Tokens, reservation.Cost);
+            _fleet?.End(reservation, reservation.Tokens, reservation.Cost);
         }
     }
 

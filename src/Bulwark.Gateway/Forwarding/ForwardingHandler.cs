@@ -361,7 +361,9 @@ internal sealed partial class ForwardingHandler
 
         var clientBody = result.Outcome.Exception as ClientBodyException;
         var failure = new ForwardingFailure(request.Route, request.CorrelationId, request.Replay == ReplayCondition.Always, result.Attempts, deadlineExpired, clientBody?.StatusCode, HintOf(result.Outcome.Exception), request.RetryAfterUntil, request.BodyStreamed);
-        var problem = GatewayProblem.ForFailure(failure, _timeProvider);
+        var problem = result.Outcome.Exception is ProviderAuth.ProviderAuthException auth
+            ? GatewayProblem.ProviderAuthFailed(auth.Provider, auth.Reason, request.CorrelationId, failure.Replayable || !result.Attempts.Any(static a => a.MayHaveBeenProcessed), result.Attempts)
+            : GatewayProblem.ForFailure(failure, _timeProvider);
         // A request a budget holds a reservation for is not deferred: a later delivery could not be refused by it.
         if (request.Route.Deferral is not null && clientBody is null && request.Reservation is null)
         {

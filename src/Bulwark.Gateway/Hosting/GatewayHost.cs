@@ -95,6 +95,8 @@ internal static class GatewayHost
         services.AddRateLimiter(static limiter => limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         services.AddHttpForwarder();
         services.AddSingleton<GatewayHttpClient>();
+        services.AddSingleton(static services => new ProviderAuth.ProviderAuthFactory(services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor, ProviderAuthStatus>();
         services.AddSingleton(static services =>
         {
             var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -105,7 +107,8 @@ internal static class GatewayHost
                 configuration,
                 (name, _, instance) => pipelines.GetPipeline(name, instance),
                 services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<GatewayEnvironment>());
+                services.GetRequiredService<GatewayEnvironment>(),
+                auth: services.GetRequiredService<ProviderAuth.ProviderAuthFactory>());
             return new LiveGatewayConfiguration(table, options, configuration);
         });
 

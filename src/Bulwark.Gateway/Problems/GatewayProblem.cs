@@ -94,6 +94,20 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    /// <summary>
+    /// The gateway could not get the credential a provider needs (its token endpoint is down or refused the client), so
+    /// the last attempt was not sent: said with the provider and the cause, never a secret.
+    /// </summary>
+    public static GatewayProblem ProviderAuthFailed(string provider, string reason, string correlationId, bool retryable, IReadOnlyList<FailoverAttempt> attempts) => new(
+        StatusCodes.Status502BadGateway,
+        "provider-auth-failed",
+        "Provider authentication failed",
+        $"The gateway could not authenticate to provider '{provider}': {reason} The request was not sent to it.",
+        retryable,
+        retryAfter: null,
+        correlationId,
+        attempts);
+
     public static GatewayProblem BadRequestFraming(string correlationId, string detail) => new(
         StatusCodes.Status400BadRequest,
         "bad-request-framing",

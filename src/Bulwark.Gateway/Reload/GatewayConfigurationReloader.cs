@@ -23,6 +23,7 @@ namespace Bulwark.Gateway.Reload;
 /// </remarks>
 internal sealed partial class GatewayConfigurationReloader : BackgroundService
 {
+    private readonly ProviderAuth.ProviderAuthFactory? _auth;
     private readonly Bulwark.Persistence.CircuitBreakerStatePersistence? _persistence;
     private readonly Bulwark.SharedState.CircuitBreakerStateSharing? _sharing;
     private readonly ConfigurationFileSource _source;
@@ -50,8 +51,10 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         BulwarkMetrics? metrics = null,
         Bulwark.AspNetCore.ProviderHealth.ProviderStatisticsRegistry? statistics = null,
         Bulwark.Persistence.CircuitBreakerStatePersistence? persistence = null,
-        Bulwark.SharedState.CircuitBreakerStateSharing? sharing = null)
+        Bulwark.SharedState.CircuitBreakerStateSharing? sharing = null,
+        ProviderAuth.ProviderAuthFactory? auth = null)
     {
+        _auth = auth;
         _persistence = persistence;
         _sharing = sharing;
         _source = source;
@@ -212,7 +215,8 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
             (name, options, instance) => BulwarkPipelineFactory.Create(name, instance, options, _timeProvider, telemetry),
             _timeProvider,
             _environment,
-            previous: _live.Table);
+            previous: _live.Table,
+            auth: _auth);
 
         // A provider whose pipeline changed starts from its old breaker's state: open stays open, so the first request
         // after the reload does not go to a provider known to be down.

@@ -7,8 +7,9 @@ namespace Bulwark.Gateway.Routing;
 /// <summary>A configured provider at run time: its address, its own pipeline instance, and its resolved headers.</summary>
 internal sealed class GatewayProvider
 {
-    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "", ModelMap? models = null, ModelPrices? prices = null, Configuration.RouteApi? api = null, int defaultMaxTokens = Configuration.GatewayConstants.DefaultAnthropicMaxTokens)
+    public GatewayProvider(string name, string baseUrl, BulwarkPipeline pipeline, IReadOnlyList<KeyValuePair<string, string>> headers, string pipelineFingerprint = "", ModelMap? models = null, ModelPrices? prices = null, Configuration.RouteApi? api = null, int defaultMaxTokens = Configuration.GatewayConstants.DefaultAnthropicMaxTokens, ProviderAuth.ProviderAuthenticator? auth = null)
     {
+        Auth = auth;
         Api = api;
         DefaultMaxTokens = defaultMaxTokens;
         Prices = prices ?? ModelPrices.None;
@@ -47,6 +48,9 @@ internal sealed class GatewayProvider
 
     /// <summary>Gets the <c>max_tokens</c> sent for a chat completion translated for Anthropic that sets none.</summary>
     public int DefaultMaxTokens { get; }
+
+    /// <summary>Gets how the gateway authenticates itself to the provider on each attempt (<c>Auth</c>), or <see langword="null"/> for none.</summary>
+    public ProviderAuth.ProviderAuthenticator? Auth { get; }
 
     /// <summary>Gets the model names the provider is sent, or <see langword="null"/> when request bodies go to it unchanged.</summary>
     public ModelMap? Models { get; }

@@ -19,6 +19,7 @@ internal sealed class GatewayRouteTable
     /// <param name="createPipeline">Builds a pipeline instance: the pipeline's name, its options, the instance (provider) name.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="environment">Where header secrets come from.</param>
+    /// <param name="auth">Builds each provider's authenticator; <see langword="null"/> for a table whose providers have no <c>Auth</c>.</param>
     /// <param name="previous">
     /// The table this one replaces, or <see langword="null"/>. A provider whose pipeline name and section are unchanged
     /// keeps its pipeline instance (breaker, bulkhead, retry budget); one whose pipeline changed gets a new instance, listed
@@ -30,7 +31,8 @@ internal sealed class GatewayRouteTable
         Func<string, BulwarkPipelineOptions, string, BulwarkPipeline> createPipeline,
         TimeProvider timeProvider,
         GatewayEnvironment environment,
-        GatewayRouteTable? previous = null)
+        GatewayRouteTable? previous = null,
+        ProviderAuth.ProviderAuthFactory? auth = null)
     {
         MaxBufferedBodyBytes = options.MaxBufferedBodyBytes;
         var providers = new Dictionary<string, GatewayProvider>(StringComparer.OrdinalIgnoreCase);
@@ -60,7 +62,11 @@ internal sealed class GatewayRouteTable
                 }
             }
 
-            providers[name] = new GatewayProvider(name, provider.BaseUrl!, pipeline, headers, fingerprint, ModelMap.Of(provider.Models), Usage.ModelPrices.From(provider.Prices), provider.Api, provider.DefaultMaxTokens ?? GatewayConstants.DefaultAnthropicMaxTokens);
+            var previousAuth = previous is not null && previous.Providers.TryGetValue(name, out var before) ? before.Auth : null;
+            var authenticator = provider.Auth is null ? null
+                : (auth ?? throw new InvalidOperationException($"Provider '{name}' has Auth, but the table was built without an auth factory."))
+                    .Create(name, provider.Auth, environment.Get, previousAuth);
+            providers[name] = new GatewayProvider(name, provider.BaseUrl!, pipeline, headers, fingerprint, ModelMap.Of(provider.Models), Usage.ModelPrices.From(provider.Prices), provider.Api, provider.DefaultMaxTokens ?? GatewayConstants.DefaultAnthropicMaxTokens, authenticator);
         }
 
         Providers = providers;

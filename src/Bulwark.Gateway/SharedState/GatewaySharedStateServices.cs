@@ -37,6 +37,13 @@ internal static class GatewaySharedStateServices
         services.AddSingleton(static sp => new SharedRateLimits(
             sp.GetRequiredService<RedisConnection>(),
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.SharedState.OnRedisFailure));
+        services.AddSingleton(static sp => new Bulwark.Storage.Redis.Budgets.RedisBudgetCounters(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Budgets.IBudgetFleet>(static sp => new FleetBudgets(
+            sp.GetRequiredService<Bulwark.Storage.Redis.Budgets.RedisBudgetCounters>(),
+            sp.GetRequiredService<Budgets.BudgetLoader>().SpendOfAsync,
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.SharedState,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FleetBudgets>>()));
         return true;
     }
 

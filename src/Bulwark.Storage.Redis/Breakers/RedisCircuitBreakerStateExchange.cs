@@ -23,6 +23,29 @@ public sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExcha
         return 1
         """;
 
+    // KEYS[1] the breaker's runs (a hash: instance → "{run}|{ms}"); ARGV: instance, run, freshness in ms. Returns the fleet's run.
+    private const string RunScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        if ARGV[2] == '0' then
+            redis.call('HDEL', KEYS[1], ARGV[1])
+        else
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. string.format('%d', now))
+        end
+        local fresh = now - tonumber(ARGV[3])
+        local sum = 0
+        local raw = redis.call('HGETALL', KEYS[1])
+        for j = 1, #raw, 2 do
+            local run, at = string.match(raw[j + 1], '^(%d+)|(%d+)$')
+            if run and tonumber(at) >= fresh then sum = sum + tonumber(run) else redis.call('HDEL', KEYS[1], raw[j]) end
+        end
+        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
+        return sum
+        """;
+
+    /// <summary>How long an instance's run of failures counts for the fleet without being updated.</summary>
+    private static readonly TimeSpan RunFreshness = TimeSpan.FromMinutes(1);
+
     private readonly RedisConnection _connection;
     private readonly RedisKey _hash;
     private readonly RedisChannel _channel;
@@ -49,6 +72,20 @@ public sealed class RedisCircuitBreakerStateExchange : ICircuitBreakerStateExcha
             PublishScript,
             [_hash],
             [state.Key.ToUpperInvariant(), string.Create(CultureInfo.InvariantCulture, $"{takenAt}|{json}"), takenAt, _channel.ToString(), json]));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Kept in <c>{prefix}:breaker-runs:{key}</c>, one field per instance, on Redis's clock.</remarks>
+    public async Task<int?> ReportFailureRunAsync(string key, string instanceId, int run, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        ArgumentOutOfRangeException.ThrowIfNegative(run);
+        var result = await _connection.RunAsync("count a breaker's failures for the fleet", db => db.ScriptEvaluateAsync(
+            RunScript,
+            [new RedisKey($"{_connection.KeyPrefix}:breaker-runs:{key.ToUpperInvariant()}")],
+            [instanceId, run, (long)RunFreshness.TotalMilliseconds])).ConfigureAwait(false);
+        return (int)(long)result;
     }
 
     /// <inheritdoc/>

@@ -70,6 +70,16 @@ public sealed class CircuitBreakerHandle
         return Bound.RaiseDetachedAsync(Bound.Controller.Restore(snapshot), cancellationToken);
     }
 
+    /// <summary>Gets the breaker's mode and failure threshold (for a fleet that counts consecutive failures together).</summary>
+    internal (CircuitBreakerMode Mode, int FailureThreshold) Counting => (Bound.Controller.Settings.Mode, Bound.Controller.Settings.FailureThreshold);
+
+    /// <summary>Sets what is told the breaker's run of consecutive failures as it changes (see the controller's <c>FailureRunChanged</c>).</summary>
+    internal void ObserveFailureRun(Action<int>? observer) => Bound.Controller.FailureRunChanged = observer;
+
+    /// <summary>Opens the breaker if it is closed: the fleet's instances together reached its failure threshold.</summary>
+    internal ValueTask TripAsync(CircuitTransitionReason reason, CancellationToken cancellationToken = default) =>
+        Bound.RaiseDetachedAsync(Bound.Controller.Trip(reason), cancellationToken);
+
     internal void Bind<TResult>(BulwarkCircuitBreakerResilienceStrategy<TResult> strategy)
     {
         if (Interlocked.CompareExchange(ref _breaker, new Breaker<TResult>(strategy), null) is not null)

@@ -35,4 +35,10 @@ public enum CircuitTransitionReason
 
     /// <summary>State restored from a <see cref="CircuitBreakerSnapshot"/>.</summary>
     Restored,
+
+    /// <summary>
+    /// Opened: the fleet's instances together saw <c>FailureThreshold</c> failures in a row (the sum of their current runs,
+    /// <see cref="SharedState.CircuitBreakerStateSharing"/>), though this instance alone saw fewer.
+    /// </summary>
+    FleetConsecutiveFailures,
 }

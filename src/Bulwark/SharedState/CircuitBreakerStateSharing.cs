@@ -112,6 +112,12 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
         }
 
         breaker.StateChanged += (_, transition) => OnLocalTransition(key, breaker, transition);
+        if (breaker.IsBound && breaker.Counting.Mode == CircuitBreakerMode.ConsecutiveFailures)
+        {
+            // Failures in a row are counted for the fleet: with traffic spread over N instances, each sees a share.
+            breaker.ObserveFailureRun(run => OnFailureRun(key, breaker, run));
+        }
+
         if (early is not null)
         {
             Post(new Work(early, null));
@@ -164,6 +170,21 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
 
     private void OnLocalTransition(string key, CircuitBreakerHandle handle, CircuitTransition transition)
     {
+        lock (_lock)
+        {
+            if (_breakers.TryGetValue(key, out var attached) && ReferenceEquals(attached.Handle, handle))
+            {
+                // Every instance's run ends when the fleet's breaker opens: what the others had counts no more.
+                attached.OthersRun = 0;
+            }
+        }
+
+        if (transition.From == CircuitState.Closed)
+        {
+            // The run this instance reported ended with the breaker's closing period: it no longer counts for the fleet.
+            Post(new Work(null, null, new FailureRun(key, handle, 0)));
+        }
+
         // A restore is this class applying another instance's state (or the store's at start): not news to share.
         if (transition.Reason == CircuitTransitionReason.Restored || transition.To == CircuitState.HalfOpen)
         {
@@ -237,6 +258,10 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
                 {
                     await PublishAsync(publish, cancellationToken).ConfigureAwait(false);
                 }
+                else if (work.Run is { } run)
+                {
+                    await ReportRunAsync(run, cancellationToken).ConfigureAwait(false);
+                }
                 else if (work.Apply is { } apply)
                 {
                     await ApplyAsync(apply).ConfigureAwait(false);
@@ -261,6 +286,83 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
         {
             MarkFailed(e.Message);
             Log.PublishFailed(_logger, state.Key, state.Snapshot.State.ToString(), e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A local failure (or the success after failures): reported to the fleet in the background. When the others' runs as
+    /// last heard plus this one already make the threshold, the breaker opens now, without waiting for the report.
+    /// </summary>
+    private void OnFailureRun(string key, CircuitBreakerHandle handle, int run)
+    {
+        if (run > 0)
+        {
+            int others;
+            lock (_lock)
+            {
+                others = _breakers.TryGetValue(key, out var attached) && ReferenceEquals(attached.Handle, handle) ? attached.OthersRun : 0;
+            }
+
+            if (others > 0 && run + others >= handle.Counting.FailureThreshold)
+            {
+                _ = Task.Run(() => TripAsync(key, handle, run + others, run), CancellationToken.None);
+            }
+        }
+
+        Post(new Work(null, null, new FailureRun(key, handle, run)));
+    }
+
+    private async Task TripAsync(string key, CircuitBreakerHandle handle, int fleetRun, int localRun)
+    {
+        if (handle.State == CircuitState.Closed)
+        {
+            Log.FleetTripped(_logger, key, fleetRun, localRun);
+            await handle.TripAsync(CircuitTransitionReason.FleetConsecutiveFailures).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reports this instance's run of consecutive failures, and opens the breaker when the fleet's run (the sum of every
+    /// instance's) reached its threshold: the instance whose failure completed it opens, and the others follow it.
+    /// </summary>
+    private async Task ReportRunAsync(FailureRun run, CancellationToken cancellationToken)
+    {
+        AttachedBreaker? shared;
+        lock (_lock)
+        {
+            if (!_breakers.TryGetValue(run.Key, out shared) || !ReferenceEquals(shared.Handle, run.Handle) || (run.Length == 0 && shared.ReportedRun == 0))
+            {
+                return;
+            }
+
+            shared.ReportedRun = run.Length;
+        }
+
+        int? fleet;
+        try
+        {
+            fleet = await _exchange.ReportFailureRunAsync(run.Key, InstanceId, run.Length, cancellationToken).ConfigureAwait(false);
+            MarkConnected();
+        }
+        catch (StoreUnavailableException e)
+        {
+            MarkFailed(e.Message);
+            return;
+        }
+
+        if (fleet is not { } total)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            shared.OthersRun = Math.Max(0, total - run.Length);
+        }
+
+        if (run.Length > 0 && total >= run.Handle.Counting.FailureThreshold)
+        {
+            await TripAsync(run.Key, run.Handle, total, run.Length).ConfigureAwait(false);
         }
     }
 
@@ -402,7 +504,9 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
         LastError = error;
     }
 
-    private readonly record struct Work(SharedBreakerState? Apply, SharedBreakerState? Publish);
+    private readonly record struct Work(SharedBreakerState? Apply, SharedBreakerState? Publish, FailureRun? Run = null);
+
+    private sealed record FailureRun(string Key, CircuitBreakerHandle Handle, int Length);
 
     private sealed class AttachedBreaker(CircuitBreakerHandle handle)
     {
@@ -411,6 +515,12 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
         public DateTimeOffset LastTakenAt { get; set; } = DateTimeOffset.MinValue;
 
         public bool Following { get; set; }
+
+        /// <summary>Gets or sets the run of consecutive failures last reported for this instance (0: none counts).</summary>
+        public int ReportedRun { get; set; }
+
+        /// <summary>Gets or sets the other instances' runs added up, as the last report heard them.</summary>
+        public int OthersRun { get; set; }
     }
 
     private static partial class Log
@@ -429,6 +539,9 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
 
         [LoggerMessage(EventId = EventIds.SharedBreakerConnectFailed, Level = LogLevel.Warning, Message = "Circuit breaker sharing cannot reach its exchange (breakers go on locally; retrying): {Error}")]
         public static partial void ConnectFailed(ILogger logger, string error);
+
+        [LoggerMessage(EventId = EventIds.SharedBreakerFleetTripped, Level = LogLevel.Warning, Message = "Circuit breaker {Breaker} opened: the fleet saw {FleetRun} failures in a row ({LocalRun} of them here)")]
+        public static partial void FleetTripped(ILogger logger, string breaker, int fleetRun, int localRun);
 
         [LoggerMessage(EventId = EventIds.SharedBreakerStatesLoaded, Level = LogLevel.Information, Message = "Circuit breaker sharing read {Count} shared state(s)")]
         public static partial void Loaded(ILogger logger, int count);

@@ -27,4 +27,16 @@ public interface ICircuitBreakerStateExchange
     /// <returns>A task that completes when listening.</returns>
     /// <exception cref="Storage.StoreUnavailableException">The exchange cannot be reached.</exception>
     Task SubscribeAsync(Action<SharedBreakerState> received, Action reconnected, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records this instance's current run of consecutive failures of a breaker (0: a success ended it) and returns the
+    /// fleet's: the sum of every instance's current run, runs not updated for a minute left out (an instance that died).
+    /// </summary>
+    /// <param name="key">The breaker's key.</param>
+    /// <param name="instanceId">This instance's id.</param>
+    /// <param name="run">The length of this instance's run, 0 or more.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The fleet's run, or <see langword="null"/> when the exchange does not count runs (the default: each instance counts its own).</returns>
+    /// <exception cref="Storage.StoreUnavailableException">The exchange cannot be reached.</exception>
+    Task<int?> ReportFailureRunAsync(string key, string instanceId, int run, CancellationToken cancellationToken) => Task.FromResult<int?>(null);
 }

@@ -34,11 +34,22 @@ public class SharedStateConfigurationTests
     [InlineData("\"Provider\": \"None\", \"Configuration\": \"127.0.0.1:6379\"", "Bulwark:SharedState:Configuration: a Redis configuration is given but Provider is None")]
     [InlineData("\"Provider\": \"Redis\", \"Configuration\": \"password=x\"", "Bulwark:SharedState: The Redis configuration string names no endpoint (host:port).")]
     [InlineData("\"Provider\": \"Redis\", \"Configuration\": \"127.0.0.1:6379\", \"InstanceId\": \"\"", "Bulwark:SharedState:InstanceId: must be 1 to 100 characters.")]
+    [InlineData("\"Provider\": \"Redis\", \"Configuration\": \"127.0.0.1:6379\", \"BudgetsOnRedisFailure\": \"Maybe\"", "Bulwark:SharedState:BudgetsOnRedisFailure")]
     public void OneMistake_OneMessage(string section, string expected)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Load(section));
 
         Assert.Contains(error.Failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("00:00:59")]
+    [InlineData("1.00:00:01")]
+    public void BudgetHold_OutOfRange_IsRefused(string hold)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Load($"\"Provider\": \"Redis\", \"Configuration\": \"127.0.0.1:6379\", \"BudgetHold\": \"{hold}\""));
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Bulwark:SharedState:BudgetHold: ", StringComparison.Ordinal) && f.EndsWith("is out of range; allowed 00:01:00 to 1.00:00:00.", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -28,6 +28,16 @@ internal sealed class SharedStateValidator(Func<string, string?> environment) : 
             errors.Add($"{path}:OnRedisFailure: '{shared.OnRedisFailure}' is not a mode; use FailOpen or FailClosed.");
         }
 
+        if (!Enum.IsDefined(shared.BudgetsOnRedisFailure))
+        {
+            errors.Add($"{path}:BudgetsOnRedisFailure: '{shared.BudgetsOnRedisFailure}' is not a mode; use FailOpen or FailClosed.");
+        }
+
+        if (shared.BudgetHold < TimeSpan.FromMinutes(1) || shared.BudgetHold > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{path}:BudgetHold: {shared.BudgetHold:c} is out of range; allowed 00:01:00 to 1.00:00:00.");
+        }
+
         if (shared.Provider == SharedStateProvider.None)
         {
             if (shared.Configuration is not null)

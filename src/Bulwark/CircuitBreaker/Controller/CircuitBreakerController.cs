@@ -86,9 +86,9 @@ internal sealed class CircuitBreakerController
             }
 
             RecordSuccess();
-            if (Volatile.Read(ref _consecutiveFailures) != 0)
+            if (Volatile.Read(ref _consecutiveFailures) != 0 && Interlocked.Exchange(ref _consecutiveFailures, 0) != 0)
             {
-                Interlocked.Exchange(ref _consecutiveFailures, 0);
+                FailureRunChanged?.Invoke(0);
             }
 
             return null;
@@ -134,6 +134,7 @@ internal sealed class CircuitBreakerController
             }
 
             int consecutive = Interlocked.Increment(ref _consecutiveFailures);
+            FailureRunChanged?.Invoke(consecutive);
             return _settings.Mode switch
             {
                 CircuitBreakerMode.ConsecutiveFailures when consecutive >= _settings.FailureThreshold =>
@@ -142,6 +143,21 @@ internal sealed class CircuitBreakerController
                 CircuitBreakerMode.Adaptive => EvaluateAdaptiveLocked(),
                 _ => null,
             };
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets what is told the length of the current run of consecutive failures when it grows, and 0 when a success
+    /// ends it (a fleet adds its instances' runs up). Called on the calling thread; must not block.
+    /// </summary>
+    public Action<int>? FailureRunChanged { get; set; }
+
+    /// <summary>Opens a closed breaker now, as if its own threshold had been reached (the fleet's was); does nothing otherwise.</summary>
+    public CircuitTransition? Trip(CircuitTransitionReason reason)
+    {
+        lock (_lock)
+        {
+            return Unpack(_stateEpoch) == CircuitState.Closed ? OpenLocked(reason, CurrentCounts().FailureRate, null) : null;
         }
     }
 

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Net;
+using Bulwark.Gateway.Tests.Budgets;
+using Bulwark.Gateway.Tests.Infrastructure;
+using RedisServer = Bulwark.Storage.Redis.Tests.Infrastructure.RedisServer;
+
+namespace Bulwark.Gateway.Tests.SharedState;
+
+/// <summary>Strict budgets held by a fleet of three gateways on a real Redis: no overshoot under concurrency, seeded from the ledger after Redis lost its data, and failing as configured while it is gone.</summary>
+public sealed class FleetBudgetTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private Upstream _provider = null!;
+    private readonly List<GatewayUnderTest> _fleet = [];
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _provider = await Upstream.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var gateway in _fleet)
+        {
+            await gateway.DisposeAsync();
+        }
+
+        await _provider.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ThreeGateways_1000ConcurrentRequests_AStrictBudgetFor100_Serve100_NoOvershoot()
+    {
+        long reservation = BudgetsTests.Reservation();
+        _provider.Behaviour = BudgetsTests.Answer(reservation - 50, 50);
+        await StartFleetAsync($$"""{ "Items": { "everyone": { "Per": "Global", "Period": "Day", "Tokens": {{100 * reservation}} } } }""");
+
+        var (served, refused, other) = await SendConcurrentlyAsync(1_000, static i => "user-" + (i % 7));
+
+        Assert.Equal((100, 900, 0), (served, refused, other));
+        Assert.Equal(100, _provider.Requests);
+
+        // Each gateway's status shows its own share, and the fleet's whole spend beside it (settled in the background).
+        await Bulwark.Tests.Shared.Poll.UntilAsync(
+            async () => (await BudgetsTests.AdminBudgetsAsync(_fleet[0])).Single().GetProperty("fleet").GetProperty("spent").GetProperty("tokens").GetInt64() == 100 * reservation,
+            "the fleet's spend settled on Redis");
+        long own = 0;
+        foreach (var gateway in _fleet)
+        {
+            var counter = (await BudgetsTests.AdminBudgetsAsync(gateway)).Single();
+            own += counter.GetProperty("spent").GetProperty("tokens").GetInt64();
+            Assert.Equal(0, counter.GetProperty("fleet").GetProperty("remaining").GetProperty("tokens").GetInt64());
+        }
+
+        Assert.Equal(100 * reservation, own);
+
+        // Spent in full across the fleet: the next request is refused by whichever gateway takes it.
+        foreach (var gateway in _fleet)
+        {
+            using var late = await gateway.Client.SendAsync(BudgetsTests.Chat("late"));
+            Assert.Equal(HttpStatusCode.TooManyRequests, late.StatusCode);
+        }
+
+        Assert.Equal(100, _provider.Requests);
+    }
+
+    [Fact]
+    public async Task ThreeGateways_PerUserBudgets_HoldForEachUserAcrossTheFleet()
+    {
+        long reservation = BudgetsTests.Reservation();
+        _provider.Behaviour = BudgetsTests.Answer(reservation - 50, 50);
+        await StartFleetAsync($$"""{ "Items": { "per-user": { "Per": "User", "Period": "Rolling", "Window": "01:00:00", "Tokens": {{10 * reservation}} } } }""");
+
+        var (served, refused, other) = await SendConcurrentlyAsync(300, static i => "user-" + (i % 5));
+
+        Assert.Equal((50, 250, 0), (served, refused, other));
+        var byUser = _provider.Snapshot().GroupBy(static r => r.Headers["X-User"]).ToDictionary(static g => g.Key, static g => g.Count());
+        Assert.All(byUser.Values, static n => Assert.Equal(10, n));
+    }
+
+    [Fact]
+    public async Task RedisLosesItsData_TheFleetCounterIsSeededFromTheLedger_SoTheBudgetDoesNotStartOver()
+    {
+        long reservation = BudgetsTests.Reservation();
+        _provider.Behaviour = BudgetsTests.Answer(reservation - 50, 50);
+        await StartFleetAsync($$"""{ "Items": { "everyone": { "Per": "Global", "Period": "Month", "Tokens": {{10 * reservation}} } } }""", count: 2);
+        for (int i = 0; i < 6; i++)
+        {
+            using var response = await _fleet[i % 2].Client.SendAsync(BudgetsTests.Chat("u"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // A Redis without persistence restarts empty; the gateways reconnect.
+        await _redis.StopAsync();
+        await _redis.RestartAsync();
+        foreach (var gateway in _fleet)
+        {
+            await Bulwark.Tests.Shared.Poll.UntilAsync(
+                async () =>
+                {
+                    using var ready = await gateway.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                    return ready.StatusCode == HttpStatusCode.OK && !(await ready.Content.ReadAsStringAsync()).Contains("Degraded", StringComparison.OrdinalIgnoreCase);
+                },
+                "the gateway to reach Redis again",
+                TimeSpan.FromSeconds(20));
+        }
+
+        // The first request finds the counter missing and seeds it from its gateway's ledger: 3 spent there (each
+        // gateway keeps its own SQLite ledger; on a shared PostgreSQL ledger it would be all 6). Without the seed the two
+        // gateways' own counters (3 each) would let all 10 through; seeded, the fleet lets 7.
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 10; i++)
+        {
+            using var response = await _fleet[i % 2].Client.SendAsync(BudgetsTests.Chat("u"));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(7, statuses.Count(static s => s == HttpStatusCode.OK));
+        Assert.Equal(3, statuses.Count(static s => s == HttpStatusCode.TooManyRequests));
+        Assert.Equal(13, _provider.Requests);
+    }
+
+    [Theory]
+    [InlineData("FailClosed", HttpStatusCode.ServiceUnavailable, 0)]
+    [InlineData("FailOpen", HttpStatusCode.OK, 3)]
+    public async Task RedisGone_ABudgetedRequestIsDecidedAsConfigured_WithinTheOperationTimeout(string mode, HttpStatusCode expected, int sent)
+    {
+        long reservation = BudgetsTests.Reservation();
+        _provider.Behaviour = BudgetsTests.Answer(reservation - 50, 50);
+        await StartFleetAsync($$"""{ "Items": { "everyone": { "Per": "Global", "Period": "Day", "Tokens": {{100 * reservation}} } } }""", count: 1, sharedExtra: $"\"BudgetsOnRedisFailure\": \"{mode}\"");
+        await _redis.StopAsync();
+
+        var slowest = TimeSpan.Zero;
+        for (int i = 0; i < 3; i++)
+        {
+            var one = Stopwatch.StartNew();
+            using var response = await _fleet[0].Client.SendAsync(BudgetsTests.Chat("u"));
+            slowest = one.Elapsed > slowest ? one.Elapsed : slowest;
+            Assert.Equal(expected, response.StatusCode);
+            if (expected != HttpStatusCode.OK)
+            {
+                var problem = await Problem.ReadAsync(response);
+                Assert.Contains("BudgetsOnRedisFailure", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(sent, _provider.Requests);
+        Assert.True(slowest < TimeSpan.FromSeconds(1.5), $"a request took {slowest} with Redis gone (OperationTimeout 1 s)");
+    }
+
+    [Fact]
+    public async Task AReservationNeverEnded_IsGivenBackAfterBudgetHold_AsWhenItsGatewayDied()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var connection = Bulwark.Storage.Redis.RedisConnection.Create(new() { Configuration = _redis.Configuration });
+        var options = new Bulwark.Gateway.Configuration.GatewaySharedStateOptions { BudgetHold = TimeSpan.FromMinutes(3) };
+        var fleet = new Bulwark.Gateway.SharedState.FleetBudgets(
+            new Bulwark.Storage.Redis.Budgets.RedisBudgetCounters(connection, time),
+            static (_, _) => Task.FromResult<IReadOnlyList<Bulwark.Storage.Sqlite.Budgets.BudgetSpend>>([]),
+            options,
+            time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Bulwark.Gateway.SharedState.FleetBudgets>.Instance);
+        var budget = new Bulwark.Gateway.Budgets.BudgetDefinition("everyone", new() { Per = Bulwark.Gateway.Configuration.BudgetScope.Global, Period = Bulwark.Gateway.Configuration.BudgetPeriod.Day, Tokens = 100 }, fromAdmin: false);
+        var (start, end) = budget.PeriodAt(time.GetUtcNow(), TimeZoneInfo.Utc);
+        Bulwark.Gateway.Budgets.BudgetReservation Reservation(long tokens) =>
+            new(default, "gpt-4o-mini", tokens, 0, [], [], null) { Holds = [new Bulwark.Gateway.Budgets.BudgetHold(budget, string.Empty, start, end)] };
+
+        var orphan = Reservation(80);
+        Assert.Null(await fleet.ReserveAsync(orphan, CancellationToken.None));
+        Assert.True(orphan.HeldByFleet);
+        Assert.NotNull(await fleet.ReserveAsync(Reservation(30), CancellationToken.None));
+
+        // Never settled nor released (its gateway died): held until BudgetHold has passed, not a moment longer.
+        time.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromMilliseconds(1));
+        Assert.NotNull(await fleet.ReserveAsync(Reservation(30), CancellationToken.None));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await fleet.ReserveAsync(Reservation(30), CancellationToken.None));
+    }
+
+    private async Task StartFleetAsync(string budgets, int count = 3, string? sharedExtra = null)
+    {
+        string json = BudgetsTests.Config(_provider.BaseAddress, budgets);
+        string shared = $"\"SharedState\": {{ \"Provider\": \"Redis\", \"Configuration\": \"{_redis.Configuration}\"{(sharedExtra is null ? string.Empty : ", " + sharedExtra)} }},";
+        json = json.Replace("\"Budgets\":", shared + " \"Budgets\":", StringComparison.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            _fleet.Add(await GatewayUnderTest.StartAsync(json));
+        }
+    }
+
+    private async Task<(int Served, int Refused, int Other)> SendConcurrentlyAsync(int count, Func<int, string> user)
+    {
+        int served = 0, refused = 0, other = 0;
+        var clients = _fleet.Select(g => new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = count }) { BaseAddress = g.BaseAddress, Timeout = TimeSpan.FromMinutes(2) }).ToArray();
+        try
+        {
+            using var start = new SemaphoreSlim(0);
+            var sends = Enumerable.Range(0, count).Select(async i =>
+            {
+                await start.WaitAsync();
+                using var response = await clients[i % clients.Length].SendAsync(BudgetsTests.Chat(user(i)));
+                _ = response.StatusCode switch
+                {
+                    HttpStatusCode.OK => Interlocked.Increment(ref served),
+                    HttpStatusCode.TooManyRequests => Interlocked.Increment(ref refused),
+                    _ => Interlocked.Increment(ref other),
+                };
+            }).ToList();
+            start.Release(count);
+            await Task.WhenAll(sends);
+            return (served, refused, other);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+}
