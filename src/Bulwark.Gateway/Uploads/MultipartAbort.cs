@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bulwark.Failover;
+using Bulwark.Gateway.ProviderAuth;
 using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 
@@ -11,7 +12,8 @@ namespace Bulwark.Gateway.Uploads;
 /// served after all its attempts is followed by AbortMultipartUpload — <c>DELETE</c> of the same path with only
 /// <c>?uploadId=</c> — at each provider the request was sent to, so that the parts stored so far are deleted rather than
 /// billed. Sent directly (not through the provider's breaker: a compensation must go even to a failing provider), with
-/// the provider's configured headers, within <see cref="Timeout"/>.
+/// the provider's configured headers and its <c>Auth</c> (a token, or a SigV4 signature of the abort itself), within
+/// <see cref="Timeout"/>.
 /// </summary>
 internal static partial class MultipartAbort
 {
@@ -54,6 +56,13 @@ internal static partial class MultipartAbort
         using var timeout = new CancellationTokenSource(Timeout, timeProvider);
         try
         {
+            if (provider.Auth is { } auth)
+            {
+                // Signed (or given a token) like any attempt: the abort is a request of its own, with no body.
+                var token = await auth.AcquireAsync(timeout.Token).ConfigureAwait(false);
+                await auth.ApplyAsync(abort, token, new AttemptBody(Present: false, Replayable: null), timeout.Token).ConfigureAwait(false);
+            }
+
             using var response = await invoker.SendAsync(abort, timeout.Token).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             // 404 (NoSuchUpload): the upload is gone already, which is what the abort is for.
@@ -65,6 +74,11 @@ internal static partial class MultipartAbort
 
             Log.AbortFailed(logger, uploadId, provider.Name, "it answered " + status.ToString(CultureInfo.InvariantCulture), correlationId);
             return string.Create(CultureInfo.InvariantCulture, $"failed at {provider.Name} ({status})");
+        }
+        catch (ProviderAuthException e)
+        {
+            Log.AbortFailed(logger, uploadId, provider.Name, "no credentials: " + e.Message, correlationId);
+            return $"failed at {provider.Name} (credentials)";
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {

@@ -12,11 +12,14 @@ public class MultipartAbortTests
         {
           "Bulwark": {
             "Pipelines": { "default": {{pipeline}} },
-            "Providers": { "s3": { "BaseUrl": "{{provider.ToString().TrimEnd('/')}}", "Headers": { "X-Provider-Token": { "Value": "configured" } } } },
+            "Providers": { "s3": { "BaseUrl": "{{provider.ToString().TrimEnd('/')}}", "Headers": { "X-Provider-Token": { "Value": "configured" } },
+                                   "Auth": { "Type": "Header", "HeaderName": "X-Storage-Key", "Format": "{0}", "ValueFromEnvironment": "STORAGE_KEY" } } },
             "Routes": [ { "Path": "/{bucket}/{**key}", "Providers": [ "s3" ] {{(abort ? """, "Uploads": { "AbortMultipartOnFailure": true }""" : string.Empty)}} } ]
           }
         }
         """;
+
+    private static readonly Dictionary<string, string> Key = new() { ["STORAGE_KEY"] = "storage-key" };
 
     private static Func<HttpContext, int, Task> PartsFailAbortSucceeds => (context, _) =>
     {
@@ -30,7 +33,7 @@ public class MultipartAbortTests
         await using var s3 = await Upstream.StartAsync();
         s3.Behaviour = PartsFailAbortSucceeds;
         var logs = new RecordingLoggerProvider();
-        await using var gateway = await GatewayUnderTest.StartAsync(Config(s3.BaseAddress), logs: logs, minimumLogLevel: LogLevel.Information);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(s3.BaseAddress), Key, logs: logs, minimumLogLevel: LogLevel.Information);
 
         using var response = await gateway.Client.PutAsync("/photos/2026/big%20file.jpg?partNumber=3&uploadId=VXBsb2FkIElE", new ByteArrayContent(new byte[1000]));
 
@@ -41,6 +44,7 @@ public class MultipartAbortTests
         var abort = received[^1];
         Assert.Equal("/photos/2026/big%20file.jpg?uploadId=VXBsb2FkIElE", abort.RawTarget);
         Assert.Equal("configured", abort.Headers["X-Provider-Token"]);
+        Assert.Equal("storage-key", abort.Headers["X-Storage-Key"]); // the provider's Auth, as on every attempt
         Assert.Empty(abort.Body);
         var line = Assert.Single(logs.WithEventId(2055));
         Assert.Contains("VXBsb2FkIElE aborted at provider s3 (204)", line.Message, StringComparison.Ordinal);
@@ -52,7 +56,7 @@ public class MultipartAbortTests
         await using var s3 = await Upstream.StartAsync();
         s3.Behaviour = Upstream.Status(500);
         var logs = new RecordingLoggerProvider();
-        await using var gateway = await GatewayUnderTest.StartAsync(Config(s3.BaseAddress), logs: logs, minimumLogLevel: LogLevel.Information);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(s3.BaseAddress), Key, logs: logs, minimumLogLevel: LogLevel.Information);
 
         using var response = await gateway.Client.PostAsync("/photos/a.jpg?uploadId=abc", new StringContent("<CompleteMultipartUpload/>"));
 
@@ -69,7 +73,7 @@ public class MultipartAbortTests
     {
         await using var s3 = await Upstream.StartAsync();
         s3.Behaviour = Upstream.Status(status);
-        await using var gateway = await GatewayUnderTest.StartAsync(Config(s3.BaseAddress, abort));
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(s3.BaseAddress, abort), Key);
 
         using var response = await gateway.Client.PutAsync(target, new ByteArrayContent(new byte[10]));
 
