@@ -13,6 +13,15 @@ internal static class EventIds
     public const int ClientBodyRefused = 2004;
     public const int FallbackServed = 2005;
 
+    // Circuit breakers' transitions and uploads: 2040–2059.
+    public const int BreakerStopped = 2040;
+    public const int BreakerChanged = 2041;
+    public const int SpoolRefused = 2050;
+    public const int SpoolSwept = 2051;
+    public const int SpoolSweepFailed = 2052;
+    public const int MultipartAborted = 2055;
+    public const int MultipartAbortFailed = 2056;
+
     // Start-up: 2101–2199.
     public const int Listening = 2101;
     public const int ConfigurationLoaded = 2102;

@@ -90,7 +90,7 @@ internal static class CheckConfigCommand
                 { Mode: Fallback.FallbackMode.LastGood } f => $"; fallback: last good GET response up to {Format(f.MaxAge)} old ({f.MaxEntries ?? Fallback.FallbackConstants.DefaultMaxEntries} kept, bodies up to {f.MaxBodyBytes ?? Fallback.FallbackConstants.DefaultMaxBodyBytes} bytes)",
                 var f => $"; fallback: {f.StatusCode ?? Fallback.FallbackConstants.DefaultStatusCode} {f.ContentType ?? Fallback.FallbackConstants.DefaultContentType}",
             };
-            text.AppendLine(c, $"  {route.Path}  ({methods}; timeout {Format(route.Timeout)}{(route.Idempotent == true ? "; idempotent" : string.Empty)}{(route.Api != RouteApi.Http ? $"; API {route.Api}" : string.Empty)}{deferral}{fallback})");
+            text.AppendLine(c, $"  {route.Path}  ({methods}; timeout {Format(route.Timeout)}{(route.Idempotent == true ? "; idempotent" : string.Empty)}{(route.Api != RouteApi.Http ? $"; API {route.Api}" : string.Empty)}{(route.Uploads?.AbortMultipartOnFailure == true ? "; aborts failed multipart uploads" : string.Empty)}{deferral}{fallback})");
             for (int i = 0; i < route.Providers.Count; i++)
             {
                 var provider = options.Providers[route.Providers[i]];
@@ -115,6 +115,10 @@ internal static class CheckConfigCommand
             _ => $"SQLite {storage.SqlitePath}",
         };
         text.AppendLine().AppendLine(c, $"Store: {store}; on failure to open: {storage.OnStoreFailure}.");
+        string spooled = options.MaxReplayableBodyBytes > 0
+            ? $"spooled for retries up to {options.MaxReplayableBodyBytes} in {options.Spool.Directory ?? "the temporary directory"} ({(options.Spool.MaxBytes > 0 ? $"at most {options.Spool.MaxBytes} bytes at once" : "no cap but the disk")}); larger ones stream once"
+            : "larger ones stream once";
+        text.AppendLine(c, $"Bodies: buffered up to {options.MaxBufferedBodyBytes} bytes, {spooled}; all at most {options.Limits.MaxRequestBodyBytes} bytes.");
 
         text.AppendLine().AppendLine("Pipelines:");
         foreach (var (name, pipeline) in options.Pipelines.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -158,6 +162,18 @@ internal static class CheckConfigCommand
             if (pipeline.TransientStatusCodes is { } codes)
             {
                 text.AppendLine(c, $"    Transient       {string.Join(", ", codes)}");
+            }
+        }
+
+        var overrides = options.GetEnvironmentOverrides();
+        if (overrides.Count > 0)
+        {
+            text.AppendLine().AppendLine("Environment variables (seed):");
+            foreach (var variable in overrides)
+            {
+                text.AppendLine(variable.Pipelines.Count > 0
+                    ? $"  {variable.Variable}  changed {string.Join(", ", variable.Pipelines)}"
+                    : $"  {variable.Variable}  changed nothing (FINDING: another variable takes precedence, or its value keeps what is configured)");
             }
         }
 

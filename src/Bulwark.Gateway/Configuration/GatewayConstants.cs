@@ -17,6 +17,15 @@ internal static class GatewayConstants
     /// <summary>Kestrel's default request body limit: a larger buffer could never fill.</summary>
     public const long MaxMaxBufferedBodyBytes = 30_000_000;
 
+    public const long DefaultMaxReplayableBodyBytes = 1L << 30;
+
+    public const long MaxMaxReplayableBodyBytes = 1L << 40;
+
+    public const long MaxSpoolBytes = 1L << 50;
+
+    /// <summary>The header that tells a client the multipart upload its failed request belonged to was aborted (or why not).</summary>
+    public const string MultipartAbortHeader = "X-Bulwark-Multipart-Abort";
+
     // No longer than the default drain timeout, so a deploy never cuts off a request the route would still wait for.
     public static readonly TimeSpan DefaultRouteTimeout = TimeSpan.FromSeconds(25);
 

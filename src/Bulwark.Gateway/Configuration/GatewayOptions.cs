@@ -23,12 +23,28 @@ public sealed class GatewayOptions : BulwarkOptions
     public IList<GatewayRouteOptions> Routes { get; set; } = [];
 
     /// <summary>
-    /// Gets or sets the largest request body buffered so that every attempt and failover can re-send it (a body of unknown
-    /// length is read up to this size to find out). A larger body streams once, without retry; the response says so in
+    /// Gets or sets the largest request body buffered whole before the first attempt so that every attempt and failover can
+    /// re-send it (a body of unknown length is read up to this size to find out). A larger body is spooled while it is sent
+    /// (<see cref="MaxReplayableBodyBytes"/>) or, past that, streams once without retry; the response says so in
     /// <c>X-Bulwark-Retry</c>.
     /// </summary>
     /// <value>Defaults to 1 MiB (1,048,576). Range 0 to 30,000,000 (Kestrel's request body limit).</value>
     public long MaxBufferedBodyBytes { get; set; } = GatewayConstants.DefaultMaxBufferedBodyBytes;
+
+    /// <summary>
+    /// Gets or sets the largest request body kept in a spool file (<see cref="Spool"/>) so that every attempt and failover
+    /// can re-send it. A body larger than <see cref="MaxBufferedBodyBytes"/> and up to this size goes to the first
+    /// provider as it arrives while it is written to the spool; a retry or failover reads the spool (waiting for the
+    /// client's body where it is still arriving). A larger body, by its <c>Content-Length</c>, streams once without retry;
+    /// one of unknown length that grows past this size is refused with 413. Bodies are also bounded by
+    /// <c>Limits:MaxRequestBodyBytes</c> (30,000,000 by default): raise it to accept larger uploads.
+    /// </summary>
+    /// <value>Defaults to 1 GiB (1,073,741,824). 0 (off: bodies over <see cref="MaxBufferedBodyBytes"/> stream once) or <see cref="MaxBufferedBodyBytes"/> to 1,099,511,627,776 (1 TiB).</value>
+    public long MaxReplayableBodyBytes { get; set; } = GatewayConstants.DefaultMaxReplayableBodyBytes;
+
+    /// <summary>Gets or sets where spooled request bodies are kept and how much they may hold (<c>Bulwark:Spool</c>); read at start.</summary>
+    /// <value>Defaults to the temporary directory, capped only by its disk's free space.</value>
+    public GatewaySpoolOptions Spool { get; set; } = new();
 
     /// <summary>Gets or sets the request limits (<c>Bulwark:Limits</c>): body and header sizes, per-client rate and concurrency.</summary>
     /// <value>Defaults to Kestrel's own body and header limits and no per-client limit.</value>

@@ -11,7 +11,7 @@ namespace Bulwark.Gateway.Configuration;
 /// validator per section (providers, routes, limits, shutdown, storage, deliveries, reload), each running its own
 /// small rules, then the engine's pipelines.
 /// </summary>
-internal sealed class GatewayOptionsValidator(Func<string, string?> environment, RouteTemplateCheck routeTemplates) : IValidateOptions<GatewayOptions>
+internal sealed class GatewayOptionsValidator(Func<string, string?> environment, RouteTemplateCheck routeTemplates, Func<IEnumerable<string>>? environmentNames = null) : IValidateOptions<GatewayOptions>
 {
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
@@ -28,6 +28,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 new RoutePathValidator(routeTemplates),
                 new RouteMethodsValidator(),
                 new RouteReplayValidator(),
+                new RouteUploadsValidator(),
                 new RouteProvidersValidator(),
                 new RouteTimeoutValidator(),
                 new RouteAttemptsValidator(),
@@ -38,6 +39,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
                 new RouteBudgetValidator(),
             ]),
             new BufferedBodyValidator(),
+            new SpoolValidator(),
             new LimitsValidator(),
             new ShutdownValidator(),
             new StorageValidator(environment),
@@ -53,6 +55,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
             new AlertSignalsValidator(),
             new AlertsValidator(),
             new AlertChannelsValidator(environment),
+            new SeedVariablesValidator(environmentNames),
         ];
 
         var errors = new List<string>();

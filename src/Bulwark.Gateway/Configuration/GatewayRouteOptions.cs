@@ -133,4 +133,8 @@ public sealed class GatewayRouteOptions
     /// </summary>
     /// <value>Defaults to empty; required with <c>OnBudgetExceeded: Fallback</c>, refused otherwise.</value>
     public IList<string> BudgetFallbackProviders { get; set; } = [];
+
+    /// <summary>Gets or sets what the route does for multi-step uploads (<c>Uploads:AbortMultipartOnFailure</c>).</summary>
+    /// <value>Defaults to <see langword="null"/>: no abort.</value>
+    public GatewayRouteUploadsOptions? Uploads { get; set; }
 }

@@ -300,6 +300,16 @@ internal static class ProductionReadiness
     private static void CheckGateway(GatewayOptions options, IConfiguration configuration, List<ReadinessFinding> findings)
     {
         CheckStorage(options, findings);
+        foreach (var variable in options.GetEnvironmentOverrides())
+        {
+            if (variable.Pipelines.Count == 0)
+            {
+                findings.Add(new(ReadinessSeverity.Warning, "seed-variable-changed-nothing",
+                    $"The environment variable {variable.Variable} changed no pipeline: another variable takes precedence (RESILIENCE_ENABLED=false, RESILIENCE_RETRY_ENABLED=false, a BULWARK_PIPELINE_ one), or its value keeps what is configured. Remove it, or fix what overrides it.",
+                    variable.Variable));
+            }
+        }
+
         if (options.MaxBufferedBodyBytes > ProductionReadinessConstants.LargeBufferedBodyBytes)
         {
             findings.Add(new(ReadinessSeverity.Warning, "large-body-buffer",

@@ -81,7 +81,7 @@ internal sealed partial class GatewayDeferral
         }
 
         // A deferred request is stored whole: a body the route could not store is refused before any provider sees it.
-        if (body.Streamed || (body.Buffered && context.Request.Body.Length > deferral.MaxBodyBytes))
+        if (body.Streamed || body.Spool is not null || (body.Buffered && context.Request.Body.Length > deferral.MaxBodyBytes))
         {
             feature.ErrorType = "bad-request-body";
             await GatewayProblem.DeferralBodyTooLarge(correlationId, deferral.MaxBodyBytes).WriteAsync(context, 0).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using Bulwark.Classification;
 using Bulwark.Failover;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.ProviderAuth;
+using Bulwark.Gateway.Requests;
 using Bulwark.Gateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Polly;
@@ -91,6 +92,12 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
             context.Request.Body.Position = 0;
         }
 
+        if (request.Spool?.Failure is { } spoolFailure)
+        {
+            // The body can no longer be sent whole (the client's side failed, or the spool is full): nothing is sent.
+            return Failed(SpoolOutcome(spoolFailure));
+        }
+
         // An earlier attempt's translator (its answer failed before anything reached the client) is taken off first.
         request.DropTranslation();
         ResetResponse(context);
@@ -101,7 +108,12 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         using var forwarding = new CancellationTokenSource();
         var timeouts = attempt.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), forwarding);
         var (clientBody, clientLength) = (context.Request.Body, context.Request.ContentLength);
-        if (request.BodyFor(attempt.ProviderIndex) is { } mapped)
+        if (request.Spool is { } spool)
+        {
+            // Every attempt reads the spool from its start, the first one as the client's body arrives.
+            context.Request.Body = spool.OpenReader();
+        }
+        else if (request.BodyFor(attempt.ProviderIndex) is { } mapped)
         {
             // This provider is sent its own name of the model asked for (the client's body with that one field changed),
             // or the request in its own API's terms.
@@ -170,6 +182,11 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
             return Failed(new OperationCanceledException("The client went away.", exception, context.RequestAborted));
         }
 
+        if (error == ForwarderError.RequestBodyClient && request.Spool?.Failure is { } failure)
+        {
+            return Failed(SpoolOutcome(failure));
+        }
+
         if (error == ForwarderError.RequestBodyClient)
         {
             // The client's streamed body broke mid-way (bad chunking, a limit, a stall): not the provider's fault.
@@ -192,6 +209,9 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
     }
 
     private static Outcome<ForwardedResponse> Failed(Exception exception) => Outcome.FromException<ForwardedResponse>(exception);
+
+    /// <summary>The outcome of a spool that failed: full (507), or the client's body failing (its own status).</summary>
+    private static Exception SpoolOutcome(Exception failure) => failure as SpoolFullException ?? (Exception)new ClientBodyException(failure);
 
     /// <summary>
     /// Ends the translation of an Anthropic answer whose body has arrived: a whole message or error is translated and
@@ -249,6 +269,13 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
         if (error is ForwarderError.RequestCreation or ForwarderError.NoAvailableDestinations)
         {
             return (HttpRequestError.Unknown, false);
+        }
+
+        if (error == ForwarderError.RequestBodyDestination && exception is not HttpRequestException { HttpRequestError: not HttpRequestError.Unknown })
+        {
+            // The provider stopped taking the body mid-way (it reset or closed the connection): a connection failure,
+            // transient like any other, so a replayable body is retried at the same provider too.
+            return (HttpRequestError.ConnectionError, true);
         }
 
         if (exception is HttpRequestException http)

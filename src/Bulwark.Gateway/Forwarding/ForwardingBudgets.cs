@@ -66,7 +66,7 @@ internal sealed partial class ForwardingBudgets
             }
 
             feature.ErrorType = "budget-unbounded";
-            bool tooLarge = request.BodyStreamed || context.Request.ContentLength > Configuration.UsageConstants.MaxParsedBytes;
+            bool tooLarge = request.BodyTooLargeToRead || context.Request.ContentLength > Configuration.UsageConstants.MaxParsedBytes;
             await GatewayProblem.BudgetUnbounded(request.CorrelationId, tooLarge).WriteAsync(context, 0).ConfigureAwait(false);
             return null;
         }
@@ -102,7 +102,7 @@ internal sealed partial class ForwardingBudgets
         if (refusal is not null && request.Route.BudgetFallback is { } cheaper)
         {
             // The route's cheaper chain, when the request fits there.
-            var fallback = new ForwardingRequest(context, cheaper, request.CorrelationId, request.Replay, request.BodyBuffered, request.BodyStreamed);
+            var fallback = new ForwardingRequest(context, cheaper, request.CorrelationId, request.Replay, request.BodyBuffered, request.BodyStreamed) { Spool = request.Spool };
             await fallback.ReadBodyFieldsAsync(null, cancellationToken).ConfigureAwait(false);
             var (cheap, _) = _book.TryReserve(client, model, tokens, CostOf(cheaper, model, prompt, tokens - prompt));
             if (cheap is not null)

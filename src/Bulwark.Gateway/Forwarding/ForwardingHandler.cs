@@ -31,6 +31,8 @@ internal sealed partial class ForwardingHandler
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ForwardingHandler> _logger;
     private readonly Func<string> _bufferDirectory;
+    private readonly SpoolQuota _spoolQuota;
+    private readonly HttpMessageInvoker _invoker;
     private readonly GatewayDeferral _deferral;
     private readonly UsageLedger _ledger;
     private readonly string? _userHeader;
@@ -45,7 +47,9 @@ internal sealed partial class ForwardingHandler
         _ledger = ledger;
         _userHeader = logging.Value.UserIdHeader;
         _bufferDirectory = bufferDirectory.Accessor;
+        _spoolQuota = bufferDirectory.Quota;
         _attempts = new AttemptForwarder(forwarder, client.Invoker, timeProvider);
+        _invoker = client.Invoker;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -67,42 +71,53 @@ internal sealed partial class ForwardingHandler
             return;
         }
 
-        var deferral = await _deferral.AdmitAsync(context, route, body, feature, correlationId).ConfigureAwait(false);
-        if (deferral.Answered)
-        {
-            return;
-        }
-
-        var request = new ForwardingRequest(context, route, correlationId, ReplayOf(context.Request, route, body), body.Buffered, body.Streamed);
-        await request.ReadBodyFieldsAsync(_budgets.BoundFor(route, context.Request), context.RequestAborted).ConfigureAwait(false);
-        if (await _budgets.ReserveAsync(request, feature, context.RequestAborted).ConfigureAwait(false) is not { } admitted)
-        {
-            RecordUsage(request, feature, request.BodyUser);
-            return;
-        }
-
-        request = admitted;
         try
         {
-            using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
-            var lastGood = route.Fallback?.StartKeeping(context);
-            var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
-            string? user = route.Api == RouteApi.Http ? null : await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
-            if (!Ended(request, result, feature, lastGood))
+            var deferral = await _deferral.AdmitAsync(context, route, body, feature, correlationId).ConfigureAwait(false);
+            if (deferral.Answered)
             {
-                await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
+                return;
             }
 
-            _requestCounts.Record();
-            _requestCounts.RecordAttempts(result.Attempts);
-            Errors.GatewayErrorFeed.Record(context, request.Route.Path, result.Attempts, served: result.Outcome.Result is not null, feature);
-            _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType, deadline.IsCancellationRequested);
-            RecordUsage(request, feature, user);
+            var request = new ForwardingRequest(context, route, correlationId, ReplayOf(context.Request, route, body), body.Buffered, body.Streamed) { Spool = body.Spool };
+            await request.ReadBodyFieldsAsync(_budgets.BoundFor(route, context.Request), context.RequestAborted).ConfigureAwait(false);
+            if (await _budgets.ReserveAsync(request, feature, context.RequestAborted).ConfigureAwait(false) is not { } admitted)
+            {
+                RecordUsage(request, feature, request.BodyUser);
+                return;
+            }
+
+            request = admitted;
+            try
+            {
+                using var deadline = new CancellationTokenSource(route.Timeout, _timeProvider);
+                var lastGood = route.Fallback?.StartKeeping(context);
+                var result = await RunChainAsync(request, feature, deadline.Token).ConfigureAwait(false);
+                string? user = route.Api == RouteApi.Http ? null : await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
+                if (!Ended(request, result, feature, lastGood))
+                {
+                    await AnswerFailureAsync(request, result, deadline.IsCancellationRequested, deferral, feature).ConfigureAwait(false);
+                }
+
+                _requestCounts.Record();
+                _requestCounts.RecordAttempts(result.Attempts);
+                Errors.GatewayErrorFeed.Record(context, request.Route.Path, result.Attempts, served: result.Outcome.Result is not null, feature);
+                _budgets.End(request, feature, served: result.Outcome.Result is not null, deferred: feature.ErrorType == DeferredErrorType, deadline.IsCancellationRequested);
+                RecordUsage(request, feature, user);
+            }
+            catch when (request.Reservation is { Done: false })
+            {
+                _budgets.Abandon(request);
+                throw;
+            }
         }
-        catch when (request.Reservation is { Done: false })
+        finally
         {
-            _budgets.Abandon(request);
-            throw;
+            // The pump stops reading the client before the request ends, and the spool file goes.
+            if (body.Spool is { } spool)
+            {
+                await spool.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -149,7 +164,15 @@ internal sealed partial class ForwardingHandler
     {
         try
         {
-            return await RequestBody.PrepareAsync(context, route.MaxBufferedBodyBytes, _bufferDirectory).ConfigureAwait(false);
+            return await RequestBody.PrepareAsync(context, route.MaxBufferedBodyBytes, _bufferDirectory, route.MaxReplayableBodyBytes, _spoolQuota).ConfigureAwait(false);
+        }
+        catch (SpoolFullException e)
+        {
+            // Nothing was sent: the client may send it again once the spool has room.
+            feature.ErrorType = GatewayProblem.SpoolFullType;
+            Log.SpoolRefused(_logger, e.Message, correlationId);
+            await GatewayProblem.SpoolFull(correlationId, e.Message, sent: false).WriteAsync(context, 0).ConfigureAwait(false);
+            return null;
         }
         catch (BadHttpRequestException e)
         {
@@ -328,6 +351,14 @@ internal sealed partial class ForwardingHandler
     private async Task AnswerFailureAsync(ForwardingRequest request, FailoverResult<ForwardedResponse> result, bool deadlineExpired, DeferralAdmission deferral, BulwarkRequestFeature feature)
     {
         var context = request.Context;
+        if (result.Outcome.Exception is SpoolFullException full)
+        {
+            feature.ErrorType = GatewayProblem.SpoolFullType;
+            Log.SpoolRefused(_logger, full.Message, request.CorrelationId);
+            await GatewayProblem.SpoolFull(request.CorrelationId, full.Message, sent: request.Attempts > 0).WriteAsync(context, request.Attempts).ConfigureAwait(false);
+            return;
+        }
+
         var clientBody = result.Outcome.Exception as ClientBodyException;
         var failure = new ForwardingFailure(request.Route, request.CorrelationId, request.Replay == ReplayCondition.Always, result.Attempts, deadlineExpired, clientBody?.StatusCode, HintOf(result.Outcome.Exception), request.RetryAfterUntil, request.BodyStreamed);
         var problem = result.Outcome.Exception is ProviderAuth.ProviderAuthException auth
@@ -347,6 +378,13 @@ internal sealed partial class ForwardingHandler
             problem = problem.WithNote(_deferral.Enabled
                 ? " This route stores failed requests for later delivery when they carry an Idempotency-Key header: send one to have the request accepted and delivered later."
                 : " This route would store the request for later delivery, but the gateway runs without its store.");
+        }
+
+        if (request.Route.AbortsMultipart && clientBody is null && Uploads.MultipartAbort.UploadIdOf(context.Request) is { } uploadId)
+        {
+            // A failed step of a multipart upload: the parts stored so far are deleted, not left billed.
+            context.Response.Headers[GatewayConstants.MultipartAbortHeader] = await Uploads.MultipartAbort.RunAsync(
+                context, request.Route, uploadId, result.Attempts, _invoker, _timeProvider, _logger, request.CorrelationId).ConfigureAwait(false);
         }
 
         if (request.Route.Fallback is { } fallback && clientBody is null
@@ -406,6 +444,9 @@ internal sealed partial class ForwardingHandler
 
         [LoggerMessage(EventId = EventIds.ClientWentAway, Level = LogLevel.Debug, Message = "The client went away; correlation id {CorrelationId}")]
         public static partial void ClientGone(ILogger logger, string correlationId);
+
+        [LoggerMessage(EventId = EventIds.SpoolRefused, Level = LogLevel.Warning, Message = "A request body could not be spooled for retries, answered 507: {Reason}; correlation id {CorrelationId}")]
+        public static partial void SpoolRefused(ILogger logger, string reason, string correlationId);
 
         [LoggerMessage(EventId = EventIds.ClientBodyRefused, Level = LogLevel.Debug, Message = "The client's request body was refused with {Status}: {Reason}; correlation id {CorrelationId}")]
         public static partial void BadRequestBody(ILogger logger, int status, string reason, string correlationId);

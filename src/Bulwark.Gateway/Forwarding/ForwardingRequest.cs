@@ -37,6 +37,12 @@ internal sealed class ForwardingRequest
     /// <summary>Gets a value indicating whether the body is too large to buffer and streams once.</summary>
     public bool BodyStreamed { get; }
 
+    /// <summary>Gets the spool every attempt reads the body from, when the body was too large to buffer and is kept for retries there.</summary>
+    public RequestSpool? Spool { get; init; }
+
+    /// <summary>Gets a value indicating whether the body is too large to be read whole in memory (streamed once, or spooled).</summary>
+    public bool BodyTooLargeToRead => BodyStreamed || Spool is not null;
+
     /// <summary>Gets the client's path and query as sent (dot-segments resolved), or <see langword="null"/> to let the forwarder build them.</summary>
     public string? PathAndQuery { get; }
 
@@ -147,7 +153,7 @@ internal sealed class ForwardingRequest
     {
         if (Route.Providers[providerIndex].Models is { } map)
         {
-            if (BodyStreamed && IsJson(Context.Request.ContentType))
+            if (BodyTooLargeToRead && IsJson(Context.Request.ContentType))
             {
                 return "the request body was too large to read the model this provider maps";
             }
@@ -178,7 +184,7 @@ internal sealed class ForwardingRequest
             return AnthropicRequestTranslation.Refused("this provider speaks Anthropic's API, to which only chat completions (POST …/chat/completions) are translated");
         }
 
-        if (BodyStreamed)
+        if (BodyTooLargeToRead)
         {
             return AnthropicRequestTranslation.Refused("the request body was too large to translate for Anthropic's API");
         }

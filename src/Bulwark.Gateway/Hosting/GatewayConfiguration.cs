@@ -38,7 +38,7 @@ internal static class GatewayConfiguration
     }
 
     /// <summary>Registers <see cref="GatewayOptions"/>, read from the <c>Bulwark</c> section and validated with every error.</summary>
-    public static void AddOptions(IServiceCollection services, IConfiguration configuration, Func<string, string?> environment, GatewayOptions? validated = null)
+    public static void AddOptions(IServiceCollection services, IConfiguration configuration, Func<string, string?> environment, GatewayOptions? validated = null, Func<IEnumerable<string>>? environmentNames = null)
     {
         services.AddBulwarkOptions<GatewayOptions>(configuration, "Bulwark", environment, GatewayDefaults.Pipeline, GatewayConfigurationRules.Instance);
         if (validated is not null)
@@ -50,7 +50,7 @@ internal static class GatewayConfiguration
         // Route templates are checked against the routing's own constraint resolution (a web application has it already).
         services.AddRoutingCore();
         services.TryAddSingleton<RouteTemplateCheck>();
-        services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => new GatewayOptionsValidator(environment, sp.GetRequiredService<RouteTemplateCheck>()));
+        services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => new GatewayOptionsValidator(environment, sp.GetRequiredService<RouteTemplateCheck>(), environmentNames));
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ internal static class GatewayConfiguration
         var configuration = builder.Build();
 
         var services = new ServiceCollection();
-        AddOptions(services, configuration, settings.Environment);
+        AddOptions(services, configuration, settings.Environment, environmentNames: settings.EnvironmentNames);
         services.AddBulwarkAdmin(configuration);
         using var provider = services.BuildServiceProvider();
 

@@ -73,12 +73,17 @@ internal static class GatewayHost
             services.AddSingleton(time);
         }
 
-        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment, settings.Validated?.Options);
+        GatewayConfiguration.AddOptions(services, builder.Configuration, settings.Environment, settings.Validated?.Options, settings.EnvironmentNames);
         services.AddSingleton(settings);
         services.AddSingleton(listen);
         services.AddSingleton(startFailures);
         services.AddSingleton(new GatewayEnvironment(settings.Environment));
-        services.AddSingleton(new BodyBufferDirectory(settings.BodyBufferDirectory));
+        services.AddSingleton(static sp =>
+        {
+            var spool = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Spool;
+            return new BodyBufferDirectory(sp.GetRequiredService<GatewayHostSettings>().BodyBufferDirectory ?? spool.Directory, spool.MaxBytes);
+        });
+        services.AddHostedService<SpoolSweep>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>(static (kestrel, gateway) =>
         {
             var limits = gateway.Value.Limits;
@@ -110,6 +115,7 @@ internal static class GatewayHost
         // The table in force when resolved: a reload swaps it.
         services.AddTransient(static services => services.GetRequiredService<LiveGatewayConfiguration>().Table);
         services.AddSingleton<ForwardingHandler>();
+        services.AddHostedService<BreakerTransitionLogger>();
         services.AddSingleton<GatewayRouteEndpointDataSource>();
         services.AddSingleton<ConfigurationReloadStatus>();
         services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor>(static services => services.GetRequiredService<ConfigurationReloadStatus>());

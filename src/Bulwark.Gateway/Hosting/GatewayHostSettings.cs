@@ -11,6 +11,9 @@ internal sealed record GatewayHostSettings(string? ConfigPath, string? ConfigJso
     /// <summary>Gets the environment the gateway reads: <c>Bulwark__...</c> overrides, header secrets, seed variables.</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
+    /// <summary>Gets the names of the environment's variables, to find seed variables aimed at no pipeline (<c>BULWARK_PIPELINE_…</c>).</summary>
+    public Func<IEnumerable<string>> EnvironmentNames { get; init; } = static () => System.Environment.GetEnvironmentVariables().Keys.Cast<string>();
+
     /// <summary>Gets a value indicating whether environment variables override the file (<c>Bulwark__Section__Key</c>).</summary>
     public bool EnvironmentOverrides { get; init; } = true;
 

@@ -68,6 +68,32 @@ internal sealed record GatewayProblem
         correlationId,
         []);
 
+    /// <summary>The problem type (and request log error type) of a body the spool had no room for.</summary>
+    public const string SpoolFullType = "spool-full";
+
+    /// <summary>
+    /// 507 Insufficient Storage: the gateway's own storage, not a provider, failed the request — the spool that keeps a
+    /// large body for retries is full (its cap or its disk). Not 503, which says a service is unavailable (and is what
+    /// providers answer): 507 names the cause, so clients, logs and alerts do not take it for a provider outage. Nothing
+    /// was acknowledged; the client may send the request again later.
+    /// </summary>
+    /// <param name="correlationId">The request's correlation id.</param>
+    /// <param name="reason">What was full.</param>
+    /// <param name="sent">Whether part of the body had gone to a provider before the spool filled up.</param>
+    public static GatewayProblem SpoolFull(string correlationId, string reason, bool sent) => new(
+        StatusCodes.Status507InsufficientStorage,
+        SpoolFullType,
+        "Gateway storage full",
+        "The gateway could not keep the request body for retries: " + reason + "."
+            + (sent
+                ? " The attempt in progress was stopped before the body was complete, so the provider did not receive the whole request."
+                : " Nothing was sent to a provider.")
+            + " Nothing was acknowledged; send the request again later, or to another gateway instance.",
+        retryable: true,
+        retryAfter: null,
+        correlationId,
+        []);
+
     /// <summary>
     /// The gateway could not get the credential a provider needs (its token endpoint is down or refused the client), so
     /// the last attempt was not sent: said with the provider and the cause, never a secret.

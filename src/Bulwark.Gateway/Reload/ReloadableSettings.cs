@@ -14,6 +14,7 @@ internal static class ReloadableSettings
         "Bulwark:Providers",
         "Bulwark:Routes",
         "Bulwark:MaxBufferedBodyBytes",
+        "Bulwark:MaxReplayableBodyBytes",
         "Bulwark:Limits:ConcurrencyPerClient",
         "Bulwark:Limits:RequestsPerMinutePerClient",
         // Read from the configuration in force on each request of a TrustedHeader route (which a reload may add).

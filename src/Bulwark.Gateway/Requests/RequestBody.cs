@@ -3,17 +3,21 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Bulwark.Gateway.Requests;
 
-/// <summary>How the client's body is held for the attempts: buffered (so replayable), streamed once, or absent.</summary>
+/// <summary>How the client's body is held for the attempts: buffered (so replayable), spooled as it is sent (so replayable), streamed once, or absent.</summary>
 /// <param name="Buffered">The body was buffered and can be re-sent from the start.</param>
-/// <param name="Streamed">The body is too large to buffer and streams once.</param>
-internal readonly record struct RequestBody(bool Buffered, bool Streamed)
+/// <param name="Streamed">The body is too large to keep and streams once.</param>
+/// <param name="Spool">The spool the body is read into as it arrives, from which every attempt reads it; <see langword="null"/> unless spooled.</param>
+internal readonly record struct RequestBody(bool Buffered, bool Streamed, RequestSpool? Spool = null)
 {
     /// <summary>
     /// Makes the client's body replayable when it fits <paramref name="limit"/>: in memory up to 64 KiB, then a
-    /// delete-on-close file in <paramref name="directory"/>; a larger one streams once, what was read going first.
+    /// delete-on-close file in <paramref name="directory"/>; a larger one up to <paramref name="replayableLimit"/> is
+    /// spooled as it arrives (<see cref="RequestSpool"/>, against <paramref name="quota"/>); a larger one still streams
+    /// once, what was read going first.
     /// </summary>
     /// <exception cref="BadHttpRequestException">The body broke a limit or the protocol: the client's fault.</exception>
-    public static async ValueTask<RequestBody> PrepareAsync(HttpContext context, long limit, Func<string> directory)
+    /// <exception cref="SpoolFullException">The body was to be spooled, and the spool has no room for it.</exception>
+    public static async ValueTask<RequestBody> PrepareAsync(HttpContext context, long limit, Func<string> directory, long replayableLimit = 0, SpoolQuota? quota = null)
     {
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
@@ -30,6 +34,11 @@ internal readonly record struct RequestBody(bool Buffered, bool Streamed)
 
             if (length > limit)
             {
+                if (length <= replayableLimit && quota is not null)
+                {
+                    return new(false, false, StartSpool(context, directory(), length, replayableLimit, quota, ReadOnlyMemory<byte>.Empty));
+                }
+
                 return new(false, true);
             }
 
@@ -53,6 +62,12 @@ internal readonly record struct RequestBody(bool Buffered, bool Streamed)
             buffer.Write(chunk, 0, read);
             if (buffer.Length > limit)
             {
+                if (replayableLimit > limit && quota is not null)
+                {
+                    // The bytes read to find out go first, the pump reads the rest.
+                    return new(false, false, StartSpool(context, directory(), null, replayableLimit, quota, buffer.GetBuffer().AsMemory(0, (int)buffer.Length)));
+                }
+
                 context.Request.Body = new PrefixedStream(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.Request.Body);
                 return new(false, true);
             }
@@ -61,6 +76,14 @@ internal readonly record struct RequestBody(bool Buffered, bool Streamed)
         buffer.Position = 0;
         context.Request.Body = buffer;
         return new(true, false);
+    }
+
+    private static RequestSpool StartSpool(HttpContext context, string directory, long? length, long replayableLimit, SpoolQuota quota, ReadOnlyMemory<byte> prefix)
+    {
+        var spool = RequestSpool.Start(context.Request.Body, directory, length, replayableLimit, quota, prefix);
+        // Disposed (so stopped and removed) when the request ends, however it ends; the forwarding stage disposes it first.
+        context.Response.RegisterForDisposeAsync(spool);
+        return spool;
     }
 
     /// <summary>

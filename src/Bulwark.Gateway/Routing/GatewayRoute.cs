@@ -6,13 +6,15 @@ namespace Bulwark.Gateway.Routing;
 /// <summary>A configured route at run time: its providers in failover order and the chain that runs them.</summary>
 internal sealed class GatewayRoute
 {
-    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, GatewayLimitsOptions? limits = null, long maxBufferedBodyBytes = GatewayConstants.DefaultMaxBufferedBodyBytes, IReadOnlyList<GatewayProvider>? budgetFallback = null)
+    public GatewayRoute(GatewayRouteOptions options, IReadOnlyList<GatewayProvider> providers, TimeProvider timeProvider, GatewayLimitsOptions? limits = null, long maxBufferedBodyBytes = GatewayConstants.DefaultMaxBufferedBodyBytes, IReadOnlyList<GatewayProvider>? budgetFallback = null, long maxReplayableBodyBytes = GatewayConstants.DefaultMaxReplayableBodyBytes)
     {
         // The cheaper chain a request a strict budget refuses goes to: the same route with other providers.
         BudgetFallback = options.OnBudgetExceeded == RouteBudgetAction.Fallback && budgetFallback is { Count: > 0 }
-            ? new GatewayRoute(options, budgetFallback, timeProvider, limits, maxBufferedBodyBytes)
+            ? new GatewayRoute(options, budgetFallback, timeProvider, limits, maxBufferedBodyBytes, maxReplayableBodyBytes: maxReplayableBodyBytes)
             : null;
         MaxBufferedBodyBytes = maxBufferedBodyBytes;
+        MaxReplayableBodyBytes = maxReplayableBodyBytes;
+        AbortsMultipart = options.Uploads?.AbortMultipartOnFailure == true;
         RequestsPerMinutePerClient = options.RateLimit?.RequestsPerMinutePerClient ?? limits?.RequestsPerMinutePerClient ?? 0;
         ConcurrencyPerClient = options.RateLimit?.ConcurrencyPerClient ?? limits?.ConcurrencyPerClient ?? 0;
         Path = options.Path!;
@@ -114,6 +116,12 @@ internal sealed class GatewayRoute
 
     /// <summary>Gets the largest body buffered for re-sending (<c>Bulwark:MaxBufferedBodyBytes</c> of the route's configuration).</summary>
     public long MaxBufferedBodyBytes { get; }
+
+    /// <summary>Gets the largest body spooled for re-sending (<c>Bulwark:MaxReplayableBodyBytes</c>); 0 when spooling is off.</summary>
+    public long MaxReplayableBodyBytes { get; }
+
+    /// <summary>Gets a value indicating whether a failed request of an S3 multipart upload is followed by the upload's abort (<c>Uploads:AbortMultipartOnFailure</c>).</summary>
+    public bool AbortsMultipart { get; }
 
     /// <summary>
     /// Gets what tells this route's per-client limiter partitions apart from other routes': its methods, path and limits.

@@ -70,7 +70,7 @@ internal sealed class GatewayRouteTable
         }
 
         Providers = providers;
-        Routes = [.. options.Routes.Select(r => new GatewayRoute(r, [.. r.Providers.Select(p => providers[p])], timeProvider, options.Limits, options.MaxBufferedBodyBytes, [.. r.BudgetFallbackProviders.Select(p => providers[p])]))];
+        Routes = [.. options.Routes.Select(r => new GatewayRoute(r, [.. r.Providers.Select(p => providers[p])], timeProvider, options.Limits, options.MaxBufferedBodyBytes, [.. r.BudgetFallbackProviders.Select(p => providers[p])], options.MaxReplayableBodyBytes))];
         ProviderInfos = [.. providers.Values.Select(static p => new BulwarkProviderInfo(p.Name, p.Pipeline.CircuitBreaker, p.Pipeline.Bulkhead))];
         KeptPipelines = kept;
         ReplacedPipelines = replaced;

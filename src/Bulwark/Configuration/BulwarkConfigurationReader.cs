@@ -32,8 +32,7 @@ internal static class BulwarkConfigurationReader
             options.Pipelines[BulwarkOptions.DefaultPipelineName] = defaultPipeline();
         }
 
-        bool modeSetInFile = section.GetSection($"Pipelines:{BulwarkOptions.DefaultPipelineName}:CircuitBreaker:Mode").Value is not null;
-        SeedEnvironmentVariables.Apply(options, environment, modeSetInFile);
+        SeedEnvironmentVariables.Apply(options, environment, pipeline => section.GetSection($"Pipelines:{pipeline}:CircuitBreaker:Mode").Value is not null);
     }
 
     private static void BindReadable(IConfiguration section, string path, BulwarkOptions options, List<UnreadSetting> unread, ConfigurationRules? rules)

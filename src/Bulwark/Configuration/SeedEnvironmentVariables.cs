@@ -6,11 +6,16 @@ using Bulwark.Retry;
 namespace Bulwark.Configuration;
 
 /// <summary>
-/// Maps the environment variables that hand-written retry and breaker layers commonly use onto the <c>default</c> pipeline,
-/// so a service can adopt Bulwark without renaming its settings. A variable that is present wins over the file.
+/// Maps the environment variables that hand-written retry and breaker layers commonly use onto the pipelines, so a
+/// service can adopt Bulwark without renaming its settings. A variable that is present wins over the file. Unprefixed,
+/// a variable applies to every pipeline (the <c>default</c> one created if the file has none);
+/// <c>BULWARK_PIPELINE_{NAME}_{VARIABLE}</c> applies to the pipeline whose name, upper-cased with every character other
+/// than a letter or digit made <c>_</c>, is <c>{NAME}</c>, and wins over the unprefixed one. What each variable changed
+/// is kept (<see cref="BulwarkOptions.GetEnvironmentOverrides"/>).
 /// </summary>
 /// <remarks>
 /// <list type="table">
+/// <item><term>RESILIENCE_ENABLED</term><description>false removes retries and circuit breakers (whatever else says).</description></item>
 /// <item><term>RETRY_MAX_ATTEMPTS</term><description>attempts in all, first included: <c>Retry:MaxRetries</c> = value − 1.</description></item>
 /// <item><term>RETRY_BASE_DELAY, RETRY_MAX_DELAY</term><description>seconds: <c>Retry:BaseDelay</c>, <c>Retry:MaxDelay</c>.</description></item>
 /// <item><term>RETRY_EXPONENTIAL_BASE</term><description><c>Retry:ExponentialFactor</c>.</description></item>
@@ -24,6 +29,12 @@ namespace Bulwark.Configuration;
 /// </remarks>
 internal static class SeedEnvironmentVariables
 {
+    /// <summary>The prefix that aims a variable at one pipeline: <c>BULWARK_PIPELINE_UPLOADS_RETRY_MAX_ATTEMPTS</c>.</summary>
+    public const string PipelinePrefix = "BULWARK_PIPELINE_";
+
+    /// <summary>The master switch: false turns retries and breakers off in every pipeline.</summary>
+    public const string MasterSwitch = "RESILIENCE_ENABLED";
+
     public static readonly string[] Names =
     [
         "RETRY_MAX_ATTEMPTS", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY", "RETRY_EXPONENTIAL_BASE", "RETRY_JITTER",
@@ -31,61 +42,123 @@ internal static class SeedEnvironmentVariables
         "CIRCUIT_BREAKER_FAILURE_THRESHOLD", "CIRCUIT_BREAKER_SUCCESS_THRESHOLD", "CIRCUIT_BREAKER_TIMEOUT", "CIRCUIT_BREAKER_HALF_OPEN_MAX_CALLS",
     ];
 
-    public static void Apply(BulwarkOptions options, Func<string, string?> environment, bool modeSetInFile)
+    /// <summary>Every variable name read, the master switch included.</summary>
+    public static readonly string[] AllNames = [MasterSwitch, .. Names];
+
+    /// <summary>The <c>{NAME}</c> of a pipeline in its prefixed variables: upper case, anything but a letter or digit made <c>_</c>.</summary>
+    public static string KeyOf(string pipeline)
     {
-        if (!Names.Any(n => environment(n) is not null))
+        var key = new char[pipeline.Length];
+        for (int i = 0; i < pipeline.Length; i++)
+        {
+            char c = char.ToUpperInvariant(pipeline[i]);
+            key[i] = c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') ? c : '_';
+        }
+
+        return new string(key);
+    }
+
+    public static void Apply(BulwarkOptions options, Func<string, string?> environment, Func<string, bool> modeSetInFile)
+    {
+        bool anyGlobal = AllNames.Any(n => environment(n) is not null);
+        bool anyPrefixed = options.Pipelines.Keys.Any(p => AllNames.Any(n => environment(PipelinePrefix + KeyOf(p) + "_" + n) is not null));
+        if (!anyGlobal && !anyPrefixed)
         {
             return;
         }
 
-        var errors = options.ConfigurationErrors;
-        if (!options.Pipelines.TryGetValue(BulwarkOptions.DefaultPipelineName, out var pipeline) || pipeline is null)
+        if (anyGlobal && (!options.Pipelines.TryGetValue(BulwarkOptions.DefaultPipelineName, out var existing) || existing is null))
         {
-            pipeline = new BulwarkPipelineOptions();
-            options.Pipelines[BulwarkOptions.DefaultPipelineName] = pipeline;
+            options.Pipelines[BulwarkOptions.DefaultPipelineName] = new BulwarkPipelineOptions();
         }
 
-        if (Bool(environment, "RESILIENCE_RETRY_ENABLED", errors) == false)
+        // Every variable present, with the pipelines it changed (none yet).
+        var changed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (string name in AllNames)
         {
+            if (environment(name) is not null)
+            {
+                changed[name] = [];
+            }
+        }
+
+        foreach (var (name, pipeline) in options.Pipelines.OrderBy(static p => p.Key, StringComparer.Ordinal).ToList())
+        {
+            if (pipeline is null)
+            {
+                continue;
+            }
+
+            string prefix = PipelinePrefix + KeyOf(name) + "_";
+            foreach (string variable in AllNames)
+            {
+                if (environment(prefix + variable) is not null)
+                {
+                    changed.TryAdd(prefix + variable, []);
+                }
+            }
+
+            var settings = new PipelineVariables(prefix, environment, options.ConfigurationErrors, changed, name);
+            ApplyTo(pipeline, settings, modeSetInFile(name));
+        }
+
+        options.EnvironmentOverrides = [.. changed.OrderBy(static c => c.Key, StringComparer.Ordinal).Select(static c => new EnvironmentOverride(c.Key, c.Value))];
+    }
+
+    private static void ApplyTo(BulwarkPipelineOptions pipeline, PipelineVariables variables, bool modeSetInFile)
+    {
+        if (variables.Bool(MasterSwitch) == false)
+        {
+            // Off means off: every other variable of this pipeline changes nothing.
+            variables.Changed(MasterSwitch);
+            pipeline.Retry = null;
+            pipeline.CircuitBreaker = null;
+            return;
+        }
+
+        if (variables.Bool("RESILIENCE_RETRY_ENABLED") == false)
+        {
+            variables.Changed("RESILIENCE_RETRY_ENABLED");
             pipeline.Retry = null;
         }
-        else if (Names.Take(5).Any(n => environment(n) is not null))
+        else if (Names.Take(5).Any(variables.IsSet))
         {
             var retry = pipeline.Retry ??= new BulwarkRetryStrategyOptions();
-            if (Int(environment, "RETRY_MAX_ATTEMPTS", 1, errors) is { } attempts)
+            if (variables.Int("RETRY_MAX_ATTEMPTS", 1) is { } attempts)
             {
                 retry.MaxRetries = attempts - 1;
             }
 
-            if (Seconds(environment, "RETRY_BASE_DELAY", errors) is { } baseDelay)
+            if (variables.Seconds("RETRY_BASE_DELAY") is { } baseDelay)
             {
                 retry.BaseDelay = baseDelay;
             }
 
-            if (Seconds(environment, "RETRY_MAX_DELAY", errors) is { } maxDelay)
+            if (variables.Seconds("RETRY_MAX_DELAY") is { } maxDelay)
             {
                 retry.MaxDelay = maxDelay;
             }
 
-            if (Double(environment, "RETRY_EXPONENTIAL_BASE", errors) is { } factor)
+            if (variables.Double("RETRY_EXPONENTIAL_BASE") is { } factor)
             {
                 retry.ExponentialFactor = factor;
             }
 
-            if (Bool(environment, "RETRY_JITTER", errors) is { } jitter)
+            if (variables.Bool("RETRY_JITTER") is { } jitter)
             {
                 retry.Jitter = jitter ? JitterMode.Full : JitterMode.None;
             }
         }
 
-        if (Bool(environment, "RESILIENCE_CIRCUIT_BREAKER_ENABLED", errors) == false)
+        if (variables.Bool("RESILIENCE_CIRCUIT_BREAKER_ENABLED") == false)
         {
+            variables.Changed("RESILIENCE_CIRCUIT_BREAKER_ENABLED");
             pipeline.CircuitBreaker = null;
         }
-        else if (Names.Skip(7).Any(n => environment(n) is not null))
+        else if (Names.Skip(7).Any(variables.IsSet))
         {
             var breaker = pipeline.CircuitBreaker ??= new BulwarkCircuitBreakerStrategyOptions();
-            if (Int(environment, "CIRCUIT_BREAKER_FAILURE_THRESHOLD", 1, errors) is { } threshold)
+            if (variables.Int("CIRCUIT_BREAKER_FAILURE_THRESHOLD", 1) is { } threshold)
             {
                 breaker.FailureThreshold = threshold;
                 if (!modeSetInFile)
@@ -94,12 +167,12 @@ internal static class SeedEnvironmentVariables
                 }
             }
 
-            if (Int(environment, "CIRCUIT_BREAKER_SUCCESS_THRESHOLD", 1, errors) is { } successes)
+            if (variables.Int("CIRCUIT_BREAKER_SUCCESS_THRESHOLD", 1) is { } successes)
             {
                 breaker.SuccessThreshold = successes;
             }
 
-            if (Seconds(environment, "CIRCUIT_BREAKER_TIMEOUT", errors) is { } breakDuration)
+            if (variables.Seconds("CIRCUIT_BREAKER_TIMEOUT") is { } breakDuration)
             {
                 breaker.BreakDuration = breakDuration;
                 if (breaker.MaxBreakDuration < breakDuration)
@@ -108,68 +181,99 @@ internal static class SeedEnvironmentVariables
                 }
             }
 
-            if (Int(environment, "CIRCUIT_BREAKER_HALF_OPEN_MAX_CALLS", 1, errors) is { } probes)
+            if (variables.Int("CIRCUIT_BREAKER_HALF_OPEN_MAX_CALLS", 1) is { } probes)
             {
                 breaker.HalfOpenMaxCalls = probes;
             }
         }
     }
 
-    private static int? Int(Func<string, string?> environment, string name, int minimum, List<string> errors)
+    /// <summary>
+    /// The seed variables as one pipeline sees them: its prefixed variable, else the unprefixed one. Reading a value that
+    /// applies notes that it changed this pipeline; an unreadable value is an error, reported once.
+    /// </summary>
+    private sealed class PipelineVariables(string prefix, Func<string, string?> environment, List<string> errors, Dictionary<string, List<string>> changed, string pipeline)
     {
-        if (environment(name) is not { } raw)
+        public bool IsSet(string name) => Raw(name).Value is not null;
+
+        public void Changed(string name)
         {
-            return null;
+            if (changed.TryGetValue(Raw(name).Variable, out var pipelines) && !pipelines.Contains(pipeline))
+            {
+                pipelines.Add(pipeline);
+            }
         }
 
+        public int? Int(string name, int minimum) => Read(name, SeedEnvironmentVariables.Int, minimum);
+
+        public double? Double(string name) => Read(name, static (v, raw, e, _) => SeedEnvironmentVariables.Double(v, raw, e), 0);
+
+        public TimeSpan? Seconds(string name) => Read(name, static (v, raw, e, _) => SeedEnvironmentVariables.Seconds(v, raw, e), 0);
+
+        /// <summary>A boolean; noted as a change only by the caller, where it changes something (false removes; true keeps).</summary>
+        public bool? Bool(string name)
+        {
+            var (variable, raw) = Raw(name);
+            return raw is null ? null : SeedEnvironmentVariables.Bool(variable, raw, errors);
+        }
+
+        private T? Read<T>(string name, Func<string, string, List<string>, int, T?> parse, int minimum)
+            where T : struct
+        {
+            var (variable, raw) = Raw(name);
+            if (raw is null)
+            {
+                return null;
+            }
+
+            var value = parse(variable, raw, errors, minimum);
+            if (value is not null)
+            {
+                Changed(name);
+            }
+
+            return value;
+        }
+
+        private (string Variable, string? Value) Raw(string name) =>
+            environment(prefix + name) is { } own ? (prefix + name, own) : (name, environment(name));
+    }
+
+    private static int? Int(string name, string raw, List<string> errors, int minimum)
+    {
         if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= minimum)
         {
             return value;
         }
 
-        errors.Add($"{name} (environment): '{raw}' is not a whole number of at least {minimum}.");
+        AddOnce(errors, $"{name} (environment): '{raw}' is not a whole number of at least {minimum}.");
         return null;
     }
 
-    private static double? Double(Func<string, string?> environment, string name, List<string> errors)
+    private static double? Double(string name, string raw, List<string> errors)
     {
-        if (environment(name) is not { } raw)
-        {
-            return null;
-        }
-
         if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
         {
             return value;
         }
 
-        errors.Add($"{name} (environment): '{raw}' is not a number.");
+        AddOnce(errors, $"{name} (environment): '{raw}' is not a number.");
         return null;
     }
 
-    private static TimeSpan? Seconds(Func<string, string?> environment, string name, List<string> errors)
+    private static TimeSpan? Seconds(string name, string raw, List<string> errors)
     {
-        if (environment(name) is not { } raw)
-        {
-            return null;
-        }
-
         if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0 && seconds <= TimeSpan.FromDays(1).TotalSeconds)
         {
             return TimeSpan.FromSeconds(seconds);
         }
 
-        errors.Add($"{name} (environment): '{raw}' is not a number of seconds between 0 and 86400.");
+        AddOnce(errors, $"{name} (environment): '{raw}' is not a number of seconds between 0 and 86400.");
         return null;
     }
 
-    private static bool? Bool(Func<string, string?> environment, string name, List<string> errors)
+    private static bool? Bool(string name, string raw, List<string> errors)
     {
-        if (environment(name) is not { } raw)
-        {
-            return null;
-        }
-
         switch (raw.Trim().ToUpperInvariant())
         {
             case "TRUE" or "1" or "YES" or "ON":
@@ -177,8 +281,17 @@ internal static class SeedEnvironmentVariables
             case "FALSE" or "0" or "NO" or "OFF":
                 return false;
             default:
-                errors.Add($"{name} (environment): '{raw}' is not a boolean; use true or false.");
+                AddOnce(errors, $"{name} (environment): '{raw}' is not a boolean; use true or false.");
                 return null;
+        }
+    }
+
+    /// <summary>An unprefixed variable is read for every pipeline: its error is said once.</summary>
+    private static void AddOnce(List<string> errors, string error)
+    {
+        if (!errors.Contains(error))
+        {
+            errors.Add(error);
         }
     }
 }

@@ -28,6 +28,7 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.Contains("    CircuitBreaker  ConsecutiveFailures: opens on 5 consecutive failures; breaks for 00:00:30", output, StringComparison.Ordinal);
         Assert.Contains("    Timeout         attempt 00:00:05, total 00:00:20", output, StringComparison.Ordinal);
         Assert.Contains("    Bulkhead        50 concurrent, queue 50", output, StringComparison.Ordinal);
+        Assert.Contains("Bodies: buffered up to 1048576 bytes, spooled for retries up to 1073741824 in the temporary directory (no cap but the disk); larger ones stream once; all at most 30000000 bytes.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Production readiness", output, StringComparison.Ordinal);
     }
 

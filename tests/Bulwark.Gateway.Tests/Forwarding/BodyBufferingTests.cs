@@ -5,7 +5,7 @@ namespace Bulwark.Gateway.Tests.Forwarding;
 
 public class BodyBufferingTests
 {
-    private const string SmallBufferLimit = """ "MaxBufferedBodyBytes": 1024, """;
+    private const string SmallBufferLimit = """ "MaxBufferedBodyBytes": 1024, "MaxReplayableBodyBytes": 0, """;
 
     [Fact]
     public async Task Put_BodyOverBufferLimit_503_IsSentOnceAndSaysWhy()

@@ -112,7 +112,7 @@ public class NotProcessedRetryTests
         await using var secondary = await Upstream.StartAsync();
         primary.Behaviour = Answer(429, "1");
         await using var gateway = await GatewayUnderTest.StartAsync(
-            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, """));
+            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, "MaxReplayableBodyBytes": 0, """));
 
         using var response = await gateway.Client.PostAsync("/api/files", new ByteArrayContent(new byte[4096]));
 

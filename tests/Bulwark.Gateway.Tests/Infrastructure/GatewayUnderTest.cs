@@ -78,6 +78,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
         new(null, json, ["http://127.0.0.1:0"])
         {
             Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+            EnvironmentNames = () => environment?.Keys ?? Enumerable.Empty<string>(),
             EnvironmentOverrides = false,
             TimeProvider = timeProvider,
             MinimumLogLevel = minimumLogLevel,

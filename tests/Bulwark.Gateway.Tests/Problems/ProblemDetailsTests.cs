@@ -40,7 +40,7 @@ public class ProblemDetailsTests
         await using var secondary = await Upstream.StartAsync();
         primary.Behaviour = Upstream.Status(500);
         await using var gateway = await GatewayUnderTest.StartAsync(
-            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, """));
+            Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, "MaxReplayableBodyBytes": 0, """));
 
         using var response = await gateway.Client.PutAsync("/api/files/1", new ByteArrayContent(new byte[4096]));
 

@@ -30,6 +30,29 @@ public class AwsSigV4Tests
     }
 
     [Fact]
+    public async Task SpooledUpload_FirstProviderCutsItThreeTimes_FailsOverSignedForTheStore_StoredByteIdentical()
+    {
+        await using var s3 = await S3rverServer.StartAsync();
+        await using var cutting = await HashingUpstream.StartAsync();
+        cutting.ResetAfter = (_, _) => 1024 * 1024;
+        string config = StoreConfig(s3.BaseAddress, cutting.BaseAddress, bulwarkExtra: """ "MaxBufferedBodyBytes": 65536, """);
+        await using var gateway = await GatewayUnderTest.StartAsync(config, SecretEnvironment(S3rverServer.SecretAccessKey));
+        byte[] payload = RandomNumberGenerator.GetBytes(8 * 1024 * 1024);
+
+        // Over the buffer, so spooled and signed as a stream (its hash is not known before it has all arrived); every
+        // attempt reads the spool again, the store's included, and the store checks the signature.
+        using var put = await gateway.Client.PutAsync($"/{S3rverServer.Bucket}/spooled.bin", new ByteArrayContent(payload));
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        Assert.Equal(3, cutting.Requests);
+
+        // Read back through a gateway that knows only the store (the first provider would answer the GET itself).
+        await using var reader = await GatewayUnderTest.StartAsync(StoreConfig(s3.BaseAddress), SecretEnvironment(S3rverServer.SecretAccessKey));
+        using var get = await reader.Client.GetAsync($"/{S3rverServer.Bucket}/spooled.bin");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(SHA256.HashData(payload), SHA256.HashData(await get.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
     public async Task ListWithAQuery_SignsTheQuery_AndTheStoreAccepts()
     {
         await using var s3 = await S3rverServer.StartAsync();

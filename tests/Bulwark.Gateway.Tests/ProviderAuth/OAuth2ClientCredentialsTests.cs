@@ -140,7 +140,7 @@ public class OAuth2ClientCredentialsTests
 
             return Upstream.Ok(context, n);
         };
-        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, tokens.Endpoint, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, """), Secrets);
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, tokens.Endpoint, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, "MaxReplayableBodyBytes": 0, """), Secrets);
 
         using var streamed = await gateway.Client.PutAsync("/api/blobs/a", new ByteArrayContent(new byte[8192]));
         using var next = await gateway.Client.PutAsync("/api/blobs/b", new ByteArrayContent(new byte[8192]));
@@ -150,6 +150,33 @@ public class OAuth2ClientCredentialsTests
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
         Assert.Equal(2, tokens.Requests);
         Assert.Equal(["Bearer token-1", "Bearer token-2"], provider.Snapshot().Select(static r => r.Headers["Authorization"]));
+    }
+
+    [Fact]
+    public async Task ProviderAnswers401_ToASpooledBody_TheTokenIsRenewed_AndTheWholeBodySentAgain()
+    {
+        await using var tokens = await TokenServer.StartAsync();
+        await using var provider = await Upstream.StartAsync();
+        provider.Behaviour = (context, n) =>
+        {
+            if (context.Request.Headers.Authorization == "Bearer token-1")
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            }
+
+            return Upstream.Ok(context, n);
+        };
+        await using var gateway = await GatewayUnderTest.StartAsync(Config(provider.BaseAddress, tokens.Endpoint, bulwarkExtra: """ "MaxBufferedBodyBytes": 1024, """), Secrets);
+        var body = Enumerable.Range(0, 8192).Select(static i => (byte)(i * 7)).ToArray();
+
+        // Over the buffer, so spooled: the renewed token's try reads the spool again.
+        using var response = await gateway.Client.PutAsync("/api/blobs/a", new ByteArrayContent(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, tokens.Requests);
+        Assert.Equal(["Bearer token-1", "Bearer token-2"], provider.Snapshot().Select(static r => r.Headers["Authorization"]));
+        Assert.All(provider.Snapshot(), r => Assert.Equal(body, r.Body));
     }
 
     [Fact]

@@ -53,17 +53,20 @@ public class SampleConfigTests
     }
 
     [Fact]
-    public async Task Uploads_Builds_WithABreakerPerStorageProviderAndBufferedBodies()
+    public async Task Uploads_Builds_WithABreakerPerStorageProvider_SpooledBodiesUpTo1GiB_AndMultipartAborts()
     {
         var app = Build("uploads", FakeEnvironment);
         await using (app)
         {
             var table = app.Services.GetRequiredService<GatewayRouteTable>();
 
-            Assert.Equal(16 * 1024 * 1024, table.MaxBufferedBodyBytes);
+            Assert.Equal(1024 * 1024, table.MaxBufferedBodyBytes);
+            Assert.All(table.Routes, r => Assert.Equal(1L << 30, r.MaxReplayableBodyBytes));
             Assert.Equal(2, table.Routes.Count);
             Assert.All(table.Routes, r => Assert.Equal("/uploads/{**key}", r.Path));
-            Assert.Equal(["PUT"], table.Routes[0].Methods);
+            Assert.Equal(["PUT", "POST"], table.Routes[0].Methods);
+            Assert.True(table.Routes[0].AbortsMultipart);
+            Assert.False(table.Routes[1].AbortsMultipart);
             Assert.All(table.Routes, r => Assert.Equal(["store-a", "store-b"], r.Providers.Select(p => p.Name)));
 
             // One pipeline in the file, one instance (and so one breaker) per provider.

@@ -79,4 +79,96 @@ public class SeedEnvironmentVariablesTests
             ],
             errors);
     }
+
+    private const string TwoPipelines = """
+        {
+          "Bulwark": {
+            "Pipelines": {
+              "default": {
+                "Retry": { "MaxRetries": 3 },
+                "CircuitBreaker": { "Mode": "Adaptive" }
+              },
+              "uploads-s3": {
+                "Retry": { "MaxRetries": 1 },
+                "CircuitBreaker": { "Mode": "FailureRatio", "FailureRatio": 0.5 }
+              }
+            }
+          }
+        }
+        """;
+
+    [Fact]
+    public void ResilienceEnabledFalse_RemovesRetriesAndBreakersFromEveryPipeline_AndSaysWhichItChanged()
+    {
+        var options = ConfigurationFixture.Options(TwoPipelines, new Dictionary<string, string> { ["RESILIENCE_ENABLED"] = "false", ["RETRY_MAX_ATTEMPTS"] = "9" });
+
+        Assert.All(options.Pipelines.Values, p => Assert.Null(p.Retry));
+        Assert.All(options.Pipelines.Values, p => Assert.Null(p.CircuitBreaker));
+        Assert.Equal(
+            [("RESILIENCE_ENABLED", "default, uploads-s3"), ("RETRY_MAX_ATTEMPTS", "")],
+            options.GetEnvironmentOverrides().Select(o => (o.Variable, string.Join(", ", o.Pipelines))));
+    }
+
+    [Fact]
+    public void ResilienceEnabledTrue_ChangesNothing_AndSaysSo()
+    {
+        var options = ConfigurationFixture.Options(TwoPipelines, new Dictionary<string, string> { ["RESILIENCE_ENABLED"] = "true" });
+
+        Assert.Equal(3, options.Pipelines["default"].Retry!.MaxRetries);
+        Assert.NotNull(options.Pipelines["uploads-s3"].CircuitBreaker);
+        var variable = Assert.Single(options.GetEnvironmentOverrides());
+        Assert.Equal("RESILIENCE_ENABLED", variable.Variable);
+        Assert.Empty(variable.Pipelines);
+    }
+
+    [Fact]
+    public void UnprefixedVariables_ApplyToEveryPipeline_NamedOnesIncluded()
+    {
+        var options = ConfigurationFixture.Options(TwoPipelines, new Dictionary<string, string> { ["RETRY_MAX_ATTEMPTS"] = "5", ["CIRCUIT_BREAKER_TIMEOUT"] = "7" });
+
+        Assert.Equal(4, options.Pipelines["default"].Retry!.MaxRetries);
+        Assert.Equal(4, options.Pipelines["uploads-s3"].Retry!.MaxRetries);
+        Assert.Equal(TimeSpan.FromSeconds(7), options.Pipelines["uploads-s3"].CircuitBreaker!.BreakDuration);
+        Assert.Equal(CircuitBreakerMode.FailureRatio, options.Pipelines["uploads-s3"].CircuitBreaker!.Mode);
+        Assert.All(options.GetEnvironmentOverrides(), o => Assert.Equal(["default", "uploads-s3"], o.Pipelines));
+    }
+
+    [Fact]
+    public void PrefixedVariables_ApplyToTheirPipelineOnly_AndWinOverTheUnprefixed()
+    {
+        var options = ConfigurationFixture.Options(TwoPipelines, new Dictionary<string, string>
+        {
+            ["RETRY_MAX_ATTEMPTS"] = "5",
+            ["BULWARK_PIPELINE_UPLOADS_S3_RETRY_MAX_ATTEMPTS"] = "10",
+            ["BULWARK_PIPELINE_UPLOADS_S3_RESILIENCE_CIRCUIT_BREAKER_ENABLED"] = "false",
+        });
+
+        Assert.Equal(4, options.Pipelines["default"].Retry!.MaxRetries);
+        Assert.NotNull(options.Pipelines["default"].CircuitBreaker);
+        Assert.Equal(9, options.Pipelines["uploads-s3"].Retry!.MaxRetries);
+        Assert.Null(options.Pipelines["uploads-s3"].CircuitBreaker);
+        Assert.Equal(
+            [
+                ("BULWARK_PIPELINE_UPLOADS_S3_RESILIENCE_CIRCUIT_BREAKER_ENABLED", "uploads-s3"),
+                ("BULWARK_PIPELINE_UPLOADS_S3_RETRY_MAX_ATTEMPTS", "uploads-s3"),
+                ("RETRY_MAX_ATTEMPTS", "default"),
+            ],
+            options.GetEnvironmentOverrides().Select(o => (o.Variable, string.Join(", ", o.Pipelines))));
+        Assert.Equal("BULWARK_PIPELINE_UPLOADS_S3_RETRY_MAX_ATTEMPTS", Bulwark.Configuration.EnvironmentOverride.PipelineVariable("uploads-s3", "RETRY_MAX_ATTEMPTS"));
+    }
+
+    [Fact]
+    public void AVariableAnotherOneOverrides_ChangedNothing()
+    {
+        var options = ConfigurationFixture.Options(TwoPipelines, new Dictionary<string, string>
+        {
+            ["RESILIENCE_RETRY_ENABLED"] = "false",
+            ["RETRY_JITTER"] = "true",
+        });
+
+        Assert.All(options.Pipelines.Values, p => Assert.Null(p.Retry));
+        Assert.Equal(
+            [("RESILIENCE_RETRY_ENABLED", "default, uploads-s3"), ("RETRY_JITTER", "")],
+            options.GetEnvironmentOverrides().Select(o => (o.Variable, string.Join(", ", o.Pipelines))));
+    }
 }
