@@ -506,11 +506,21 @@ public sealed partial class CircuitBreakerStateSharing : IAsyncDisposable
     {
         try
         {
-            await LoadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (StoreUnavailableException e)
-        {
-            MarkFailed(e.Message);
+            // The connection may come back before Redis answers everything: the read is tried until it succeeds, so the
+            // states missed meanwhile are applied and readiness reports sharing again.
+            while (true)
+            {
+                try
+                {
+                    await LoadAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (StoreUnavailableException e)
+                {
+                    MarkFailed(e.Message);
+                    await Task.Delay(SharedStateConstants.ReloadRetryInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch (OperationCanceledException)
         {

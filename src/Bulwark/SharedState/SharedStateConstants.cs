@@ -11,6 +11,9 @@ internal static class SharedStateConstants
 
     public static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>How soon the states are read again when the read after a reconnection failed.</summary>
+    public static readonly TimeSpan ReloadRetryInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>How long the other instances' runs of failures, as last heard, may open a breaker without a fresh report.</summary>
     public static readonly TimeSpan OthersRunFreshness = TimeSpan.FromSeconds(1);
 }

@@ -151,6 +151,34 @@ public sealed class FleetBudgetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RedisAsleep_FailOpen_RequestsServedMeanwhile_AreStillCountedOnTheFleetsCounter_WhenItAnswersAgain()
+    {
+        long reservation = BudgetsTests.Reservation();
+        _provider.Behaviour = BudgetsTests.Answer(reservation - 50, 50);
+        await StartFleetAsync($$"""{ "Items": { "everyone": { "Per": "Global", "Period": "Day", "Tokens": {{100 * reservation}} } } }""", count: 1, sharedExtra: "\"BudgetsOnRedisFailure\": \"FailOpen\", \"OperationTimeout\": \"00:00:00.200\"");
+        var gateway = _fleet[0];
+        using (var first = await gateway.Client.SendAsync(BudgetsTests.Chat("u")))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // seeded and warm
+        }
+
+        await _redis.SleepAsync(TimeSpan.FromSeconds(3));
+        for (int i = 0; i < 2; i++)
+        {
+            using var response = await gateway.Client.SendAsync(BudgetsTests.Chat("u"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Awake again: the two served meanwhile are settled on the fleet's counter (retried), their possible holds released.
+        await Bulwark.Tests.Shared.Poll.UntilAsync(
+            async () => (await BudgetsTests.AdminBudgetsAsync(gateway)).Single().GetProperty("fleet") is { ValueKind: System.Text.Json.JsonValueKind.Object } fleet
+                && fleet.GetProperty("spent").GetProperty("tokens").GetInt64() == 3 * reservation
+                && fleet.GetProperty("reserved").GetProperty("tokens").GetInt64() == 0,
+            "the spend made while Redis slept counted on the fleet's counter",
+            TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task AReservationNeverEnded_IsGivenBackAfterBudgetHold_AsWhenItsGatewayDied()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
