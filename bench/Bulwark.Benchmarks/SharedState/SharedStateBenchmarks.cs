@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using Bulwark.CircuitBreaker;
 using Bulwark.SharedState;
@@ -22,7 +19,7 @@ namespace Bulwark.Benchmarks.SharedState;
 [MedianColumn]
 public class SharedStateBenchmarks
 {
-    private Process? _redis;
+    private RedisProcess? _redis;
     private RedisConnection _connection = null!;
     private CircuitBreakerStateSharing _sharing = null!;
     private ResiliencePipeline _local = ResiliencePipeline.Empty;
@@ -35,20 +32,8 @@ public class SharedStateBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        int port = FreePort();
-        var start = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Path.GetTempPath()])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _redis = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        _connection = RedisConnection.Create(new RedisSharedStateOptions { Configuration = $"127.0.0.1:{port}", OperationTimeout = TimeSpan.FromSeconds(5) });
-        for (int i = 0; i < 100 && !_connection.IsConnected; i++)
-        {
-            Thread.Sleep(50); // setup only: waiting for the server to accept connections
-        }
-
+        _redis = RedisProcess.Start();
+        _connection = RedisConnection.Create(new RedisSharedStateOptions { Configuration = _redis.Configuration, OperationTimeout = TimeSpan.FromSeconds(5) });
         _local = Breaker(new CircuitBreakerHandle());
         var handle = new CircuitBreakerHandle();
         _shared = Breaker(handle);
@@ -67,7 +52,6 @@ public class SharedStateBenchmarks
     {
         _sharing.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _connection.Dispose();
-        _redis?.Kill();
         _redis?.Dispose();
     }
 
@@ -95,11 +79,4 @@ public class SharedStateBenchmarks
 
     private ValueTask<Outcome<int>> Execute(ResiliencePipeline pipeline) =>
         pipeline.ExecuteOutcomeAsync(static (_, state) => Outcome.FromResultAsValueTask(state), _context, 1);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

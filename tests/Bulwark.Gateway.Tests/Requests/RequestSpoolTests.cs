@@ -128,7 +128,7 @@ public sealed class RequestSpoolTests : IDisposable
         // The cut is seen by the gateway when its next bytes go out: the client sends them.
         first.Resume.SetResult(true);
         await Poll.WithinAsync(second.Paused.Task.ContinueWith(_ => true), "the client to pause at 8 MiB");
-        await Poll.UntilAsync(() => primary.ReceivedBy(2) == 8 * MiB, "the retry to receive all the spool holds while the client is paused");
+        await Poll.UntilAsync(() => primary.ReceivedBy(2) == 8 * MiB, "the retry to receive all the spool holds while the client is paused", TimeSpan.FromSeconds(60));
         Assert.False(sending.IsCompleted);
         second.Resume.SetResult(true);
         using var response = await Poll.WithinAsync(sending, "the upload to end", TimeSpan.FromSeconds(60));

@@ -97,14 +97,7 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         await _redis.RestartAsync();
         foreach (var gateway in _fleet)
         {
-            await Bulwark.Tests.Shared.Poll.UntilAsync(
-                async () =>
-                {
-                    using var ready = await gateway.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                    return ready.StatusCode == HttpStatusCode.OK && !(await ready.Content.ReadAsStringAsync()).Contains("Degraded", StringComparison.OrdinalIgnoreCase);
-                },
-                "the gateway to reach Redis again",
-                TimeSpan.FromSeconds(20));
+            await FleetWaits.BackOnRedisAsync(gateway.BaseAddress);
         }
 
         // The first request finds the counter missing and seeds it from its gateway's ledger: 3 spent there (each

@@ -131,14 +131,7 @@ public sealed class FleetOnPostgresTests(PostgresServer postgres, ITestOutputHel
         await _redis.RestartAsync();
         foreach (var gateway in fleet)
         {
-            await Bulwark.Tests.Shared.Poll.UntilAsync(
-                async () =>
-                {
-                    using var ready = await gateway.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                    return ready.StatusCode == HttpStatusCode.OK && !(await ready.Content.ReadAsStringAsync()).Contains("Degraded", StringComparison.OrdinalIgnoreCase);
-                },
-                "the gateway to reach Redis again",
-                TimeSpan.FromSeconds(20));
+            await FleetWaits.BackOnRedisAsync(gateway.BaseAddress);
         }
 
         // Seeded from the one ledger both gateways write: all 6 spent, so 4 more fit of the 10 — not 7 as with a ledger each.

@@ -116,7 +116,7 @@ public sealed class FleetProcessTests(ITestOutputHelper output) : IAsyncLifetime
             TimeSpan.FromSeconds(2));
 
         // 3. A per-client limit of 30 a minute: 90 requests spread over the three serve 30.
-        await WaitForAFreshMinuteAsync();
+        await FleetWaits.FreshMinuteAsync(_redis.Configuration);
         int limited = 0, served = 0;
         for (int i = 0; i < 90; i++)
         {
@@ -182,15 +182,7 @@ public sealed class FleetProcessTests(ITestOutputHelper output) : IAsyncLifetime
         await _redis.RestartAsync();
         foreach (var gateway in _fleet)
         {
-            await Bulwark.Tests.Shared.Poll.UntilAsync(
-                async () =>
-                {
-                    using var probe = new HttpClient { BaseAddress = gateway.Address };
-                    using var ready = await probe.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                    return !(await ready.Content.ReadAsStringAsync()).Contains("Degraded", StringComparison.OrdinalIgnoreCase);
-                },
-                "every gateway back on Redis",
-                TimeSpan.FromSeconds(30));
+            await FleetWaits.BackOnRedisAsync(gateway.Address);
         }
 
         await WaitForRequestsAsync(() => requests, requests + 100);
@@ -261,20 +253,6 @@ public sealed class FleetProcessTests(ITestOutputHelper output) : IAsyncLifetime
         var started = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => GatewayProcess.StartAsync(config)));
         _fleet.AddRange(started);
         _clients.AddRange(started.Select(g => new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = g.Address, Timeout = TimeSpan.FromSeconds(30) }));
-    }
-
-    /// <summary>Per-minute windows are aligned on Redis's clock: when under 15 s of this minute are left, waits for the next.</summary>
-    private async Task WaitForAFreshMinuteAsync()
-    {
-        await using var connection = Bulwark.Storage.Redis.RedisConnection.Create(new() { Configuration = _redis.Configuration });
-        var probe = new Bulwark.Storage.Redis.RateLimiting.RedisFixedWindowRateLimiter(connection, new() { PermitLimit = 1, Key = "probe" });
-        (await probe.AcquireAsync()).Dispose();
-        using var refused = await probe.AcquireAsync();
-        Assert.True(refused.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var left));
-        if (left < TimeSpan.FromSeconds(15))
-        {
-            await Task.Delay(left + TimeSpan.FromMilliseconds(100));
-        }
     }
 
     private sealed class Disposer(List<HttpClient> clients) : IDisposable

@@ -98,7 +98,7 @@ public sealed class SharedStateTests : IAsyncLifetime
     public async Task AClientLimitOf30PerMinute_HoldsForTheFleet_90RequestsSpreadOverThreeGateways_Serve30()
     {
         await StartFleetAsync(Fleet(routeExtra: ", \"RateLimit\": { \"RequestsPerMinutePerClient\": 30 }", sharedExtra: null, fromEnvironment: true));
-        await WaitForAFreshMinuteAsync();
+        await FleetWaits.FreshMinuteAsync(_redis.Configuration);
         var statuses = new List<HttpStatusCode>();
         for (int i = 0; i < 90; i++)
         {
@@ -158,7 +158,7 @@ public sealed class SharedStateTests : IAsyncLifetime
     {
         await StartFleetAsync(Fleet(routeExtra: ", \"RateLimit\": { \"RequestsPerMinutePerClient\": 5 }", sharedExtra: "\"KeyPrefix\": \"blue\""), count: 1);
         await StartFleetAsync(Fleet(routeExtra: ", \"RateLimit\": { \"RequestsPerMinutePerClient\": 5 }", sharedExtra: "\"KeyPrefix\": \"green\""), count: 1);
-        await WaitForAFreshMinuteAsync();
+        await FleetWaits.FreshMinuteAsync(_redis.Configuration);
         int served = 0;
         for (int i = 0; i < 20; i++)
         {
@@ -199,18 +199,4 @@ public sealed class SharedStateTests : IAsyncLifetime
 
     private static Bulwark.CircuitBreaker.CircuitBreakerHandle Breaker(GatewayUnderTest gateway) =>
         gateway.Services.GetRequiredService<LiveGatewayConfiguration>().Table.Providers["p"].Pipeline.CircuitBreaker!;
-
-    /// <summary>Per-minute windows are aligned on Redis's clock: when under 15 s of this minute are left, waits for the next.</summary>
-    private async Task WaitForAFreshMinuteAsync()
-    {
-        await using var connection = Bulwark.Storage.Redis.RedisConnection.Create(new() { Configuration = _redis.Configuration });
-        var probe = new Bulwark.Storage.Redis.RateLimiting.RedisFixedWindowRateLimiter(connection, new() { PermitLimit = 1, Key = "probe" });
-        (await probe.AcquireAsync()).Dispose();
-        using var refused = await probe.AcquireAsync();
-        Assert.True(refused.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var left));
-        if (left < TimeSpan.FromSeconds(15))
-        {
-            await Task.Delay(left + TimeSpan.FromMilliseconds(100));
-        }
-    }
 }
