@@ -38,6 +38,9 @@ internal sealed class BudgetReservation
     /// <summary>Gets or sets whether it was served without a hold on the fleet's counters (they could not be reached, failing open): its spend still goes on them when it ends.</summary>
     public bool FleetSpendPending { get; set; }
 
+    /// <summary>Gets or sets the fleet's counters of its budgets, named when it was reserved there; <see langword="null"/> until then.</summary>
+    public Bulwark.Storage.Redis.Budgets.RedisBudgetCounter[]? FleetCounters { get; set; }
+
     /// <summary>Gets or sets its id on the fleet's shared counters; <see langword="null"/> until reserved there.</summary>
     public string? FleetId { get; set; }
 

@@ -47,7 +47,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
             return null;
         }
 
-        var counters = reservation.Holds.Select(CounterOf).ToArray();
+        var counters = reservation.FleetCounters = [.. reservation.Holds.Select(CounterOf)];
         var amount = new RedisBudgetAmount(reservation.Tokens, reservation.Cost);
         string id = IdOf(reservation);
         try
@@ -112,7 +112,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
         if (reservation.HeldByFleet)
         {
             reservation.HeldByFleet = false;
-            Finish(IdOf(reservation), [.. reservation.Holds.Select(CounterOf)], new RedisBudgetAmount(tokens, cost));
+            Finish(IdOf(reservation), CountersOf(reservation), new RedisBudgetAmount(tokens, cost));
         }
         else if (reservation.FleetSpendPending)
         {
@@ -121,7 +121,7 @@ internal sealed partial class FleetBudgets : IBudgetFleet
             reservation.FleetSpendPending = false;
             if (tokens != 0 || cost != 0)
             {
-                Finish(IdOf(reservation) + "-spent", [.. reservation.Holds.Select(CounterOf)], new RedisBudgetAmount(tokens, cost));
+                Finish(IdOf(reservation) + "-spent", CountersOf(reservation), new RedisBudgetAmount(tokens, cost));
             }
         }
     }
@@ -290,6 +290,9 @@ internal sealed partial class FleetBudgets : IBudgetFleet
             Log.Unavailable(_logger, reason, open ? "served on this gateway's counters alone" : "refused");
         }
     }
+
+    /// <summary>The fleet's counters of the reservation's budgets, as named when it was reserved (named once per request).</summary>
+    private static RedisBudgetCounter[] CountersOf(BudgetReservation reservation) => reservation.FleetCounters ?? [.. reservation.Holds.Select(CounterOf)];
 
     /// <summary>The reservation's id in the fleet: one of its own, made at its first use and kept on the reservation.</summary>
     private static string IdOf(BudgetReservation reservation) => reservation.FleetId ??= Guid.NewGuid().ToString("N");

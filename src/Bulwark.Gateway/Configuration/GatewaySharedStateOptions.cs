@@ -4,8 +4,9 @@ namespace Bulwark.Gateway.Configuration;
 
 /// <summary>
 /// State shared by several gateways behind one load balancer (<c>Bulwark:SharedState</c>): circuit breakers (a provider
-/// one instance finds dead is avoided by all; only the instance that opened the breaker probes) and per-client request
-/// rates (<c>RequestsPerMinutePerClient</c> holds for the fleet). Read at start; a change needs a restart.
+/// one instance finds dead is avoided by all; only the instance that opened the breaker probes), per-client request
+/// rates (<c>RequestsPerMinutePerClient</c> holds for the fleet) and budget reservations (a strict budget holds for the
+/// fleet). Read at start; a change needs a restart.
 /// </summary>
 public sealed class GatewaySharedStateOptions
 {

@@ -3,7 +3,6 @@ using System.Net;
 using Bulwark.Gateway.Tests.Budgets;
 using Bulwark.Gateway.Tests.Deferral;
 using Bulwark.Gateway.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
 using PostgresCollection = Bulwark.Tests.Shared.PostgresCollection;
 using PostgresServer = Bulwark.Tests.Shared.PostgresServer;
@@ -76,22 +75,14 @@ public sealed class FleetOnPostgresTests(PostgresServer postgres, ITestOutputHel
             await Poll.WithinAsync(sending, "the submissions to end");
 
             closed.Dispose();
-            var receipts = new ConcurrentDictionary<string, int>();
-            await using var provider = await Upstream.StartAsync(port);
-            provider.Behaviour = async (context, _) =>
-            {
-                receipts.AddOrUpdate(context.Request.Headers["Idempotency-Key"].ToString(), 1, static (_, n) => n + 1);
-                context.Response.StatusCode = StatusCodes.Status201Created;
-                await context.Response.WriteAsync("{}");
-            };
-
-            await Poll.UntilAsync(() => acknowledged.Keys.All(receipts.ContainsKey), $"every acknowledged write delivered by the two survivors\n{fleet[1].OutputTail}", TimeSpan.FromSeconds(90));
-            var settleUntil = DateTimeOffset.UtcNow.AddSeconds(4);
-            await Poll.UntilAsync(() => DateTimeOffset.UtcNow >= settleUntil, "the settling period (past a lease)", TimeSpan.FromSeconds(10));
+            var receipts = new DeliveryReceipts();
+            await using var provider = await receipts.StartProviderAsync(port);
+            await Poll.UntilAsync(() => acknowledged.Keys.All(receipts.ByKey.ContainsKey), $"every acknowledged write delivered by the two survivors\n{fleet[1].OutputTail}", TimeSpan.FromSeconds(90));
+            await DeliveryReceipts.SettlePastALeaseAsync();
 
             int byKilled = acknowledged.Values.Count(static g => g == 0);
-            int duplicated = receipts.Values.Sum(static n => n - 1);
-            output.WriteLine($"attempted {Attempted}, acknowledged {acknowledged.Count} ({byKilled} by the killed gateway), refused {refused}, cut by the kill {cut}, delivered {acknowledged.Keys.Count(receipts.ContainsKey)}, duplicated {duplicated}");
+            int duplicated = receipts.Duplicated;
+            output.WriteLine($"attempted {Attempted}, acknowledged {acknowledged.Count} ({byKilled} by the killed gateway), refused {refused}, cut by the kill {cut}, delivered {acknowledged.Keys.Count(receipts.ByKey.ContainsKey)}, duplicated {duplicated}");
             Assert.True(byKilled > 0, "the killed gateway acknowledged nothing: the test proves nothing");
             Assert.Equal(0, duplicated);
             Assert.All(fleet.Skip(1), g => Assert.False(g.HasExited, g.OutputTail));

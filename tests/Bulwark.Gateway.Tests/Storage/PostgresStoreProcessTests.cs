@@ -4,7 +4,6 @@ using Bulwark.Gateway.Tests.Deferral;
 using Bulwark.Gateway.Tests.Infrastructure;
 using PostgresCollection = Bulwark.Tests.Shared.PostgresCollection;
 using PostgresServer = Bulwark.Tests.Shared.PostgresServer;
-using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
 
 namespace Bulwark.Gateway.Tests.Storage;
@@ -51,23 +50,13 @@ public sealed class PostgresStoreProcessTests(PostgresServer server, ITestOutput
         }
 
         closed.Dispose();
-        var receipts = new ConcurrentDictionary<string, int>();
-        await using var provider = await Upstream.StartAsync(port);
-        provider.Behaviour = async (context, _) =>
-        {
-            receipts.AddOrUpdate(context.Request.Headers["Idempotency-Key"].ToString(), 1, static (_, n) => n + 1);
-            context.Response.StatusCode = StatusCodes.Status201Created;
-            await context.Response.WriteAsync("{}");
-        };
+        var receipts = new DeliveryReceipts();
+        await using var provider = await receipts.StartProviderAsync(port);
+        await Poll.UntilAsync(() => acknowledged.Keys.All(receipts.ByKey.ContainsKey), $"every acknowledged write delivered by the survivor\n{survivor.OutputTail}", TimeSpan.FromSeconds(60));
+        await DeliveryReceipts.SettlePastALeaseAsync();
 
-        await Poll.UntilAsync(() => acknowledged.Keys.All(receipts.ContainsKey), $"every acknowledged write delivered by the survivor\n{survivor.OutputTail}", TimeSpan.FromSeconds(60));
-
-        // Settle past a lease (3 s): a second delivery from an expired lease would show now.
-        var settleUntil = DateTimeOffset.UtcNow.AddSeconds(4);
-        await Poll.UntilAsync(() => DateTimeOffset.UtcNow >= settleUntil, "the settling period", TimeSpan.FromSeconds(10));
-
-        int duplicated = receipts.Values.Sum(static n => n - 1);
-        output.WriteLine($"acknowledged {acknowledged.Count} by the killed process, delivered {acknowledged.Keys.Count(receipts.ContainsKey)} by the survivor, duplicated {duplicated}");
+        int duplicated = receipts.Duplicated;
+        output.WriteLine($"acknowledged {acknowledged.Count} by the killed process, delivered {acknowledged.Keys.Count(receipts.ByKey.ContainsKey)} by the survivor, duplicated {duplicated}");
         Assert.Equal(0, duplicated);
         Assert.False(survivor.HasExited, survivor.OutputTail);
         Assert.DoesNotContain(environment["BULWARK_TEST_PG"], survivor.Output, StringComparison.Ordinal);
