@@ -52,6 +52,18 @@ public sealed class RedisFixedWindowRateLimiterTests : IAsyncLifetime
     public async Task Refused_CarriesTheTimeLeftInTheWindow_AndTheNextWindowGrantsAgain_WithoutCountingRefusals()
     {
         var limiter = Limiter(new() { PermitLimit = 3, Window = TimeSpan.FromSeconds(1), Key = "client-2" });
+
+        // Windows are aligned on Redis's clock: the run starts early in one, so a slow machine does not straddle two.
+        var probe = Limiter(new() { PermitLimit = 1, Window = TimeSpan.FromSeconds(1), Key = "window-probe" });
+        (await probe.AcquireAsync()).Dispose();
+        using (var late = await probe.AcquireAsync())
+        {
+            if (late.TryGetMetadata(MetadataName.RetryAfter, out var left) && left < TimeSpan.FromMilliseconds(700))
+            {
+                await Task.Delay(left + TimeSpan.FromMilliseconds(20));
+            }
+        }
+
         int granted = 0;
         RateLimitLease refused;
         while (true)
