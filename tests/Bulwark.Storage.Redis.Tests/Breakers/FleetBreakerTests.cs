@@ -72,10 +72,11 @@ public sealed class FleetBreakerTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.All(_fleet, i => Assert.Equal(CircuitState.Open, i.Breaker.State));
         var opened = _transitions.Where(t => t.Transition.To == CircuitState.Open).ToList();
+        // Usually a, which carries most of the traffic; on a loaded machine b or c may complete the fleet's run first.
         var first = opened.MinBy(t => t.At);
-        Assert.Equal("a", first.Instance);
-        Assert.NotEqual(CircuitTransitionReason.Restored, first.Transition.Reason);
-        foreach (var id in new[] { "b", "c" })
+        Assert.Contains(first.Transition.Reason, new[] { CircuitTransitionReason.ConsecutiveFailures, CircuitTransitionReason.FleetConsecutiveFailures });
+        output.WriteLine($"{first.Instance} opened first ({first.Transition.Reason})");
+        foreach (var id in new[] { "a", "b", "c" }.Where(id => id != first.Instance))
         {
             // It follows a (restored from a's state) or, with a's run and its own making the threshold, opens itself.
             var follow = opened.First(t => t.Instance == id);
@@ -104,17 +105,28 @@ public sealed class FleetBreakerTests(ITestOutputHelper output) : IAsyncLifetime
         // Round robin, each failure's report through before the next call (so the count does not depend on this machine's
         // speed): each instance alone sees a third of the failures (4 + 4 + 4 before any would reach 5 on its own).
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        for (int i = 0; !_fleet.All(f => f.Breaker.State == CircuitState.Open); i++)
+        int i = 0;
+        for (; !_fleet.Any(f => f.Breaker.State == CircuitState.Open); i++)
+        {
+            await _fleet[i % 3].SendAsync();
+            await _fleet[i % 3].Sharing.FlushAsync(stop.Token);
+        }
+
+        int untilFirst = _provider.Calls - before;
+        var first = _transitions.Where(t => t.Transition.To == CircuitState.Open).MinBy(t => t.At);
+        Assert.Equal(CircuitTransitionReason.FleetConsecutiveFailures, first.Transition.Reason);
+        Assert.Equal(FleetInstance.FailureThreshold, untilFirst);
+
+        // The others hear of it through Redis's channel, asynchronously: until they do, each may send a call of its own.
+        for (; !_fleet.All(f => f.Breaker.State == CircuitState.Open); i++)
         {
             await _fleet[i % 3].SendAsync();
             await _fleet[i % 3].Sharing.FlushAsync(stop.Token);
         }
 
         int calls = _provider.Calls - before;
-        output.WriteLine($"calls to the dead provider, traffic spread evenly: {calls}");
-        var first = _transitions.Where(t => t.Transition.To == CircuitState.Open).MinBy(t => t.At);
-        Assert.Equal(CircuitTransitionReason.FleetConsecutiveFailures, first.Transition.Reason);
-        Assert.InRange(calls, FleetInstance.FailureThreshold, FleetInstance.FailureThreshold + 1);
+        output.WriteLine($"calls to the dead provider, traffic spread evenly: {untilFirst} until the first opened, {calls} in all");
+        Assert.True(calls <= FleetInstance.FailureThreshold + 5, $"the fleet sent {calls} calls to a dead provider");
     }
 
     [Fact]
