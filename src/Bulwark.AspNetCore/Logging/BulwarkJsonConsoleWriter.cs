@@ -6,8 +6,9 @@ namespace Bulwark.AspNetCore.Logging;
 /// Writes log lines to a stream (standard output) from one background thread, as many lines per write as are waiting.
 /// The console logger writes and flushes each line on its own — one system call and one wake-up of its thread per
 /// line, which under load cost the gateway a large share of its CPU. Here a producer wakes the writer only when it is
-/// idle; lines that arrive while it writes go out together in the next write, and every write is flushed at once, so
-/// a line is never held back waiting for more.
+/// idle, and the writer, once woken, lets the first line wait up to a linger time (2 ms by default) for others to share
+/// its write, unless a batch's worth is already waiting: under load that is one write and one wake-up per linger time
+/// instead of one per line or two, and no line is held back longer than that. Every write is flushed at once.
 /// </summary>
 /// <remarks>
 /// The queue is bounded (<see cref="ConsoleLoggerOptions.MaxQueueLength"/>, default 2,500 lines): when it is full a
@@ -22,7 +23,13 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
     // Lines taken from the queue per write: bounds the time a full queue waits for room.
     private const int MaxBatchLines = 512;
 
+    // Lines waiting that end the linger at once: a batch this large gains nothing from waiting for more.
+    private const int LingerUntilLines = 256;
+
     private const int OutputBufferBytes = 64 * 1024;
+
+    /// <summary>How long the first line of a write waits for others by default.</summary>
+    internal static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(2);
 
     private static readonly TimeSpan DefaultDisposeWait = TimeSpan.FromSeconds(2);
 
@@ -36,8 +43,11 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
     private readonly bool _dropWhenFull;
     private readonly Func<long, BulwarkJsonLogLine>? _droppedLine;
     private readonly TimeSpan _disposeWait;
+    private readonly TimeSpan _linger;
+    private readonly int _lingerUntilLines;
 
     private bool _writerIdle;
+    private bool _writerLingering;
     private int _waitingProducers;
     private bool _completed;
     private long _dropped;
@@ -52,7 +62,11 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
     /// provider formats it like any entry); <see langword="null"/>: drops are only counted.
     /// </param>
     /// <param name="disposeWait">How long <see cref="Dispose"/> waits for the queue to be written; two seconds when <see langword="null"/>.</param>
-    public BulwarkJsonConsoleWriter(Stream output, int maxQueueLength, bool dropWhenFull, Func<long, BulwarkJsonLogLine>? droppedLine = null, TimeSpan? disposeWait = null)
+    /// <param name="linger">
+    /// How long the first line of a write waits for others (<see cref="DefaultLinger"/> when <see langword="null"/>;
+    /// <see cref="TimeSpan.Zero"/>: each write takes what is waiting when the writer wakes).
+    /// </param>
+    public BulwarkJsonConsoleWriter(Stream output, int maxQueueLength, bool dropWhenFull, Func<long, BulwarkJsonLogLine>? droppedLine = null, TimeSpan? disposeWait = null, TimeSpan? linger = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxQueueLength, 1);
@@ -61,6 +75,11 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
         _dropWhenFull = dropWhenFull;
         _droppedLine = droppedLine;
         _disposeWait = disposeWait ?? DefaultDisposeWait;
+        _linger = linger ?? DefaultLinger;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_linger, TimeSpan.Zero);
+
+        // A queue smaller than a batch ends the linger when full, so a waiting producer never waits out the linger.
+        _lingerUntilLines = Math.Min(LingerUntilLines, maxQueueLength);
         _thread = new Thread(Run) { IsBackground = true, Name = "Bulwark JSON console" };
         _thread.Start();
     }
@@ -119,6 +138,11 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
                     _writerIdle = false;
                     Monitor.PulseAll(_sync);
                 }
+                else if (_writerLingering && _queue.Count >= _lingerUntilLines)
+                {
+                    _writerLingering = false;
+                    Monitor.PulseAll(_sync);
+                }
 
                 return;
             }
@@ -159,6 +183,15 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
                 }
 
                 _writerIdle = false;
+                if (_linger > TimeSpan.Zero && !_completed && _queue.Count < _lingerUntilLines)
+                {
+                    // Woken by the first line: let it wait a little for company (a pulse ends the wait early when a
+                    // batch's worth arrives, or at dispose).
+                    _writerLingering = true;
+                    Monitor.Wait(_sync, _linger);
+                    _writerLingering = false;
+                }
+
                 while (batch.Count < MaxBatchLines && _queue.TryDequeue(out var line))
                 {
                     batch.Add(line);

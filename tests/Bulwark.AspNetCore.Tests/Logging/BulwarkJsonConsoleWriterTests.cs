@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Bulwark.AspNetCore.Logging;
+using Bulwark.Tests.Shared;
 
 namespace Bulwark.AspNetCore.Tests.Logging;
 
@@ -55,6 +56,62 @@ public sealed class BulwarkJsonConsoleWriterTests
         Assert.Equal(101, output.Lines().Length);
         Assert.Equal(2, output.Writes);
     }
+
+    [Fact]
+    public async Task Enqueue_LinesWithinTheLinger_ShareOneWrite_AndALoneLineStillGoesOutWithoutDispose()
+    {
+        var output = new GatedStream();
+        using var writer = new BulwarkJsonConsoleWriter(output, 1_000, dropWhenFull: false, disposeWait: DisposeWait, linger: TimeSpan.FromSeconds(1));
+
+        // Ten lines inside the linger of the first: one write.
+        for (int i = 0; i < 10; i++)
+        {
+            writer.Enqueue(Line($"line {i}"));
+        }
+
+        await output.WaitForWriteAsync();
+        Assert.Equal(10, output.Lines().Length);
+        Assert.Equal(1, output.Writes);
+
+        // A line on its own is written once its linger ends: nothing waits for more traffic or for dispose.
+        writer.Enqueue(Line("alone"));
+        await Poll.UntilAsync(() => output.Writes == 2, "the lone line written", Deadline);
+        Assert.Equal("alone", output.Lines()[^1]);
+    }
+
+    [Fact]
+    public async Task Enqueue_ABatchsWorthWaiting_EndsTheLingerAtOnce()
+    {
+        var output = new GatedStream();
+        using var writer = new BulwarkJsonConsoleWriter(output, 10_000, dropWhenFull: false, disposeWait: DisposeWait, linger: TimeSpan.FromHours(1));
+
+        for (int i = 0; i < 256; i++)
+        {
+            writer.Enqueue(Line($"line {i}"));
+        }
+
+        // An hour's linger, yet written now: 256 lines are a batch's worth.
+        await output.WaitForWriteAsync();
+        await Poll.UntilAsync(() => output.Lines().Length == 256, "every line written", Deadline);
+    }
+
+    [Fact]
+    public void Dispose_WhileTheWriterLingers_WritesTheLinesWithoutWaitingOutTheLinger()
+    {
+        var output = new GatedStream();
+        var writer = new BulwarkJsonConsoleWriter(output, 1_000, dropWhenFull: false, disposeWait: DisposeWait, linger: TimeSpan.FromHours(1));
+        writer.Enqueue(Line("pending"));
+
+        var disposing = System.Diagnostics.Stopwatch.StartNew();
+        writer.Dispose();
+
+        Assert.Equal(["pending"], output.Lines());
+        Assert.True(disposing.Elapsed < DisposeWait, $"dispose took {disposing.Elapsed}");
+    }
+
+    [Fact]
+    public void Constructor_NegativeLinger_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BulwarkJsonConsoleWriter(new GatedStream(), 10, dropWhenFull: false, linger: TimeSpan.FromMilliseconds(-1)));
 
     [Fact]
     public async Task Enqueue_QueueFullInDropMode_DropsTheLineAndSaysSoOnceThereIsRoom()
