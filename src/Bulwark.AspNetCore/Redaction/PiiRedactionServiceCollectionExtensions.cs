@@ -1,5 +1,6 @@
 using Bulwark.AspNetCore.Redaction;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -8,8 +9,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PiiRedactionServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers a singleton <see cref="PiiRedactor"/> built from <see cref="PiiRedactorOptions"/>. Safe to call more
-    /// than once: each <paramref name="configure"/> is applied, and one redactor is built.
+    /// Registers a singleton <see cref="PiiRedactor"/> built from <see cref="PiiRedactorOptions"/>, whose regular
+    /// expressions are built in the background once the host has started (or on first use, outside a host). Safe to call
+    /// more than once: each <paramref name="configure"/> is applied, and one redactor is built.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the options, or <see langword="null"/> for the defaults.</param>
@@ -24,6 +26,7 @@ public static class PiiRedactionServiceCollectionExtensions
         }
 
         services.TryAddSingleton(static sp => new PiiRedactor(sp.GetRequiredService<IOptions<PiiRedactorOptions>>().Value));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PiiRedactorWarmUp>());
         return services;
     }
 }

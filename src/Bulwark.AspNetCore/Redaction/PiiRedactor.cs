@@ -50,6 +50,18 @@ public sealed class PiiRedactor
         _detectors = [.. detectors];
     }
 
+    /// <summary>Gets the detectors in priority order (tests).</summary>
+    internal IReadOnlyList<PiiDetector> Detectors => _detectors;
+
+    /// <summary>Builds every detector's expression now rather than on first use (<see cref="PiiRedactorWarmUp"/> calls it once the host has started).</summary>
+    internal void WarmUp()
+    {
+        foreach (var detector in _detectors)
+        {
+            detector.WarmUp();
+        }
+    }
+
     /// <summary>Gets a redactor with the default options.</summary>
     public static PiiRedactor Default { get; } = new();
 

@@ -7,40 +7,45 @@ namespace Bulwark.AspNetCore.Redaction.Detectors;
 /// Self-identifying tokens (JWT, bearer, API keys) come first, then rules that redact a value by its context
 /// (headers, secret keys, URL credentials), then personal data, and the high-entropy catch-all last.
 /// </summary>
+/// <remarks>
+/// The expressions are built on first use (or by <see cref="PiiRedactorWarmUp"/> once the host has started): building
+/// the eight non-backtracking automata took about 375 ms, on the start's critical path before, and most text never
+/// needs one of them (<see cref="TextTraits"/> rules them out first).
+/// </remarks>
 internal static class BuiltInDetectors
 {
-    private static readonly Regex SecretAssignment = new(
+    private static readonly Lazy<Regex> SecretAssignment = new(() => new Regex(
         @"\b[A-Za-z0-9_\-]*(password|passwd|secret|api[_\-]?key|access[_\-]?key|secret[_\-]?key|private[_\-]?key|access[_\-]?token|refresh[_\-]?token|id[_\-]?token|auth[_\-]?token|session[_\-]?id|token)""?[ \t]*[:=][ \t]*""?(?<v>[^\s""'&,;<>]+)",
-        RegexDetector.Engine | RegexOptions.IgnoreCase);
+        RegexDetector.Engine | RegexOptions.IgnoreCase));
 
-    private static readonly Regex UrlCredentials = new(
+    private static readonly Lazy<Regex> UrlCredentials = new(() => new Regex(
         @"\b[A-Za-z][A-Za-z0-9+.\-]*://(?<v>[^/\s:@]+:[^/\s@]+)@",
-        RegexDetector.Engine);
+        RegexDetector.Engine));
 
-    private static readonly Regex Jwt = new(
+    private static readonly Lazy<Regex> Jwt = new(() => new Regex(
         @"(?<h>[A-Za-z0-9_\-]{10,})\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]*",
-        RegexDetector.Engine);
+        RegexDetector.Engine));
 
-    private static readonly Regex Bearer = new(
+    private static readonly Lazy<Regex> Bearer = new(() => new Regex(
         @"\bbearer[ \t]+(?<v>[A-Za-z0-9\-._~+/]+=*)",
-        RegexDetector.Engine | RegexOptions.IgnoreCase);
+        RegexDetector.Engine | RegexOptions.IgnoreCase));
 
-    private static readonly Regex ApiKey = new(
+    private static readonly Lazy<Regex> ApiKey = new(() => new Regex(
         @"\b(sk-[A-Za-z0-9_\-]{20,}|(sk|rk|pk)_(live|test)_[A-Za-z0-9]{16,}|gsk_[A-Za-z0-9]{20,}|(AKIA|ASIA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AIza[A-Za-z0-9_\-]{35}|glpat-[A-Za-z0-9_\-]{20,})\b",
-        RegexDetector.Engine);
+        RegexDetector.Engine));
 
-    private static readonly Regex Email = new(
+    private static readonly Lazy<Regex> Email = new(() => new Regex(
         @"[A-Za-z0-9._%+\-]+(@|%40)[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
-        RegexDetector.Engine);
+        RegexDetector.Engine));
 
-    private static readonly Regex Ssn = new(
+    private static readonly Lazy<Regex> Ssn = new(() => new Regex(
         @"\b(?<v>\d{3}-\d{2}-\d{4})\b",
-        RegexDetector.Engine);
+        RegexDetector.Engine));
 
     // International (+ and 10-15 digits, single separators), NANP with separators, and trunk-prefix national numbers.
-    private static readonly Regex Phone = new(
+    private static readonly Lazy<Regex> Phone = new(() => new Regex(
         @"\+\d{1,3}([ .\-]?(\(\d{1,4}\)|\d{1,4})){2,6}|(\([2-9]\d{2}\)[ ]?|\b[2-9]\d{2}[ .\-])[2-9]\d{2}[ .\-]\d{4}\b|\b0\d{2,4}[ \-]\d{3,4}[ \-]?\d{3,4}\b",
-        RegexDetector.Engine);
+        RegexDetector.Engine));
 
     public static List<PiiDetector> Create(PiiRedactorOptions options)
     {
@@ -65,7 +70,7 @@ internal static class BuiltInDetectors
         if (kinds.HasFlag(PiiKinds.SensitiveHeader) && options.SensitiveHeaders.Count > 0)
         {
             string names = string.Join('|', options.SensitiveHeaders.Select(Regex.Escape));
-            var headers = new Regex($@"\b({names})""?[ \t]*[:=][ \t]*""?(?<v>[^""'\r\n]+)", RegexDetector.Engine | RegexOptions.IgnoreCase);
+            var headers = new Lazy<Regex>(() => new Regex($@"\b({names})""?[ \t]*[:=][ \t]*""?(?<v>[^""'\r\n]+)", RegexDetector.Engine | RegexOptions.IgnoreCase));
             detectors.Add(new RegexDetector(headers, "header", static t => t.HasAssignment));
         }
 

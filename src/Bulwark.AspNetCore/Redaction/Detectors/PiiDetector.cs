@@ -9,6 +9,11 @@ internal abstract class PiiDetector
     /// <summary>Adds every span to redact to <paramref name="sink"/>.</summary>
     public abstract void Detect(string text, ref PiiMatchSink sink);
 
+    /// <summary>Builds what the detector builds on first use, so that the first text needing it does not wait.</summary>
+    public virtual void WarmUp()
+    {
+    }
+
     protected static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     protected static bool WordCharBefore(string text, int index) => index > 0 && IsWordChar(text[index - 1]);

@@ -10,12 +10,18 @@ internal class RegexDetector : PiiDetector
 {
     public const RegexOptions Engine = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
 
-    private readonly Regex _regex;
+    private readonly Lazy<Regex> _regex;
     private readonly string _kind;
     private readonly Func<string, Match, bool>? _accept;
     private readonly Func<TextTraits, bool> _applies;
 
     public RegexDetector(Regex regex, string kind, Func<TextTraits, bool> applies, Func<string, Match, bool>? accept = null)
+        : this(new Lazy<Regex>(regex), kind, applies, accept)
+    {
+    }
+
+    /// <summary>A detector whose expression is built on first use (building a non-backtracking one takes tens of milliseconds).</summary>
+    public RegexDetector(Lazy<Regex> regex, string kind, Func<TextTraits, bool> applies, Func<string, Match, bool>? accept = null)
     {
         _regex = regex;
         _kind = kind;
@@ -23,11 +29,19 @@ internal class RegexDetector : PiiDetector
         _accept = accept;
     }
 
+    /// <summary>Gets the kind written for its findings.</summary>
+    public string Kind => _kind;
+
+    /// <summary>Gets whether the expression has been built.</summary>
+    public bool IsBuilt => _regex.IsValueCreated;
+
     public override bool Applies(in TextTraits traits) => _applies(traits);
+
+    public override void WarmUp() => _ = _regex.Value;
 
     public override void Detect(string text, ref PiiMatchSink sink)
     {
-        for (var match = _regex.Match(text); match.Success; match = match.NextMatch())
+        for (var match = _regex.Value.Match(text); match.Success; match = match.NextMatch())
         {
             if (_accept is null || _accept(text, match))
             {
