@@ -99,17 +99,17 @@ internal sealed partial class ForwardingBudgets
 
         long tokens = SaturatingAdd(prompt, SaturatingMultiply(cap, fields.Choices));
         var (reservation, refusal) = _book.TryReserve(client, model, tokens, CostOf(request.Route, model, prompt, tokens - prompt));
+        bool onCheaperChain = false;
         if (refusal is not null && request.Route.BudgetFallback is { } cheaper)
         {
             // The route's cheaper chain, when the request fits there.
-            var fallback = new ForwardingRequest(context, cheaper, request.CorrelationId, request.Replay, request.BodyBuffered, request.BodyStreamed) { Spool = request.Spool };
-            await fallback.ReadBodyFieldsAsync(null, cancellationToken).ConfigureAwait(false);
+            var fallback = await CheaperRequestAsync(request, cheaper, cancellationToken).ConfigureAwait(false);
             var (cheap, _) = _book.TryReserve(client, model, tokens, CostOf(cheaper, model, prompt, tokens - prompt));
             if (cheap is not null)
             {
                 Log.BudgetFallback(_logger, refusal.Budget, request.CorrelationId);
                 fallback.BudgetNote = $"fallback; budget={refusal.Budget}";
-                (request, reservation, refusal) = (fallback, cheap, null);
+                (request, reservation, refusal, onCheaperChain) = (fallback, cheap, null, true);
             }
         }
 
@@ -127,38 +127,35 @@ internal sealed partial class ForwardingBudgets
             return request;
         }
 
-        BudgetFleetRefusal? fleetRefusal = null;
-        if (_fleet is not null)
+        var fleetRefusal = await ReserveOnFleetAsync(reservation).ConfigureAwait(false);
+        if (fleetRefusal?.Refusal is { } fleetFull && !onCheaperChain && request.Route.BudgetFallback is { } cheaperForFleet)
         {
-            try
+            // This gateway's book had room, the fleet's counters have not: the cheaper chain, when the request fits there
+            // on both. The dear reservation is given back first, so that it does not count against the cheap one.
+            _book.Release(reservation);
+            var fallback = await CheaperRequestAsync(request, cheaperForFleet, cancellationToken).ConfigureAwait(false);
+            var (cheap, _) = _book.TryReserve(client, model, tokens, CostOf(cheaperForFleet, model, prompt, tokens - prompt));
+            if (cheap is not null && await ReserveOnFleetAsync(cheap).ConfigureAwait(false) is null)
             {
-                // Not the request's token: the call is bounded by the shared state's operation timeout, and a client that
-                // leaves meanwhile must not leave the reservation held here (nor on the fleet) for good.
-                fleetRefusal = await _fleet.ReserveAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+                Log.BudgetFallback(_logger, fleetFull.Budget, request.CorrelationId);
+                fallback.BudgetNote = $"fallback; budget={fleetFull.Budget}";
+                (request, reservation, fleetRefusal) = (fallback, cheap, null);
             }
-            catch
+            else
             {
-                _book.Release(reservation);
-                _fleet.End(reservation, 0, 0);
-                throw;
+                if (cheap is not null)
+                {
+                    _book.Release(cheap);
+                }
+
+                return await RefuseOnFleetAsync(context, feature, request, fleetRefusal).ConfigureAwait(false);
             }
         }
 
         if (fleetRefusal is not null)
         {
-            // The fleet as a whole has no room (or its counters cannot be reached, failing closed): nothing was sent.
             _book.Release(reservation);
-            if (fleetRefusal.Refusal is not { } refused)
-            {
-                feature.ErrorType = "budget-unavailable";
-                await GatewayProblem.StoreUnavailable(request.CorrelationId, "The fleet's budget counters (shared state) cannot be reached, and budgets fail closed (Bulwark:SharedState:BudgetsOnRedisFailure). Nothing was sent to a provider.").WriteAsync(context, 0).ConfigureAwait(false);
-                return null;
-            }
-
-            feature.ErrorType = "budget-exceeded";
-            Log.Refused(_logger, refused.Budget, refused.Kind, request.CorrelationId);
-            await GatewayProblem.BudgetExceeded(request.CorrelationId, Describe(refused), refused.RetryAfter).WriteAsync(context, 0).ConfigureAwait(false);
-            return null;
+            return await RefuseOnFleetAsync(context, feature, request, fleetRefusal).ConfigureAwait(false);
         }
 
         foreach (string advisory in reservation.AdvisoryExceeded)
@@ -188,6 +185,55 @@ internal sealed partial class ForwardingBudgets
         request.Reservation = reservation;
         request.BudgetNote ??= NoteOf(reservation);
         return request;
+    }
+
+    /// <summary>The same request sent to the route's cheaper chain instead (its body fields read for that chain).</summary>
+    private static async Task<ForwardingRequest> CheaperRequestAsync(ForwardingRequest request, GatewayRoute cheaper, CancellationToken cancellationToken)
+    {
+        var fallback = new ForwardingRequest(request.Context, cheaper, request.CorrelationId, request.Replay, request.BodyBuffered, request.BodyStreamed) { Spool = request.Spool };
+        await fallback.ReadBodyFieldsAsync(null, cancellationToken).ConfigureAwait(false);
+        return fallback;
+    }
+
+    /// <summary>
+    /// Reserves on the fleet's counters (when the gateway shares them): <see langword="null"/> when it fits or there is
+    /// no fleet. On an exception the reservation is given back here and on the fleet.
+    /// </summary>
+    private async Task<BudgetFleetRefusal?> ReserveOnFleetAsync(BudgetReservation reservation)
+    {
+        if (_fleet is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            // Not the request's token: the call is bounded by the shared state's operation timeout, and a client that
+            // leaves meanwhile must not leave the reservation held here (nor on the fleet) for good.
+            return await _fleet.ReserveAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            _book.Release(reservation);
+            _fleet.End(reservation, 0, 0);
+            throw;
+        }
+    }
+
+    /// <summary>The fleet as a whole has no room (or its counters cannot be reached, failing closed): nothing was sent.</summary>
+    private async Task<ForwardingRequest?> RefuseOnFleetAsync(HttpContext context, BulwarkRequestFeature feature, ForwardingRequest request, BudgetFleetRefusal fleetRefusal)
+    {
+        if (fleetRefusal.Refusal is not { } refused)
+        {
+            feature.ErrorType = "budget-unavailable";
+            await GatewayProblem.StoreUnavailable(request.CorrelationId, "The fleet's budget counters (shared state) cannot be reached, and budgets fail closed (Bulwark:SharedState:BudgetsOnRedisFailure). Nothing was sent to a provider.").WriteAsync(context, 0).ConfigureAwait(false);
+            return null;
+        }
+
+        feature.ErrorType = "budget-exceeded";
+        Log.Refused(_logger, refused.Budget, refused.Kind, request.CorrelationId);
+        await GatewayProblem.BudgetExceeded(request.CorrelationId, Describe(refused), refused.RetryAfter).WriteAsync(context, 0).ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>

@@ -67,6 +67,41 @@ public sealed class FleetBudgetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnBudgetExceeded_Fallback_TheFleetHasNoRoomAtTheDearPrices_TheCheaperChainServes()
+    {
+        await using var cheap = await Upstream.StartAsync();
+        _provider.Behaviour = BudgetsTests.Answer(10, 40);
+        cheap.Behaviour = BudgetsTests.Answer(10, 10);
+        string config = BudgetsTests.Config(
+            _provider.BaseAddress,
+            """{ "Items": { "money": { "Cost": 0.05 } } }""",
+            routeExtra: """, "OnBudgetExceeded": "Fallback", "BudgetFallbackProviders": [ "cheap" ]""",
+            providersExtra: $$""", "cheap": { "BaseUrl": "{{cheap.BaseAddress.ToString().TrimEnd('/')}}", "Prices": { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60 } } }""",
+            prices: """, "Prices": { "gpt-4o-mini": { "Input": 150, "Output": 600 } }""");
+        config = config.Replace("\"Budgets\":", $"\"SharedState\": {{ \"Provider\": \"Redis\", \"Configuration\": \"{_redis.Configuration}\" }}, \"Budgets\":", StringComparison.Ordinal);
+        _fleet.Add(await GatewayUnderTest.StartAsync(config));
+        _fleet.Add(await GatewayUnderTest.StartAsync(config));
+
+        // The second gateway spends 0.0255 of the fleet's 0.05 at the dear provider.
+        using (var first = await _fleet[1].Client.SendAsync(BudgetsTests.Chat("bob")))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        await Bulwark.Tests.Shared.Poll.UntilAsync(
+            async () => (await BudgetsTests.AdminBudgetsAsync(_fleet[0])).Single().GetProperty("fleet").GetProperty("spent").GetProperty("cost").GetDouble() >= 0.0255 - 1e-9,
+            "the second gateway's spend settled on the fleet's counter");
+
+        // The first gateway's own book has room for the dear reservation (more than 0.03: 50 output tokens at 600 a
+        // million), the fleet's counter has 0.0245 left: the cheap chain takes it, as when the gateway's own book refuses.
+        using var response = await _fleet[0].Client.SendAsync(BudgetsTests.Chat("alice"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("fallback; budget=money", response.Headers.GetValues("X-Bulwark-Budget").First());
+        Assert.Equal(1, _provider.Requests);
+        Assert.Equal(1, cheap.Requests);
+    }
+
+    [Fact]
     public async Task ThreeGateways_PerUserBudgets_HoldForEachUserAcrossTheFleet()
     {
         long reservation = BudgetsTests.Reservation();
