@@ -143,7 +143,10 @@ kv() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ticks_per_second="$(getconf CLK_TCK)"
 # CPU time of a process in nanoseconds: the sum over its threads' schedstat (for Redis, whose threads live as long as it).
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
+# Context switches of a process's threads (voluntary: it waited; involuntary: it was preempted), summed over the threads
+# alive now (a thread that ended takes its count along: steady-state pools keep theirs).
+ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { printf "%.0f", s }'; }
 rcli() { redis-cli -p "$redis_port" "$@"; }
 # Redis's per-command call counts, "command calls" a line.
 redis_calls() { rcli info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_/ { sub("cmdstat_", "", $1); print $1, $3 }' | sort; }
@@ -207,7 +210,8 @@ for g in a b; do
     [[ "$code" == 200 ]] || { echo "gateway $g answered $code to a budgeted chat completion:" >&2; cat "$work/first-chat-$g.json" >&2; exit 1; }
 done
 
-# run_target GATEWAY KIND RATE SECONDS WARMUP: prints the generator's line followed by the gateway's CPU ticks, Redis's
+# run_target GATEWAY KIND RATE SECONDS WARMUP: prints the generator's line followed by the gateway's CPU ticks and
+# context switches, Redis's
 # CPU nanoseconds and the Redis commands run meanwhile (counted from before the first request to after the last).
 run_target() {
     local g="$1" kind="$2" r="$3" s="$4" w="$5" args=()
@@ -217,10 +221,13 @@ run_target() {
         args=(--url "http://127.0.0.1:${gw_port[$g]}/api/item")
     fi
     local c0 r0 k0 line c1 r1 k1
-    c0="$(cpu_ticks "${gw_pid[$g]}")"; r0="$(cpu_ns "$redis_pid")"; k0="$(redis_calls)"
+    c0="$(cpu_ticks "${gw_pid[$g]}")"; x0="$(ctx_switches "${gw_pid[$g]}")"; r0="$(cpu_ns "$redis_pid")"; k0="$(redis_calls)"
+    local t0 t1
+    t0="$(date +%s%N)"
     line="$("$load" rate "${args[@]}" --rps "$r" --seconds "$s" --warmup-seconds "$w" --timeout-seconds 10)"
-    c1="$(cpu_ticks "${gw_pid[$g]}")"; r1="$(cpu_ns "$redis_pid")"; k1="$(redis_calls)"
-    echo "$line gw_ticks=$((c1 - c0)) redis_ns=$((r1 - r0)) redis_cmds=$(redis_total "$(redis_delta "$k0" "$k1")")"
+    t1="$(date +%s%N)"
+    c1="$(cpu_ticks "${gw_pid[$g]}")"; x1="$(ctx_switches "${gw_pid[$g]}")"; r1="$(cpu_ns "$redis_pid")"; k1="$(redis_calls)"
+    echo "$line wall_ms=$(( (t1 - t0) / 1000000 )) gw_ticks=$((c1 - c0)) gw_cs=$((x1 - x0)) redis_ns=$((r1 - r0)) redis_cmds=$(redis_total "$(redis_delta "$k0" "$k1")")"
     redis_delta "$k0" "$k1" >"$work/last-redis-delta"
 }
 
@@ -231,6 +238,19 @@ for t in "${targets[@]}"; do
     line="$(run_target "$g" "$kind" "$warm_rate" "$warm_seconds" 0)"
     [[ "$(kv ok "$line")" -gt 0 ]] || { echo "$t served nothing in its warm-up: $line" >&2; exit 1; }
 done
+
+# What each gateway and Redis use with no traffic at all (timers, background work): reported, and taken off the CPU per
+# request, which at 100 requests/s it would otherwise dominate.
+idle_seconds=5
+[[ "$mode" == quick ]] && idle_seconds=1
+log "idle: ${idle_seconds}s with no traffic"
+ia0="$(cpu_ticks "${gw_pid[a]}")"; ib0="$(cpu_ticks "${gw_pid[b]}")"; ir0="$(cpu_ns "$redis_pid")"
+sleep "$idle_seconds"
+ia1="$(cpu_ticks "${gw_pid[a]}")"; ib1="$(cpu_ticks "${gw_pid[b]}")"; ir1="$(cpu_ns "$redis_pid")"
+declare -A idle_ticks_per_s
+idle_ticks_per_s[a]="$(awk -v t="$((ia1 - ia0))" -v s="$idle_seconds" 'BEGIN { print t / s }')"
+idle_ticks_per_s[b]="$(awk -v t="$((ib1 - ib0))" -v s="$idle_seconds" 'BEGIN { print t / s }')"
+idle_redis_ns_per_s="$(awk -v t="$((ir1 - ir0))" -v s="$idle_seconds" 'BEGIN { print t / s }')"
 
 printf 'target\trate\tround\tsent\tok\terrors\ttimeouts\tredis_cmds\n' >"$summary"
 declare -A result redis_by_cmd
@@ -294,8 +314,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 per_request() { awk -v v="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", v / n; else printf "n/a" }'; }
 # Requests a run sent in all (its unrecorded warm-up seconds too): the CPU and Redis counts cover the whole run.
 all_sent() { echo $(( $1 * ($seconds + rate_warmup) )); }
-gw_us() { local line="$1" r="$2"; per_request "$(awk -v t="$(kv gw_ticks "$line")" -v hz="$ticks_per_second" 'BEGIN { print t / hz * 1e6 }')" "$(all_sent "$r")"; }
-redis_us() { local line="$1" r="$2"; per_request "$(awk -v ns="$(kv redis_ns "$line")" 'BEGIN { print ns / 1000 }')" "$(all_sent "$r")"; }
+# CPU per request with the idle use over the run's wall time taken off (gw_us TARGET LINE RATE).
+gw_us() {
+    local g="${1%%-*}" line="$2" r="$3"
+    per_request "$(awk -v t="$(kv gw_ticks "$line")" -v idle="${idle_ticks_per_s[$g]}" -v ms="$(kv wall_ms "$line")" -v hz="$ticks_per_second" \
+        'BEGIN { print (t - idle * ms / 1000) / hz * 1e6 }')" "$(all_sent "$r")"
+}
+redis_us() {
+    local line="$1" r="$2"
+    per_request "$(awk -v ns="$(kv redis_ns "$line")" -v idle="$idle_redis_ns_per_s" -v ms="$(kv wall_ms "$line")" 'BEGIN { print (ns - idle * ms / 1000) / 1000 }')" "$(all_sent "$r")"
+}
 median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 non2xx() { local line="$1"; echo $(( $(kv sent "$line") - $(kv ok "$line") )); }
 verdict() { awk -v v="$1" -v goal="$2" 'BEGIN { print (v <= goal) ? "met" : "**missed**" }'; }
@@ -317,17 +345,19 @@ cores="$(nproc)"
     echo
     echo "Gateways (\`bulwark serve\`, build output, request log on to a file, both running throughout): **A** alone (SQLite store) and **B** the same plus \`\"SharedState\": { \"Provider\": \"Redis\" }\` on the harness's own \`redis-server\` (no persistence). Both: a strict global token budget (10^15 tokens: never refuses) counting the OpenAI route."
     echo "Targets: **chat** = \`POST /v1/chat/completions\` (a 104-byte body, \`max_completion_tokens\` 50; the upstream answers a 237-byte completion with \`usage\`), budgeted; **get** = \`GET /api/item\` on a route no budget counts (the closed-breaker path)."
-    echo "Each target warmed up alike (${warm_rate} requests/s for ${warm_seconds} s), then measured at each rate for ${seconds} s after ${rate_warmup} s unrecorded, in the order A chat, B chat, A get, B get, repeated $rounds time(s) per rate. Latency from each request's intended send time (open model: \`bulwark-load rate\`). CPU per request: the gateway's user+system time (\`/proc/PID/stat\`) and Redis's (its threads' \`schedstat\`) over the whole run (warm-up seconds included) ÷ requests sent; Redis commands: \`INFO commandstats\` before and after, script-internal commands included."
+    echo "Each target warmed up alike (${warm_rate} requests/s for ${warm_seconds} s), then measured at each rate for ${seconds} s after ${rate_warmup} s unrecorded, in the order A chat, B chat, A get, B get, repeated $rounds time(s) per rate. Latency from each request's intended send time (open model: \`bulwark-load rate\`). CPU per request: the gateway's user+system time (\`/proc/PID/stat\`; clock ticks of 10 ms, so ±0.1 tick per request at best) and Redis's (its threads' \`schedstat\`) over the whole run (warm-up seconds included) ÷ requests sent; the gateway's context switches (voluntary and involuntary, its threads' \`/proc/PID/task/*/status\`) likewise; Redis commands: \`INFO commandstats\` before and after (the harness's own \`INFO\` left out), script-internal commands included."
+    echo
+    echo "With no traffic at all (${idle_seconds} s before the measurements), gateway A used $(awk -v t="${idle_ticks_per_s[a]}" -v hz="$ticks_per_second" 'BEGIN { printf "%.0f", t / hz * 1000 }') ms of CPU a second, B $(awk -v t="${idle_ticks_per_s[b]}" -v hz="$ticks_per_second" 'BEGIN { printf "%.0f", t / hz * 1000 }') ms, Redis $(awk -v n="$idle_redis_ns_per_s" 'BEGIN { printf "%.1f", n / 1e6 }') ms; that idle use, over each run's wall time, is taken off the CPU per request below."
     echo
     echo "## Per run"
     echo
-    echo "| Rate | Round | Target | sent | non-2xx | p50 | p90 | p99 | p99.9 | generator lag p99 | gateway CPU/request | Redis CPU/request | Redis commands/request |"
-    echo "|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    echo "| Rate | Round | Target | sent | non-2xx | p50 | p90 | p99 | p99.9 | generator lag p99 | gateway CPU/request | gateway context switches/request | Redis CPU/request | Redis commands/request |"
+    echo "|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     for r in "${rate_list[@]}"; do
         for round in $(seq "$rounds"); do
             for t in "${targets[@]}"; do
                 line="${result[$t.$r.$round]}"
-                echo "| $r/s | $round | $t | $(kv sent "$line") | $(non2xx "$line") | $(kv p50_ms "$line") ms | $(kv p90_ms "$line") ms | $(kv p99_ms "$line") ms | $(kv p999_ms "$line") ms | $(kv lag_p99_ms "$line") ms | $(gw_us "$line" "$r") µs | $(redis_us "$line" "$r") µs | $(per_request "$(kv redis_cmds "$line")" "$(all_sent "$r")") |"
+                echo "| $r/s | $round | $t | $(kv sent "$line") | $(non2xx "$line") | $(kv p50_ms "$line") ms | $(kv p90_ms "$line") ms | $(kv p99_ms "$line") ms | $(kv p999_ms "$line") ms | $(kv lag_p99_ms "$line") ms | $(gw_us "$t" "$line" "$r") µs | $(per_request "$(kv gw_cs "$line")" "$(all_sent "$r")") | $(redis_us "$line" "$r") µs | $(per_request "$(kv redis_cmds "$line")" "$(all_sent "$r")") |"
             done
         done
     done
@@ -342,8 +372,8 @@ cores="$(nproc)"
             ac="${result[a-chat.$r.$round]}"; bc="${result[b-chat.$r.$round]}"; ag="${result[a-get.$r.$round]}"; bg="${result[b-get.$r.$round]}"
             d50="$(diff_ms "$(kv p50_ms "$bc")" "$(kv p50_ms "$ac")")"; d99="$(diff_ms "$(kv p99_ms "$bc")" "$(kv p99_ms "$ac")")"
             g50="$(diff_ms "$(kv p50_ms "$bg")" "$(kv p50_ms "$ag")")"; g99="$(diff_ms "$(kv p99_ms "$bg")" "$(kv p99_ms "$ag")")"
-            cc="$(awk -v b="$(gw_us "$bc" "$r")" -v a="$(gw_us "$ac" "$r")" 'BEGIN { printf "%+.0f", b - a }')"
-            cg="$(awk -v b="$(gw_us "$bg" "$r")" -v a="$(gw_us "$ag" "$r")" 'BEGIN { printf "%+.0f", b - a }')"
+            cc="$(awk -v b="$(gw_us b "$bc" "$r")" -v a="$(gw_us a "$ac" "$r")" 'BEGIN { printf "%+.0f", b - a }')"
+            cg="$(awk -v b="$(gw_us b "$bg" "$r")" -v a="$(gw_us a "$ag" "$r")" 'BEGIN { printf "%+.0f", b - a }')"
             added_chat[$r]+="$d50 "; added_chat99[$r]+="$d99 "; added_get[$r]+="$g50 "; added_get99[$r]+="$g99 "; added_cpu[$r]+="$cc "
             echo "| $r/s | $round | $d50 ms | $(diff_ms "$(kv p90_ms "$bc")" "$(kv p90_ms "$ac")") ms | $d99 ms | $(ratio "$(kv p50_ms "$bc")" "$(kv p50_ms "$ac")") | $cc µs | $g50 ms | $g99 ms | $(ratio "$(kv p50_ms "$bg")" "$(kv p50_ms "$ag")") | $cg µs |"
         done
