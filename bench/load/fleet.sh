@@ -256,7 +256,10 @@ printf 'target\trate\tround\tsent\tok\terrors\ttimeouts\tredis_cmds\n' >"$summar
 declare -A result redis_by_cmd
 for r in "${rate_list[@]}"; do
     for round in $(seq "$rounds"); do
-        for t in "${targets[@]}"; do
+        # A first in odd rounds, B first in even ones: neither always runs right after the other's load.
+        order=("${targets[@]}")
+        ((round % 2 == 1)) || order=(b-chat a-chat b-get a-get)
+        for t in "${order[@]}"; do
             g="${t%%-*}"; kind="${t#*-}"
             line="$(run_target "$g" "$kind" "$r" "$seconds" "$rate_warmup")"
             result[$t.$r.$round]="$line"
@@ -271,6 +274,7 @@ done
 # --- diagnostics: what a budgeted request does on Redis and in system calls ------------------------------------------
 declare -A monitor_lines strace_top strace_per
 monitor_n=0
+redis_rtt=""
 if [[ $diagnose -eq 1 ]]; then
     # Redis's MONITOR shows each command a client sent (its round trips) and, marked "lua", the commands the scripts
     # ran inside Redis. 50 requests one after another, with the settlement's background work given time to land.
@@ -289,6 +293,10 @@ if [[ $diagnose -eq 1 ]]; then
     # "1733.123 [0 127.0.0.1:5555] "EVALSHA" ..." from a client; "[0 lua] ..." from inside a script.
     monitor_lines[client]="$(awk '/^[0-9.]+ \[[0-9]+ [0-9.]+:[0-9]+\]/ { c = toupper($4); gsub(/"/, "", c); n[c]++ } END { for (k in n) printf "%s:%.2f ", k, n[k] / '"$monitor_n"' }' "$work/monitor.log")"
     monitor_lines[lua]="$(awk '/^[0-9.]+ \[[0-9]+ lua\]/ { c = toupper($4); gsub(/"/, "", c); n[c]++ } END { for (k in n) printf "%s:%.2f ", k, n[k] / '"$monitor_n"' }' "$work/monitor.log")"
+    # A bare round trip to Redis from its own C client, a PING every 10 ms (as requests at 100/s): what any round trip
+    # costs on this machine now, wake-ups of both processes included.
+    log "diagnostics: redis-cli --latency for 5 s"
+    redis_rtt="$(timeout 5 redis-cli -p "$redis_port" --latency --raw 2>/dev/null || true)"
     # strace -c -f on each gateway during 5 s at 100 requests/s: system calls per request (strace slows the process
     # down; these counts are not latencies).
     for g in a b; do
@@ -345,7 +353,7 @@ cores="$(nproc)"
     echo
     echo "Gateways (\`bulwark serve\`, build output, request log on to a file, both running throughout): **A** alone (SQLite store) and **B** the same plus \`\"SharedState\": { \"Provider\": \"Redis\" }\` on the harness's own \`redis-server\` (no persistence). Both: a strict global token budget (10^15 tokens: never refuses) counting the OpenAI route."
     echo "Targets: **chat** = \`POST /v1/chat/completions\` (a 104-byte body, \`max_completion_tokens\` 50; the upstream answers a 237-byte completion with \`usage\`), budgeted; **get** = \`GET /api/item\` on a route no budget counts (the closed-breaker path)."
-    echo "Each target warmed up alike (${warm_rate} requests/s for ${warm_seconds} s), then measured at each rate for ${seconds} s after ${rate_warmup} s unrecorded, in the order A chat, B chat, A get, B get, repeated $rounds time(s) per rate. Latency from each request's intended send time (open model: \`bulwark-load rate\`). CPU per request: the gateway's user+system time (\`/proc/PID/stat\`; clock ticks of 10 ms, so ±0.1 tick per request at best) and Redis's (its threads' \`schedstat\`) over the whole run (warm-up seconds included) ÷ requests sent; the gateway's context switches (voluntary and involuntary, its threads' \`/proc/PID/task/*/status\`) likewise; Redis commands: \`INFO commandstats\` before and after (the harness's own \`INFO\` left out), script-internal commands included."
+    echo "Each target warmed up alike (${warm_rate} requests/s for ${warm_seconds} s), then measured at each rate for ${seconds} s after ${rate_warmup} s unrecorded, in the order A chat, B chat, A get, B get (B first in even rounds), $rounds round(s) per rate. Latency from each request's intended send time (open model: \`bulwark-load rate\`). CPU per request: the gateway's user+system time (\`/proc/PID/stat\`; clock ticks of 10 ms, so ±0.1 tick per request at best) and Redis's (its threads' \`schedstat\`) over the whole run (warm-up seconds included) ÷ requests sent; the gateway's context switches (voluntary and involuntary, its threads' \`/proc/PID/task/*/status\`) likewise; Redis commands: \`INFO commandstats\` before and after (the harness's own \`INFO\` left out), script-internal commands included."
     echo
     echo "With no traffic at all (${idle_seconds} s before the measurements), gateway A used $(awk -v t="${idle_ticks_per_s[a]}" -v hz="$ticks_per_second" 'BEGIN { printf "%.0f", t / hz * 1000 }') ms of CPU a second, B $(awk -v t="${idle_ticks_per_s[b]}" -v hz="$ticks_per_second" 'BEGIN { printf "%.0f", t / hz * 1000 }') ms, Redis $(awk -v n="$idle_redis_ns_per_s" 'BEGIN { printf "%.1f", n / 1e6 }') ms; that idle use, over each run's wall time, is taken off the CPU per request below."
     echo
@@ -408,6 +416,8 @@ cores="$(nproc)"
         echo "## Diagnostics (after the measurements)"
         echo
         echo "Redis \`MONITOR\` over $monitor_n budgeted requests on B sent one after another (per request): commands the gateway sent (each one a round trip, or part of a pipelined batch): ${monitor_lines[client]:-none}; commands run inside its scripts: ${monitor_lines[lua]:-none}."
+        echo
+        echo "A bare round trip to Redis (\`redis-cli --latency\`, a PING every 10 ms for 5 s): min ${redis_rtt%% *} ms, average $(awk '{ print $3 }' <<<"$redis_rtt") ms, max $(awk '{ print $2 }' <<<"$redis_rtt") ms over $(awk '{ print $4 }' <<<"$redis_rtt") samples (whole milliseconds for min and max)."
         echo
         echo "System calls per budgeted request (\`strace -c -f\` on the gateway, 500 requests at 100/s; strace slows the gateway, so these are counts, not times): A ${strace_per[a]:-n/a}, B ${strace_per[b]:-n/a}."
         echo
