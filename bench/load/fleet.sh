@@ -2,11 +2,11 @@
 # Fleet mode of the load harness: what sharing state on Redis adds to a request through the real `bulwark serve`, at
 # fixed rates from the open-model generator, on 127.0.0.1. See bench/load/README.md ("Fleet mode").
 #
-#   bench/load/fleet.sh                full run (about 6 minutes): writes bench/results/<date>-fleet-load.md
+#   bench/load/fleet.sh                full run (about 9 minutes): writes bench/results/<date>-fleet-load.md
 #   bench/load/fleet.sh --quick        smoke run (under a minute): every target serves a little traffic; report in a
 #                                      temporary directory (or --out)
 #   options: --out DIR (report directory), --no-build (use existing builds), --configuration C (the builds to use,
-#            Release by default), --rounds N (A/B alternations per rate; full: 3), --rates "R1 R2" (full: "100 500"),
+#            Release by default), --rounds N (A/B alternations per rate; full: 4), --rates "R1 R2" (full: "100 500"),
 #            --no-diagnose (full run without the syscall and Redis-command counts taken after the measurements)
 #
 # Two gateways run side by side on the same upstream, identical but for shared state:
@@ -45,7 +45,7 @@ if [[ "$mode" == quick ]]; then
 else
     # .NET processes reach full speed once tiered JIT has finished: every target gets the same warm-up first.
     warm_seconds=15; warm_rate=500; seconds=10; rate_warmup=2
-    rounds="${rounds:-3}"; rates="${rates:-100 500}"
+    rounds="${rounds:-4}"; rates="${rates:-100 500}"
 fi
 read -r -a rate_list <<<"$rates"
 stamp="$(date -u +%Y-%m-%d)"
@@ -154,6 +154,8 @@ redis_calls() { rcli info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_/
 redis_delta() {
     join -a 2 -e 0 -o '2.1,1.2,2.2' <(echo "$1") <(echo "$2") | awk '$1 != "info" && $3 - $2 > 0 { print $1 ":" $3 - $2 }' | sort -t: -k2 -nr | tr '\n' ' '
 }
+# Microseconds Redis spent running scripts (EVALSHA and EVAL, from INFO commandstats): the scripts' own execution time.
+redis_script_us() { rcli info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_eval(sha)?:/ { s += $5 } END { printf "%.0f", s }'; }
 redis_total() { tr ' ' '\n' <<<"$1" | awk -F: 'NF == 2 { s += $2 } END { printf "%d", s }'; }
 
 # --- processes -------------------------------------------------------------------------------------------------------
@@ -221,13 +223,13 @@ run_target() {
         args=(--url "http://127.0.0.1:${gw_port[$g]}/api/item")
     fi
     local c0 r0 k0 line c1 r1 k1
-    c0="$(cpu_ticks "${gw_pid[$g]}")"; x0="$(ctx_switches "${gw_pid[$g]}")"; r0="$(cpu_ns "$redis_pid")"; k0="$(redis_calls)"
+    c0="$(cpu_ticks "${gw_pid[$g]}")"; x0="$(ctx_switches "${gw_pid[$g]}")"; r0="$(cpu_ns "$redis_pid")"; k0="$(redis_calls)"; u0="$(redis_script_us)"
     local t0 t1
     t0="$(date +%s%N)"
     line="$("$load" rate "${args[@]}" --rps "$r" --seconds "$s" --warmup-seconds "$w" --timeout-seconds 10)"
     t1="$(date +%s%N)"
-    c1="$(cpu_ticks "${gw_pid[$g]}")"; x1="$(ctx_switches "${gw_pid[$g]}")"; r1="$(cpu_ns "$redis_pid")"; k1="$(redis_calls)"
-    echo "$line wall_ms=$(( (t1 - t0) / 1000000 )) gw_ticks=$((c1 - c0)) gw_cs=$((x1 - x0)) redis_ns=$((r1 - r0)) redis_cmds=$(redis_total "$(redis_delta "$k0" "$k1")")"
+    c1="$(cpu_ticks "${gw_pid[$g]}")"; x1="$(ctx_switches "${gw_pid[$g]}")"; r1="$(cpu_ns "$redis_pid")"; k1="$(redis_calls)"; u1="$(redis_script_us)"
+    echo "$line wall_ms=$(( (t1 - t0) / 1000000 )) gw_ticks=$((c1 - c0)) gw_cs=$((x1 - x0)) redis_ns=$((r1 - r0)) redis_script_us=$((u1 - u0)) redis_cmds=$(redis_total "$(redis_delta "$k0" "$k1")")"
     redis_delta "$k0" "$k1" >"$work/last-redis-delta"
 }
 
@@ -274,6 +276,7 @@ done
 # --- diagnostics: what a budgeted request does on Redis and in system calls ------------------------------------------
 declare -A monitor_lines strace_top strace_per
 monitor_n=0
+script_times=""
 redis_rtt=""
 if [[ $diagnose -eq 1 ]]; then
     # Redis's MONITOR shows each command a client sent (its round trips) and, marked "lua", the commands the scripts
@@ -290,13 +293,28 @@ if [[ $diagnose -eq 1 ]]; then
     sleep 1.5
     kill "$monitor_pid" 2>/dev/null || true
     wait "$monitor_pid" 2>/dev/null || true
+    # Then the same again with MONITOR off and the slow log at a threshold of 0: every command with its execution time,
+    # the scripts' own time (each command the scripts run is logged too, which adds a little to them).
+    rcli config set slowlog-max-len 4096 >/dev/null
+    rcli slowlog reset >/dev/null
+    rcli config set slowlog-log-slower-than 0 >/dev/null
+    for _ in $(seq "$monitor_n"); do
+        curl -s -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary "@$chat_body" "http://127.0.0.1:$b_port/v1/chat/completions"
+    done
+    sleep 1.5
+    rcli config set slowlog-log-slower-than 10000 >/dev/null
+    # Entries are [id, time, microseconds, ["evalsha", sha, numkeys, keys..., args...], client, name]; with one counter,
+    # the reservation's script has 14 arguments, the settlement's 11.
+    script_times="$(rcli --json slowlog get 4096 | { grep -o -i '[0-9]*,\["evalsha",[^]]*\]' || true; } | awk -F, '
+        { n = NF - 1; kind = (n == 14) ? "reserve" : (n == 11) ? "settle" : "script of " n " arguments"; t[kind] += $1; c[kind]++ }
+        END { for (k in t) printf "%s %.0f µs (%d runs); ", k, t[k] / c[k], c[k] }')"
     # "1733.123 [0 127.0.0.1:5555] "EVALSHA" ..." from a client; "[0 lua] ..." from inside a script.
     monitor_lines[client]="$(awk '/^[0-9.]+ \[[0-9]+ [0-9.]+:[0-9]+\]/ { c = toupper($4); gsub(/"/, "", c); n[c]++ } END { for (k in n) printf "%s:%.2f ", k, n[k] / '"$monitor_n"' }' "$work/monitor.log")"
     monitor_lines[lua]="$(awk '/^[0-9.]+ \[[0-9]+ lua\]/ { c = toupper($4); gsub(/"/, "", c); n[c]++ } END { for (k in n) printf "%s:%.2f ", k, n[k] / '"$monitor_n"' }' "$work/monitor.log")"
-    # A bare round trip to Redis from its own C client, a PING every 10 ms (as requests at 100/s): what any round trip
-    # costs on this machine now, wake-ups of both processes included.
-    log "diagnostics: redis-cli --latency for 5 s"
-    redis_rtt="$(timeout 5 redis-cli -p "$redis_port" --latency --raw 2>/dev/null || true)"
+    # A bare round trip to Redis from its own C client, a PING every 10 ms (as requests at 100/s) for a second (what
+    # --raw does): what any round trip costs on this machine now, wake-ups of both processes included.
+    log "diagnostics: redis-cli --latency"
+    redis_rtt="$(timeout 10 redis-cli -p "$redis_port" --latency --raw 2>/dev/null || true)"
     # strace -c -f on each gateway during 5 s at 100 requests/s: system calls per request (strace slows the process
     # down; these counts are not latencies).
     for g in a b; do
@@ -332,12 +350,17 @@ redis_us() {
     local line="$1" r="$2"
     per_request "$(awk -v ns="$(kv redis_ns "$line")" -v idle="$idle_redis_ns_per_s" -v ms="$(kv wall_ms "$line")" 'BEGIN { print (ns - idle * ms / 1000) / 1000 }')" "$(all_sent "$r")"
 }
+# Context switches per request; "n/a" when a thread ended during the run and took its count along (a negative delta).
+switches() { local cs; cs="$(kv gw_cs "$1")"; if [[ "$cs" -lt 0 ]]; then echo "n/a"; else per_request "$cs" "$(all_sent "$2")"; fi; }
 median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 non2xx() { local line="$1"; echo $(( $(kv sent "$line") - $(kv ok "$line") )); }
 verdict() { awk -v v="$1" -v goal="$2" 'BEGIN { print (v <= goal) ? "met" : "**missed**" }'; }
 
 command_line="bench/load/fleet.sh"
 [[ $mode == quick ]] && command_line+=" --quick"
+[[ "$rates" == "100 500" || $mode == quick ]] || command_line+=" --rates \"$rates\""
+[[ "$rounds" == 4 || $mode == quick ]] || command_line+=" --rounds $rounds"
+[[ $diagnose -eq 1 || $mode == quick ]] || command_line+=" --no-diagnose"
 cpu="$(awk -F: '/model name/ { gsub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)"
 os="$(. /etc/os-release && echo "$PRETTY_NAME")"
 dotnet_version="$(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.AspNetCore.App/ { v = $2 } END { print v }')"
@@ -353,19 +376,19 @@ cores="$(nproc)"
     echo
     echo "Gateways (\`bulwark serve\`, build output, request log on to a file, both running throughout): **A** alone (SQLite store) and **B** the same plus \`\"SharedState\": { \"Provider\": \"Redis\" }\` on the harness's own \`redis-server\` (no persistence). Both: a strict global token budget (10^15 tokens: never refuses) counting the OpenAI route."
     echo "Targets: **chat** = \`POST /v1/chat/completions\` (a 104-byte body, \`max_completion_tokens\` 50; the upstream answers a 237-byte completion with \`usage\`), budgeted; **get** = \`GET /api/item\` on a route no budget counts (the closed-breaker path)."
-    echo "Each target warmed up alike (${warm_rate} requests/s for ${warm_seconds} s), then measured at each rate for ${seconds} s after ${rate_warmup} s unrecorded, in the order A chat, B chat, A get, B get (B first in even rounds), $rounds round(s) per rate. Latency from each request's intended send time (open model: \`bulwark-load rate\`). CPU per request: the gateway's user+system time (\`/proc/PID/stat\`; clock ticks of 10 ms, so ±0.1 tick per request at best) and Redis's (its threads' \`schedstat\`) over the whole run (warm-up seconds included) ÷ requests sent; the gateway's context switches (voluntary and involuntary, its threads' \`/proc/PID/task/*/status\`) likewise; Redis commands: \`INFO commandstats\` before and after (the harness's own \`INFO\` left out), script-internal commands included."
+    echo "Each target warmed up alike (${warm_rate} requests/s for ${warm_seconds} s), then measured at each rate for ${seconds} s after ${rate_warmup} s unrecorded, in the order A chat, B chat, A get, B get (B first in even rounds), $rounds round(s) per rate. Latency from each request's intended send time (open model: \`bulwark-load rate\`). CPU per request: the gateway's user+system time (\`/proc/PID/stat\`; clock ticks of 10 ms, so ±0.1 tick per request at best) and Redis's (its threads' \`schedstat\`; \"of which scripts\": the EVALSHA time \`INFO commandstats\` reports, the rest being Redis's network and event-loop work) over the whole run (warm-up seconds included) ÷ requests sent; the gateway's context switches (voluntary and involuntary, its threads' \`/proc/PID/task/*/status\`) likewise; Redis commands: \`INFO commandstats\` before and after (the harness's own \`INFO\` left out), script-internal commands included."
     echo
     echo "With no traffic at all (${idle_seconds} s before the measurements), gateway A used $(awk -v t="${idle_ticks_per_s[a]}" -v hz="$ticks_per_second" 'BEGIN { printf "%.0f", t / hz * 1000 }') ms of CPU a second, B $(awk -v t="${idle_ticks_per_s[b]}" -v hz="$ticks_per_second" 'BEGIN { printf "%.0f", t / hz * 1000 }') ms, Redis $(awk -v n="$idle_redis_ns_per_s" 'BEGIN { printf "%.1f", n / 1e6 }') ms; that idle use, over each run's wall time, is taken off the CPU per request below."
     echo
     echo "## Per run"
     echo
-    echo "| Rate | Round | Target | sent | non-2xx | p50 | p90 | p99 | p99.9 | generator lag p99 | gateway CPU/request | gateway context switches/request | Redis CPU/request | Redis commands/request |"
-    echo "|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    echo "| Rate | Round | Target | sent | non-2xx | p50 | p90 | p99 | p99.9 | generator lag p99 | gateway CPU/request | gateway context switches/request | Redis CPU/request | of which scripts | Redis commands/request |"
+    echo "|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     for r in "${rate_list[@]}"; do
         for round in $(seq "$rounds"); do
             for t in "${targets[@]}"; do
                 line="${result[$t.$r.$round]}"
-                echo "| $r/s | $round | $t | $(kv sent "$line") | $(non2xx "$line") | $(kv p50_ms "$line") ms | $(kv p90_ms "$line") ms | $(kv p99_ms "$line") ms | $(kv p999_ms "$line") ms | $(kv lag_p99_ms "$line") ms | $(gw_us "$t" "$line" "$r") µs | $(per_request "$(kv gw_cs "$line")" "$(all_sent "$r")") | $(redis_us "$line" "$r") µs | $(per_request "$(kv redis_cmds "$line")" "$(all_sent "$r")") |"
+                echo "| $r/s | $round | $t | $(kv sent "$line") | $(non2xx "$line") | $(kv p50_ms "$line") ms | $(kv p90_ms "$line") ms | $(kv p99_ms "$line") ms | $(kv p999_ms "$line") ms | $(kv lag_p99_ms "$line") ms | $(gw_us "$t" "$line" "$r") µs | $(switches "$line" "$r") | $(redis_us "$line" "$r") µs | $(per_request "$(kv redis_script_us "$line")" "$(all_sent "$r")") µs | $(per_request "$(kv redis_cmds "$line")" "$(all_sent "$r")") |"
             done
         done
     done
@@ -417,7 +440,9 @@ cores="$(nproc)"
         echo
         echo "Redis \`MONITOR\` over $monitor_n budgeted requests on B sent one after another (per request): commands the gateway sent (each one a round trip, or part of a pipelined batch): ${monitor_lines[client]:-none}; commands run inside its scripts: ${monitor_lines[lua]:-none}."
         echo
-        echo "A bare round trip to Redis (\`redis-cli --latency\`, a PING every 10 ms for 5 s): min ${redis_rtt%% *} ms, average $(awk '{ print $3 }' <<<"$redis_rtt") ms, max $(awk '{ print $2 }' <<<"$redis_rtt") ms over $(awk '{ print $4 }' <<<"$redis_rtt") samples (whole milliseconds for min and max)."
+        echo "Execution time of each script inside Redis (its slow log at threshold 0 over $monitor_n more budgeted requests sent one after another, MONITOR off; average): ${script_times:-n/a}"
+        echo
+        echo "A bare round trip to Redis from its own C client (\`redis-cli --latency --raw\`: a PING every 10 ms, $(awk '{ print $4 }' <<<"$redis_rtt") samples): average $(awk '{ print $3 }' <<<"$redis_rtt") ms (min ${redis_rtt%% *} ms, max $(awk '{ print $2 }' <<<"$redis_rtt") ms, in whole milliseconds)."
         echo
         echo "System calls per budgeted request (\`strace -c -f\` on the gateway, 500 requests at 100/s; strace slows the gateway, so these are counts, not times): A ${strace_per[a]:-n/a}, B ${strace_per[b]:-n/a}."
         echo
