@@ -3,7 +3,7 @@
 //   bulwark-load upstream --port P                      the fast (and fault-injecting) upstream
 //   bulwark-load yarp --port P --destination URL        the plain YARP forwarder
 //   bulwark-load rate --url URL --rps R --seconds S [--warmup-seconds W] [--timeout-seconds T]
-//                     [--body FILE] [--header "Name: value"]...
+//                     [--body FILE]
 //                                                       the open-model constant-rate load generator (a POST of FILE
 //                                                       as application/json with --body, a GET without)
 //   bulwark-load ports N                                N free ports on 127.0.0.1, one a line
@@ -34,8 +34,7 @@ switch (args[0])
             Int("--seconds"),
             Option("--warmup-seconds") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 1,
             TimeSpan.FromSeconds(Option("--timeout-seconds") is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : 30),
-            Option("--body") is { } body ? await File.ReadAllBytesAsync(body) : null,
-            Headers());
+            Option("--body") is { } body ? await File.ReadAllBytesAsync(body) : null);
     case "ports":
         foreach (int port in FreePorts.Take(int.Parse(args[1], CultureInfo.InvariantCulture)))
         {
@@ -52,27 +51,6 @@ string? Option(string name)
 {
     int at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-}
-
-(string Name, string Value)[] Headers()
-{
-    var headers = new List<(string, string)>();
-    for (int i = 0; i + 1 < args.Length; i++)
-    {
-        if (args[i] == "--header")
-        {
-            string header = args[i + 1];
-            int colon = header.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                throw new ArgumentException($"--header takes \"Name: value\", not {header}");
-            }
-
-            headers.Add((header[..colon].Trim(), header[(colon + 1)..].Trim()));
-        }
-    }
-
-    return [.. headers];
 }
 
 string Text(string name) => Option(name) ?? throw new ArgumentException($"{name} is required");

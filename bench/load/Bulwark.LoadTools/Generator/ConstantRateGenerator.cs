@@ -22,13 +22,11 @@ internal sealed partial class ConstantRateGenerator
     private readonly int[] _status;
     private readonly int _warmup;
     private readonly byte[]? _body;
-    private readonly (string Name, string Value)[] _headers;
 
-    private ConstantRateGenerator(Uri url, int rate, int seconds, int warmupSeconds, TimeSpan timeout, byte[]? body, (string Name, string Value)[] headers)
+    private ConstantRateGenerator(Uri url, int rate, int seconds, int warmupSeconds, TimeSpan timeout, byte[]? body)
     {
         _url = url;
         _body = body;
-        _headers = headers;
         _rate = rate;
         _warmup = checked(rate * warmupSeconds);
         int total = checked(rate * (warmupSeconds + seconds));
@@ -51,12 +49,11 @@ internal sealed partial class ConstantRateGenerator
     /// <summary>
     /// Sends <paramref name="rate"/> requests a second for <paramref name="warmupSeconds"/> unrecorded seconds (JIT,
     /// connection pools) and then <paramref name="seconds"/> recorded ones, and prints one result line. With a
-    /// <paramref name="body"/> every request is a POST of it as <c>application/json</c>, otherwise a GET; every request
-    /// carries <paramref name="headers"/>.
+    /// <paramref name="body"/> every request is a POST of it as <c>application/json</c>, otherwise a GET.
     /// </summary>
-    public static async Task<int> RunAsync(Uri url, int rate, int seconds, int warmupSeconds, TimeSpan timeout, byte[]? body, (string Name, string Value)[] headers)
+    public static async Task<int> RunAsync(Uri url, int rate, int seconds, int warmupSeconds, TimeSpan timeout, byte[]? body)
     {
-        var generator = new ConstantRateGenerator(url, rate, seconds, warmupSeconds, timeout, body, headers);
+        var generator = new ConstantRateGenerator(url, rate, seconds, warmupSeconds, timeout, body);
         Console.WriteLine(await generator.RunAsync());
         return 0;
     }
@@ -89,11 +86,6 @@ internal sealed partial class ConstantRateGenerator
             {
                 request.Content = new ByteArrayContent(_body);
                 request.Content.Headers.ContentType = new("application/json");
-            }
-
-            foreach (var (name, value) in _headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
             }
 
             using var response = await _client.SendAsync(request);

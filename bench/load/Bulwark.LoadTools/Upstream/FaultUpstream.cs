@@ -12,9 +12,9 @@ namespace Bulwark.LoadTools.Upstream;
 /// Control paths (never counted): <c>GET /__stats</c>, <c>POST /__reset</c>, <c>POST /__mode?key=value...</c>,
 /// <c>GET /__health</c> (503 while down, for proxies with active health checks). <c>POST /v1/chat/completions</c> is
 /// answered with a small OpenAI chat completion carrying <c>usage</c> (for budgeted routes); every other path with the
-/// same 33-byte JSON body. Mode keys: <c>down</c> (0/1: every
-/// request is answered 503), <c>fail503</c>, <c>reset</c>, <c>hang</c>, <c>r429</c> (shares 0–1), <c>delayMs</c>
-/// (added to every answer), <c>retryAfter</c> (seconds, sent with 429).
+/// same 33-byte JSON body. Mode keys: <c>down</c> (0/1: every request is answered 503), <c>fail503</c>, <c>reset</c>,
+/// <c>hang</c>, <c>r429</c> (shares 0–1), <c>delayMs</c> (added to every answer), <c>retryAfter</c> (seconds, sent
+/// with 429).
 /// </remarks>
 internal sealed class FaultUpstream
 {
@@ -22,6 +22,7 @@ internal sealed class FaultUpstream
 
     // What OpenAI's chat completions answer looks like, with the usage a budget settles to.
     private static readonly byte[] ChatBody = """{"id":"chatcmpl-1","object":"chat.completion","created":1741569952,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}"""u8.ToArray();
+
     private readonly UpstreamCounters _counters = new();
     private volatile UpstreamMode _mode = UpstreamMode.Healthy;
 
