@@ -15,6 +15,7 @@ declare -A packages=(
   [wrk]=wrk              # load generator
   [chromium]=chromium    # headless browser for the operator page (tests/Bulwark.Gateway.Tests/Dashboard)
   [redis-server]=redis-server  # shared breaker state (tests/Bulwark.Storage.Redis.Tests)
+  [redis-cli]=redis-tools      # the fleet load harness reads Redis's command counts (tests/Bulwark.Gateway.Tests/Load)
   [prometheus-alertmanager]=prometheus-alertmanager  # receives the Alertmanager alert channel (tests/Bulwark.Gateway.Tests/Alerts/Channels)
   [node]=nodejs          # runs the S3-compatible server that checks SigV4 signatures (tests/Bulwark.Gateway.Tests/ProviderAuth)
   [npm]=npm              # installs it from its lockfile

@@ -3,7 +3,9 @@
 //   bulwark-load upstream --port P                      the fast (and fault-injecting) upstream
 //   bulwark-load yarp --port P --destination URL        the plain YARP forwarder
 //   bulwark-load rate --url URL --rps R --seconds S [--warmup-seconds W] [--timeout-seconds T]
-//                                                       the open-model constant-rate load generator
+//                     [--body FILE]
+//                                                       the open-model constant-rate load generator (a POST of FILE
+//                                                       as application/json with --body, a GET without)
 //   bulwark-load ports N                                N free ports on 127.0.0.1, one a line
 using System.Globalization;
 using Bulwark.LoadTools.Forwarder;
@@ -31,7 +33,8 @@ switch (args[0])
             Int("--rps"),
             Int("--seconds"),
             Option("--warmup-seconds") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 1,
-            TimeSpan.FromSeconds(Option("--timeout-seconds") is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : 30));
+            TimeSpan.FromSeconds(Option("--timeout-seconds") is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : 30),
+            Option("--body") is { } body ? await File.ReadAllBytesAsync(body) : null);
     case "ports":
         foreach (int port in FreePorts.Take(int.Parse(args[1], CultureInfo.InvariantCulture)))
         {

@@ -21,10 +21,12 @@ internal sealed partial class ConstantRateGenerator
     private readonly double[] _lagMs;
     private readonly int[] _status;
     private readonly int _warmup;
+    private readonly byte[]? _body;
 
-    private ConstantRateGenerator(Uri url, int rate, int seconds, int warmupSeconds, TimeSpan timeout)
+    private ConstantRateGenerator(Uri url, int rate, int seconds, int warmupSeconds, TimeSpan timeout, byte[]? body)
     {
         _url = url;
+        _body = body;
         _rate = rate;
         _warmup = checked(rate * warmupSeconds);
         int total = checked(rate * (warmupSeconds + seconds));
@@ -46,11 +48,12 @@ internal sealed partial class ConstantRateGenerator
 
     /// <summary>
     /// Sends <paramref name="rate"/> requests a second for <paramref name="warmupSeconds"/> unrecorded seconds (JIT,
-    /// connection pools) and then <paramref name="seconds"/> recorded ones, and prints one result line.
+    /// connection pools) and then <paramref name="seconds"/> recorded ones, and prints one result line. With a
+    /// <paramref name="body"/> every request is a POST of it as <c>application/json</c>, otherwise a GET.
     /// </summary>
-    public static async Task<int> RunAsync(Uri url, int rate, int seconds, int warmupSeconds, TimeSpan timeout)
+    public static async Task<int> RunAsync(Uri url, int rate, int seconds, int warmupSeconds, TimeSpan timeout, byte[]? body)
     {
-        var generator = new ConstantRateGenerator(url, rate, seconds, warmupSeconds, timeout);
+        var generator = new ConstantRateGenerator(url, rate, seconds, warmupSeconds, timeout, body);
         Console.WriteLine(await generator.RunAsync());
         return 0;
     }
@@ -78,7 +81,14 @@ internal sealed partial class ConstantRateGenerator
         int status;
         try
         {
-            using var response = await _client.GetAsync(_url);
+            using var request = new HttpRequestMessage(_body is null ? HttpMethod.Get : HttpMethod.Post, _url);
+            if (_body is not null)
+            {
+                request.Content = new ByteArrayContent(_body);
+                request.Content.Headers.ContentType = new("application/json");
+            }
+
+            using var response = await _client.SendAsync(request);
             await response.Content.LoadIntoBufferAsync();
             status = (int)response.StatusCode;
         }
@@ -140,7 +150,7 @@ internal sealed partial class ConstantRateGenerator
         var line = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         line.Append(c, $"sent={total} ok={ok} errors={errors} timeouts={timeouts} seconds={elapsed.TotalSeconds:0.00}");
-        line.Append(c, $" p50_ms={Percentile(latency, 0.50):0.000} p99_ms={Percentile(latency, 0.99):0.000}");
+        line.Append(c, $" p50_ms={Percentile(latency, 0.50):0.000} p90_ms={Percentile(latency, 0.90):0.000} p99_ms={Percentile(latency, 0.99):0.000}");
         line.Append(c, $" p999_ms={Percentile(latency, 0.999):0.000} max_ms={latency[^1]:0.000}");
         line.Append(c, $" lag_p50_ms={Percentile(lag, 0.50):0.000} lag_p99_ms={Percentile(lag, 0.99):0.000}");
         foreach (var (status, count) in byStatus)

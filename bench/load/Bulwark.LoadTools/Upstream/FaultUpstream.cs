@@ -10,13 +10,19 @@ namespace Bulwark.LoadTools.Upstream;
 /// </summary>
 /// <remarks>
 /// Control paths (never counted): <c>GET /__stats</c>, <c>POST /__reset</c>, <c>POST /__mode?key=value...</c>,
-/// <c>GET /__health</c> (503 while down, for proxies with active health checks). Mode keys: <c>down</c> (0/1: every
-/// request is answered 503), <c>fail503</c>, <c>reset</c>, <c>hang</c>, <c>r429</c> (shares 0–1), <c>delayMs</c>
-/// (added to every answer), <c>retryAfter</c> (seconds, sent with 429).
+/// <c>GET /__health</c> (503 while down, for proxies with active health checks). <c>POST /v1/chat/completions</c> is
+/// answered with a small OpenAI chat completion carrying <c>usage</c> (for budgeted routes); every other path with the
+/// same 33-byte JSON body. Mode keys: <c>down</c> (0/1: every request is answered 503), <c>fail503</c>, <c>reset</c>,
+/// <c>hang</c>, <c>r429</c> (shares 0–1), <c>delayMs</c> (added to every answer), <c>retryAfter</c> (seconds, sent
+/// with 429).
 /// </remarks>
 internal sealed class FaultUpstream
 {
     private static readonly byte[] Body = """{"id":42,"name":"item","ok":true}"""u8.ToArray();
+
+    // What OpenAI's chat completions answer looks like, with the usage a budget settles to.
+    private static readonly byte[] ChatBody = """{"id":"chatcmpl-1","object":"chat.completion","created":1741569952,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}"""u8.ToArray();
+
     private readonly UpstreamCounters _counters = new();
     private volatile UpstreamMode _mode = UpstreamMode.Healthy;
 
@@ -84,7 +90,7 @@ internal sealed class FaultUpstream
         if (mode.DelayMs <= 0)
         {
             _counters.Ok(now);
-            return WriteBody(context);
+            return IsChat(context, path) ? WriteChatAsync(context) : WriteBody(context);
         }
 
         return OkAfterDelayAsync(context, mode.DelayMs, now);
@@ -94,7 +100,7 @@ internal sealed class FaultUpstream
     {
         await Task.Delay(delayMs, context.RequestAborted);
         _counters.Ok(received);
-        await WriteBody(context);
+        await (IsChat(context, path: context.Request.Path.Value ?? "/") ? WriteChatAsync(context) : WriteBody(context));
     }
 
     private static async Task DelayThen(HttpContext context, UpstreamMode mode, Action<HttpContext> answer)
@@ -117,6 +123,28 @@ internal sealed class FaultUpstream
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private static bool IsChat(HttpContext context, string path) =>
+        HttpMethods.IsPost(context.Request.Method) && path == "/v1/chat/completions";
+
+    /// <summary>Reads the request body to its end (no copy: the pipe's buffers are only advanced), then answers a chat completion.</summary>
+    private static async Task WriteChatAsync(HttpContext context)
+    {
+        var reader = context.Request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(context.RequestAborted);
+            reader.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = ChatBody.Length;
+        await context.Response.Body.WriteAsync(ChatBody, context.RequestAborted);
     }
 
     private static Task WriteBody(HttpContext context)
