@@ -127,34 +127,38 @@ internal sealed partial class ForwardingBudgets
             return request;
         }
 
-        var fleetRefusal = await ReserveOnFleetAsync(reservation).ConfigureAwait(false);
-        if (fleetRefusal?.Refusal is { } fleetFull && !onCheaperChain && request.Route.BudgetFallback is { } cheaperForFleet)
+        var hold = await HoldAsync(request, client, model, reservation).ConfigureAwait(false);
+        if (hold.FleetRefusal?.Refusal is { } fleetFull && !onCheaperChain && request.Route.BudgetFallback is { } cheaperForFleet)
         {
             // This gateway's book had room, the fleet's counters have not: the cheaper chain, when the request fits there
-            // on both. The dear reservation is given back first, so that it does not count against the cheap one.
-            _book.Release(reservation);
+            // on both (the dear reservation is given back already, so it does not count against the cheap one).
             var fallback = await CheaperRequestAsync(request, cheaperForFleet, cancellationToken).ConfigureAwait(false);
             var (cheap, _) = _book.TryReserve(client, model, tokens, CostOf(cheaperForFleet, model, prompt, tokens - prompt));
-            if (cheap is not null && await ReserveOnFleetAsync(cheap).ConfigureAwait(false) is null)
+            if (cheap is not null)
             {
-                Log.BudgetFallback(_logger, fleetFull.Budget, request.CorrelationId);
-                fallback.BudgetNote = $"fallback; budget={fleetFull.Budget}";
-                (request, reservation, fleetRefusal) = (fallback, cheap, null);
-            }
-            else
-            {
-                if (cheap is not null)
+                var cheapHold = await HoldAsync(fallback, client, model, cheap).ConfigureAwait(false);
+                if (cheapHold.Lease is not null)
                 {
-                    _book.Release(cheap);
+                    Log.BudgetFallback(_logger, fleetFull.Budget, request.CorrelationId);
+                    fallback.BudgetNote = $"fallback; budget={fleetFull.Budget}";
+                    (request, reservation, hold) = (fallback, cheap, cheapHold);
                 }
-
-                return await RefuseOnFleetAsync(context, feature, request, fleetRefusal).ConfigureAwait(false);
+                else if (cheapHold.StoreFailed)
+                {
+                    hold = cheapHold;
+                }
             }
         }
 
-        if (fleetRefusal is not null)
+        if (hold.StoreFailed)
         {
-            _book.Release(reservation);
+            feature.ErrorType = "store-unavailable";
+            await GatewayProblem.StoreUnavailable(request.CorrelationId, "The request's budget reservation cannot be stored now: the store cannot be written. Nothing was sent to a provider.").WriteAsync(context, 0).ConfigureAwait(false);
+            return null;
+        }
+
+        if (hold.FleetRefusal is { } fleetRefusal)
+        {
             return await RefuseOnFleetAsync(context, feature, request, fleetRefusal).ConfigureAwait(false);
         }
 
@@ -163,28 +167,74 @@ internal sealed partial class ForwardingBudgets
             Log.AdvisoryExceeded(_logger, advisory, request.CorrelationId);
         }
 
-        var lease = new BudgetLease(
-            Guid.NewGuid().ToString("N"), _timeProvider.GetUtcNow(), client.KeyId, client.User, client.Team, client.Tier, request.Route.Path, model,
-            reservation.Tokens, reservation.Cost > 0 ? BudgetDefinition.FromNanos(reservation.Cost) : null);
-        try
-        {
-            await _leases.StoreAsync(lease).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // A reservation that cannot be made durable is not made: the request is refused, not sent.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            _book.Release(reservation);
-            _fleet?.End(reservation, 0, 0);
-            feature.ErrorType = "store-unavailable";
-            await GatewayProblem.StoreUnavailable(request.CorrelationId, "The request's budget reservation cannot be stored now: the store cannot be written. Nothing was sent to a provider.").WriteAsync(context, 0).ConfigureAwait(false);
-            return null;
-        }
-
-        reservation.LeaseId = lease.Id;
+        reservation.LeaseId = hold.Lease!.Id;
         request.Reservation = reservation;
         request.BudgetNote ??= NoteOf(reservation);
         return request;
+    }
+
+    /// <summary>
+    /// Makes the book's reservation durable (its lease in the store) and, in a fleet, reserves it on the fleet's counters:
+    /// both at once, since each is a wait (a store write, a Redis round trip), and the request waits for the longer only.
+    /// When either refuses or fails, what the other took is given back, and so is the book's reservation.
+    /// </summary>
+    private async Task<ReservationHold> HoldAsync(ForwardingRequest request, BudgetClient client, string? model, BudgetReservation reservation)
+    {
+        var lease = new BudgetLease(
+            Guid.NewGuid().ToString("N"), _timeProvider.GetUtcNow(), client.KeyId, client.User, client.Team, client.Tier, request.Route.Path, model,
+            reservation.Tokens, reservation.Cost > 0 ? BudgetDefinition.FromNanos(reservation.Cost) : null);
+        var storing = StoreLeaseAsync(lease);
+        BudgetFleetRefusal? fleetRefusal;
+        try
+        {
+            fleetRefusal = await ReserveOnFleetAsync(reservation).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (await storing.ConfigureAwait(false))
+            {
+                _leases.Release(lease.Id);
+            }
+
+            throw;
+        }
+
+        bool stored = await storing.ConfigureAwait(false);
+        if (fleetRefusal is not null)
+        {
+            if (stored)
+            {
+                _leases.Release(lease.Id);
+            }
+
+            _book.Release(reservation);
+            return new ReservationHold(null, fleetRefusal, StoreFailed: false);
+        }
+
+        if (!stored)
+        {
+            // A reservation that cannot be made durable is not made: the request is refused, not sent.
+            _book.Release(reservation);
+            _fleet?.End(reservation, 0, 0);
+            return new ReservationHold(null, null, StoreFailed: true);
+        }
+
+        return new ReservationHold(lease, null, StoreFailed: false);
+    }
+
+    private async Task<bool> StoreLeaseAsync(BudgetLease lease)
+    {
+        try
+        {
+            await _leases.StoreAsync(lease).ConfigureAwait(false);
+            return true;
+        }
+#pragma warning disable CA1031 // Whatever the store's failure, the reservation is not made (HoldAsync).
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
     }
 
     /// <summary>The same request sent to the route's cheaper chain instead (its body fields read for that chain).</summary>

@@ -128,7 +128,15 @@ public sealed class RequestSpoolTests : IDisposable
         // The cut is seen by the gateway when its next bytes go out: the client sends them.
         first.Resume.SetResult(true);
         await Poll.WithinAsync(second.Paused.Task.ContinueWith(_ => true), "the client to pause at 8 MiB");
-        await Poll.UntilAsync(() => primary.ReceivedBy(2) == 8 * MiB, "the retry to receive all the spool holds while the client is paused", TimeSpan.FromSeconds(60));
+        try
+        {
+            await Poll.UntilAsync(() => primary.ReceivedBy(2) == 8 * MiB, "the retry to receive all the spool holds while the client is paused", TimeSpan.FromSeconds(60));
+        }
+        catch (Exception e)
+        {
+            // What the attempts got, to tell a retry that never started from one stuck on the spool.
+            throw new InvalidOperationException($"The retry received {primary.ReceivedBy(2)} of {8 * MiB} bytes; attempts at the primary: {primary.Requests}, the first received {primary.ReceivedBy(1)}; attempts at the secondary: {secondary.Requests}.", e);
+        }
         Assert.False(sending.IsCompleted);
         second.Resume.SetResult(true);
         using var response = await Poll.WithinAsync(sending, "the upload to end", TimeSpan.FromSeconds(60));
@@ -151,6 +159,7 @@ public sealed class RequestSpoolTests : IDisposable
         var sending = gateway.Client.PutAsync("/bucket/abandoned.bin", content);
         await Poll.WithinAsync(content.Paused.Task.ContinueWith(_ => true), "the client to pause mid-body");
         await Poll.UntilAsync(() => Directory.GetFiles(_spool).Length == 1, "the spool file to exist while the body arrives");
+        await Poll.UntilAsync(() => primary.ReceivedBy(1) > 0, "the first attempt to stream the body to the provider");
         content.Resume.SetResult(false);
         await Assert.ThrowsAnyAsync<Exception>(() => sending);
 

@@ -102,6 +102,36 @@ public sealed class FleetBudgetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefusedByTheFleet_TheRequestsLeaveNoLease_SoARestartChargesNothingForThem()
+    {
+        long reservation = BudgetsTests.Reservation();
+        _provider.Behaviour = BudgetsTests.Answer(reservation - 50, 50);
+        string json = FleetConfig($$"""{ "Items": { "everyone": { "Per": "Global", "Period": "Day", "Tokens": {{reservation}} } } }""");
+        _fleet.Add(await GatewayUnderTest.StartAsync(json));
+        string store = TestStore.NewPath();
+        var own = await GatewayUnderTest.StartAsync(json, storePath: store);
+
+        // The fleet's one request is served by the other gateway; this one's book has room, the fleet's counter has not.
+        // Each refused request's lease was stored at the same time as the fleet was asked (both are waits), and deleted.
+        using (var served = await _fleet[0].Client.SendAsync(BudgetsTests.Chat("bob")))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            using var refused = await own.Client.SendAsync(BudgetsTests.Chat("alice"));
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        await own.DisposeAsync();
+        await using var again = await GatewayUnderTest.StartAsync(json, storePath: store);
+        var counter = (await BudgetsTests.AdminBudgetsAsync(again)).Single();
+        Assert.Equal(0, counter.GetProperty("spent").GetProperty("tokens").GetInt64());
+        Assert.Equal(1, _provider.Requests);
+    }
+
+    [Fact]
     public async Task ThreeGateways_PerUserBudgets_HoldForEachUserAcrossTheFleet()
     {
         long reservation = BudgetsTests.Reservation();
@@ -235,11 +265,16 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         Assert.Null(await fleet.ReserveAsync(Reservation(30), CancellationToken.None));
     }
 
-    private async Task StartFleetAsync(string budgets, int count = 3, string? sharedExtra = null)
+    private string FleetConfig(string budgets, string? sharedExtra = null)
     {
         string json = BudgetsTests.Config(_provider.BaseAddress, budgets);
         string shared = $"\"SharedState\": {{ \"Provider\": \"Redis\", \"Configuration\": \"{_redis.Configuration}\"{(sharedExtra is null ? string.Empty : ", " + sharedExtra)} }},";
-        json = json.Replace("\"Budgets\":", shared + " \"Budgets\":", StringComparison.Ordinal);
+        return json.Replace("\"Budgets\":", shared + " \"Budgets\":", StringComparison.Ordinal);
+    }
+
+    private async Task StartFleetAsync(string budgets, int count = 3, string? sharedExtra = null)
+    {
+        string json = FleetConfig(budgets, sharedExtra);
         for (int i = 0; i < count; i++)
         {
             _fleet.Add(await GatewayUnderTest.StartAsync(json));
