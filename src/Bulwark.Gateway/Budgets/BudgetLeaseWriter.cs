@@ -39,10 +39,43 @@ internal sealed partial class BudgetLeaseWriter : BackgroundService
         return stored.Task;
     }
 
-    /// <summary>Queues the deletion of a lease whose request will have no ledger row (it was deferred); never waits.</summary>
+    /// <summary>
+    /// Queues the deletion of a lease whose request will have no ledger row (refused after its lease was stored, or
+    /// deferred); never waits. Deletions queued before the gateway stops are made before it stops.
+    /// </summary>
     public void Release(string leaseId) => _released.Writer.TryWrite(leaseId);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(WriteLoopAsync(stoppingToken), ReleaseLoopAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.WhenAll(WriteLoopAsync(stoppingToken), ReleaseLoopAsync(stoppingToken)).ConfigureAwait(false);
+
+        // Stopping: no lease is taken any more (a request still asking is refused, not sent), and the deletions queued so
+        // far are made, so that no refused or deferred request is charged in full at the next start.
+        _queue.Writer.TryComplete();
+        var stopping = new InvalidOperationException("The gateway is stopping; the budget lease was not stored.");
+        while (_queue.Reader.TryRead(out var item))
+        {
+            item.Stored.TrySetException(stopping);
+        }
+
+        _released.Writer.TryComplete();
+        var ids = new List<string>();
+        while (true)
+        {
+            ids.Clear();
+            while (ids.Count < MaxBatch && _released.Reader.TryRead(out string? id))
+            {
+                ids.Add(id);
+            }
+
+            if (ids.Count == 0)
+            {
+                return;
+            }
+
+            await ReleaseBatchAsync(ids).ConfigureAwait(false);
+        }
+    }
 
     private async Task WriteLoopAsync(CancellationToken stoppingToken)
     {
@@ -104,20 +137,25 @@ internal sealed partial class BudgetLeaseWriter : BackgroundService
                     ids.Add(id);
                 }
 
-                try
-                {
-                    await (_store.BudgetStore?.ReleaseBudgetLeasesAsync(ids, CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // A lease left behind is charged in full at the next start: conservative, and said.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    Log.ReleaseFailed(_logger, ids.Count, e.Message);
-                }
+                await ReleaseBatchAsync(ids).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task ReleaseBatchAsync(List<string> ids)
+    {
+        try
+        {
+            await (_store.BudgetStore?.ReleaseBudgetLeasesAsync(ids, CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A lease left behind is charged in full at the next start: conservative, and said.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.ReleaseFailed(_logger, ids.Count, e.Message);
         }
     }
 

@@ -128,7 +128,7 @@ internal sealed partial class ForwardingBudgets
         }
 
         var hold = await HoldAsync(request, client, model, reservation).ConfigureAwait(false);
-        if (hold.FleetRefusal?.Refusal is { } fleetFull && !onCheaperChain && request.Route.BudgetFallback is { } cheaperForFleet)
+        if (hold.FleetRefusal?.Refusal is { Kind: not BudgetRefusalKind.Loading } fleetFull && !onCheaperChain && request.Route.BudgetFallback is { } cheaperForFleet)
         {
             // This gateway's book had room, the fleet's counters have not: the cheaper chain, when the request fits there
             // on both (the dear reservation is given back already, so it does not count against the cheap one).
@@ -143,8 +143,9 @@ internal sealed partial class ForwardingBudgets
                     fallback.BudgetNote = $"fallback; budget={fleetFull.Budget}";
                     (request, reservation, hold) = (fallback, cheap, cheapHold);
                 }
-                else if (cheapHold.StoreFailed)
+                else if (cheapHold.StoreFailed || cheapHold.FleetRefusal is { Refusal: null })
                 {
+                    // The store or the fleet's counters failed meanwhile: that is the answer, not the dear refusal.
                     hold = cheapHold;
                 }
             }
@@ -213,7 +214,9 @@ internal sealed partial class ForwardingBudgets
 
         if (!stored)
         {
-            // A reservation that cannot be made durable is not made: the request is refused, not sent.
+            // A reservation that cannot be made durable is not made: the request is refused, not sent. The store may have
+            // committed the lease and failed after: deleting a lease that is not there is harmless.
+            _leases.Release(lease.Id);
             _book.Release(reservation);
             _fleet?.End(reservation, 0, 0);
             return new ReservationHold(null, null, StoreFailed: true);
