@@ -12,6 +12,7 @@ internal static class EventIds
     public const int RequestCompleted = 3101;
     public const int AttemptCompleted = 3102;
     public const int LogLinesDropped = 3103;
+    public const int RedactionWarmUpFailed = 3104;
 
     // Anomaly detection and provider health: 4001–4099.
     public const int ProviderDegraded = 4001;

@@ -64,7 +64,8 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
     /// <param name="disposeWait">How long <see cref="Dispose"/> waits for the queue to be written; two seconds when <see langword="null"/>.</param>
     /// <param name="linger">
     /// How long the first line of a write waits for others (<see cref="DefaultLinger"/> when <see langword="null"/>;
-    /// <see cref="TimeSpan.Zero"/>: each write takes what is waiting when the writer wakes).
+    /// <see cref="TimeSpan.Zero"/>: each write takes what is waiting when the writer wakes; at most
+    /// <see cref="int.MaxValue"/> milliseconds).
     /// </param>
     public BulwarkJsonConsoleWriter(Stream output, int maxQueueLength, bool dropWhenFull, Func<long, BulwarkJsonLogLine>? droppedLine = null, TimeSpan? disposeWait = null, TimeSpan? linger = null)
     {
@@ -77,6 +78,7 @@ internal sealed class BulwarkJsonConsoleWriter : IDisposable
         _disposeWait = disposeWait ?? DefaultDisposeWait;
         _linger = linger ?? DefaultLinger;
         ArgumentOutOfRangeException.ThrowIfLessThan(_linger, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_linger, TimeSpan.FromMilliseconds(int.MaxValue));
 
         // A queue smaller than a batch ends the linger when full, so a waiting producer never waits out the linger.
         _lingerUntilLines = Math.Min(LingerUntilLines, maxQueueLength);
