@@ -62,29 +62,9 @@ summary="$out/fleet-summary.tsv"
 [[ "$out" != "$repo/bench/results" ]] || summary="$work/fleet-summary.tsv"
 pids=()
 
-stop_pid() {
-    local pid="$1"
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local status=$?
-    for pid in "${pids[@]}"; do
-        stop_pid "$pid"
-    done
-    if [[ $status -ne 0 ]]; then
-        echo "fleet load harness failed (exit $status); logs:" >&2
-        tail -n 20 "$work"/logs/*.log >&2 2>/dev/null || true
-    fi
-    rm -rf "$work"
-    exit $status
-}
+harness="fleet load harness"
+# shellcheck source=processes.sh
+source "$repo/bench/load/processes.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

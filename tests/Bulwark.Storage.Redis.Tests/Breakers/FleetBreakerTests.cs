@@ -78,11 +78,11 @@ public sealed class FleetBreakerTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{first.Instance} opened first ({first.Transition.Reason})");
         foreach (var id in new[] { "a", "b", "c" }.Where(id => id != first.Instance))
         {
-            // It follows a (restored from a's state) or, with a's run and its own making the threshold, opens itself.
+            // It follows the first (restored from its state) or, with the fleet's run and its own making the threshold, opens itself.
             var follow = opened.First(t => t.Instance == id);
             Assert.Contains(follow.Transition.Reason, new[] { CircuitTransitionReason.Restored, CircuitTransitionReason.FleetConsecutiveFailures });
-            Assert.True(follow.At - first.At <= 1_000, $"{id} opened {follow.At - first.At} ms after a");
-            output.WriteLine($"{id} opened {follow.At - first.At} ms after a");
+            Assert.True(follow.At - first.At <= 1_000, $"{id} opened {follow.At - first.At} ms after {first.Instance}");
+            output.WriteLine($"{id} opened {follow.At - first.At} ms after {first.Instance}");
         }
 
         // One instance alone sends FailureThreshold calls before its breaker opens.
