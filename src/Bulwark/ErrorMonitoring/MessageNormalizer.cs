@@ -17,6 +17,9 @@ public static partial class MessageNormalizer
 {
     private const string Unreadable = "<unreadable>";
 
+    // Passes over a cut text until it is stable: one or two in practice (only its last token can change).
+    private const int MaxPasses = 8;
+
     /// <summary>Gets the longest normalized message, in characters: 512.</summary>
     public static int MaxLength => ErrorMonitoringConstants.MaxNormalizedLength;
 
@@ -33,24 +36,44 @@ public static partial class MessageNormalizer
         try
         {
             // White space first: a quoted value or an address that spans a line break is then matched as one.
-            string text = Collapse(message.Length > ErrorMonitoringConstants.MaxMessageInput ? message[..ErrorMonitoringConstants.MaxMessageInput] : message);
-            text = DoubleQuoted().Replace(text, "\"<q>\"");
-            text = SingleQuoted().Replace(text, "'<q>'");
-            text = QueryValue().Replace(text, "$1<v>");
-            text = Email().Replace(text, "<email>");
-            text = Uuid().Replace(text, "<uuid>");
-            text = IPv4().Replace(text, "<ip>");
-            text = IPv6().Replace(text, static m => m.Value.Contains("::", StringComparison.Ordinal) || CountOf(m.Value, ':') >= 4 ? "<ip>" : m.Value);
-            // A run of decimal digits is a number however long (an id of 7 digits and one of 9 are one error).
-            text = Hex().Replace(text, static m => !m.Value.AsSpan().ContainsAnyExceptInRange('0', '9') ? "<n>"
-                : m.Value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || HasDigit(m.Value) ? "<hex>" : m.Value);
-            text = Number().Replace(text, "<n>");
-            return Cut(text);
+            string text = Mask(Collapse(message.Length > ErrorMonitoringConstants.MaxMessageInput ? message[..ErrorMonitoringConstants.MaxMessageInput] : message));
+            string result = Cut(text);
+
+            // A cut can leave a token a rule matches anew (an address cut to "::E", masked as <ip> the next time): the
+            // cut text is masked again until nothing changes, so that normalizing the result gives the result.
+            for (int pass = 0; pass < MaxPasses && !ReferenceEquals(result, text); pass++)
+            {
+                text = Mask(result);
+                if (string.Equals(text, result, StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                result = Cut(text);
+            }
+
+            return result;
         }
         catch (RegexMatchTimeoutException)
         {
             return Unreadable;
         }
+    }
+
+    /// <summary>The masking rules, in order (each sees what the ones before it left).</summary>
+    private static string Mask(string text)
+    {
+        text = DoubleQuoted().Replace(text, "\"<q>\"");
+        text = SingleQuoted().Replace(text, "'<q>'");
+        text = QueryValue().Replace(text, "$1<v>");
+        text = Email().Replace(text, "<email>");
+        text = Uuid().Replace(text, "<uuid>");
+        text = IPv4().Replace(text, "<ip>");
+        text = IPv6().Replace(text, static m => m.Value.Contains("::", StringComparison.Ordinal) || CountOf(m.Value, ':') >= 4 ? "<ip>" : m.Value);
+        // A run of decimal digits is a number however long (an id of 7 digits and one of 9 are one error).
+        text = Hex().Replace(text, static m => !m.Value.AsSpan().ContainsAnyExceptInRange('0', '9') ? "<n>"
+            : m.Value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || HasDigit(m.Value) ? "<hex>" : m.Value);
+        return Number().Replace(text, "<n>");
     }
 
     /// <summary>Runs of white space and control characters as one space, trimmed.</summary>
