@@ -48,25 +48,11 @@ else
     rounds="${rounds:-4}"; rates="${rates:-100 500}"
 fi
 read -r -a rate_list <<<"$rates"
-stamp="$(date -u +%Y-%m-%d)"
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-if [[ -z "$out" ]]; then
-    if [[ "$mode" == quick ]]; then out="$(mktemp -d -t bulwark-fleet-quick.XXXXXX)"; else out="$repo/bench/results"; fi
-fi
-mkdir -p "$out"
-report="$out/$stamp-fleet-load.md"
-
-work="$(mktemp -d -t bulwark-fleet.XXXXXX)"
-# Machine-readable counts for the CI test; kept out of the committed results folder.
-summary="$out/fleet-summary.tsv"
-[[ "$out" != "$repo/bench/results" ]] || summary="$work/fleet-summary.tsv"
-pids=()
-
 harness="fleet load harness"
 # shellcheck source=processes.sh
 source "$repo/bench/load/processes.sh"
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+setup_output fleet fleet-load
 
 log() { echo "[fleet $(date -u +%H:%M:%S)] $*" >&2; }
 

@@ -115,6 +115,7 @@ internal static class GatewayHost
         // The table in force when resolved: a reload swaps it.
         services.AddTransient(static services => services.GetRequiredService<LiveGatewayConfiguration>().Table);
         services.AddSingleton<ForwardingHandler>();
+        services.AddSingleton<BreakerTransitionWatcher>();
         services.AddHostedService<BreakerTransitionLogger>();
         services.AddSingleton<GatewayRouteEndpointDataSource>();
         services.AddSingleton<ConfigurationReloadStatus>();

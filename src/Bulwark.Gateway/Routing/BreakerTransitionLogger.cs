@@ -1,6 +1,5 @@
 using System.Globalization;
 using Bulwark.CircuitBreaker;
-using Microsoft.Extensions.Primitives;
 using Polly.CircuitBreaker;
 
 namespace Bulwark.Gateway.Routing;
@@ -9,73 +8,37 @@ namespace Bulwark.Gateway.Routing;
 /// Logs every state change of every provider's circuit breaker — opened, half-opened, closed, isolated, reset, restored —
 /// with the provider, the states before and after and the reason: Warning when the breaker stops serving (to Open or
 /// Isolated), Information otherwise, so the default configuration (Information) shows each. Follows the configuration
-/// in force: a reload's new breakers are watched, removed ones let go.
+/// in force through <see cref="BreakerTransitionWatcher"/>, from the moment the host starts.
 /// </summary>
 internal sealed partial class BreakerTransitionLogger : IHostedService, IDisposable
 {
-    private readonly LiveGatewayConfiguration _live;
+    private readonly BreakerTransitionWatcher _watcher;
     private readonly ILogger<BreakerTransitionLogger> _logger;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<CircuitBreakerHandle, EventHandler<CircuitTransition>> _watched = new(ReferenceEqualityComparer.Instance);
-    private IDisposable? _reloads;
+    private int _listening;
 
-    public BreakerTransitionLogger(LiveGatewayConfiguration live, ILogger<BreakerTransitionLogger> logger)
+    public BreakerTransitionLogger(BreakerTransitionWatcher watcher, ILogger<BreakerTransitionLogger> logger)
     {
-        _live = live;
+        _watcher = watcher;
         _logger = logger;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Follow();
-        _reloads = ChangeToken.OnChange(_live.GetChangeToken, Follow);
+        if (Interlocked.Exchange(ref _listening, 1) == 0)
+        {
+            _watcher.Transitioned += Write;
+        }
+
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose()
+    public void Dispose() => _watcher.Transitioned -= Write;
+
+    private void Write(object? sender, ProviderBreakerTransition change)
     {
-        _reloads?.Dispose();
-        lock (_gate)
-        {
-            foreach (var (handle, handler) in _watched)
-            {
-                handle.StateChanged -= handler;
-            }
-
-            _watched.Clear();
-        }
-    }
-
-    private void Follow()
-    {
-        var table = _live.Table;
-        lock (_gate)
-        {
-            var current = new HashSet<CircuitBreakerHandle>(ReferenceEqualityComparer.Instance);
-            foreach (var (name, provider) in table.Providers)
-            {
-                if (provider.Pipeline.CircuitBreaker is not { } handle || !current.Add(handle) || _watched.ContainsKey(handle))
-                {
-                    continue;
-                }
-
-                EventHandler<CircuitTransition> handler = (_, transition) => Write(name, transition);
-                handle.StateChanged += handler;
-                _watched.Add(handle, handler);
-            }
-
-            foreach (var handle in _watched.Keys.Where(h => !current.Contains(h)).ToList())
-            {
-                handle.StateChanged -= _watched[handle];
-                _watched.Remove(handle);
-            }
-        }
-    }
-
-    private void Write(string provider, CircuitTransition transition)
-    {
+        var (provider, transition) = change;
         string rate = transition.FailureRate.ToString("0.###", CultureInfo.InvariantCulture);
         if (transition.To is CircuitState.Open or CircuitState.Isolated)
         {
