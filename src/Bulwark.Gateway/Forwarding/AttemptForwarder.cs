@@ -29,13 +29,14 @@ internal sealed class AttemptForwarder(IHttpForwarder forwarder, HttpMessageInvo
     /// The chain's callback: one attempt of <paramref name="state"/>'s request at the attempt's provider. A provider with a
     /// token (<c>Auth</c>) gets it first; a 401 to it, when the body can be sent again, renews it and sends once more.
     /// </summary>
-    public static async ValueTask<Outcome<ForwardedResponse>> SendAsync(FailoverAttemptContext attempt, (AttemptForwarder Forwarder, ForwardingRequest Request) state)
-    {
-        if (state.Request.Route.Providers[attempt.ProviderIndex].Auth is not { } auth)
-        {
-            return await SendOnceAsync(attempt, state, token: null, holdUnauthorized: false).ConfigureAwait(false);
-        }
+    public static ValueTask<Outcome<ForwardedResponse>> SendAsync(FailoverAttemptContext attempt, (AttemptForwarder Forwarder, ForwardingRequest Request) state)
+        => state.Request.Route.Providers[attempt.ProviderIndex].Auth is { } auth
+            ? SendAuthenticatedAsync(attempt, state, auth)
+            // No token to get: the attempt is the one send, without an async frame of its own around it.
+            : SendOnceAsync(attempt, state, token: null, holdUnauthorized: false);
 
+    private static async ValueTask<Outcome<ForwardedResponse>> SendAuthenticatedAsync(FailoverAttemptContext attempt, (AttemptForwarder Forwarder, ForwardingRequest Request) state, ProviderAuthenticator auth)
+    {
         var (token, failed) = await AcquireAsync(auth, attempt, state.Request).ConfigureAwait(false);
         if (failed is not null)
         {

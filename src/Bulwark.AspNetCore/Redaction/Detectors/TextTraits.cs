@@ -19,7 +19,8 @@ internal readonly struct TextTraits
         HasPercent = span.Contains('%');
         HasUpperA = span.Contains('A');
         HasPhoneMark = span.IndexOfAny("+( .-") >= 0;
-        HasBearer = span.Contains("bearer", StringComparison.OrdinalIgnoreCase);
+        // The case-insensitive word search is the dearest of these: only text with a 'b' in either case can hold it.
+        HasBearer = span.IndexOfAny('b', 'B') >= 0 && span.Contains("bearer", StringComparison.OrdinalIgnoreCase);
     }
 
     public bool HasDigit { get; }
