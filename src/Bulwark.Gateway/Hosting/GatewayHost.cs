@@ -117,6 +117,7 @@ internal static class GatewayHost
         services.AddSingleton<ForwardingHandler>();
         services.AddSingleton<BreakerTransitionWatcher>();
         services.AddHostedService<BreakerTransitionLogger>();
+        services.Configure<Polly.Telemetry.TelemetryOptions>(static telemetry => telemetry.SeverityProvider = BreakerEventSeverity.Of);
         services.AddSingleton<GatewayRouteEndpointDataSource>();
         services.AddSingleton<ConfigurationReloadStatus>();
         services.AddSingleton<Bulwark.AspNetCore.Admin.IBulwarkStatusContributor>(static services => services.GetRequiredService<ConfigurationReloadStatus>());

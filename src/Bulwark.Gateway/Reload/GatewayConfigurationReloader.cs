@@ -35,6 +35,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
     private readonly GatewayEnvironment _environment;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly Polly.Telemetry.TelemetryOptions _telemetryOptions;
     private readonly ILogger _logger;
     private readonly Dictionary<string, string> _startedWith;
     private readonly Channel<byte> _signals = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -52,7 +53,8 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         Bulwark.AspNetCore.ProviderHealth.ProviderStatisticsRegistry? statistics = null,
         Bulwark.Persistence.CircuitBreakerStatePersistence? persistence = null,
         Bulwark.SharedState.CircuitBreakerStateSharing? sharing = null,
-        ProviderAuth.ProviderAuthFactory? auth = null)
+        ProviderAuth.ProviderAuthFactory? auth = null,
+        IOptions<Polly.Telemetry.TelemetryOptions>? telemetryOptions = null)
     {
         _auth = auth;
         _persistence = persistence;
@@ -66,6 +68,7 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
         _environment = environment;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
+        _telemetryOptions = telemetryOptions?.Value ?? new Polly.Telemetry.TelemetryOptions();
         _logger = loggerFactory.CreateLogger<GatewayConfigurationReloader>();
         _startedWith = ReloadableSettings.Flatten(live.Configuration);
 
@@ -208,7 +211,9 @@ internal sealed partial class GatewayConfigurationReloader : BackgroundService
     private async Task ApplyAsync(LoadedGatewayConfiguration loaded, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var restartRequired = ReloadableSettings.RestartRequired(_startedWith, ReloadableSettings.Flatten(loaded.Configuration));
-        var telemetry = new Polly.Telemetry.TelemetryOptions { LoggerFactory = _loggerFactory };
+        // The same Polly telemetry as the pipelines built at start (BulwarkPipelineProvider): the breakers' own events
+        // stay out of the default log there too (BreakerEventSeverity).
+        var telemetry = new Polly.Telemetry.TelemetryOptions(_telemetryOptions) { LoggerFactory = _loggerFactory };
         var table = new GatewayRouteTable(
             loaded.Options,
             loaded.Configuration,

@@ -24,13 +24,16 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
         TimeProvider timeProvider,
         ILoggerFactory? loggerFactory = null,
         CircuitBreakerStatePersistence? persistence = null,
-        CircuitBreakerStateSharing? sharing = null)
+        CircuitBreakerStateSharing? sharing = null,
+        IOptions<TelemetryOptions>? telemetryOptions = null)
     {
         _persistence = persistence;
         _sharing = sharing;
         _options = options.Value;
         _timeProvider = timeProvider;
-        _telemetry = loggerFactory is null ? null : new TelemetryOptions { LoggerFactory = loggerFactory };
+        // Polly's own telemetry options (severities, enrichers, listeners) as the application configured them, with the
+        // application's logger factory.
+        _telemetry = loggerFactory is null ? null : new TelemetryOptions(telemetryOptions?.Value ?? new TelemetryOptions()) { LoggerFactory = loggerFactory };
         if (loggerFactory is not null)
         {
             var logger = loggerFactory.CreateLogger("Bulwark.Configuration");

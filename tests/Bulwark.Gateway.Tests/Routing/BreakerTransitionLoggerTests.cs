@@ -1,5 +1,6 @@
 using System.Net;
 using Bulwark.AspNetCore.Providers;
+using Bulwark.Gateway.Routing;
 using Bulwark.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,34 @@ public class BreakerTransitionLoggerTests
             ],
             lines);
         Assert.All(logs.Records.Where(r => r.EventId is 2040 or 2041), r => Assert.Equal("Bulwark.Gateway.Routing.BreakerTransitionLogger", r.Category));
+
+        // Said once: Polly's own line for each transition (its opening at Error) stays out of the default log.
+        Assert.DoesNotContain(logs.Records, r => r.Category == "Polly" && r.Message.Contains("OnCircuit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ABreakerBuiltByAReload_IsAlsoLoggedOnce_ByTheTransitionLogAlone()
+    {
+        await using var primary = await Upstream.StartAsync();
+        await using var secondary = await Upstream.StartAsync();
+        const string reload = """ "Reload": { "Enabled": true, "PollInterval": "00:00:00.200" }, """;
+        using var file = ConfigFile.Create(Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, bulwarkExtra: reload));
+        var logs = new RecordingLoggerProvider();
+        await using var gateway = await GatewayUnderTest.StartFromFileAsync(file.Path, logs);
+        var live = gateway.Services.GetRequiredService<LiveGatewayConfiguration>();
+        var before = live.Table.Providers["primary"].Pipeline.CircuitBreaker;
+
+        // The reload rebuilds every pipeline (a breaker of threshold 1 now), through the reloader's own Polly telemetry.
+        file.Replace(Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, Pipeline, bulwarkExtra: reload));
+        await Poll.UntilAsync(() => live.Table.Providers["primary"].Pipeline.CircuitBreaker is { } now && !ReferenceEquals(now, before), "the reload to replace the primary's breaker");
+        primary.Behaviour = Upstream.Status(503);
+        await GetAsync(gateway); // Fails over to the secondary; the primary's new breaker opens.
+
+        await Poll.UntilAsync(() => logs.Records.Any(r => r.EventId == 2040), "the transition log line of the opening");
+        Assert.Equal(
+            ["Circuit breaker of provider primary: Closed -> Open (ConsecutiveFailures); failure rate 1, break 00:00:30"],
+            logs.Records.Where(r => r.EventId is 2040 or 2041).Select(r => r.Message));
+        Assert.DoesNotContain(logs.Records, r => r.Category == "Polly" && r.Message.Contains("OnCircuit", StringComparison.Ordinal));
     }
 
     private static async Task GetAsync(GatewayUnderTest gateway)
