@@ -124,7 +124,16 @@ internal sealed class BulwarkJsonConsoleFormatter : ConsoleFormatter, IDisposabl
         writer.Flush();
     }
 
+    // The only part compiled once per message type: a value-type state (each source-generated log message has its own)
+    // makes every generic method a new compilation at its first line, so the rest takes the state as an object.
     private void WriteEntry<TState>(Utf8JsonWriter writer, WriterCache cache, in LogEntry<TState> entry, IExternalScopeProvider? scopes, JsonConsoleFormatterOptions options)
+    {
+        object? state = entry.State;
+        string? message = state is IJsonLogState ? null : entry.Formatter(entry.State, entry.Exception);
+        WriteEntry(writer, cache, entry.LogLevel, entry.Category, entry.EventId, entry.Exception, state, message, scopes, options);
+    }
+
+    private void WriteEntry(Utf8JsonWriter writer, WriterCache cache, LogLevel level, string category, EventId eventId, Exception? exception, object? state, string? message, IExternalScopeProvider? scopes, JsonConsoleFormatterOptions options)
     {
         writer.WriteStartObject();
         if (options.TimestampFormat is { } format)
@@ -141,33 +150,32 @@ internal sealed class BulwarkJsonConsoleFormatter : ConsoleFormatter, IDisposabl
             }
         }
 
-        if ((uint)entry.LogLevel < (uint)LevelNames.Length)
+        if ((uint)level < (uint)LevelNames.Length)
         {
-            writer.WriteString(LogLevelName, LevelNames[(int)entry.LogLevel]);
+            writer.WriteString(LogLevelName, LevelNames[(int)level]);
         }
         else
         {
-            writer.WriteString(LogLevelName, entry.LogLevel.ToString());
+            writer.WriteString(LogLevelName, level.ToString());
         }
 
-        writer.WriteString(CategoryName, entry.Category);
-        writer.WriteNumber(EventIdName, entry.EventId.Id);
-        if (entry.EventId.Name is { } eventName)
+        writer.WriteString(CategoryName, category);
+        writer.WriteNumber(EventIdName, eventId.Id);
+        if (eventId.Name is { } eventName)
         {
             writer.WriteString(EventNameName, eventName);
         }
 
-        var state = entry.State;
         if (state is IJsonLogState own)
         {
             own.WriteMessage(writer, MessageName);
         }
         else
         {
-            writer.WriteString(MessageName, entry.Formatter(state, entry.Exception));
+            writer.WriteString(MessageName, message);
         }
 
-        if (entry.Exception is { } exception)
+        if (exception is not null)
         {
             writer.WriteString(ExceptionName, exception.ToString());
         }
