@@ -53,7 +53,7 @@ public sealed class PiiRedactor
     /// <summary>Gets the detectors in priority order (tests).</summary>
     internal IReadOnlyList<PiiDetector> Detectors => _detectors;
 
-    /// <summary>Builds every detector's expression now rather than on first use (<see cref="PiiRedactorWarmUp"/> calls it once the host has started).</summary>
+    /// <summary>Builds every detector's expression now rather than on first use (<see cref="PiiRedactorWarmUp"/> calls it a second after the host has started).</summary>
     internal void WarmUp()
     {
         foreach (var detector in _detectors)

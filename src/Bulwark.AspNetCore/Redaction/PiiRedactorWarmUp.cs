@@ -4,22 +4,51 @@ using Microsoft.Extensions.Logging;
 namespace Bulwark.AspNetCore.Redaction;
 
 /// <summary>
-/// Builds the redactor's regular expressions in the background once the host has started (the server listening), so
-/// that neither the start nor the first request that needs one waits for them.
+/// Builds the redactor's regular expressions in the background a moment after the host has started (the server
+/// listening), so that the start does not wait for them, nor do the first requests compete with them for the processor
+/// (building all of them takes a few hundred milliseconds of one core). A text that needs an expression before then
+/// builds that one itself.
 /// </summary>
 /// <remarks>
 /// An expression that fails to build (it would fail again at its first use, inside logging) is logged here as soon as the
-/// warm-up meets it.
+/// warm-up meets it. Stopping the host before the warm-up began cancels it.
 /// </remarks>
-internal sealed partial class PiiRedactorWarmUp(PiiRedactor redactor, ILogger<PiiRedactorWarmUp> logger) : IHostedLifecycleService
+internal sealed partial class PiiRedactorWarmUp(PiiRedactor redactor, ILogger<PiiRedactorWarmUp> logger, TimeProvider? timeProvider = null) : IHostedLifecycleService, IDisposable
 {
+    /// <summary>How long after the host has started the warm-up begins: the first requests go first.</summary>
+    internal static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource _stopping = new();
+
     /// <summary>Gets the background warm-up once started (tests wait for it).</summary>
     internal Task? Warming { get; private set; }
 
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        Warming = Task.Run(WarmUp, CancellationToken.None);
+        Warming = WarmUpAsync(_stopping.Token);
         return Task.CompletedTask;
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task WarmUpAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(Delay, timeProvider ?? TimeProvider.System, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await Task.Run(WarmUp, CancellationToken.None).ConfigureAwait(false);
     }
 
     private void WarmUp()
@@ -41,8 +70,6 @@ internal sealed partial class PiiRedactorWarmUp(PiiRedactor redactor, ILogger<Pi
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -2,6 +2,7 @@ using Bulwark.AspNetCore.Redaction;
 using Bulwark.AspNetCore.Redaction.Detectors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.AspNetCore.Tests.Redaction;
 
@@ -24,9 +25,11 @@ public sealed class PiiRedactorWarmUpTests
     }
 
     [Fact]
-    public async Task HostStarted_BuildsEveryExpressionInTheBackground()
+    public async Task HostStarted_BuildsEveryExpressionInTheBackground_OneSecondLater()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddBulwarkRedaction(o => o.SensitiveHeaders.Add("X-Secret-Thing"));
         using var host = builder.Build();
         var redactor = host.Services.GetRequiredService<PiiRedactor>();
@@ -35,11 +38,36 @@ public sealed class PiiRedactorWarmUpTests
         await host.StartAsync();
         var warmUp = host.Services.GetServices<IHostedService>().OfType<PiiRedactorWarmUp>().Single();
         Assert.NotNull(warmUp.Warming);
+
+        // The first requests go first: nothing is built until a second after the start.
+        time.Advance(PiiRedactorWarmUp.Delay - TimeSpan.FromMilliseconds(1));
+        Assert.False(warmUp.Warming.IsCompleted);
+        Assert.False(HeaderDetector(redactor).IsBuilt);
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await warmUp.Warming.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(redactor.Detectors.OfType<RegexDetector>(), d => Assert.True(d.IsBuilt));
         Assert.Equal("mail [REDACTED:email] now", redactor.Redact("mail ada@example.com now"));
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task HostStoppedBeforeTheWarmUpBegan_BuildsNothing()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddBulwarkRedaction(o => o.SensitiveHeaders.Add("X-Secret-Thing"));
+        using var host = builder.Build();
+        var redactor = host.Services.GetRequiredService<PiiRedactor>();
+
+        await host.StartAsync();
+        var warmUp = host.Services.GetServices<IHostedService>().OfType<PiiRedactorWarmUp>().Single();
+        await host.StopAsync();
+        await warmUp.Warming!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        time.Advance(PiiRedactorWarmUp.Delay);
+        Assert.False(HeaderDetector(redactor).IsBuilt);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Bulwark.AspNetCore.Redaction.Detectors;
 /// (headers, secret keys, URL credentials), then personal data, and the high-entropy catch-all last.
 /// </summary>
 /// <remarks>
-/// The expressions are built on first use (or by <see cref="PiiRedactorWarmUp"/> once the host has started): building
+/// The expressions are built on first use (or by <see cref="PiiRedactorWarmUp"/> a second after the host has started): building
 /// the eight non-backtracking automata took about 375 ms, on the start's critical path before, and most text never
 /// needs one of them (<see cref="TextTraits"/> rules them out first).
 /// </remarks>
