@@ -28,15 +28,12 @@ public sealed class PiiRedactorWarmUpTests
     public async Task HostStarted_BuildsEveryExpressionInTheBackground_OneSecondLater()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddBulwarkRedaction(o => o.SensitiveHeaders.Add("X-Secret-Thing"));
-        using var host = builder.Build();
+        using var host = HostWithRedaction(time);
         var redactor = host.Services.GetRequiredService<PiiRedactor>();
         Assert.False(HeaderDetector(redactor).IsBuilt);
 
         await host.StartAsync();
-        var warmUp = host.Services.GetServices<IHostedService>().OfType<PiiRedactorWarmUp>().Single();
+        var warmUp = WarmUpOf(host);
         Assert.NotNull(warmUp.Warming);
 
         // The first requests go first: nothing is built until a second after the start.
@@ -55,14 +52,11 @@ public sealed class PiiRedactorWarmUpTests
     public async Task HostStoppedBeforeTheWarmUpBegan_BuildsNothing()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddBulwarkRedaction(o => o.SensitiveHeaders.Add("X-Secret-Thing"));
-        using var host = builder.Build();
+        using var host = HostWithRedaction(time);
         var redactor = host.Services.GetRequiredService<PiiRedactor>();
 
         await host.StartAsync();
-        var warmUp = host.Services.GetServices<IHostedService>().OfType<PiiRedactorWarmUp>().Single();
+        var warmUp = WarmUpOf(host);
         await host.StopAsync();
         await warmUp.Warming!.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -78,6 +72,17 @@ public sealed class PiiRedactorWarmUpTests
         services.AddBulwarkRedaction();
         Assert.Single(services, d => d.ImplementationType == typeof(PiiRedactorWarmUp));
     }
+
+    /// <summary>A host with redaction (and a sensitive header of its own) on <paramref name="time"/>.</summary>
+    private static IHost HostWithRedaction(TimeProvider time)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(time);
+        builder.Services.AddBulwarkRedaction(o => o.SensitiveHeaders.Add("X-Secret-Thing"));
+        return builder.Build();
+    }
+
+    private static PiiRedactorWarmUp WarmUpOf(IHost host) => host.Services.GetServices<IHostedService>().OfType<PiiRedactorWarmUp>().Single();
 
     private static RegexDetector HeaderDetector(PiiRedactor redactor) =>
         redactor.Detectors.OfType<RegexDetector>().Single(d => d.Kind == "header");
