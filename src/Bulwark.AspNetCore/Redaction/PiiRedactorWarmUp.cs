@@ -11,7 +11,7 @@ namespace Bulwark.AspNetCore.Redaction;
 /// </summary>
 /// <remarks>
 /// An expression that fails to build (it would fail again at its first use, inside logging) is logged here as soon as the
-/// warm-up meets it. Stopping the host before the warm-up began cancels it.
+/// warm-up meets it. Stopping or disposing the host before the warm-up began cancels it.
 /// </remarks>
 internal sealed partial class PiiRedactorWarmUp(PiiRedactor redactor, ILogger<PiiRedactorWarmUp> logger, TimeProvider? timeProvider = null) : IHostedLifecycleService, IDisposable
 {
@@ -35,7 +35,9 @@ internal sealed partial class PiiRedactorWarmUp(PiiRedactor redactor, ILogger<Pi
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _stopping.Dispose();
+    // A host disposed without being stopped cancels the warm-up here. The source holds no timer, so it is left
+    // undisposed: a StoppingAsync after Dispose still finds it usable.
+    public void Dispose() => _stopping.Cancel();
 
     private async Task WarmUpAsync(CancellationToken stopping)
     {

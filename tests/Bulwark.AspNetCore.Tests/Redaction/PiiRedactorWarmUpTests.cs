@@ -36,8 +36,10 @@ public sealed class PiiRedactorWarmUpTests
         var warmUp = WarmUpOf(host);
         Assert.NotNull(warmUp.Warming);
 
-        // The first requests go first: nothing is built until a second after the start.
+        // The first requests go first: nothing is built until a second after the start. (A warm-up that did not wait
+        // would be done within this bounded look; on the fake clock, the second has not passed.)
         time.Advance(PiiRedactorWarmUp.Delay - TimeSpan.FromMilliseconds(1));
+        await Task.WhenAny(warmUp.Warming, Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System));
         Assert.False(warmUp.Warming.IsCompleted);
         Assert.False(HeaderDetector(redactor).IsBuilt);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -58,6 +60,22 @@ public sealed class PiiRedactorWarmUpTests
         await host.StartAsync();
         var warmUp = WarmUpOf(host);
         await host.StopAsync();
+        await warmUp.Warming!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        time.Advance(PiiRedactorWarmUp.Delay);
+        Assert.False(HeaderDetector(redactor).IsBuilt);
+    }
+
+    [Fact]
+    public async Task HostDisposedWithoutStopping_BuildsNothing()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var host = HostWithRedaction(time);
+        var redactor = host.Services.GetRequiredService<PiiRedactor>();
+
+        await host.StartAsync();
+        var warmUp = WarmUpOf(host);
+        host.Dispose();
         await warmUp.Warming!.WaitAsync(TimeSpan.FromSeconds(30));
 
         time.Advance(PiiRedactorWarmUp.Delay);
