@@ -15,6 +15,9 @@ public static class BulwarkServiceCollectionExtensions
     /// environment variables (RETRY_MAX_ATTEMPTS, CIRCUIT_BREAKER_FAILURE_THRESHOLD, ...) mapped onto the <c>default</c> pipeline.
     /// The options are validated when the host starts; every error is reported at once with its configuration path.
     /// Resolve <see cref="IBulwarkPipelineProvider"/> to use them. Calling it again applies another section on top of the first.
+    /// With an <c>ILoggerFactory</c> registered, the pipelines report to Polly's telemetry (its logs and its
+    /// <c>Polly</c> meter), with Polly's <c>TelemetryOptions</c> as configured in the container (severity provider,
+    /// enrichers, listeners, result formatter; default: Polly's defaults) and the container's logger factory.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="section">The <c>Bulwark</c> section, for example <c>configuration.GetSection("Bulwark")</c>.</param>

@@ -31,8 +31,9 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
         _sharing = sharing;
         _options = options.Value;
         _timeProvider = timeProvider;
-        // Polly's own telemetry options (severities, enrichers, listeners) as the application configured them, with the
-        // application's logger factory.
+        // Polly's own telemetry options as the application configured them (IOptions<TelemetryOptions>: severities,
+        // enrichers, listeners, result formatter), logging through the container's logger factory, which replaces any
+        // factory set there. Without a logger factory, pipelines have no telemetry, as before.
         _telemetry = loggerFactory is null ? null : new TelemetryOptions(telemetryOptions?.Value ?? new TelemetryOptions()) { LoggerFactory = loggerFactory };
         if (loggerFactory is not null)
         {

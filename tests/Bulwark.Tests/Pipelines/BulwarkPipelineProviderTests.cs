@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace Bulwark.Tests.Pipelines;
@@ -165,6 +166,29 @@ public class BulwarkPipelineProviderTests
             .ToList();
         Assert.Equal(2, names.Count(n => n == "OnRetry"));
         Assert.Contains("OnCircuitOpened", names);
+    }
+
+    [Fact]
+    public async Task PollysTelemetryOptions_FromTheContainer_ApplyToThePipelines()
+    {
+        // An application's Polly telemetry options (here a severity provider) reach Bulwark's pipelines as Polly's own.
+        using var services = ConfigurationFixture.Services(Consecutive, configure: s => s
+            .AddLogging()
+            .Configure<TelemetryOptions>(o => o.SeverityProvider = args => args.Event.EventName == "OnCircuitOpened" ? ResilienceEventSeverity.Debug : args.Event.Severity));
+        var pipeline = services.GetRequiredService<IBulwarkPipelineProvider>().GetPipeline("default", "severity-test");
+        using var events = new MetricCollector<int>(null, "Polly", "resilience.polly.strategy.events");
+
+        await Assert.ThrowsAsync<HttpRequestException>(async () =>
+            await pipeline.ExecuteAsync<int>(_ => throw new HttpRequestException("refused", null, System.Net.HttpStatusCode.BadGateway)));
+
+        var severities = events.GetMeasurementSnapshot()
+            .Where(m => Equals(m.Tags["pipeline.instance"], "severity-test"))
+            .Select(m => ((string)m.Tags["event.name"]!, (string)m.Tags["event.severity"]!))
+            .Distinct()
+            .ToList();
+        Assert.Contains(("OnCircuitOpened", "Debug"), severities);
+        Assert.DoesNotContain(("OnCircuitOpened", "Error"), severities);
+        Assert.Contains(("OnRetry", "Warning"), severities);
     }
 
     [Fact]
