@@ -158,6 +158,11 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         }
 
         // A Redis without persistence restarts empty; the gateways reconnect.
+        foreach (var gateway in _fleet)
+        {
+            await FleetWaits.SettledAsync(gateway);
+        }
+
         await _redis.StopAsync();
         await _redis.RestartAsync();
         foreach (var gateway in _fleet)

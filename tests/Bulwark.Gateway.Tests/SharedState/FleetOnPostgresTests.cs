@@ -3,7 +3,6 @@ using System.Net;
 using Bulwark.Gateway.Tests.Budgets;
 using Bulwark.Gateway.Tests.Deferral;
 using Bulwark.Gateway.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using PostgresCollection = Bulwark.Tests.Shared.PostgresCollection;
 using PostgresServer = Bulwark.Tests.Shared.PostgresServer;
@@ -119,12 +118,9 @@ public sealed class FleetOnPostgresTests(PostgresServer postgres, ITestOutputHel
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        // Every request ended and its settlement reached Redis: a settlement still queued at the restart would be
-        // counted again on top of the ledger's seed (a gap the README names), which is not what this test is about.
         foreach (var gateway in fleet)
         {
-            var budgets = (Bulwark.Gateway.Budgets.FleetBudgets)gateway.Services.GetRequiredService<Bulwark.Gateway.Budgets.IBudgetFleet>();
-            await Poll.UntilAsync(() => gateway.ActiveRequests == 0 && budgets.PendingSettlements == 0, "every settlement to reach Redis before it stops");
+            await FleetWaits.SettledAsync(gateway);
         }
 
         await _redis.StopAsync();

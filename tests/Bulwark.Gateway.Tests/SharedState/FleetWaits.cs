@@ -1,8 +1,11 @@
 using System.Net;
+using Bulwark.Gateway.Budgets;
+using Bulwark.Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Gateway.Tests.SharedState;
 
-/// <summary>The bounded waits the fleet tests share: a gateway back on Redis, and a fresh per-minute window.</summary>
+/// <summary>The bounded waits the fleet tests share: a gateway back on Redis, its settlements on Redis, and a fresh per-minute window.</summary>
 internal static class FleetWaits
 {
     /// <summary>Polls the gateway's readiness until it no longer reports shared state degraded (Redis reached again).</summary>
@@ -16,6 +19,20 @@ internal static class FleetWaits
             },
             "the gateway to reach Redis again",
             TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// Polls until the gateway has ended every request and every budget settlement has reached Redis. A test that restarts
+    /// Redis waits for it first: a settlement still queued at the restart is counted again on top of the ledger's seed (a
+    /// gap the README names), which such a test is not about.
+    /// </summary>
+    public static Task SettledAsync(GatewayUnderTest gateway)
+    {
+        var budgets = (FleetBudgets)gateway.Services.GetRequiredService<IBudgetFleet>();
+        return Bulwark.Tests.Shared.Poll.UntilAsync(
+            () => gateway.ActiveRequests == 0 && budgets.PendingSettlements == 0,
+            "every request to end and every settlement to reach Redis",
+            TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>Per-minute windows are aligned on Redis's clock: when under 15 s of this minute are left, waits for the next.</summary>
     public static async Task FreshMinuteAsync(string redisConfiguration)
