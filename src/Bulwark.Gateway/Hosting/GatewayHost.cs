@@ -264,13 +264,6 @@ internal static class GatewayHost
 
     private static void Configure(WebApplication app)
     {
-        // OpenTelemetry's meter provider (about 60 ms to build at start) is built on a pool thread while this one builds
-        // the routes; the Prometheus endpoint takes it below, waiting only for what is left. A failure there is the
-        // endpoint's to report: it resolves the provider again. (A start that fails on its configuration below may
-        // have built it for nothing: accepted.)
-        _ = Task.Run(() => app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>())
-            .ContinueWith(static build => _ = build.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-
         // Resolving the routes validates the configuration now, with every error, before anything listens.
         var routes = app.Services.GetRequiredService<GatewayRouteEndpointDataSource>();
 
