@@ -28,6 +28,8 @@ done
 # PostgreSQL's server programs are not on PATH (Debian keeps them in /usr/lib/postgresql/<version>/bin): the tests
 # of Bulwark.Storage.Postgres and the gateway's PostgreSQL tests run initdb and postgres from there, as the postgres user when run as root.
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+# The native (AOT) publish links with clang, or gcc where clang is absent (eng/publish-aot.sh).
+command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -69,6 +71,13 @@ trap 'rm -f "$log"' EXIT
 set +e
 dotnet test Bulwark.sln -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# Then the gateway compiled to a native executable (Native AOT), and every test that starts it as a process run again
+# against that executable (eng/publish-aot.sh). Skipped when arguments narrow the run (a filter, say).
+native=0
+if [ "$#" -eq 0 ]; then
+  bash eng/publish-aot.sh 2>&1 | tee -a "$log"
+  native=${PIPESTATUS[0]}
+fi
 set -e
 
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
@@ -77,6 +86,10 @@ echo "tests: ${passed} passed, ${failed} failed"
 
 if [ "$status" -ne 0 ]; then
   exit "$status"
+fi
+if [ "$native" -ne 0 ]; then
+  echo "the native (AOT) executable's publish or its process tests failed (exit $native)" >&2
+  exit "$native"
 fi
 if [ "$passed" -eq 0 ]; then
   echo "no test ran" >&2

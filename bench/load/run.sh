@@ -2,8 +2,9 @@
 # Load and fault harness: Bulwark's gateway side by side with direct calls, a plain YARP forwarder, nginx and HAProxy,
 # all on 127.0.0.1, in one bounded run. See bench/load/README.md for what is measured and how.
 #
-#   bench/load/run.sh                 full run (about 7 minutes): writes bench/results/<date>-load.md and updates the
-#                                     summary in bench/README.md; the gateway runs as published (ReadyToRun)
+#   bench/load/run.sh                 full run (about 10 minutes): writes bench/results/<date>-load.md and updates the
+#                                     summary in bench/README.md; the gateway runs as published (ReadyToRun), and
+#                                     beside it as a native executable (Native AOT, target "bulwark-aot")
 #   bench/load/run.sh --quick         smoke run (well under 2 minutes): every target serves a little traffic, one fault
 #                                     scenario; writes the report to --out (default: a temporary directory)
 #   options: --out DIR (report directory), --no-build (use existing builds), --configuration C (the builds to use,
@@ -73,10 +74,17 @@ if [[ $build -eq 1 ]]; then
         dotnet publish "$repo/src/Bulwark.Gateway/Bulwark.Gateway.csproj" -c "$configuration" -r "linux-$(dotnet --info | awk '/^ *Architecture:/ { print $2; exit }')" \
             --self-contained false -p:PublishReadyToRun=true -o "$work/gateway" --nologo -v q >/dev/null
         gateway_dir="$work/gateway"
+        # And compiled to native code ahead of time (the publish profile linux-x64-aot): measured as its own target.
+        log "publishing the gateway (Native AOT)"
+        dotnet publish "$repo/src/Bulwark.Gateway/Bulwark.Gateway.csproj" -p:PublishProfile=linux-x64-aot -o "$work/gateway-aot" --nologo -v q >/dev/null
+        bulwark_aot="$work/gateway-aot/bulwark"
     fi
+elif [[ "$mode" == full && -x "$repo/src/Bulwark.Gateway/bin/publish/linux-x64-aot/bulwark" ]]; then
+    bulwark_aot="$repo/src/Bulwark.Gateway/bin/publish/linux-x64-aot/bulwark"
 fi
 load="$tools_dir/bulwark-load"
 bulwark="$gateway_dir/bulwark"
+bulwark_aot="${bulwark_aot:-}"
 for exe in "$load" "$bulwark"; do
     [[ -x "$exe" ]] || { echo "$exe is missing: build in $configuration first (or run without --no-build)" >&2; exit 1; }
 done
@@ -266,6 +274,15 @@ bulwark_config "$work/bulwark.json" "$up_port"
 start bulwark "http://127.0.0.1:$bw_port/api/item" "$bulwark" serve --config "$work/bulwark.json" --urls "http://127.0.0.1:$bw_port"
 pid_of[bulwark]=$started_pid; ready[bulwark]=$ready_ms; url[bulwark]="http://127.0.0.1:$bw_port/api/item"
 
+native=()
+if [[ -n "$bulwark_aot" ]]; then
+    native=(bulwark-aot)
+    aot_port="$(port)"; take_port
+    bulwark_config "$work/bulwark-aot.json" "$up_port"
+    start bulwark-aot "http://127.0.0.1:$aot_port/api/item" "$bulwark_aot" serve --config "$work/bulwark-aot.json" --urls "http://127.0.0.1:$aot_port"
+    pid_of[bulwark-aot]=$started_pid; ready[bulwark-aot]=$ready_ms; url[bulwark-aot]="http://127.0.0.1:$aot_port/api/item"
+fi
+
 yarp_port="$(port)"; take_port
 start yarp "http://127.0.0.1:$yarp_port/api/item" "$load" yarp --port "$yarp_port" --destination "http://127.0.0.1:$up_port"
 pid_of[yarp]=$started_pid; ready[yarp]=$ready_ms; url[yarp]="http://127.0.0.1:$yarp_port/api/item"
@@ -280,7 +297,7 @@ haproxy_config "$work/haproxy.cfg" "$haproxy_port" "" "" 30s "$up_port"
 start haproxy "http://127.0.0.1:$haproxy_port/api/item" haproxy -db -f "$work/haproxy.cfg"
 pid_of[haproxy]=$started_pid; ready[haproxy]=$ready_ms; url[haproxy]="http://127.0.0.1:$haproxy_port/api/item"
 
-targets=(direct bulwark yarp nginx haproxy)
+targets=(direct bulwark "${native[@]}" yarp nginx haproxy)
 declare -A wrk_req wrk_rps wrk_p50 wrk_p99 wrk_bad rate_line warm_rps
 printf 'target\twrk_requests\twrk_rps\trate_ok\n' >"$summary"
 for t in "${targets[@]}"; do
@@ -295,11 +312,11 @@ for t in "${targets[@]}"; do
     log "$t: ${wrk_rps[$t]} req/s; ${rate_line[$t]}"
     printf '%s\t%s\t%s\t%s\n' "$t" "${wrk_req[$t]}" "${wrk_rps[$t]}" "$(kv ok "${rate_line[$t]}")" >>"$summary"
 done
-for t in bulwark yarp nginx haproxy; do
+for t in bulwark "${native[@]}" yarp nginx haproxy; do
     rss[$t]="$(rss_mb "${pid_of[$t]}")"
 done
 rss[upstream]="$(rss_mb "$upstream_pid")"
-for t in bulwark yarp nginx haproxy; do
+for t in bulwark "${native[@]}" yarp nginx haproxy; do
     stop "${pid_of[$t]}"
 done
 stop "$upstream_pid"
@@ -474,6 +491,16 @@ p999() { kv p999_ms "${rate_line[$1]}"; }
     echo "| added p99 vs direct at ${rate}/s ≤ 1 ms | $a99 ms | $(latency_verdict "$a99" 1.0) |"
     echo "| RSS ≤ 100 MB | ${rss[bulwark]} MB | $(verdict "${rss[bulwark]}" 100 "<=") |"
     echo "| ready (first proxied 200 after start) ≤ 300 ms | ${ready[bulwark]} ms | $(verdict "${ready[bulwark]}" 300 "<=") |"
+    if [[ -n "$bulwark_aot" ]]; then
+        n_yarp="$(ratio "${wrk_rps[bulwark-aot]}" "${wrk_rps[yarp]}")"; n_nginx="$(ratio "${wrk_rps[bulwark-aot]}" "${wrk_rps[nginx]}")"
+        n50="$(diff_ms "$(p50 bulwark-aot)" "$(p50 direct)")"; n99="$(diff_ms "$(p99 bulwark-aot)" "$(p99 direct)")"
+        echo "| native (bulwark-aot): throughput ≥ 0.85× plain YARP | $n_yarp | $(verdict "$n_yarp" 0.85 ">=") |"
+        echo "| native: throughput ≥ 1.0× nginx | $n_nginx | $(verdict "$n_nginx" 1.0 ">=") |"
+        echo "| native: added p50 vs direct at ${rate}/s ≤ 0.3 ms | $n50 ms | $(verdict "$n50" 0.3 "<=") |"
+        echo "| native: added p99 vs direct at ${rate}/s ≤ 1 ms | $n99 ms | $(verdict "$n99" 1.0 "<=") |"
+        echo "| native: RSS ≤ 100 MB | ${rss[bulwark-aot]} MB | $(verdict "${rss[bulwark-aot]}" 100 "<=") |"
+        echo "| native: ready ≤ 300 ms | ${ready[bulwark-aot]} ms | $(verdict "${ready[bulwark-aot]}" 300 "<=") |"
+    fi
     echo
     echo "## Fault runs"
     echo

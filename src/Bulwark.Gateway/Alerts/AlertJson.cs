@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Bulwark.Gateway.Alerts;
 
@@ -12,8 +13,21 @@ internal static class AlertJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // One converter per enum the alerts carry: the general converter makes its per-enum converter at run time, which
+        // a native (AOT) executable cannot do for a value type. It stays last, for any other enum.
+        Converters =
+        {
+            new JsonStringEnumConverter<AlertState>(JsonNamingPolicy.CamelCase),
+            new JsonStringEnumConverter<AlertSeverity>(JsonNamingPolicy.CamelCase),
+            new JsonStringEnumConverter<AlertNotificationKind>(JsonNamingPolicy.CamelCase),
+            new JsonStringEnumConverter<AlertActionOutcome>(JsonNamingPolicy.CamelCase),
+            new JsonStringEnumConverter(JsonNamingPolicy.CamelCase),
+        },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+
+        // The stored forms (alerts, silences) from generated code, which a native (AOT) executable needs for their
+        // collections of value types (an alert's notified levels); anything else (the admin answers) by reflection.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(AlertJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     /// <summary>Writes a notification in the one form channels read (<see cref="AlertNotificationJson"/>).</summary>
@@ -22,3 +36,9 @@ internal static class AlertJson
     /// <summary>Reads a notification written by <see cref="Serialize"/>.</summary>
     public static AlertNotification? ReadNotification(ReadOnlySpan<byte> json) => AlertNotificationJson.Deserialize(json);
 }
+
+/// <summary>The generated metadata of the alert types <see cref="AlertJson.Options"/> stores.</summary>
+[JsonSerializable(typeof(Alert))]
+[JsonSerializable(typeof(AlertSilence))]
+[JsonSerializable(typeof(AlertNotification))]
+internal sealed partial class AlertJsonContext : JsonSerializerContext;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Tests.Infrastructure;
 
 namespace Bulwark.Gateway.Tests.Cli;
@@ -13,18 +12,7 @@ public class ServeCommandTests
         await File.WriteAllTextAsync(config, InvalidConfig.Json);
         try
         {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(typeof(GatewayHost).Assembly.Location);
-            start.ArgumentList.Add("serve");
-            start.ArgumentList.Add("--config");
-            start.ArgumentList.Add(config);
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add("http://127.0.0.1:0");
+            var start = GatewayExecutable.StartInfo(["serve", "--config", config, "--urls", "http://127.0.0.1:0"]);
             start.Environment.Remove(InvalidConfig.UnsetVariable);
 
             using var process = Process.Start(start)!;

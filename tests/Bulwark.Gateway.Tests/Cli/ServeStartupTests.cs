@@ -42,7 +42,7 @@ public sealed class ServeStartupTests : IDisposable
         string store = Path.Combine(_directory, "data", "bulwark.db");
         Assert.True(File.Exists(store), "no store under the working directory:\n" + output);
         Assert.Contains($"\"Message\":\"Store: SQLite ({store})\"", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(Path.GetDirectoryName(typeof(GatewayHost).Assembly.Location)!, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetDirectoryName(GatewayExecutable.Native ?? typeof(GatewayHost).Assembly.Location)!, output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,9 +79,10 @@ public sealed class ServeStartupTests : IDisposable
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
         WriteConfig(Config);
 
+        var (fileName, arguments) = GatewayExecutable.For(["serve", "--config", "bulwark.json", "--urls", $"http://127.0.0.1:{port}"]);
         var result = await ProcessRun.RunAsync(
-            "dotnet",
-            [typeof(GatewayHost).Assembly.Location, "serve", "--config", "bulwark.json", "--urls", $"http://127.0.0.1:{port}"],
+            fileName,
+            arguments,
             _directory,
             TimeSpan.FromSeconds(60),
             new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = null });
@@ -139,18 +140,8 @@ public sealed class ServeStartupTests : IDisposable
 
     private Task<ServedProcess> StartAsync(string[] arguments, Dictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-        start.ArgumentList.Add(typeof(GatewayHost).Assembly.Location);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = GatewayExecutable.StartInfo(arguments);
+        start.WorkingDirectory = _directory;
 
         start.Environment.Remove("Bulwark__Storage__Path");
         foreach (var (name, value) in environment)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Bulwark.Gateway.Hosting;
 
 namespace Bulwark.Gateway.Tests.Infrastructure;
 
@@ -60,16 +59,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     {
         string configPath = Path.Combine(Path.GetTempPath(), $"bulwark-drain-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(GatewayHost).Assembly.Location);
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--config");
-        start.ArgumentList.Add(configPath);
+        var start = GatewayExecutable.StartInfo(["serve", "--config", configPath]);
         // Port 0: the system picks a free port as the gateway binds it, so no other test's server can take it first (a
         // port found free and released before the process binds it can be, and then answers in its place).
         start.ArgumentList.Add("--urls");
@@ -108,17 +98,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Runs <c>bulwark</c> with <paramref name="arguments"/> to its exit, within a bound; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(GatewayHost).Assembly.Location);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = GatewayExecutable.StartInfo(arguments);
 
         foreach (var (name, value) in environment)
         {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Bulwark.Gateway.Hosting;
 using Bulwark.Gateway.Tests.Infrastructure;
 
 namespace Bulwark.Gateway.Tests.Samples;
@@ -64,9 +63,8 @@ public partial class SampleReadmeTests
         var arguments = WithUrls(serve.Arguments, url);
         var environment = new Dictionary<string, string>(readme.Environment) { ["Bulwark__Storage__Path"] = TestStore.NewPath() };
 
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryFiles.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(GatewayHost).Assembly.Location);
-        arguments.ForEach(start.ArgumentList.Add);
+        var start = GatewayExecutable.StartInfo(arguments);
+        start.WorkingDirectory = RepositoryFiles.Root;
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -118,13 +116,16 @@ public partial class SampleReadmeTests
         return result;
     }
 
-    private static Task<ProcessRun.Result> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment) =>
-        ProcessRun.RunAsync(
-            "dotnet",
-            [typeof(GatewayHost).Assembly.Location, .. arguments],
+    private static Task<ProcessRun.Result> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var (fileName, all) = GatewayExecutable.For(arguments);
+        return ProcessRun.RunAsync(
+            fileName,
+            all,
             RepositoryFiles.Root,
             TimeSpan.FromSeconds(60),
             environment.ToDictionary(static p => p.Key, static p => (string?)p.Value));
+    }
 
     /// <summary>One <c>bulwark</c> line of a README: its arguments, and the texts its comment quotes.</summary>
     private sealed record ReadmeCommand(string Line, IReadOnlyList<string> Arguments, IReadOnlyList<string> Quoted);
