@@ -28,8 +28,10 @@ done
 # PostgreSQL's server programs are not on PATH (Debian keeps them in /usr/lib/postgresql/<version>/bin): the tests
 # of Bulwark.Storage.Postgres and the gateway's PostgreSQL tests run initdb and postgres from there, as the postgres user when run as root.
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
-# The native (AOT) publish links with clang, or gcc where clang is absent (eng/publish-aot.sh).
-command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+# The native (AOT) publish of a full run links with clang, or gcc where clang is absent (eng/publish-aot.sh).
+if [ "$#" -eq 0 ]; then
+  command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -71,11 +73,13 @@ trap 'rm -f "$log"' EXIT
 set +e
 dotnet test Bulwark.sln -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-# Then the gateway compiled to a native executable (Native AOT), and every test that starts it as a process run again
-# against that executable (eng/publish-aot.sh). Skipped when arguments narrow the run (a filter, say).
+# Then, on a full run that passed, the gateway compiled to a native executable (Native AOT) and the tests that start it
+# as a process run again against that executable (eng/publish-aot.sh). Any argument (a filter, a logger) skips it.
 native=0
-if [ "$#" -eq 0 ]; then
-  bash eng/publish-aot.sh 2>&1 | tee -a "$log"
+native_log="$(mktemp)"
+trap 'rm -f "$log" "$native_log"' EXIT
+if [ "$#" -eq 0 ] && [ "$status" -eq 0 ]; then
+  bash eng/publish-aot.sh 2>&1 | tee "$native_log"
   native=${PIPESTATUS[0]}
 fi
 set -e
@@ -83,6 +87,11 @@ set -e
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 echo "tests: ${passed} passed, ${failed} failed"
+if [ -s "$native_log" ]; then
+  native_passed=$(grep -oE 'Passed: +[0-9]+' "$native_log" | awk '{s += $2} END {print s + 0}')
+  native_failed=$(grep -oE 'Failed: +[0-9]+' "$native_log" | awk '{s += $2} END {print s + 0}')
+  echo "tests against the native executable: ${native_passed} passed, ${native_failed} failed"
+fi
 
 if [ "$status" -ne 0 ]; then
   exit "$status"

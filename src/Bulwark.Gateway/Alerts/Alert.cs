@@ -42,11 +42,15 @@ internal sealed class Alert
     /// <summary>Gets or sets who resolved it (an operator), or <see langword="null"/> when it resolved by itself.</summary>
     public string? ResolvedBy { get; set; }
 
-    /// <summary>Gets the escalation levels already notified.</summary>
-    public SortedSet<int> NotifiedLevels { get; init; } = [];
+    // The collections have setters, not init: the stored form is read by generated metadata, which sets every init
+    // property in one initializer (a row written before a collection existed would read it as null); a setter is only
+    // called for what the row holds (AlertJsonTests).
 
-    /// <summary>Gets the channels notified, each with the level that first chose it (resolved notifications go to them all).</summary>
-    public SortedDictionary<string, int> NotifiedChannels { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Gets or sets the escalation levels already notified.</summary>
+    public SortedSet<int> NotifiedLevels { get; set; } = [];
+
+    /// <summary>Gets or sets the channels notified, each with the level that first chose it (resolved notifications go to them all).</summary>
+    public SortedDictionary<string, int> NotifiedChannels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets or sets how many repeat notifications went out (the next one's ordinal is one more).</summary>
     public int Repeats { get; set; }
@@ -57,8 +61,8 @@ internal sealed class Alert
     /// <summary>Gets or sets whether it was silenced or inhibited at the last evaluation (a notified alert is notified again when that ends).</summary>
     public bool Suppressed { get; set; }
 
-    /// <summary>Gets the notifications made for it, oldest first (at most <see cref="AlertBook.MaxNotificationsKept"/>).</summary>
-    public List<AlertSentNotification> Notifications { get; init; } = [];
+    /// <summary>Gets or sets the notifications made for it, oldest first (at most <see cref="AlertBook.MaxNotificationsKept"/>).</summary>
+    public List<AlertSentNotification> Notifications { get; set; } = [];
 
     [JsonIgnore]
     public string Identity => AlertBook.IdentityOf(Rule, Labels);

@@ -240,7 +240,7 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
             _book.Load(alerts, silences);
             foreach (var pending in stored.PendingNotifications)
             {
-                if (TryRead<AlertNotification>(pending.Payload) is { } notification)
+                if (TryReadNotification(pending.Payload) is { } notification)
                 {
                     _unsent.Add(notification);
                 }
@@ -253,6 +253,19 @@ internal sealed partial class AlertEngine : IHostedService, IDisposable
         catch (StoreUnavailableException e)
         {
             Log.StoreFailed(_logger, e.Message);
+        }
+    }
+
+    /// <summary>Reads a pending notification in the one form it is written in (<see cref="AlertNotificationJson"/>).</summary>
+    private static AlertNotification? TryReadNotification(string json)
+    {
+        try
+        {
+            return AlertJson.ReadNotification(Encoding.UTF8.GetBytes(json));
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -40,5 +40,4 @@ internal static class AlertJson
 /// <summary>The generated metadata of the alert types <see cref="AlertJson.Options"/> stores.</summary>
 [JsonSerializable(typeof(Alert))]
 [JsonSerializable(typeof(AlertSilence))]
-[JsonSerializable(typeof(AlertNotification))]
 internal sealed partial class AlertJsonContext : JsonSerializerContext;
