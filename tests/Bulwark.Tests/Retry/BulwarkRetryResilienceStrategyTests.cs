@@ -422,8 +422,11 @@ public class BulwarkRetryResilienceStrategyTests
         var baseline = MeasureAllocations(empty);
         var withRetry = MeasureAllocations(pipeline);
 
-        Assert.Equal(baseline, withRetry);
-        Assert.Equal(0, withRetry);
+        // Per 1,000 calls, in the least of twenty rounds. An allocation of the strategy's own is at least one object per
+        // call (24 bytes or more: 24,000 a round); what the runtime allocates on this thread once in a while (tiering,
+        // OSR; seen in CI as 320 and 1,920 bytes a round, the empty pipeline's too) is far less than one byte a call.
+        Assert.True(baseline < 1_000, $"the empty pipeline allocated {baseline} bytes per 1,000 calls");
+        Assert.True(withRetry < 1_000, $"the retry strategy allocated {withRetry} bytes per 1,000 calls (the empty pipeline: {baseline})");
     }
 
     private static long MeasureAllocations(ResiliencePipeline<int> pipeline)
