@@ -2,9 +2,10 @@
 # Load and fault harness: Bulwark's gateway side by side with direct calls, a plain YARP forwarder, nginx and HAProxy,
 # all on 127.0.0.1, in one bounded run. See bench/load/README.md for what is measured and how.
 #
-#   bench/load/run.sh                 full run (about 15 minutes, the two publishes included): writes bench/results/<date>-load.md and updates the
-#                                     summary in bench/README.md; the gateway runs as published (ReadyToRun), and
-#                                     beside it as a native executable (Native AOT, target "bulwark-aot")
+#   bench/load/run.sh                 full run (about 15 minutes, the two publishes included): writes
+#                                     bench/results/<date>-load.md and updates the summary in bench/README.md; the
+#                                     gateway runs as published (ReadyToRun), and beside it as a native executable
+#                                     (Native AOT, target "bulwark-aot"; not with --no-build, which publishes nothing)
 #   bench/load/run.sh --quick         smoke run (well under 2 minutes): every target serves a little traffic, one fault
 #                                     scenario; writes the report to --out (default: a temporary directory)
 #   options: --out DIR (report directory), --no-build (use existing builds), --configuration C (the builds to use,

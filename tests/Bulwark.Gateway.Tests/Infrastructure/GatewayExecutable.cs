@@ -17,7 +17,7 @@ internal static class GatewayExecutable
     public static string? Native => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path ? Path.GetFullPath(path) : null;
 
     /// <summary>Gets the program to start and the arguments that come before <c>bulwark</c>'s own.</summary>
-    public static (string FileName, string[] Prefix) Command =>
+    private static (string FileName, string[] Prefix) Command =>
         Native is { } native ? (native, []) : ("dotnet", [typeof(GatewayHost).Assembly.Location]);
 
     /// <summary>A start of the gateway with <paramref name="arguments"/>, its output redirected.</summary>
