@@ -113,13 +113,13 @@ internal static class GatewayCli
             }
             catch (Exception e) when (ListenFailure.Describe(e, app.Services.GetRequiredService<ListenUrls>()) is { } failure)
             {
+                // The filter stays on while the host is torn down: a host that never started was never stopped, so it
+                // reports its background services' cancellation as failures ("BackgroundService failed", with a stack).
                 await Console.Error.WriteLineAsync($"bulwark: {failure}").ConfigureAwait(false);
                 return CannotListen;
             }
-            finally
-            {
-                startFailures.Starting = false;
-            }
+
+            startFailures.Starting = false;
 
             GatewayStartupLog.Started(app, config.FullName);
             await app.WaitForShutdownAsync(cancellation).ConfigureAwait(false);

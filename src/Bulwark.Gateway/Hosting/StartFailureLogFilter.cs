@@ -3,7 +3,9 @@ namespace Bulwark.Gateway.Hosting;
 /// <summary>
 /// While <c>bulwark serve</c> starts listening, keeps the generic host's own errors ("Hosting failed to start", with the
 /// exception and its stack) out of the log: a failure to listen is reported as one line by the command instead. Any
-/// other failure to start is thrown on, whole. Outside the start, those errors are logged as usual.
+/// other failure to start is thrown on, whole. After a failed start the filter stays on while the host is disposed:
+/// a host that was never stopped logs its background services' cancellation as "BackgroundService failed". Once the
+/// host has started, its errors are logged as usual.
 /// </summary>
 internal sealed class StartFailureLogFilter
 {
