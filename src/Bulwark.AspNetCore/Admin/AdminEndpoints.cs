@@ -29,10 +29,7 @@ internal static partial class AdminEndpoints
             {
                 Log.Unauthorized(Logger(http), http.Request.Method, Redaction.PiiRedactor.Default.Redact(http.Request.Path.Value ?? string.Empty));
                 http.Response.Headers.WWWAuthenticate = "Bearer";
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status401Unauthorized,
-                    title: "Unauthorized",
-                    detail: "Send the admin token as 'Authorization: Bearer <token>'.");
+                return new ProblemResult(StatusCodes.Status401Unauthorized, "Unauthorized", "Send the admin token as 'Authorization: Bearer <token>'.");
             }
 
             return await next(context).ConfigureAwait(false);
@@ -40,24 +37,32 @@ internal static partial class AdminEndpoints
 
         group.MapGet("/system/status", static (HttpContext http) => WriteStatusAsync(http));
         group.MapGet("/breakers", static (HttpContext http) => WriteBreakersAsync(http));
-        group.MapPost("/breakers/{provider}/isolate", static (HttpContext http, string provider) =>
-            ActAsync(http, provider, "isolate", static (handle, token) => handle.IsolateAsync(token)));
-        group.MapPost("/breakers/{provider}/close", static (HttpContext http, string provider) =>
-            ActAsync(http, provider, "close", static (handle, token) => handle.CloseAsync(token)));
-        group.MapPost("/breakers/{provider}/reset", static (HttpContext http, string provider) =>
-            ActAsync(http, provider, "reset", static (handle, token) => handle.ResetAsync(token)));
+        // Every handler is a plain request delegate (HttpContext in, Task out) that writes its own answer: no handler is
+        // bound by the request delegate factory's reflection, which a native executable cannot do for a Task<IResult>
+        // (it wrote the task itself as JSON, {"result":{}}, and answered 200 even for an unknown provider).
+        group.MapPost("/breakers/{provider}/isolate", static (HttpContext http) =>
+            ActAsync(http, "isolate", static (handle, token) => handle.IsolateAsync(token)));
+        group.MapPost("/breakers/{provider}/close", static (HttpContext http) =>
+            ActAsync(http, "close", static (handle, token) => handle.CloseAsync(token)));
+        group.MapPost("/breakers/{provider}/reset", static (HttpContext http) =>
+            ActAsync(http, "reset", static (handle, token) => handle.ResetAsync(token)));
 
         // Everything else under the prefix: 404 problem+json, but only to an authorized caller (the filter runs first).
-        group.Map("/{**path}", static () => NotFound("No admin endpoint at this path."));
+        group.Map("/{**path}", static (HttpContext http) => NotFound("No admin endpoint at this path.").ExecuteAsync(http));
     }
 
-    private static IResult NotFound(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: detail);
+    private static ProblemResult NotFound(string detail) => new(StatusCodes.Status404NotFound, "Not Found", detail);
 
     private static ILogger Logger(HttpContext http) =>
         http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.AspNetCore.Admin");
 
-    private static async Task<IResult> ActAsync(HttpContext http, string provider, string action, Func<CircuitBreakerHandle, CancellationToken, ValueTask> act)
+    private static async Task ActAsync(HttpContext http, string action, Func<CircuitBreakerHandle, CancellationToken, ValueTask> act)
+    {
+        var result = await ActOnAsync(http, (string)http.GetRouteValue("provider")!, action, act).ConfigureAwait(false);
+        await result.ExecuteAsync(http).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> ActOnAsync(HttpContext http, string provider, string action, Func<CircuitBreakerHandle, CancellationToken, ValueTask> act)
     {
         var catalog = http.RequestServices.GetRequiredService<IBulwarkProviderCatalog>();
         BulwarkProviderInfo? info = null;
@@ -77,10 +82,7 @@ internal static partial class AdminEndpoints
 
         if (!handle.IsBound)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Conflict",
-                detail: $"The circuit breaker of '{info.Name}' is not built yet: its pipeline has not been used.");
+            return new ProblemResult(StatusCodes.Status409Conflict, "Conflict", $"The circuit breaker of '{info.Name}' is not built yet: its pipeline has not been used.");
         }
 
         await act(handle, http.RequestAborted).ConfigureAwait(false);
@@ -193,5 +195,45 @@ internal static partial class AdminEndpoints
     private sealed class JsonResult<TState>(TState state, Action<System.Text.Json.Utf8JsonWriter, TState> write) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext) => HealthJson.WriteAsync(httpContext, state, write);
+    }
+
+    /// <summary>
+    /// An RFC 9457 problem, written as ASP.NET Core's <c>TypedResults.Problem</c> writes it (type, title, status,
+    /// detail), but by hand: its reflection-based serialization wrote <c>{}</c> in a native executable.
+    /// </summary>
+    private sealed class ProblemResult(int status, string title, string detail) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            return HealthJson.WriteAsync(
+                httpContext,
+                this,
+                static (writer, problem) =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("type", problem.Type);
+                    writer.WriteString("title", problem.Title);
+                    writer.WriteNumber("status", problem.Status);
+                    writer.WriteString("detail", problem.Detail);
+                    writer.WriteEndObject();
+                },
+                "application/problem+json");
+        }
+
+        private int Status => status;
+
+        private string Title => title;
+
+        private string Detail => detail;
+
+        // The RFC 9110 sections ASP.NET Core links for these statuses.
+        private string Type => status switch
+        {
+            StatusCodes.Status401Unauthorized => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+            StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+            StatusCodes.Status409Conflict => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+            _ => "about:blank",
+        };
     }
 }

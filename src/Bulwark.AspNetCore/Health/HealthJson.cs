@@ -107,7 +107,11 @@ internal static class HealthJson
         }
     }
 
-    public static async Task WriteAsync<TState>(HttpContext context, TState state, Action<Utf8JsonWriter, TState> write)
+    public static Task WriteAsync<TState>(HttpContext context, TState state, Action<Utf8JsonWriter, TState> write) =>
+        WriteAsync(context, state, write, ContentType);
+
+    /// <summary>Writes what <paramref name="write"/> produces as the response body, of <paramref name="contentType"/>.</summary>
+    public static async Task WriteAsync<TState>(HttpContext context, TState state, Action<Utf8JsonWriter, TState> write, string contentType)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
@@ -115,7 +119,7 @@ internal static class HealthJson
             write(writer, state);
         }
 
-        context.Response.ContentType = ContentType;
+        context.Response.ContentType = contentType;
         context.Response.ContentLength = buffer.WrittenCount;
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }

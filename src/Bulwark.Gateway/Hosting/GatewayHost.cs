@@ -115,6 +115,7 @@ internal static class GatewayHost
         // The table in force when resolved: a reload swaps it.
         services.AddTransient(static services => services.GetRequiredService<LiveGatewayConfiguration>().Table);
         services.AddSingleton<ForwardingHandler>();
+        services.ConfigureHttpJsonOptions(static json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProblemJsonContext.Default));
         services.AddSingleton<BreakerTransitionWatcher>();
         services.AddHostedService<BreakerTransitionLogger>();
         services.Configure<Polly.Telemetry.TelemetryOptions>(static telemetry => telemetry.SeverityProvider = BreakerEventSeverity.Of);
