@@ -38,6 +38,9 @@ internal static partial class DashboardEndpoints
             // From start-up, so the charts and the transition list have the minutes before anyone opens the page.
             services.GetRequiredService<TrafficHistory>().Listen(services.GetRequiredService<IMeterFactory>());
             services.GetRequiredService<BreakerTransitionLog>();
+
+            // And its uptime counts from start-up, not from the first visit.
+            services.GetRequiredService<DashboardState>();
         }
 
         var group = endpoints.MapGroup(DashboardConstants.Path);

@@ -38,6 +38,7 @@ internal sealed class DashboardState(
 {
     private static readonly string? Version = typeof(DashboardState).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
+    // Made at start-up (MapGatewayDashboard resolves it), so this is the gateway's start.
     private readonly long _started = time.GetTimestamp();
     private StoreReading? _storeReading;
     private readonly SemaphoreSlim _readingBudgets = new(1, 1);

@@ -625,6 +625,20 @@ public sealed class DashboardEndpointsTests
     private static long Sum(JsonNode? values) => values!.AsArray().Sum(v => (long)v!);
 
     /// <summary>A gateway in front of two real providers (primary, then secondary), with the admin token unless told otherwise.</summary>
+    [Fact]
+    public async Task State_Uptime_CountsFromTheGatewaysStart_NotFromTheFirstVisit()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var setup = await Setup.StartAsync(timeProvider: time);
+        time.Advance(TimeSpan.FromMinutes(5));
+        using var page = new OperatorPageClient(setup.Gateway.BaseAddress);
+        using (await page.SignInAsync(Token))
+        {
+        }
+
+        Assert.Equal(300, (double)(await page.StateAsync())["uptime_seconds"]!);
+    }
+
     internal sealed class Setup : IAsyncDisposable
     {
         private Setup(Upstream primary, Upstream secondary, GatewayUnderTest gateway)
