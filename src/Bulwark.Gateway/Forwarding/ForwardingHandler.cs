@@ -212,7 +212,7 @@ internal sealed partial class ForwardingHandler
     private async Task<FailoverResult<ForwardedResponse>> RunChainAsync(ForwardingRequest request, BulwarkRequestFeature feature, CancellationToken deadline)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.Context.RequestAborted, deadline);
-                var result = !request.Route.RewritesBodies
+        var result = !request.Route.RewritesBodies
             ? await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, linked.Token).ConfigureAwait(false)
             : await request.Route.Chain.ExecuteOutcomeAsync(AttemptForwarder.SendAsync, (_attempts, request), request.Replay, static (index, state) => state.Item2.SkipReason(index), linked.Token).ConfigureAwait(false);
         feature.Attempts = result.Attempts;

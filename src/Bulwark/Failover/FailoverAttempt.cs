@@ -9,7 +9,7 @@ namespace Bulwark.Failover;
 /// <param name="Provider">The provider's name.</param>
 /// <param name="AttemptNumber">The 1-based number of the attempt within its provider; 0 for a skipped provider.</param>
 /// <param name="Kind">How the attempt ended.</param>
-/// <param name="StatusCode">The HTTP status code when the result was an <see cref="HttpResponseMessage"/>; otherwise <see langword="null"/>.</param>
+/// <param name="StatusCode">The HTTP status code when the result was an <see cref="HttpResponseMessage"/> or an <see cref="Outcomes.IHttpStatusResult"/>, or the exception an <see cref="HttpRequestException"/> with a status; otherwise <see langword="null"/>.</param>
 /// <param name="ExceptionType">The full type name of the exception the attempt ended with, if any.</param>
 /// <param name="Duration">How long the attempt took, measured with <see cref="FailoverOptions{TResult}.TimeProvider"/>; zero for a skipped provider.</param>
 /// <param name="Outcome">How the attempt ended, in detail; computed once, where it happened.</param>

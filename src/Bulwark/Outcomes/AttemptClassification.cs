@@ -58,6 +58,11 @@ internal static class AttemptClassification
     public static bool ProvedNotProcessed<TResult>(Outcome<TResult> outcome, AttemptOutcome kind) =>
         kind != AttemptOutcome.Success && ReachedProvider(outcome, kind) && !RequestDelivery.MayHaveBeenProcessed(outcome);
 
-    /// <summary>The HTTP status of a result that carries one, or <see langword="null"/>.</summary>
-    public static int? StatusOf<TResult>(TResult? result) => result is HttpResponseMessage response ? (int)response.StatusCode : null;
+    /// <summary>The HTTP status of a result that carries one (<see cref="HttpResponseMessage"/>, <see cref="IHttpStatusResult"/>), or <see langword="null"/>.</summary>
+    public static int? StatusOf<TResult>(TResult? result) => result switch
+    {
+        HttpResponseMessage response => (int)response.StatusCode,
+        IHttpStatusResult carrier => carrier.StatusCode,
+        _ => null,
+    };
 }

@@ -224,4 +224,20 @@ public class AttemptOutcomeTests
         {
         }
     }
+
+    [Fact]
+    public async Task ExecuteAsync_ResultCarryingAStatus_ReportsItOnTheAttempt_WithoutChangingTheVerdict()
+    {
+        var executor = new FailoverExecutor<StatusResult>(
+            [new FailoverProvider<StatusResult>("a", ResiliencePipeline<StatusResult>.Empty), new FailoverProvider<StatusResult>("b", ResiliencePipeline<StatusResult>.Empty)],
+            new FailoverOptions<StatusResult> { TimeProvider = _time });
+
+        var result = await executor.ExecuteAsync(_ => ValueTask.FromResult(new StatusResult(503))).AsTask().WaitAsync(TestTimeout);
+
+        // A 503 that is not an HttpResponseMessage is no failure to the default predicate: served, and its status said.
+        var attempt = Assert.Single(result.Attempts);
+        Assert.Equal(("a", AttemptOutcome.Success, 503), (attempt.Provider, attempt.Outcome, attempt.StatusCode));
+    }
+
+    private sealed record StatusResult(int StatusCode) : IHttpStatusResult;
 }
