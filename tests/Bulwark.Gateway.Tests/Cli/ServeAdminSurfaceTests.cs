@@ -84,7 +84,8 @@ public class ServeAdminSurfaceTests
         // Breakers: status, isolate (the route answers 503 problem+json), close, reset.
         Assert.Contains("primary", (await JsonAsync(admin, HttpMethod.Get, "/admin/system/status", HttpStatusCode.OK)).ToString(), StringComparison.Ordinal);
         Assert.Contains("primary", (await JsonAsync(admin, HttpMethod.Get, "/admin/breakers", HttpStatusCode.OK)).ToString(), StringComparison.Ordinal);
-        await JsonAsync(admin, HttpMethod.Post, "/admin/breakers/primary/isolate", HttpStatusCode.OK);
+        var isolate = await JsonAsync(admin, HttpMethod.Post, "/admin/breakers/primary/isolate", HttpStatusCode.OK);
+        Assert.Equal(("primary", "isolate", "isolated"), (isolate.GetProperty("provider").GetString(), isolate.GetProperty("action").GetString(), isolate.GetProperty("state").GetString()));
         using (var refused = await client.GetAsync("/api/item"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
@@ -92,12 +93,26 @@ public class ServeAdminSurfaceTests
             JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).Dispose();
         }
 
-        await JsonAsync(admin, HttpMethod.Post, "/admin/breakers/primary/close", HttpStatusCode.OK);
-        await JsonAsync(admin, HttpMethod.Post, "/admin/breakers/primary/reset", HttpStatusCode.OK);
+        Assert.Equal("closed", (await JsonAsync(admin, HttpMethod.Post, "/admin/breakers/primary/close", HttpStatusCode.OK)).GetProperty("state").GetString());
+        Assert.Equal("reset", (await JsonAsync(admin, HttpMethod.Post, "/admin/breakers/primary/reset", HttpStatusCode.OK)).GetProperty("action").GetString());
+
+        // Mistakes get problems that say what is wrong (the framework's problems are written without reflection too).
+        await ProblemAsync(admin, HttpMethod.Post, "/admin/breakers/nope/isolate", HttpStatusCode.NotFound, "There is no provider 'nope'.");
+        await ProblemAsync(admin, HttpMethod.Get, "/admin/nope", HttpStatusCode.NotFound, "No admin endpoint at this path.");
+        await ProblemAsync(client, HttpMethod.Get, "/admin/breakers", HttpStatusCode.Unauthorized, "Send the admin token as 'Authorization: Bearer <token>'.");
+        await ProblemAsync(client, HttpMethod.Get, "/dashboard/api/state", HttpStatusCode.Unauthorized, "Sign in at /dashboard/login with the admin token first.");
         using (var served = await client.GetAsync("/api/item"))
         {
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         }
+
+        // Its request line gives the served attempt's status, as the README's example line does.
+        await Poll.UntilAsync(
+            () => gateway.Output.Split('\n').Any(static line => line.Contains("\"path\":\"/api/item\"", StringComparison.Ordinal) && line.Contains("\"status\":200", StringComparison.Ordinal)),
+            "the served request's log line");
+        Assert.Contains(
+            gateway.Output.Split('\n'),
+            static line => line.Contains("\"path\":\"/api/item\"", StringComparison.Ordinal) && line.Contains("\"outcome\":\"success\",\"status\":200,", StringComparison.Ordinal));
 
         // Alerts and silences.
         await JsonAsync(admin, HttpMethod.Get, "/admin/alerts", HttpStatusCode.OK);
@@ -152,6 +167,20 @@ public class ServeAdminSurfaceTests
             .Where(static line => !line.Contains("\"EventName\":\"RequestCompleted\"", StringComparison.Ordinal))
             .ToArray();
         Assert.True(errors.Length == 0, "errors logged:\n" + string.Join('\n', errors));
+    }
+
+    /// <summary>Sends a request that must be refused with <paramref name="expected"/> and a problem+json whose detail is <paramref name="detail"/>.</summary>
+    private static async Task ProblemAsync(HttpClient http, HttpMethod method, string path, HttpStatusCode expected, string detail)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        using var response = await http.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode}, expected {(int)expected}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(text);
+        Assert.True(problem.RootElement.TryGetProperty("detail", out var said) && said.GetString() == detail, $"{method} {path}: {text}");
+        Assert.Equal((int)expected, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("title").GetString()), text);
     }
 
     /// <summary>Sends a request and returns its answer's JSON; fails unless the status is <paramref name="expected"/> and the body is JSON.</summary>
