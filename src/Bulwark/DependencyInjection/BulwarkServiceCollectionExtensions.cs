@@ -97,6 +97,7 @@ public static class BulwarkServiceCollectionExtensions
         services.TryAddSingleton<IOptions<BulwarkOptions>>(sp => Options.Options.Create<BulwarkOptions>(sp.GetRequiredService<IOptions<TOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBulwarkPipelineProvider, BulwarkPipelineProvider>();
+        AddWarningLog(services);
         return builder;
     }
 
@@ -105,6 +106,18 @@ public static class BulwarkServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BulwarkOptions>>(new BulwarkOptionsValidator(rootPath)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBulwarkPipelineProvider, BulwarkPipelineProvider>();
+        return AddWarningLog(services);
+    }
+
+    // Unknown keys are logged when the host starts (or by the pipeline provider, without a host), once.
+    private static IServiceCollection AddWarningLog(IServiceCollection services)
+    {
+        if (!services.Any(static d => d.ServiceType == typeof(ConfigurationWarningLog)))
+        {
+            services.AddSingleton<ConfigurationWarningLog>();
+            services.AddHostedService(static sp => sp.GetRequiredService<ConfigurationWarningLog>());
+        }
+
         return services;
     }
 }

@@ -25,7 +25,8 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
         ILoggerFactory? loggerFactory = null,
         CircuitBreakerStatePersistence? persistence = null,
         CircuitBreakerStateSharing? sharing = null,
-        IOptions<TelemetryOptions>? telemetryOptions = null)
+        IOptions<TelemetryOptions>? telemetryOptions = null,
+        ConfigurationWarningLog? warnings = null)
     {
         _persistence = persistence;
         _sharing = sharing;
@@ -35,14 +36,7 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
         // enrichers, listeners, result formatter), logging through the container's logger factory, which replaces any
         // factory set there. Without a logger factory, pipelines have no telemetry, as before.
         _telemetry = loggerFactory is null ? null : new TelemetryOptions(telemetryOptions?.Value ?? new TelemetryOptions()) { LoggerFactory = loggerFactory };
-        if (loggerFactory is not null)
-        {
-            var logger = loggerFactory.CreateLogger("Bulwark.Configuration");
-            foreach (var warning in _options.ConfigurationWarnings)
-            {
-                Log.ConfigurationWarning(logger, warning);
-            }
-        }
+        (warnings ?? new ConfigurationWarningLog(options, loggerFactory)).LogOnce();
     }
 
     public IReadOnlyCollection<string> PipelineNames => [.. _options.Pipelines.Keys];
@@ -86,9 +80,4 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
             HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Name), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Instance));
     }
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = EventIds.PipelineConfigurationWarning, Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
-        public static partial void ConfigurationWarning(ILogger logger, string warning);
-    }
 }

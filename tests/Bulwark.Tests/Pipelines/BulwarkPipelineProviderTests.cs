@@ -209,6 +209,29 @@ public class BulwarkPipelineProviderTests
     }
 
     [Fact]
+    public async Task UnknownKey_IsLoggedAsAWarning_WhenTheHostStarts_Once_BeforeAnyPipelineIsAskedFor()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddFakeLogging();
+        builder.Services.AddBulwark(ConfigurationFixture.Section("""
+            { "Bulwark": { "Pipelines": { "default": { "Retry": { "MaxRetrys": 3 } } } } }
+            """));
+        using var host = builder.Build();
+        var logs = host.Services.GetFakeLogCollector();
+
+        await host.StartAsync();
+        var warning = Assert.Single(logs.GetSnapshot(), static r => r.Id.Id == EventIds.PipelineConfigurationWarning);
+        Assert.Equal(
+            "Configuration: Bulwark:Pipelines:default:Retry:MaxRetrys: unknown setting, ignored; did you mean 'MaxRetries'?",
+            warning.Message);
+
+        // Asking for a pipeline later does not say it again.
+        host.Services.GetRequiredService<IBulwarkPipelineProvider>().GetPipeline("default");
+        Assert.Single(logs.GetSnapshot(), static r => r.Id.Id == EventIds.PipelineConfigurationWarning);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public void CodeConfiguration_IsValidatedToo()
     {
         var services = new ServiceCollection();
