@@ -90,7 +90,7 @@ internal static class GatewayCli
         }
         catch (InvalidDataException e)
         {
-            await Console.Error.WriteLineAsync($"bulwark: the configuration file '{config.FullName}' is not valid JSON: {e.InnerException?.Message ?? e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"bulwark: the configuration file '{config.FullName}' is not valid JSON: {e.GetBaseException().Message}").ConfigureAwait(false);
             return ConfigurationError;
         }
         catch (Bulwark.Storage.StoreUnavailableException e)

@@ -46,4 +46,23 @@ public class ServeCommandTests
             File.Delete(config);
         }
     }
+
+    [Fact]
+    public async Task Serve_MalformedJson_ExitsWith2_SayingWhereTheFileIsBroken()
+    {
+        string config = Path.Combine(Path.GetTempPath(), $"bulwark-malformed-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, "{ \"Bulwark\": { \"Routes\": [ }");
+        try
+        {
+            var (exit, output) = await GatewayProcess.RunToExitAsync(["serve", "--config", config, "--urls", "http://127.0.0.1:0"], new Dictionary<string, string>(), TimeSpan.FromSeconds(60));
+
+            Assert.Equal(2, exit);
+            Assert.Contains($"bulwark: the configuration file '{config}' is not valid JSON: '}}' is an invalid start of a value. LineNumber: 0 | BytePositionInLine: 27.", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
 }
