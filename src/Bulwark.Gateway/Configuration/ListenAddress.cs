@@ -16,11 +16,11 @@ internal static class ListenAddress
         {
             return BindingAddress.Parse(address).Scheme is "http" or "https"
                 ? null
-                : "is not an http or https address, such as http://0.0.0.0:8080.";
+                : $"is not an http or https address, such as {Default} (or http://0.0.0.0:8080 for every interface).";
         }
         catch (FormatException e)
         {
-            return $"is not a listen address, such as http://0.0.0.0:8080: {e.Message}";
+            return $"is not a listen address, such as {Default} (or http://0.0.0.0:8080 for every interface): {e.Message}";
         }
     }
 }

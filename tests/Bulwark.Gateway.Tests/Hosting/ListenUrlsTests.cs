@@ -56,13 +56,13 @@ public class ListenUrlsTests
         var error = Assert.Throws<OptionsValidationException>(() => ListenUrls.Resolve([], Environment("localhost:8080"), FileWithout));
 
         var failure = Assert.Single(error.Failures);
-        Assert.StartsWith("ASPNETCORE_URLS: 'localhost:8080' is not a listen address", failure, StringComparison.Ordinal);
+        Assert.StartsWith("ASPNETCORE_URLS: 'localhost:8080' is not a listen address, such as http://127.0.0.1:8080 (or http://0.0.0.0:8080 for every interface): ", failure, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("http://0.0.0.0:8080;https://0.0.0.0:8443", null)]
     [InlineData("http://+:8080", null)]
-    [InlineData("ftp://0.0.0.0:21", "Bulwark:Urls: 'ftp://0.0.0.0:21' is not an http or https address, such as http://0.0.0.0:8080.")]
+    [InlineData("ftp://0.0.0.0:21", "Bulwark:Urls: 'ftp://0.0.0.0:21' is not an http or https address, such as http://127.0.0.1:8080 (or http://0.0.0.0:8080 for every interface).")]
     [InlineData(";", "Bulwark:Urls: no address is given; leave the key out for the default (http://127.0.0.1:8080).")]
     public void BulwarkUrls_InTheFile_IsValidatedWithTheRestOfTheConfiguration(string value, string? expected)
     {
