@@ -11,7 +11,7 @@ namespace Bulwark.Gateway.Configuration;
 /// validator per section (providers, routes, limits, shutdown, storage, deliveries, reload), each running its own
 /// small rules, then the engine's pipelines.
 /// </summary>
-internal sealed class GatewayOptionsValidator(Func<string, string?> environment, RouteTemplateCheck routeTemplates, Func<IEnumerable<string>>? environmentNames = null) : IValidateOptions<GatewayOptions>
+internal sealed class GatewayOptionsValidator(Func<string, string?> environment, RouteTemplateCheck routeTemplates, Func<IEnumerable<string>>? environmentNames = null, IConfiguration? root = null) : IValidateOptions<GatewayOptions>
 {
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
@@ -23,6 +23,7 @@ internal sealed class GatewayOptionsValidator(Func<string, string?> environment,
         [
             new ProvidersValidator([new ProviderBaseUrlValidator(), new ProviderPipelineValidator(), new ProviderHeadersValidator(environment), new ProviderModelsValidator(), new ProviderPricesValidator(), new ProviderApiValidator(),
                 new ProviderAuthValidator(), new ProviderAuthHeaderValidator(environment), new ProviderAuthAwsSigV4Validator(environment), new ProviderAuthOAuth2Validator(environment), new ProviderAuthGoogleValidator(environment)]),
+            new OutsideRootValidator(root),
             new RoutesValidator(requireOne: true,
             [
                 new RoutePathValidator(routeTemplates),

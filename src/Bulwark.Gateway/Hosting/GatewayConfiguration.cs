@@ -50,7 +50,7 @@ internal static class GatewayConfiguration
         // Route templates are checked against the routing's own constraint resolution (a web application has it already).
         services.AddRoutingCore();
         services.TryAddSingleton<RouteTemplateCheck>();
-        services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => new GatewayOptionsValidator(environment, sp.GetRequiredService<RouteTemplateCheck>(), environmentNames));
+        services.AddSingleton<IValidateOptions<GatewayOptions>>(sp => new GatewayOptionsValidator(environment, sp.GetRequiredService<RouteTemplateCheck>(), environmentNames, configuration));
     }
 
     /// <summary>

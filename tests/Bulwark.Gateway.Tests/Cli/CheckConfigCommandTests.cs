@@ -72,6 +72,21 @@ public sealed class CheckConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckConfig_SectionsOutsideBulwark_SaysWhereTheyBelong()
+    {
+        string config = Write("""{ "Providers": { "p": { "BaseUrl": "http://127.0.0.1:9" } }, "Routes": [ { "Path": "/api/{**rest}", "Providers": [ "p" ] } ] }""");
+
+        var (exit, _, error) = await RunAsync("check-config", "--config", config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(
+            "Bulwark: 'Providers', 'Routes' are at the top level of the configuration, where the gateway does not read them; put them inside \"Bulwark\": { \"Bulwark\": { \"Providers\": ... } }.",
+            error,
+            StringComparison.Ordinal);
+        Assert.Contains("Bulwark:Routes: no route is configured", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CheckConfig_MissingFile_Exits1()
     {
         string config = Path.Combine(_directory, "absent.json");
