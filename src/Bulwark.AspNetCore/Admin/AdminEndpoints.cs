@@ -6,6 +6,7 @@ using Bulwark.CircuitBreaker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -47,8 +48,47 @@ internal static partial class AdminEndpoints
         group.MapPost("/breakers/{provider}/reset", static (HttpContext http) =>
             ActAsync(http, "reset", static (handle, token) => handle.ResetAsync(token)));
 
-        // Everything else under the prefix: 404 problem+json, but only to an authorized caller (the filter runs first).
-        group.Map("/{**path}", static (HttpContext http) => NotFound("No admin endpoint at this path.").ExecuteAsync(http));
+        // Everything else under the prefix: 405 when an endpoint is there for other methods, else 404 (problem+json), but
+        // only to an authorized caller (the filter runs first).
+        group.Map("/{**path}", static (HttpContext http) => NoEndpoint(http).ExecuteAsync(http));
+    }
+
+    private static ProblemResult NoEndpoint(HttpContext http)
+    {
+        var allowed = AllowedMethods(http);
+        if (allowed.Count == 0)
+        {
+            return NotFound("No admin endpoint at this path.");
+        }
+
+        string list = string.Join(", ", allowed);
+        http.Response.Headers.Allow = list;
+        return new ProblemResult(StatusCodes.Status405MethodNotAllowed, "Method Not Allowed", $"{http.Request.Method} is not allowed at this path; it takes {list}.");
+    }
+
+    // The methods of the endpoints whose route matches this path (a miss only: the catch-all answers for every method,
+    // which keeps routing's own 405 from being chosen).
+    private static List<string> AllowedMethods(HttpContext http)
+    {
+        var allowed = new List<string>();
+        var self = http.GetEndpoint();
+        foreach (var endpoint in http.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints)
+        {
+            if (endpoint is not RouteEndpoint route || ReferenceEquals(route, self)
+                || route.Metadata.GetMetadata<IHttpMethodMetadata>() is not { HttpMethods.Count: > 0 } methods)
+            {
+                continue;
+            }
+
+            var matcher = new TemplateMatcher(new RouteTemplate(route.RoutePattern), new RouteValueDictionary());
+            if (matcher.TryMatch(http.Request.Path, new RouteValueDictionary()))
+            {
+                allowed.AddRange(methods.HttpMethods.Where(m => !allowed.Contains(m, StringComparer.OrdinalIgnoreCase)));
+            }
+        }
+
+        allowed.Sort(StringComparer.Ordinal);
+        return allowed;
     }
 
     private static ProblemResult NotFound(string detail) => new(StatusCodes.Status404NotFound, "Not Found", detail);
@@ -232,6 +272,7 @@ internal static partial class AdminEndpoints
         {
             StatusCodes.Status401Unauthorized => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
             StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+            StatusCodes.Status405MethodNotAllowed => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
             StatusCodes.Status409Conflict => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
             _ => "about:blank",
         };

@@ -145,6 +145,22 @@ public sealed class AdminEndpointsTests
     }
 
     [Theory]
+    [InlineData("GET", "/admin/breakers/alpha/isolate", "POST")]
+    [InlineData("DELETE", "/admin/breakers", "GET")]
+    public async Task KnownAdminPath_WrongMethod_405WithAllow(string method, string path, string allowed)
+    {
+        await using var app = await TestApp.StartAsync(WithToken);
+
+        var (response, json) = await app.SendJsonAsync(new HttpMethod(method), path, Token);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Equal($"{method} is not allowed at this path; it takes {allowed}.", json.GetProperty("detail").GetString());
+        Assert.Equal(CircuitState.Closed, app.Alpha.State);
+    }
+
+    [Theory]
     [InlineData("GET", "/admin/system/status")]
     [InlineData("GET", "/admin/breakers")]
     [InlineData("POST", "/admin/breakers/alpha/isolate")]

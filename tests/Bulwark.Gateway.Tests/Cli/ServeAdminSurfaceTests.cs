@@ -99,6 +99,7 @@ public class ServeAdminSurfaceTests
         // Mistakes get problems that say what is wrong (the framework's problems are written without reflection too).
         await ProblemAsync(admin, HttpMethod.Post, "/admin/breakers/nope/isolate", HttpStatusCode.NotFound, "There is no provider 'nope'.");
         await ProblemAsync(admin, HttpMethod.Get, "/admin/nope", HttpStatusCode.NotFound, "No admin endpoint at this path.");
+        await ProblemAsync(admin, HttpMethod.Get, "/admin/breakers/primary/isolate", HttpStatusCode.MethodNotAllowed, "GET is not allowed at this path; it takes POST.");
         await ProblemAsync(client, HttpMethod.Get, "/admin/breakers", HttpStatusCode.Unauthorized, "Send the admin token as 'Authorization: Bearer <token>'.");
         await ProblemAsync(client, HttpMethod.Get, "/dashboard/api/state", HttpStatusCode.Unauthorized, "Sign in at /dashboard/login with the admin token first.");
         using (var served = await client.GetAsync("/api/item"))
