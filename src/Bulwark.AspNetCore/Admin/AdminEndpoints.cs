@@ -6,6 +6,7 @@ using Bulwark.CircuitBreaker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ namespace Bulwark.AspNetCore.Admin;
 
 internal static partial class AdminEndpoints
 {
-    public static void Map(RouteGroupBuilder group)
+    public static void Map(RouteGroupBuilder group, string prefix)
     {
         group.AddEndpointFilter(static async (context, next) =>
         {
@@ -50,12 +51,13 @@ internal static partial class AdminEndpoints
 
         // Everything else under the prefix: 405 when an endpoint is there for other methods, else 404 (problem+json), but
         // only to an authorized caller (the filter runs first).
-        group.Map("/{**path}", static (HttpContext http) => NoEndpoint(http).ExecuteAsync(http));
+        var under = RoutePatternFactory.Parse(prefix);
+        group.Map("/{**path}", (HttpContext http) => NoEndpoint(http, under).ExecuteAsync(http));
     }
 
-    private static ProblemResult NoEndpoint(HttpContext http)
+    private static ProblemResult NoEndpoint(HttpContext http, RoutePattern prefix)
     {
-        var allowed = AllowedMethods(http);
+        var allowed = AllowedMethods(http, prefix);
         if (allowed.Count == 0)
         {
             return NotFound("No admin endpoint at this path.");
@@ -66,15 +68,16 @@ internal static partial class AdminEndpoints
         return new ProblemResult(StatusCodes.Status405MethodNotAllowed, "Method Not Allowed", $"{http.Request.Method} is not allowed at this path; it takes {list}.");
     }
 
-    // The methods of the endpoints whose route matches this path (a miss only: the catch-all answers for every method,
-    // which keeps routing's own 405 from being chosen).
-    private static List<string> AllowedMethods(HttpContext http)
+    // The methods of the admin endpoints (those under the prefix) whose route matches this path: a miss only, since the
+    // catch-all answers for every method, which keeps routing's own 405 from being chosen. Routes under the prefix that
+    // are not the admin API's (a gateway route of the same prefix) are not told apart; constraints are not checked.
+    private static List<string> AllowedMethods(HttpContext http, RoutePattern prefix)
     {
         var allowed = new List<string>();
         var self = http.GetEndpoint();
         foreach (var endpoint in http.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints)
         {
-            if (endpoint is not RouteEndpoint route || ReferenceEquals(route, self)
+            if (endpoint is not RouteEndpoint route || ReferenceEquals(route, self) || !IsUnder(route.RoutePattern, prefix)
                 || route.Metadata.GetMetadata<IHttpMethodMetadata>() is not { HttpMethods.Count: > 0 } methods)
             {
                 continue;
@@ -90,6 +93,28 @@ internal static partial class AdminEndpoints
         allowed.Sort(StringComparer.Ordinal);
         return allowed;
     }
+
+    // Whether the pattern's first segments are the prefix's literal segments.
+    private static bool IsUnder(RoutePattern pattern, RoutePattern prefix)
+    {
+        if (pattern.PathSegments.Count <= prefix.PathSegments.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < prefix.PathSegments.Count; i++)
+        {
+            if (Literal(pattern.PathSegments[i]) is not { } text || !string.Equals(text, Literal(prefix.PathSegments[i]), StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string? Literal(RoutePatternPathSegment segment) =>
+        segment.IsSimple && segment.Parts[0] is RoutePatternLiteralPart literal ? literal.Content : null;
 
     private static ProblemResult NotFound(string detail) => new(StatusCodes.Status404NotFound, "Not Found", detail);
 
@@ -243,10 +268,23 @@ internal static partial class AdminEndpoints
     /// </summary>
     private sealed class ProblemResult(int status, string title, string detail) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
-            return HealthJson.WriteAsync(
+
+            // An application's own problem writer (AddProblemDetails: its trace id, its customization) first, as
+            // TypedResults.Problem does; else this one.
+            if (httpContext.RequestServices.GetService<IProblemDetailsService>() is { } service
+                && await service.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Type = Type, Title = Title, Status = Status, Detail = Detail },
+                }).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await HealthJson.WriteAsync(
                 httpContext,
                 this,
                 static (writer, problem) =>
@@ -258,7 +296,7 @@ internal static partial class AdminEndpoints
                     writer.WriteString("detail", problem.Detail);
                     writer.WriteEndObject();
                 },
-                "application/problem+json");
+                "application/problem+json").ConfigureAwait(false);
         }
 
         private int Status => status;

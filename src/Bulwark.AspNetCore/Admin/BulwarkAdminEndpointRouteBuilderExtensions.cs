@@ -32,7 +32,7 @@ public static class BulwarkAdminEndpointRouteBuilderExtensions
         services.GetRequiredService<AdminClock>();
         var group = endpoints.MapGroup(prefix);
         group.DisableBulwarkErrorRate();
-        AdminEndpoints.Map(group);
+        AdminEndpoints.Map(group, prefix);
         return group;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,15 @@ namespace Bulwark.Configuration;
 /// starts, beside the validation of the same options, or, in an application without a host, when the pipeline provider
 /// is made. Before, they waited for the first pipeline to be asked for.
 /// </summary>
-internal sealed partial class ConfigurationWarningLog(IOptions<BulwarkOptions> options, ILoggerFactory? loggerFactory = null) : IHostedService
+internal sealed partial class ConfigurationWarningLog(Func<BulwarkOptions> options, ILoggerFactory? loggerFactory = null) : IHostedService
 {
+    /// <summary>Reads the options when the warnings are logged, not when this is made: a host makes its hosted services
+    /// before it validates the options, and an invalid configuration is reported by that validation, with every error.</summary>
+    public ConfigurationWarningLog(IServiceProvider services)
+        : this(() => services.GetRequiredService<IOptions<BulwarkOptions>>().Value, services.GetService<ILoggerFactory>())
+    {
+    }
+
     private int _logged;
 
     /// <inheritdoc/>
@@ -32,7 +40,7 @@ internal sealed partial class ConfigurationWarningLog(IOptions<BulwarkOptions> o
         }
 
         var logger = loggerFactory.CreateLogger("Bulwark.Configuration");
-        foreach (var warning in options.Value.ConfigurationWarnings)
+        foreach (var warning in options().ConfigurationWarnings)
         {
             Log.ConfigurationWarning(logger, warning);
         }

@@ -114,7 +114,7 @@ public static class BulwarkServiceCollectionExtensions
     {
         if (!services.Any(static d => d.ServiceType == typeof(ConfigurationWarningLog)))
         {
-            services.AddSingleton<ConfigurationWarningLog>();
+            services.AddSingleton(static sp => new ConfigurationWarningLog(sp));
             services.AddHostedService(static sp => sp.GetRequiredService<ConfigurationWarningLog>());
         }
 

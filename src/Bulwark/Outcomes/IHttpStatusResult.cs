@@ -2,8 +2,10 @@ namespace Bulwark.Outcomes;
 
 /// <summary>
 /// A result that carries an HTTP status, reported on its attempt (<see cref="Failover.FailoverAttempt.StatusCode"/>:
-/// logs, metrics and traces) as the status of an <see cref="System.Net.Http.HttpResponseMessage"/> is. Reporting only:
-/// whether a result is a failure is still decided by the predicates and the classifier, never by this status.
+/// logs, metrics and traces) as the status of an <see cref="System.Net.Http.HttpResponseMessage"/> is. Whether a result
+/// is a failure is still decided by the predicates (<c>ShouldFailover</c>, <c>ShouldHandle</c>), never by this status;
+/// for a result they rejected, a transient status names the kind of failure (<see cref="AttemptOutcome.TransientStatus"/>
+/// rather than <see cref="AttemptOutcome.Failed"/>).
 /// </summary>
 public interface IHttpStatusResult
 {

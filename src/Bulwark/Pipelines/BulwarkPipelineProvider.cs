@@ -36,7 +36,7 @@ internal sealed partial class BulwarkPipelineProvider : IBulwarkPipelineProvider
         // enrichers, listeners, result formatter), logging through the container's logger factory, which replaces any
         // factory set there. Without a logger factory, pipelines have no telemetry, as before.
         _telemetry = loggerFactory is null ? null : new TelemetryOptions(telemetryOptions?.Value ?? new TelemetryOptions()) { LoggerFactory = loggerFactory };
-        (warnings ?? new ConfigurationWarningLog(options, loggerFactory)).LogOnce();
+        (warnings ?? new ConfigurationWarningLog(() => _options, loggerFactory)).LogOnce();
     }
 
     public IReadOnlyCollection<string> PipelineNames => [.. _options.Pipelines.Keys];

@@ -1,6 +1,7 @@
 using System.Net;
 using Bulwark.AspNetCore.Admin;
 using Bulwark.AspNetCore.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 
@@ -158,6 +159,21 @@ public sealed class AdminEndpointsTests
         Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
         Assert.Equal($"{method} is not allowed at this path; it takes {allowed}.", json.GetProperty("detail").GetString());
         Assert.Equal(CircuitState.Closed, app.Alpha.State);
+    }
+
+    [Fact]
+    public async Task Problems_GoThroughTheApplicationsProblemDetailsService_WhenItHasOne()
+    {
+        await using var app = await TestApp.StartAsync(WithToken, services: static services => services.AddProblemDetails(
+            static options => options.CustomizeProblemDetails = static context => context.ProblemDetails.Extensions["app"] = "mine"));
+
+        var (response, json) = await app.SendJsonAsync(HttpMethod.Post, "/admin/breakers/gamma/isolate", Token);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("There is no provider 'gamma'.", json.GetProperty("detail").GetString());
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.5", json.GetProperty("type").GetString());
+        Assert.Equal("mine", json.GetProperty("app").GetString());
+        Assert.True(json.TryGetProperty("traceId", out _), json.ToString());
     }
 
     [Theory]

@@ -145,6 +145,7 @@ public class ServeAdminSurfaceTests
             Assert.Contains("primary", state.ToJsonString(), StringComparison.Ordinal);
             using var isolated = await page.PostAsync("/dashboard/api/breakers/primary/isolate", (string)state["csrf_token"]!, "same-origin");
             Assert.True(isolated.IsSuccessStatusCode, $"operator page isolate: {(int)isolated.StatusCode} {await isolated.Content.ReadAsStringAsync()}");
+            Assert.Contains("\"state\":\"isolated\"", (await JsonAsync(admin, HttpMethod.Get, "/admin/breakers", HttpStatusCode.OK)).ToString(), StringComparison.Ordinal);
             using var closed = await page.PostAsync("/dashboard/api/breakers/primary/close", (string)state["csrf_token"]!, "same-origin");
             Assert.True(closed.IsSuccessStatusCode, $"operator page close: {(int)closed.StatusCode}");
         }

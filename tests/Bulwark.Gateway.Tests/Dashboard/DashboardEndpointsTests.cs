@@ -624,7 +624,6 @@ public sealed class DashboardEndpointsTests
 
     private static long Sum(JsonNode? values) => values!.AsArray().Sum(v => (long)v!);
 
-    /// <summary>A gateway in front of two real providers (primary, then secondary), with the admin token unless told otherwise.</summary>
     [Fact]
     public async Task State_Uptime_CountsFromTheGatewaysStart_NotFromTheFirstVisit()
     {
@@ -639,6 +638,7 @@ public sealed class DashboardEndpointsTests
         Assert.Equal(300, (double)(await page.StateAsync())["uptime_seconds"]!);
     }
 
+    /// <summary>A gateway in front of two real providers (primary, then secondary), with the admin token unless told otherwise.</summary>
     internal sealed class Setup : IAsyncDisposable
     {
         private Setup(Upstream primary, Upstream secondary, GatewayUnderTest gateway)

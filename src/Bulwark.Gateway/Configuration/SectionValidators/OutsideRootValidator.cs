@@ -16,7 +16,8 @@ internal sealed class OutsideRootValidator(IConfiguration? root) : ISectionValid
             return;
         }
 
-        string[] found = [.. root.GetChildren().Select(static c => c.Key).Where(static key => Sections.Contains(key, StringComparer.OrdinalIgnoreCase))];
+        // Sections only: an environment variable of the same name is a plain value at the top level.
+        string[] found = [.. root.GetChildren().Where(static c => c.Value is null).Select(static c => c.Key).Where(static key => Sections.Contains(key, StringComparer.OrdinalIgnoreCase))];
         if (found.Length > 0)
         {
             string names = string.Join(", ", found.Select(static key => $"'{key}'"));
