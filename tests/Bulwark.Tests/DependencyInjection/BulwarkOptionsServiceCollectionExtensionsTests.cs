@@ -2,6 +2,7 @@ using System.Text;
 using Bulwark.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Tests.DependencyInjection;
@@ -49,6 +50,26 @@ public class BulwarkOptionsServiceCollectionExtensionsTests
         Assert.Empty(options.GetConfigurationWarnings());
     }
 
+    [Fact]
+    public async Task AddBulwarkOptions_InvalidBesideAnotherInvalidOptionsType_TheHostsStartReportsBoth()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes("""
+            { "App": { "Name": "orders", "Workers": 4, "Pipelines": { "p": { "Retry": { "MaxRetries": 500 } } } } }
+            """))).Build();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddBulwarkOptions<AppOptions>(configuration, "App");
+        builder.Services.AddSingleton<IValidateOptions<AppOptions>, AppOptionsValidator>();
+        builder.Services.AddOptions<OtherOptions>().Validate(static _ => false, "Other: refused.").ValidateOnStart();
+        using var host = builder.Build();
+
+        // The start-up validation reports every options type that fails, the pipelines' among them: nothing reads the
+        // options before it (the configuration warning log reads them when it logs).
+        var error = await Assert.ThrowsAsync<AggregateException>(() => host.StartAsync());
+        var failures = error.InnerExceptions.Cast<OptionsValidationException>().SelectMany(static e => e.Failures).ToList();
+        Assert.Contains("App:Pipelines:p:Retry:MaxRetries: 500 is out of range; allowed 0 to 100.", failures);
+        Assert.Contains("Other: refused.", failures);
+    }
+
     [Theory]
     [InlineData("4", "4")]
     [InlineData("\"many\"", null)]
@@ -86,6 +107,11 @@ public class BulwarkOptionsServiceCollectionExtensionsTests
         }
 
         Assert.Equal([seen], bound);
+    }
+
+    public sealed class OtherOptions
+    {
+        public int Value { get; set; }
     }
 
     public sealed class AppOptions : BulwarkOptions

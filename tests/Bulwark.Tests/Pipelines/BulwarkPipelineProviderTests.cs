@@ -232,6 +232,23 @@ public class BulwarkPipelineProviderTests
     }
 
     [Fact]
+    public void UnknownKey_WithoutAHost_IsLoggedWhenTheProviderIsMade_Once()
+    {
+        var services = new ServiceCollection();
+        services.AddFakeLogging();
+        services.AddBulwark(ConfigurationFixture.Section("""
+            { "Bulwark": { "Pipelines": { "default": { "Retry": { "MaxRetrys": 3 } } } } }
+            """));
+        using var provider = services.BuildServiceProvider();
+        var logs = provider.GetFakeLogCollector();
+
+        provider.GetRequiredService<IBulwarkPipelineProvider>().GetPipeline("default");
+        provider.GetRequiredService<IBulwarkPipelineProvider>().GetPipeline("default");
+
+        Assert.Single(logs.GetSnapshot(), static r => r.Id.Id == EventIds.PipelineConfigurationWarning);
+    }
+
+    [Fact]
     public void CodeConfiguration_IsValidatedToo()
     {
         var services = new ServiceCollection();
