@@ -26,6 +26,23 @@ internal static class Poll
         }
     }
 
+    /// <summary>Polls <paramref name="condition"/>, which asks something over the wire, until it holds; fails the test with <paramref name="what"/> at the deadline.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? DefaultTimeout;
+        using var timer = new PeriodicTimer(Interval);
+        while (!await condition())
+        {
+            if (deadline.Elapsed > limit)
+            {
+                Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s waiting for: {what}");
+            }
+
+            await timer.WaitForNextTickAsync();
+        }
+    }
+
     /// <summary>Awaits <paramref name="task"/>, failing the test if it does not complete within the deadline.</summary>
     public static async Task<T> WithinAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)
     {
