@@ -113,8 +113,9 @@ internal static class GatewayCli
             }
             catch (Exception e) when (ListenFailure.Describe(e, app.Services.GetRequiredService<ListenUrls>()) is { } failure)
             {
-                // The filter stays on while the host is torn down: a host that never started was never stopped, so it
-                // reports its background services' cancellation as failures ("BackgroundService failed", with a stack).
+                // Nothing of the host is logged while it is torn down: a host that never started was never stopped, so it
+                // reports its background services' cancellation as failures, with their stacks, at Error and Critical.
+                startFailures.FailedToListen = true;
                 await Console.Error.WriteLineAsync($"bulwark: {failure}").ConfigureAwait(false);
                 return CannotListen;
             }
