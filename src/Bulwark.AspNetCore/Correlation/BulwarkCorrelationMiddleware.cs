@@ -40,6 +40,18 @@ internal sealed class BulwarkCorrelationMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
+        using (Begin(context))
+        {
+            await _next(context);
+        }
+    }
+
+    /// <summary>
+    /// Gives the request its correlation id (feature, response header) and opens the log scope that carries it, which
+    /// the caller disposes when the request ends.
+    /// </summary>
+    internal IDisposable? Begin(HttpContext context)
+    {
         // The request's activity, when something made one (a tracer provider, or the listener that asks for one for
         // its trace context); else the context the request carries, which the logs then get from the scope below.
         var activity = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
@@ -54,10 +66,7 @@ internal sealed class BulwarkCorrelationMiddleware
             context.Response.OnStarting(_restoreHeader, context);
         }
 
-        using (_logger.BeginScope(new CorrelationLogScope(id, activity is null ? trace : null)))
-        {
-            await _next(context);
-        }
+        return _logger.BeginScope(new CorrelationLogScope(id, activity is null ? trace : null));
     }
 
     private string Choose(HttpContext context, BulwarkTraceContext trace)

@@ -9,7 +9,7 @@ internal sealed class ErrorRateMiddleware(RequestDelegate next, BulwarkErrorRate
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<DisableBulwarkErrorRateAttribute>() is not null)
+        if (!Counts(context))
         {
             return next(context);
         }
@@ -45,6 +45,22 @@ internal sealed class ErrorRateMiddleware(RequestDelegate next, BulwarkErrorRate
         }
 
         tracker.Record(_isError(context.Response.StatusCode));
+    }
+
+    /// <summary>Whether the request is counted: not when its endpoint carries <see cref="DisableBulwarkErrorRateAttribute"/>.</summary>
+    internal static bool Counts(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<DisableBulwarkErrorRateAttribute>() is null;
+
+    /// <summary>Counts a counted request that has ended: an error by its status, or by <paramref name="escaped"/> unless the client left.</summary>
+    internal void End(HttpContext context, Exception? escaped)
+    {
+        if (escaped is null)
+        {
+            tracker.Record(_isError(context.Response.StatusCode));
+        }
+        else
+        {
+            RecordThrown(context);
+        }
     }
 
     // An exception filter that never catches: the exception flows on untouched, counted as an error unless the client left.

@@ -54,10 +54,37 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!_logger.IsEnabled(LogLevel.Error))
+        if (Begin(context) is not { } start)
         {
             await _next(context);
             return;
+        }
+
+        Exception? escaped = null;
+        try
+        {
+            await _next(context);
+        }
+        catch (Exception exception)
+        {
+            escaped = exception;
+            throw;
+        }
+        finally
+        {
+            End(context, start, escaped);
+        }
+    }
+
+    /// <summary>
+    /// Starts the request's line: its start time, its endpoint, and the body counters when they are on;
+    /// <see langword="null"/> when no request line can be written (logging below <c>Error</c>).
+    /// </summary>
+    internal RequestLogStart? Begin(HttpContext context)
+    {
+        if (!_logger.IsEnabled(LogLevel.Error))
+        {
+            return null;
         }
 
         long started = _time.GetTimestamp();
@@ -79,39 +106,35 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             }
         }
 
-        Exception? escaped = null;
+        return new RequestLogStart(started, endpointAtStart, responseCounter, requestCounter);
+    }
+
+    /// <summary>Puts the body streams back and writes the request's line (a failure to write it is swallowed: never the request's outcome).</summary>
+    internal void End(HttpContext context, RequestLogStart start, Exception? escaped)
+    {
+        if (start.ResponseCounter is { } responseCounter)
+        {
+            context.Features.Set(responseCounter.Inner);
+        }
+
+        if (start.RequestCounter is { } requestCounter && ReferenceEquals(context.Request.Body, requestCounter))
+        {
+            context.Request.Body = requestCounter.Inner;
+        }
+
         try
         {
-            await _next(context);
+            Write(context, _time.GetElapsedTime(start.Timestamp), start.Endpoint, start.ResponseCounter, start.RequestCounter, escaped);
         }
-        catch (Exception exception)
-        {
-            escaped = exception;
-            throw;
-        }
-        finally
-        {
-            if (responseCounter is not null)
-            {
-                context.Features.Set(responseCounter.Inner);
-            }
-
-            if (requestCounter is not null && ReferenceEquals(context.Request.Body, requestCounter))
-            {
-                context.Request.Body = requestCounter.Inner;
-            }
-
-            try
-            {
-                Write(context, _time.GetElapsedTime(started), endpointAtStart, responseCounter, requestCounter, escaped);
-            }
 #pragma warning disable CA1031 // A logging failure must never replace the request's own outcome.
-            catch (Exception)
+        catch (Exception)
 #pragma warning restore CA1031
-            {
-            }
+        {
         }
     }
+
+    /// <summary>What the request line needs from the request's start.</summary>
+    internal readonly record struct RequestLogStart(long Timestamp, Endpoint? Endpoint, CountingResponseBodyFeature? ResponseCounter, CountingReadStream? RequestCounter);
 
     private void Write(
         HttpContext context,

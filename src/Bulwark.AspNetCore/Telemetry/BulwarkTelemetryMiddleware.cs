@@ -14,23 +14,35 @@ internal sealed class BulwarkTelemetryMiddleware(RequestDelegate next, BulwarkMe
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        long started = timeProvider.GetTimestamp();
-        using var activity = BulwarkTracing.StartRequest(context);
-        string? exceptionType = null;
+        var start = Begin(context);
+        Exception? escaped = null;
         try
         {
             await next(context);
         }
         catch (Exception exception)
         {
-            exceptionType = exception.GetType().FullName;
+            escaped = exception;
             throw;
         }
         finally
         {
-            Complete(context, activity, timeProvider.GetElapsedTime(started), exceptionType);
+            End(context, start, escaped);
         }
     }
+
+    /// <summary>Starts timing the request, and its span when something samples it; <see cref="End"/> records it.</summary>
+    internal RequestTiming Begin(HttpContext context) => new(timeProvider.GetTimestamp(), BulwarkTracing.StartRequest(context));
+
+    /// <summary>Records the request that <paramref name="start"/> began, and ends its span; <paramref name="escaped"/> is an exception that left the pipeline.</summary>
+    internal void End(HttpContext context, RequestTiming start, Exception? escaped)
+    {
+        using var activity = start.Activity;
+        Complete(context, activity, timeProvider.GetElapsedTime(start.Timestamp), escaped?.GetType().FullName);
+    }
+
+    /// <summary>When a request began, and its span if one was started.</summary>
+    internal readonly record struct RequestTiming(long Timestamp, System.Diagnostics.Activity? Activity);
 
     private void Complete(HttpContext context, System.Diagnostics.Activity? activity, TimeSpan duration, string? exceptionType)
     {

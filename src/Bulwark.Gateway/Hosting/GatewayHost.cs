@@ -286,10 +286,9 @@ internal static class GatewayHost
 
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
 
-        app.UseBulwarkTelemetry();
-        app.UseBulwarkCorrelation();
-        app.UseBulwarkRequestLogging();
-        app.UseBulwarkErrorRate();
+        // Telemetry, correlation, the request log line and error-rate counting, as one middleware (one async frame per
+        // request instead of four).
+        app.UseBulwarkObservability();
 
         // Refused and suspicious answers (401, admin token failures, open-proxy attempts, no route), counted for alerts.
         var security = app.Services.GetRequiredService<Security.SecurityEvents>();

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Bulwark.AspNetCore.Tests.Logging;
 
 /// <summary>Correlation and request logging on a real Kestrel server, read back through the real JSON console formatter.</summary>
-public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
+public class RequestLoggingIntegrationTests : IAsyncLifetime
 {
     private const int RequestEvent = 3101;
     private const int AttemptEvent = 3102;
@@ -26,6 +26,9 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
     private WebApplication _app = null!;
     private HttpClient _client = null!;
     private CapturingJsonLoggerProvider _logs = null!;
+
+    /// <summary>Whether the app adds correlation and request logging as <c>UseBulwarkObservability</c> rather than as their own middlewares.</summary>
+    protected virtual bool UsesObservabilityMiddleware => false;
 
     public async Task InitializeAsync()
     {
@@ -251,7 +254,7 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, (await RequestEntryAsync("user-anonymous")).GetProperty("user_id").ValueKind);
     }
 
-    private static async Task<(WebApplication App, CapturingJsonLoggerProvider Logs)> StartAsync(string[] trustedProxies, FakeTimeProvider time)
+    private async Task<(WebApplication App, CapturingJsonLoggerProvider Logs)> StartAsync(string[] trustedProxies, FakeTimeProvider time)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -273,8 +276,16 @@ public sealed class RequestLoggingIntegrationTests : IAsyncLifetime
         });
 
         var app = builder.Build();
-        app.UseBulwarkCorrelation();
-        app.UseBulwarkRequestLogging();
+        if (UsesObservabilityMiddleware)
+        {
+            app.UseBulwarkObservability();
+        }
+        else
+        {
+            app.UseBulwarkCorrelation();
+            app.UseBulwarkRequestLogging();
+        }
+
         app.UseExceptionHandler(static errors => errors.Run(static context =>
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
