@@ -34,10 +34,10 @@ done
 
 if [[ "$mode" == quick ]]; then
     # Light on purpose: it runs in CI beside other test assemblies and only has to show every target serving.
-    warm_seconds=1; wrk_seconds=1; wrk_connections=4; rate=100; rate_seconds=1; rate_warmup=1
+    warm_seconds=1; wrk_seconds=1; wrk_rounds=1; wrk_connections=4; rate=100; rate_seconds=1; rate_warmup=1
     fault_rate=50; fault_seconds=2; scenarios=(fail503)
 else
-    warm_seconds=20; wrk_seconds=10; wrk_connections=64; rate=1000; rate_seconds=10; rate_warmup=2
+    warm_seconds=20; wrk_seconds=5; wrk_rounds=4; wrk_connections=64; rate=1000; rate_seconds=10; rate_warmup=2
     fault_rate=200; fault_seconds=10; scenarios=(fail503 down latency reset hang r429)
 fi
 # One provider is down from second 2 for 6 s; the run continues long enough to see it come back.
@@ -301,18 +301,35 @@ start haproxy "http://127.0.0.1:$haproxy_port/api/item" haproxy -db -f "$work/ha
 pid_of[haproxy]=$started_pid; ready[haproxy]=$ready_ms; url[haproxy]="http://127.0.0.1:$haproxy_port/api/item"
 
 targets=(direct bulwark "${native[@]}" yarp nginx haproxy)
-declare -A wrk_req wrk_rps wrk_p50 wrk_p99 wrk_bad rate_line warm_rps
+declare -A wrk_req wrk_rps wrk_p50 wrk_p99 wrk_bad rate_line warm_rps round_rps
 printf 'target\twrk_requests\twrk_rps\trate_ok\n' >"$summary"
 for t in "${targets[@]}"; do
     # The same warm-up for every target: .NET processes reach full speed only once tiered JIT has finished, which
     # takes 15-20 s of load on 2 cores (Bulwark's gateway measured in 5 s steps: about 4,500, 7,400, 16,200, 17,700
     # requests/s); the warm-up's throughput is reported as "first seconds".
-    log "$t: warm-up wrk ${warm_seconds}s, then wrk ${wrk_seconds}s at $wrk_connections connections"
+    log "$t: warm-up wrk ${warm_seconds}s at $wrk_connections connections"
     read -r _ warm_rps[$t] _ _ _ < <(run_wrk "${url[$t]}" "$warm_seconds")
-    read -r wrk_req[$t] wrk_rps[$t] wrk_p50[$t] wrk_p99[$t] wrk_bad[$t] < <(run_wrk "${url[$t]}" "$wrk_seconds")
     log "$t: $rate requests/s for ${rate_seconds}s (after ${rate_warmup}s warm-up)"
     rate_line[$t]="$("${gen[@]}" "$load" rate --url "${url[$t]}" --rps "$rate" --seconds "$rate_seconds" --warmup-seconds "$rate_warmup" --timeout-seconds 10)"
-    log "$t: ${wrk_rps[$t]} req/s; ${rate_line[$t]}"
+    log "$t: ${rate_line[$t]}"
+done
+
+# Throughput in interleaved rounds: every target in turn, $wrk_rounds times, so that a change in what else the machine
+# is doing falls on all of them alike; each ratio is the median of the ratios within a round.
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+declare -A p50s p99s
+for round in $(seq "$wrk_rounds"); do
+    for t in "${targets[@]}"; do
+        read -r req rps p50 p99 bad < <(run_wrk "${url[$t]}" "$wrk_seconds")
+        round_rps[$t.$round]=$rps
+        wrk_req[$t]=$(( ${wrk_req[$t]:-0} + req )); wrk_bad[$t]=$(( ${wrk_bad[$t]:-0} + bad ))
+        p50s[$t]+=" $p50"; p99s[$t]+=" $p99"
+    done
+    log "round $round/$wrk_rounds (${wrk_seconds}s each):$(for t in "${targets[@]}"; do printf ' %s %s' "$t" "${round_rps[$t.$round]}"; done)"
+done
+for t in "${targets[@]}"; do
+    wrk_rps[$t]="$(for round in $(seq "$wrk_rounds"); do echo "${round_rps[$t.$round]}"; done | median | awk '{ printf "%.0f", $1 }')"
+    wrk_p50[$t]="$(echo "${p50s[$t]}" | median)"; wrk_p99[$t]="$(echo "${p99s[$t]}" | median)"
     printf '%s\t%s\t%s\t%s\n' "$t" "${wrk_req[$t]}" "${wrk_rps[$t]}" "$(kv ok "${rate_line[$t]}")" >>"$summary"
 done
 for t in bulwark "${native[@]}" yarp nginx haproxy; do
@@ -425,6 +442,22 @@ stop "$b_pid"
 
 # --- report ----------------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+# round_ratio A B: the median over the rounds of A's requests/s over B's in the same round.
+round_ratio() {
+    local r values=""
+    for r in $(seq "$wrk_rounds"); do
+        values+=" $(awk -v a="${round_rps[$1.$r]}" -v b="${round_rps[$2.$r]}" 'BEGIN { if (b > 0) printf "%.4f", a / b }')"
+    done
+    echo "$values" | median | awk '{ printf "%.2f", $1 }'
+}
+# round_range A B: the lowest and highest of those ratios.
+round_range() {
+    local r values=""
+    for r in $(seq "$wrk_rounds"); do
+        values+=" $(awk -v a="${round_rps[$1.$r]}" -v b="${round_rps[$2.$r]}" 'BEGIN { if (b > 0) printf "%.4f", a / b }')"
+    done
+    echo "$values" | tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f–%.2f", lo, hi }'
+}
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
 # A latency comparison is only as good as the two runs: a negative difference, or a generator that fell behind its
 # schedule by more than a millisecond at p99 in either run, means the machine disturbed the measurement.
@@ -464,7 +497,7 @@ p999() { kv p999_ms "${rate_line[$1]}"; }
     echo
     echo "## Throughput and latency (healthy upstream)"
     echo
-    echo "Throughput: wrk, $cores threads, $wrk_connections connections, ${wrk_seconds} s per target after a ${warm_seconds} s warm-up at the same load (whose rate is the \"first seconds\" column). Fixed rate: our open-model generator at $rate requests/s for ${rate_seconds} s after ${rate_warmup} s of warm-up, latency from each request's intended send time."
+    echo "Throughput: wrk, $cores threads, $wrk_connections connections, after a ${warm_seconds} s warm-up of each target at the same load (whose rate is the \"first seconds\" column), then interleaved rounds ($wrk_rounds of ${wrk_seconds} s per target: every target in turn, round after round): req/s, p50 and p99 are the medians over the rounds, each ratio the median of the ratios within a round (their range in brackets). Fixed rate: our open-model generator at $rate requests/s for ${rate_seconds} s after ${rate_warmup} s of warm-up, latency from each request's intended send time."
     echo
     echo "| Target | wrk req/s | wrk p50 | wrk p99 | non-2xx | req/s in the first ${warm_seconds} s | @${rate}/s p50 | p99 | p99.9 | generator lag p99 | RSS | ready |"
     echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
@@ -474,19 +507,19 @@ p999() { kv p999_ms "${rate_line[$1]}"; }
     echo
     echo "Upstream RSS: ${rss[upstream]} MB. Ready = from process start to the first proxied 200 (polled every 10 ms with curl)."
     echo
-    echo "### Bulwark as ratios (one run)"
+    echo "### Bulwark as ratios (one run, interleaved rounds)"
     echo
     echo "| Bulwark vs | throughput ratio | added p50 @${rate}/s | added p99 | added p99.9 |"
     echo "|---|--:|--:|--:|--:|"
     for t in direct yarp nginx haproxy; do
-        echo "| $t | $(ratio "${wrk_rps[bulwark]}" "${wrk_rps[$t]}") | $(diff_ms "$(p50 bulwark)" "$(p50 "$t")") ms | $(diff_ms "$(p99 bulwark)" "$(p99 "$t")") ms | $(diff_ms "$(p999 bulwark)" "$(p999 "$t")") ms |"
+        echo "| $t | $(round_ratio bulwark "$t") ($(round_range bulwark "$t")) | $(diff_ms "$(p50 bulwark)" "$(p50 "$t")") ms | $(diff_ms "$(p99 bulwark)" "$(p99 "$t")") ms | $(diff_ms "$(p999 bulwark)" "$(p999 "$t")") ms |"
     done
     echo
     echo "### Goals"
     echo
     echo "| Goal | Measured | |"
     echo "|---|--:|---|"
-    r_yarp="$(ratio "${wrk_rps[bulwark]}" "${wrk_rps[yarp]}")"; r_nginx="$(ratio "${wrk_rps[bulwark]}" "${wrk_rps[nginx]}")"
+    r_yarp="$(round_ratio bulwark yarp)"; r_nginx="$(round_ratio bulwark nginx)"
     a50="$(diff_ms "$(p50 bulwark)" "$(p50 direct)")"; a99="$(diff_ms "$(p99 bulwark)" "$(p99 direct)")"
     echo "| throughput ≥ 0.85× plain YARP | $r_yarp | $(verdict "$r_yarp" 0.85 ">=") |"
     echo "| throughput ≥ 1.0× nginx | $r_nginx | $(verdict "$r_nginx" 1.0 ">=") |"
@@ -495,7 +528,7 @@ p999() { kv p999_ms "${rate_line[$1]}"; }
     echo "| RSS ≤ 100 MB | ${rss[bulwark]} MB | $(verdict "${rss[bulwark]}" 100 "<=") |"
     echo "| ready (first proxied 200 after start) ≤ 300 ms | ${ready[bulwark]} ms | $(verdict "${ready[bulwark]}" 300 "<=") |"
     if [[ -n "$bulwark_aot" ]]; then
-        n_yarp="$(ratio "${wrk_rps[bulwark-aot]}" "${wrk_rps[yarp]}")"; n_nginx="$(ratio "${wrk_rps[bulwark-aot]}" "${wrk_rps[nginx]}")"
+        n_yarp="$(round_ratio bulwark-aot yarp)"; n_nginx="$(round_ratio bulwark-aot nginx)"
         n50="$(diff_ms "$(p50 bulwark-aot)" "$(p50 direct)")"; n99="$(diff_ms "$(p99 bulwark-aot)" "$(p99 direct)")"
         echo "| native (bulwark-aot): throughput ≥ 0.85× plain YARP | $n_yarp | $(verdict "$n_yarp" 0.85 ">=") |"
         echo "| native: throughput ≥ 1.0× nginx | $n_nginx | $(verdict "$n_nginx" 1.0 ">=") |"
