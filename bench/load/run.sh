@@ -316,10 +316,12 @@ done
 
 # Throughput in interleaved rounds: every target in turn, $wrk_rounds times, so that a change in what else the machine
 # is doing falls on all of them alike; each ratio is the median of the ratios within a round.
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A p50s p99s
 for round in $(seq "$wrk_rounds"); do
-    for t in "${targets[@]}"; do
+    # Each round starts one target further along, so that no target always follows the same one.
+    order=("${targets[@]:$(( (round - 1) % ${#targets[@]} ))}" "${targets[@]:0:$(( (round - 1) % ${#targets[@]} ))}")
+    for t in "${order[@]}"; do
         read -r req rps p50 p99 bad < <(run_wrk "${url[$t]}" "$wrk_seconds")
         round_rps[$t.$round]=$rps
         wrk_req[$t]=$(( ${wrk_req[$t]:-0} + req )); wrk_bad[$t]=$(( ${wrk_bad[$t]:-0} + bad ))
@@ -329,7 +331,7 @@ for round in $(seq "$wrk_rounds"); do
 done
 for t in "${targets[@]}"; do
     wrk_rps[$t]="$(for round in $(seq "$wrk_rounds"); do echo "${round_rps[$t.$round]}"; done | median | awk '{ printf "%.0f", $1 }')"
-    wrk_p50[$t]="$(echo "${p50s[$t]}" | median)"; wrk_p99[$t]="$(echo "${p99s[$t]}" | median)"
+    wrk_p50[$t]="$(echo "${p50s[$t]}" | median | awk '{ printf "%.3f", $1 }')"; wrk_p99[$t]="$(echo "${p99s[$t]}" | median | awk '{ printf "%.3f", $1 }')"
     printf '%s\t%s\t%s\t%s\n' "$t" "${wrk_req[$t]}" "${wrk_rps[$t]}" "$(kv ok "${rate_line[$t]}")" >>"$summary"
 done
 for t in bulwark "${native[@]}" yarp nginx haproxy; do
@@ -441,13 +443,13 @@ stop "$a_pid"
 stop "$b_pid"
 
 # --- report ----------------------------------------------------------------------------------------------------------
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 # round_ratio A B: the median over the rounds of A's requests/s over B's in the same round.
 round_ratio() {
     local r values=""
     for r in $(seq "$wrk_rounds"); do
         values+=" $(awk -v a="${round_rps[$1.$r]}" -v b="${round_rps[$2.$r]}" 'BEGIN { if (b > 0) printf "%.4f", a / b }')"
     done
+    [[ -n "${values// /}" ]] || { echo n/a; return; }
     echo "$values" | median | awk '{ printf "%.2f", $1 }'
 }
 # round_range A B: the lowest and highest of those ratios.
@@ -456,7 +458,8 @@ round_range() {
     for r in $(seq "$wrk_rounds"); do
         values+=" $(awk -v a="${round_rps[$1.$r]}" -v b="${round_rps[$2.$r]}" 'BEGIN { if (b > 0) printf "%.4f", a / b }')"
     done
-    echo "$values" | tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f–%.2f", lo, hi }'
+    [[ -n "${values// /}" ]] || { echo n/a; return; }
+    echo "$values" | tr ' ' '\n' | awk 'NF' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f–%.2f", lo, hi }'
 }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", a - b }'; }
 # A latency comparison is only as good as the two runs: a negative difference, or a generator that fell behind its
@@ -497,7 +500,7 @@ p999() { kv p999_ms "${rate_line[$1]}"; }
     echo
     echo "## Throughput and latency (healthy upstream)"
     echo
-    echo "Throughput: wrk, $cores threads, $wrk_connections connections, after a ${warm_seconds} s warm-up of each target at the same load (whose rate is the \"first seconds\" column), then interleaved rounds ($wrk_rounds of ${wrk_seconds} s per target: every target in turn, round after round): req/s, p50 and p99 are the medians over the rounds, each ratio the median of the ratios within a round (their range in brackets). Fixed rate: our open-model generator at $rate requests/s for ${rate_seconds} s after ${rate_warmup} s of warm-up, latency from each request's intended send time."
+    echo "Throughput: wrk, $cores threads, $wrk_connections connections, after a ${warm_seconds} s warm-up of each target at the same load (whose rate is the \"first seconds\" column), then interleaved rounds ($wrk_rounds of ${wrk_seconds} s per target: every target in turn, each round starting one target further along): req/s, p50 and p99 are the medians over the rounds, each ratio the median of the ratios within a round (their range in brackets). Fixed rate: our open-model generator at $rate requests/s for ${rate_seconds} s after ${rate_warmup} s of warm-up, latency from each request's intended send time."
     echo
     echo "| Target | wrk req/s | wrk p50 | wrk p99 | non-2xx | req/s in the first ${warm_seconds} s | @${rate}/s p50 | p99 | p99.9 | generator lag p99 | RSS | ready |"
     echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
