@@ -63,7 +63,8 @@ internal sealed class ErrorRateMiddleware(RequestDelegate next, BulwarkErrorRate
         }
     }
 
-    // An exception filter that never catches: the exception flows on untouched, counted as an error unless the client left.
+    // Counts an exception that left the pipeline as an error unless the client left; returns false, so that as an exception
+    // filter it never catches: the exception flows on untouched.
     private bool RecordThrown(HttpContext context)
     {
         if (!context.RequestAborted.IsCancellationRequested)

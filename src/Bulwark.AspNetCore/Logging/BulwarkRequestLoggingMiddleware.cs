@@ -78,7 +78,7 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
 
     /// <summary>
     /// Starts the request's line: its start time, its endpoint, and the body counters when they are on;
-    /// <see langword="null"/> when no request line can be written (logging below <c>Error</c>).
+    /// <see langword="null"/> when no request line can be written (the category's minimum level is above <c>Error</c>).
     /// </summary>
     internal RequestLogStart? Begin(HttpContext context)
     {

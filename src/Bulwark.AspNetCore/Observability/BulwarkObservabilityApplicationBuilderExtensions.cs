@@ -6,12 +6,15 @@ namespace Microsoft.AspNetCore.Builder;
 public static class BulwarkObservabilityApplicationBuilderExtensions
 {
     /// <summary>
-    /// Adds, as one middleware, what <c>UseBulwarkTelemetry</c>, <c>UseBulwarkCorrelation</c>,
-    /// <c>UseBulwarkRequestLogging</c> and <c>UseBulwarkErrorRate</c> add, in that order and with the same behaviour, for
-    /// every request after it. A request passes one middleware frame instead of four, which is cheaper on a busy service.
+    /// Adds, as one middleware, what <see cref="BulwarkTelemetryApplicationBuilderExtensions.UseBulwarkTelemetry"/>,
+    /// <see cref="BulwarkCorrelationApplicationBuilderExtensions.UseBulwarkCorrelation"/>,
+    /// <see cref="BulwarkRequestLoggingApplicationBuilderExtensions.UseBulwarkRequestLogging"/> and
+    /// <see cref="BulwarkErrorRateApplicationBuilderExtensions.UseBulwarkErrorRate"/> add, nested in that order as they
+    /// would be, for every request after it. A request passes one middleware frame instead of four, and allocates less.
     /// Each part runs when its services are registered: telemetry after <c>AddBulwarkTelemetry</c>, request logging after
     /// <c>AddBulwarkRequestLogging</c>, error-rate counting after <c>AddBulwarkErrorRate</c> or <c>AddBulwarkHealth</c>;
-    /// correlation always. Add it where the four would go: after routing, before the exception handler.
+    /// correlation always. Unlike the four, it does not refuse to start when a part's services are missing: that part is
+    /// left out. Add it where the four would go: after routing, before the exception handler.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns><paramref name="app"/>, for chaining.</returns>

@@ -40,15 +40,46 @@ internal sealed class BulwarkObservabilityMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        // Begun outermost first, ended innermost first: as the four middlewares would nest.
-        var telemetry = _telemetry?.Begin(context);
-        var scope = _correlation.Begin(context);
-        var logging = _logging?.Begin(context);
-        bool countErrors = _errorRate is not null && ErrorRateMiddleware.Counts(context);
+        // Nested as the four middlewares would be: each part begins inside the parts outside it, ends even when a part
+        // inside it threw, and sees the exception that left the parts inside it.
+        var timing = _telemetry?.Begin(context);
         Exception? escaped = null;
         try
         {
-            await _next(context);
+            using var scope = _correlation.Begin(context);
+            var line = _logging?.Begin(context);
+            try
+            {
+                bool counted = _errorRate is not null && ErrorRateMiddleware.Counts(context);
+                try
+                {
+                    await _next(context);
+                }
+                catch (Exception exception)
+                {
+                    escaped = exception;
+                    throw;
+                }
+                finally
+                {
+                    if (counted)
+                    {
+                        _errorRate!.End(context, escaped);
+                    }
+                }
+            }
+            catch (Exception exception)
+            {
+                escaped = exception;
+                throw;
+            }
+            finally
+            {
+                if (line is { } started)
+                {
+                    _logging!.End(context, started, escaped);
+                }
+            }
         }
         catch (Exception exception)
         {
@@ -57,18 +88,7 @@ internal sealed class BulwarkObservabilityMiddleware
         }
         finally
         {
-            if (countErrors)
-            {
-                _errorRate!.End(context, escaped);
-            }
-
-            if (logging is { } line)
-            {
-                _logging!.End(context, line, escaped);
-            }
-
-            scope?.Dispose();
-            if (telemetry is { } request)
+            if (timing is { } request)
             {
                 _telemetry!.End(context, request, escaped);
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Bulwark.AspNetCore.ErrorRate;
+using Bulwark.AspNetCore.Observability;
 using Bulwark.AspNetCore.Tests.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,9 +25,11 @@ public sealed class ObservabilityMiddlewareTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task EveryPart_SeesEveryRequest_WithItsStatusAndException()
+    public async Task UseBulwarkObservability_EveryPart_SeesEveryRequest_WithItsStatusAndException()
     {
         await using var app = await StartAsync(registerAll: true);
+        var middleware = new BulwarkObservabilityMiddleware(static _ => Task.CompletedTask, app.Services);
+        Assert.Equal((true, true, true), (middleware.HasTelemetry, middleware.HasRequestLogging, middleware.HasErrorRate));
         using var durations = new MetricCollector<double>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "Bulwark", "http.server.request.duration");
         var logs = app.Services.GetRequiredService<CapturingJsonLoggerProvider>();
         using var client = Client(app);
@@ -71,7 +74,7 @@ public sealed class ObservabilityMiddlewareTests
     }
 
     [Fact]
-    public async Task WithOnlyCorrelationRegistered_TheOtherPartsAreLeftOut_AndTheRequestIsCorrelated()
+    public async Task UseBulwarkObservability_WithOnlyCorrelationRegistered_TheOtherPartsAreLeftOut_AndTheRequestIsCorrelated()
     {
         await using var app = await StartAsync(registerAll: false);
         using var client = Client(app);
@@ -83,11 +86,39 @@ public sealed class ObservabilityMiddlewareTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("obs-alone", Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
         Assert.Equal("obs-alone", await response.Content.ReadAsStringAsync());
-        Assert.Null(app.Services.GetService<Bulwark.AspNetCore.Telemetry.BulwarkMetrics>());
-        Assert.Null(app.Services.GetService<BulwarkErrorRateTracker>());
+        var middleware = new BulwarkObservabilityMiddleware(static _ => Task.CompletedTask, app.Services);
+        Assert.Equal((false, false, false), (middleware.HasTelemetry, middleware.HasRequestLogging, middleware.HasErrorRate));
     }
 
-    private static async Task<WebApplication> StartAsync(bool registerAll)
+    [Fact]
+    public async Task UseBulwarkObservability_APartThatThrowsWhenItEnds_TheOuterPartsStillEnd_AndSeeItsException()
+    {
+        // The error-rate part ends first (innermost); its classifier throws. As nested middlewares, the request log line
+        // and the request's metric are still written, each naming the exception that left the part inside it.
+        await using var app = await StartAsync(registerAll: true, isError: static _ => throw new InvalidOperationException("classifier failed"));
+        using var durations = new MetricCollector<double>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "Bulwark", "http.server.request.duration");
+        var logs = app.Services.GetRequiredService<CapturingJsonLoggerProvider>();
+        using var client = Client(app);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/fail");
+        request.Headers.Add("X-Correlation-ID", "obs-nested");
+
+        try
+        {
+            using var response = await client.SendAsync(request);
+        }
+        catch (HttpRequestException)
+        {
+            // The exception left the pipeline after the response had started: the server may cut the connection.
+        }
+
+        var line = await logs.WaitForAsync(e => e.GetProperty("EventId").GetInt32() == 3101 && e.GetProperty("correlation_id").GetString() == "obs-nested");
+        Assert.Equal(typeof(InvalidOperationException).FullName, line.GetProperty("error_type").GetString());
+        Assert.Equal("Error", line.GetProperty("LogLevel").GetString());
+        await durations.WaitForMeasurementsAsync(1, Wait);
+        Assert.Equal(typeof(InvalidOperationException).FullName, Assert.Single(durations.GetMeasurementSnapshot()).Tags["error.type"]);
+    }
+
+    private static async Task<WebApplication> StartAsync(bool registerAll, Func<int, bool>? isError = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -101,7 +132,13 @@ public sealed class ObservabilityMiddlewareTests
         {
             builder.Services.AddBulwarkTelemetry(builder.Configuration);
             builder.Services.AddBulwarkRequestLogging();
-            builder.Services.AddBulwarkErrorRate();
+            builder.Services.AddBulwarkErrorRate(options =>
+            {
+                if (isError is not null)
+                {
+                    options.IsError = isError;
+                }
+            });
         }
 
         var app = builder.Build();
