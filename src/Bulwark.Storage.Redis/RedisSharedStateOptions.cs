@@ -15,8 +15,9 @@ public sealed class RedisSharedStateOptions
     public string KeyPrefix { get; set; } = RedisConstants.DefaultKeyPrefix;
 
     /// <summary>
-    /// Gets or sets how long connecting and each operation may take before it fails: Redis being slow or gone never holds
-    /// anything up for longer (breakers go on locally meanwhile).
+    /// Gets or sets how long connecting and each operation may take before it fails: Redis being slow or gone holds
+    /// nothing up for much longer (breakers go on locally meanwhile). Operations are checked for it every half of it
+    /// (at least every 100 ms, at most every second), so a wait ends within one and a half times it.
     /// </summary>
     /// <value>Defaults to 1 second. Range 100 milliseconds to 30 seconds.</value>
     public TimeSpan OperationTimeout { get; set; } = RedisConstants.DefaultOperationTimeout;
