@@ -53,8 +53,8 @@ public sealed class RedisConnection : IAsyncDisposable, IDisposable
         configuration.AsyncTimeout = timeout;
 
         // The client checks for timed-out operations on its heartbeat, every second by default: an operation could wait
-        // its timeout and up to a second more. Beating at half the timeout (100 ms to 1 s) ends a wait within one and a
-        // half times it.
+        // its timeout and up to a second more. Beating at half the timeout, kept between 100 ms and 1 s, ends a wait
+        // within the timeout plus that interval.
         configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(timeout / 2, 100, 1_000));
         configuration.ConnectRetry = 1;
         configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 5_000);

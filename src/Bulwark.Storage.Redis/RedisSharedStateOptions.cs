@@ -16,8 +16,9 @@ public sealed class RedisSharedStateOptions
 
     /// <summary>
     /// Gets or sets how long connecting and each operation may take before it fails: Redis being slow or gone holds
-    /// nothing up for much longer (breakers go on locally meanwhile). Operations are checked for it every half of it
-    /// (at least every 100 ms, at most every second), so a wait ends within one and a half times it.
+    /// nothing up for much longer (breakers go on locally meanwhile). Operations are checked against it at an interval of
+    /// half of it, kept between 100 ms and 1 s, so a wait ends within the timeout plus that interval (1.5 times a timeout
+    /// of 200 ms to 2 s).
     /// </summary>
     /// <value>Defaults to 1 second. Range 100 milliseconds to 30 seconds.</value>
     public TimeSpan OperationTimeout { get; set; } = RedisConstants.DefaultOperationTimeout;
