@@ -7,7 +7,7 @@ namespace Bulwark.Gateway.Tests.Hosting;
 /// The gateway adds its request telemetry, correlation, request log and error-rate counting as one middleware, which
 /// leaves out a part whose services are missing instead of refusing to start: the gateway's own services carry all four.
 /// </summary>
-public class GatewayObservabilityTests
+public class GatewayObservabilityMiddlewareTests
 {
     [Fact]
     public async Task Gateway_RegistersEveryPartOfItsObservabilityMiddleware()
