@@ -44,10 +44,15 @@ public class RetryTests
             Configs.TwoProviders(primary.BaseAddress, secondary.BaseAddress, Configs.RetryAfterPipeline, bulwarkExtra: "\"Deliveries\": { \"PollInterval\": \"00:00:07\" },"),
             timeProvider: time);
 
+        // The host's start already made one-second timers of its own (the redaction warm-up's delay): the retry's is the
+        // next one.
+        var oneSecondTimersBefore = time.TimersWithDueTime(TimeSpan.FromSeconds(1));
         var call = gateway.Client.GetAsync("/api/limited");
 
         // The retry is parked on a one-second timer of the gateway's clock, and nothing else moves that clock.
-        await Poll.UntilAsync(() => primary.Requests == 1 && time.HasTimerWithDueTime(TimeSpan.FromSeconds(1)), "the 429 and the retry's 1 s delay");
+        await Poll.UntilAsync(
+            () => primary.Requests == 1 && time.TimersWithDueTime(TimeSpan.FromSeconds(1)) > oneSecondTimersBefore,
+            "the 429 and the retry's 1 s delay");
         time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.Equal(1, primary.Requests);
         Assert.False(call.IsCompleted);
