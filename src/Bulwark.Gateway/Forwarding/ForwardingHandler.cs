@@ -95,7 +95,9 @@ internal sealed partial class ForwardingHandler
                 using var clientGone = context.RequestAborted.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), ends);
                 var lastGood = route.Fallback?.StartKeeping(context);
                 var result = await RunChainAsync(request, ends.Token).ConfigureAwait(false);
-                bool deadlineExpired = ends.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested;
+                // The deadline bounds the wait for an answer, never how long a stream may run: one that passes while a
+                // served response is still streaming (or its held body is being written) did not end the request.
+                bool deadlineExpired = result.Outcome.Result is null && ends.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested;
                 NoteAttempts(request, result, feature);
                 string? user = route.Api == RouteApi.Http ? null : await NoteUsageAsync(request, result, feature).ConfigureAwait(false);
                 if (!Ended(request, result, feature, lastGood))

@@ -9,6 +9,7 @@ using Bulwark.Gateway.Tests.Infrastructure;
 using Bulwark.Gateway.Tests.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.Gateway.Tests.Budgets;
 
@@ -425,6 +426,39 @@ public class BudgetsTests
         await Poll.UntilAsync(() => gateway.Services.GetRequiredService<BudgetBook>().Status().Single().InFlight == 0, "the request to end");
         var alice = Assert.Single(await AdminBudgetsAsync(gateway));
         Assert.Equal(reservation, alice.GetProperty("spent").GetProperty("tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task AStreamThatOutlivesTheRouteTimeout_IsChargedWhatItUsed_NotWhatItReserved()
+    {
+        // The route's timeout bounds the wait for an answer, not how long a stream may run: a stream that started in
+        // time and ends well is served, and charged its usage like any other.
+        const string streaming = """{"model":"gpt-4o-mini","max_completion_tokens":50,"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say hello"}]}""";
+        await using var provider = await Upstream.StartAsync();
+        var pastTheDeadline = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.Behaviour = AiWireFixtures.Stream(AiWireFixtures.OpenAiChunks, pastTheDeadline.Task);
+        long reservation = Reservation(streaming);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var gateway = await GatewayUnderTest.StartAsync(
+            Config(provider.BaseAddress, $$"""{ "Items": { "daily": { "Per": "User", "Tokens": {{10 * reservation}} } } }"""),
+            timeProvider: time);
+
+        using var response = await gateway.Client.SendAsync(Chat("alice", streaming), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith("data: ", await reader.ReadLineAsync());
+
+        // The route's timeout is a minute: two pass while the stream is still open, then it ends with its usage.
+        time.Advance(TimeSpan.FromMinutes(2));
+        pastTheDeadline.SetResult();
+        string rest = await reader.ReadToEndAsync();
+        Assert.Contains("\"completion_tokens\":12", rest, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", rest, StringComparison.Ordinal);
+
+        await Poll.UntilAsync(() => gateway.Services.GetRequiredService<BudgetBook>().Status().Single().InFlight == 0, "the request to end");
+        var alice = Assert.Single(await AdminBudgetsAsync(gateway));
+        Assert.Equal(9 + 12, alice.GetProperty("spent").GetProperty("tokens").GetInt64());
+        Assert.NotEqual(9 + 12, reservation);
     }
 
     [Fact]
