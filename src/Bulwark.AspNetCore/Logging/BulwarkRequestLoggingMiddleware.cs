@@ -167,7 +167,8 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             return;
         }
 
-        string? correlationId = BulwarkCorrelation.Get(context) ?? bulwark?.CorrelationId;
+        var correlation = context.Features.Get<IBulwarkCorrelationFeature>();
+        string? correlationId = correlation?.CorrelationId ?? bulwark?.CorrelationId;
         if (logAttempts)
         {
             foreach (var attempt in bulwark!.Attempts)
@@ -208,7 +209,11 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             Status = status,
             DurationMs = Math.Round(duration.TotalMilliseconds, 3),
             Path = path,
-            CorrelationId = correlationId is null ? null : _redactor.Redact(correlationId),
+            // The correlation middleware's id is known clean (made here, or scanned when taken from the request): a scan
+            // here would be the same work again, and could mistake a made id's digits for a card's.
+            CorrelationId = correlationId is null || correlation is BulwarkCorrelationFeature { IsClean: true } && ReferenceEquals(correlationId, correlation.CorrelationId)
+                ? correlationId
+                : _redactor.Redact(correlationId),
             RequestId = context.TraceIdentifier,
             TenantId = HeaderValue(request, _options.TenantIdHeader),
             UserId = UserOf(context),

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using System.Text.Json;
 using Bulwark.AspNetCore.Correlation;
+using Bulwark.AspNetCore.Redaction;
 using Bulwark.AspNetCore.Requests;
 using Bulwark.Failover;
 using Microsoft.AspNetCore.Builder;
@@ -95,6 +96,63 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.Equal(("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"), (entry.GetProperty("TraceId").GetString(), entry.GetProperty("ParentId").GetString()));
         Assert.Matches("^[0-9a-f]{16}$", entry.GetProperty("SpanId").GetString());
         Assert.NotEqual("00f067aa0ba902b7", entry.GetProperty("SpanId").GetString());
+    }
+
+    [Fact]
+    public async Task Request_WithACardNumberAsItsCorrelationId_GetsANewId_AndNoLineCarriesTheNumber()
+    {
+        // Within the header's alphabet, yet PII: every line would carry it through the correlation scope.
+        const string card = "4111111111111111";
+        Assert.NotEqual(card, _app.Services.GetRequiredService<PiiRedactor>().Redact(card));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/77");
+        request.Headers.Add("X-Correlation-ID", card);
+        using var response = await _client.SendAsync(request);
+
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+        Assert.Matches("^[0-9a-f]{32}$", id);
+        var entry = await RequestEntryAsync(id);
+        Assert.Equal(id, entry.GetProperty("TraceId").GetString());
+        var handlerLine = await _logs.WaitForAsync(e => e.GetProperty("Category").GetString() == "OrdersEndpoint" && Correlation(e) == id);
+        Assert.Equal("loading order 77", handlerLine.GetProperty("Message").GetString());
+        Assert.DoesNotContain(_logs.Entries, e => e.GetRawText().Contains(card, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Request_ContinuingATraceWhoseIdTheRedactorFlags_GetsAGuidAsItsCorrelationId()
+    {
+        // A trace id is hex, and may still match one of the redactor's patterns (this app adds one): not used as the
+        // correlation id.
+        const string traceId = "0123deadbeef4567890abcdef0123456";
+        Assert.NotEqual(traceId, _app.Services.GetRequiredService<PiiRedactor>().Redact(traceId));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/78");
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        using var response = await _client.SendAsync(request);
+
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+        Assert.Matches("^[0-9a-f]{32}$", id);
+        Assert.NotEqual(traceId, id);
+        var entry = await RequestEntryAsync(id);
+        Assert.Equal("/orders/78", entry.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task Request_WithACleanCorrelationIdOrNone_TheLineCarriesTheIdTheClientWasGiven()
+    {
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/orders/79"))
+        {
+            request.Headers.Add("X-Correlation-ID", "order-flow-79");
+            using var response = await _client.SendAsync(request);
+            Assert.Equal("order-flow-79", Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
+            Assert.Equal("/orders/79", (await RequestEntryAsync("order-flow-79")).GetProperty("path").GetString());
+        }
+
+        // A made id is written as made: the line's id is the one the response carried, on each of many requests.
+        for (int i = 0; i < 50; i++)
+        {
+            using var response = await _client.GetAsync($"/orders/{80 + i}");
+            string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+            Assert.Equal($"/orders/{80 + i}", (await RequestEntryAsync(id)).GetProperty("path").GetString());
+        }
     }
 
     [Fact]
@@ -265,6 +323,7 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
         builder.Services.AddSingleton<CapturingJsonLoggerProvider>();
         builder.Services.AddSingleton<ILoggerProvider>(static sp => sp.GetRequiredService<CapturingJsonLoggerProvider>());
         builder.Services.AddBulwarkCorrelation();
+        builder.Services.Configure<PiiRedactorOptions>(static options => options.Patterns["internal-key"] = "deadbeef[0-9a-f]{4}");
         builder.Services.AddBulwarkRequestLogging(options =>
         {
             options.LogQueryString = true;
