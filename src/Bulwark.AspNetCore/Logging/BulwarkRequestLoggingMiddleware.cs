@@ -209,9 +209,8 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             Status = status,
             DurationMs = Math.Round(duration.TotalMilliseconds, 3),
             Path = path,
-            // The correlation middleware's id is known clean (made here, or scanned when taken from the request): a scan
-            // here would be the same work again, and could mistake a made id's digits for a card's.
-            CorrelationId = correlationId is null || correlation is BulwarkCorrelationFeature { IsClean: true } && ReferenceEquals(correlationId, correlation.CorrelationId)
+            // An id the correlation middleware made holds nothing of the client's: not scanned.
+            CorrelationId = correlationId is null || correlation is BulwarkCorrelationFeature { MadeHere: true } && ReferenceEquals(correlationId, correlation.CorrelationId)
                 ? correlationId
                 : _redactor.Redact(correlationId),
             RequestId = context.TraceIdentifier,

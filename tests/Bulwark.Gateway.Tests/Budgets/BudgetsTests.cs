@@ -438,7 +438,8 @@ public class BudgetsTests
         var pastTheDeadline = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         provider.Behaviour = AiWireFixtures.Stream(AiWireFixtures.OpenAiChunks, pastTheDeadline.Task);
         long reservation = Reservation(streaming);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Mid-month and mid-day: the two minutes below cross no budget period.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         await using var gateway = await GatewayUnderTest.StartAsync(
             Config(provider.BaseAddress, $$"""{ "Items": { "daily": { "Per": "User", "Tokens": {{10 * reservation}} } } }"""),
             timeProvider: time);
