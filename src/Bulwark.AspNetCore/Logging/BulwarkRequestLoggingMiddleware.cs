@@ -209,10 +209,11 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             Status = status,
             DurationMs = Math.Round(duration.TotalMilliseconds, 3),
             Path = path,
-            // An id the correlation middleware made holds nothing of the client's: not scanned.
+            // An id the correlation middleware made holds nothing of the client's: not scanned. A client's is scanned as
+            // an identifier (a random-looking token is what a correlation id is, not a leaked secret).
             CorrelationId = correlationId is null || correlation is BulwarkCorrelationFeature { MadeHere: true } && ReferenceEquals(correlationId, correlation.CorrelationId)
                 ? correlationId
-                : _redactor.Redact(correlationId),
+                : _redactor.RedactIdentifier(correlationId),
             RequestId = context.TraceIdentifier,
             TenantId = HeaderValue(request, _options.TenantIdHeader),
             UserId = UserOf(context),

@@ -210,4 +210,36 @@ public class PiiRedactorTests
     [InlineData("call (212) 555-0134 today", "call [REDACTED:phone] today")]
     public void Redact_NarrowPrefilters_StillFindEachRule(string text, string expected) =>
         Assert.Equal(expected, Redactor.Redact(text));
+
+    [Theory]
+    [InlineData("drain-51fa266c1a744f3388cf07efb292a19a", "drain-51fa266c1a744f3388cf07efb292a19a")]
+    [InlineData("checkout-7f3a:42", "checkout-7f3a:42")]
+    [InlineData("4111111111111111", "[REDACTED:card]")]
+    [InlineData("ghp_16C7e42F292c6912E7710c838347Ae178B4a", "[REDACTED:api_key]")]
+    public void RedactIdentifier_EveryRuleButHighEntropy(string id, string expected)
+    {
+        Assert.Equal(expected, Redactor.RedactIdentifier(id));
+        if (expected == id)
+        {
+            Assert.Same(id, Redactor.RedactIdentifier(id));
+        }
+    }
+
+    [Fact]
+    public void RedactIdentifier_AnIdTheHighEntropyRuleFlags_IsKept_WhereRedactFlagsIt()
+    {
+        const string id = "drain-51fa266c1a744f3388cf07efb292a19a";
+        Assert.Equal("[REDACTED:secret]", Redactor.Redact(id));
+        Assert.Same(id, Redactor.RedactIdentifier(id));
+    }
+
+    [Fact]
+    public void RedactIdentifier_WithHighEntropyOff_RunsTheSameRulesAsRedact()
+    {
+        var redactor = new PiiRedactor(new PiiRedactorOptions { Kinds = PiiKinds.All & ~PiiKinds.HighEntropy });
+        foreach (var text in new[] { "drain-51fa266c1a744f3388cf07efb292a19a", "4111111111111111", "jane.doe@example.com" })
+        {
+            Assert.Equal(redactor.Redact(text), redactor.RedactIdentifier(text));
+        }
+    }
 }
