@@ -98,34 +98,20 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.NotEqual("00f067aa0ba902b7", entry.GetProperty("SpanId").GetString());
     }
 
-    [Fact]
-    public async Task Request_WithACardNumberAsItsCorrelationId_TheRequestLineRedactsIt()
+    [Theory]
+    // Within the header's alphabet, yet PII: redacted on the line.
+    [InlineData("4111111111111111", "[REDACTED:card]")]
+    // Taken by the high-entropy rule for a generated secret (36% of 10,000 "drain-<guid>" ids tried): kept, as an id.
+    [InlineData("drain-51fa266c1a744f3388cf07efb292a19a", "drain-51fa266c1a744f3388cf07efb292a19a")]
+    public async Task Request_WithItsOwnCorrelationId_IsEchoed_AndTheLineScansItAsAnIdentifier(string id, string logged)
     {
-        // Within the header's alphabet, yet PII: the id is the client's to use, and the request line scans it.
-        const string card = "4111111111111111";
-        string redacted = _app.Services.GetRequiredService<PiiRedactor>().Redact(card);
-        Assert.NotEqual(card, redacted);
+        Assert.NotEqual(id, _app.Services.GetRequiredService<PiiRedactor>().Redact(id));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/77");
-        request.Headers.Add("X-Correlation-ID", card);
-        using var response = await _client.SendAsync(request);
-
-        Assert.Equal(card, Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
-        var entry = await RequestEntryAsync(redacted);
-        Assert.Equal("/orders/77", entry.GetProperty("path").GetString());
-    }
-
-    [Fact]
-    public async Task Request_WithAPrefixedGuidAsItsCorrelationId_TheRequestLineKeepsIt()
-    {
-        // The high-entropy rule takes this id for a generated secret (36% of 10,000 "drain-<guid>" ids tried): not for an id.
-        const string id = "drain-51fa266c1a744f3388cf07efb292a19a";
-        Assert.Equal("[REDACTED:secret]", _app.Services.GetRequiredService<PiiRedactor>().Redact(id));
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/76");
         request.Headers.Add("X-Correlation-ID", id);
         using var response = await _client.SendAsync(request);
 
         Assert.Equal(id, Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
-        Assert.Equal("/orders/76", (await RequestEntryAsync(id)).GetProperty("path").GetString());
+        Assert.Equal("/orders/77", (await RequestEntryAsync(logged)).GetProperty("path").GetString());
     }
 
     [Fact]
