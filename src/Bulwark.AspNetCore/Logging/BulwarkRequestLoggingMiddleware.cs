@@ -211,11 +211,11 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             Path = path,
             // An id the correlation middleware made holds nothing of the client's: not scanned. A client's is scanned as
             // an identifier (a random-looking token is what a correlation id is, not a leaked secret).
-            CorrelationId = correlationId is null || correlation is BulwarkCorrelationFeature { MadeHere: true } && ReferenceEquals(correlationId, correlation.CorrelationId)
+            CorrelationId = correlationId is null || correlation is BulwarkCorrelationFeature { MadeHere: true }
                 ? correlationId
                 : _redactor.RedactIdentifier(correlationId),
             RequestId = context.TraceIdentifier,
-            TenantId = HeaderValue(request, _options.TenantIdHeader),
+            TenantId = IdentifierHeader(request, _options.TenantIdHeader),
             UserId = UserOf(context),
             ClientIp = _clientIp.Resolve(context),
             UserAgent = Redact(request.Headers.UserAgent),
@@ -238,11 +238,14 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
     private string? RouteOf(Endpoint? endpoint) =>
         endpoint is RouteEndpoint { RoutePattern.RawText: { } template } ? RedactConstant(template) : null;
 
-    private string? HeaderValue(HttpRequest request, string? header) =>
-        header is not null && request.Headers.TryGetValue(header, out var values) && values.Count > 0 ? Redact(values[0]) : null;
+    /// <summary>A client's identifier from a header (tenant, user), scanned as an identifier like the correlation id.</summary>
+    private string? IdentifierHeader(HttpRequest request, string? header) =>
+        header is not null && request.Headers.TryGetValue(header, out var values) && values.Count > 0
+            ? values[0] is { Length: > 0 } value ? _redactor.RedactIdentifier(value) : values[0]
+            : null;
 
     private string? UserOf(HttpContext context) =>
-        HeaderValue(context.Request, _options.UserIdHeader) ??
+        IdentifierHeader(context.Request, _options.UserIdHeader) ??
         // The authentication feature's user, not HttpContext.User: for a request nobody authenticated, that getter
         // creates an empty principal and identity (unauthenticated, so no user either way) on every request.
         (context.Features.Get<IHttpAuthenticationFeature>()?.User?.Identity is { IsAuthenticated: true, Name: { } name } ? _redactor.Redact(name) : null);

@@ -75,7 +75,7 @@ public sealed class PiiRedactor
     public string Redact(string value) => Redact(value, _detectors.Length);
 
     /// <summary>
-    /// As <see cref="Redact(string)"/>, for an identifier chosen by a client (a correlation id): every rule but the
+    /// As <see cref="Redact(string)"/>, for an identifier chosen by a client (a correlation, tenant or user id): every rule but the
     /// high-entropy one, which takes a random token — what such an id usually is, a prefixed GUID say — for a generated
     /// secret. A card number, an API key of a known form or a configured pattern is still found.
     /// </summary>

@@ -114,6 +114,20 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.Equal("/orders/77", (await RequestEntryAsync(logged)).GetProperty("path").GetString());
     }
 
+    [Theory]
+    [InlineData("4111111111111111", "[REDACTED:card]")]
+    [InlineData("drain-51fa266c1a744f3388cf07efb292a19a", "drain-51fa266c1a744f3388cf07efb292a19a")]
+    public async Task Request_TheTenantHeader_IsScannedAsAnIdentifier(string tenant, string logged)
+    {
+        Assert.NotEqual(tenant, _app.Services.GetRequiredService<PiiRedactor>().Redact(tenant));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/75");
+        request.Headers.Add("X-Correlation-ID", "tenant-scan");
+        request.Headers.Add("X-Tenant-ID", tenant);
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(logged, (await RequestEntryAsync("tenant-scan")).GetProperty("tenant_id").GetString());
+    }
+
     [Fact]
     public async Task Request_ContinuingATraceWhoseIdMatchesAPattern_KeepsTheTraceIdAsCorrelationId_TheLineRedactsIt()
     {
