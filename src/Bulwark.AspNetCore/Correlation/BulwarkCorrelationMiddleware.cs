@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Bulwark.AspNetCore.Redaction;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,9 @@ namespace Bulwark.AspNetCore.Correlation;
 /// <summary>
 /// Chooses the request's correlation id (valid header, else trace id, else new), publishes it as
 /// <see cref="IBulwarkCorrelationFeature"/>, returns it on the response, and opens a <c>correlation_id</c> logging
-/// scope around the rest of the pipeline.
+/// scope around the rest of the pipeline. A client's id that holds what the redactor finds in an identifier (a card
+/// number, an API key of a known form, a configured pattern) is not valid: the id it chose goes on every log line of the
+/// request and to the providers, where such data must not go.
 /// </summary>
 internal sealed class BulwarkCorrelationMiddleware
 {
@@ -16,10 +19,12 @@ internal sealed class BulwarkCorrelationMiddleware
     private readonly BulwarkCorrelationOptions _options;
     private readonly ILogger _logger;
     private readonly Func<object, Task> _restoreHeader;
+    private readonly PiiRedactor _redactor;
 
-    public BulwarkCorrelationMiddleware(RequestDelegate next, IOptions<BulwarkCorrelationOptions> options, ILoggerFactory loggerFactory)
+    public BulwarkCorrelationMiddleware(RequestDelegate next, IOptions<BulwarkCorrelationOptions> options, ILoggerFactory loggerFactory, PiiRedactor? redactor = null)
     {
         _next = next;
+        _redactor = redactor ?? PiiRedactor.Default;
         _options = options.Value;
         _logger = loggerFactory.CreateLogger("Bulwark.AspNetCore.Correlation");
 
@@ -70,13 +75,13 @@ internal sealed class BulwarkCorrelationMiddleware
     }
 
     /// <summary>
-    /// The client's id when valid; else the trace's id; else a new GUID. <c>MadeHere</c>: made by this process (a new GUID,
+    /// The client's id when valid and free of what the redactor finds in an identifier; else the trace's id; else a new GUID. <c>MadeHere</c>: made by this process (a new GUID,
     /// or the id of a trace started here), so it holds nothing of the client's.
     /// </summary>
     private (string Id, bool MadeHere) Choose(HttpContext context, BulwarkTraceContext trace)
     {
         string? given = context.Request.Headers[_options.HeaderName];
-        if (BulwarkCorrelation.IsValid(given))
+        if (BulwarkCorrelation.IsValid(given) && ReferenceEquals(_redactor.RedactIdentifier(given!), given))
         {
             return (given!, false);
         }

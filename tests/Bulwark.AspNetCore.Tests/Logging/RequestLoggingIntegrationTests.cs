@@ -98,20 +98,41 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
         Assert.NotEqual("00f067aa0ba902b7", entry.GetProperty("SpanId").GetString());
     }
 
-    [Theory]
-    // Within the header's alphabet, yet PII: redacted on the line.
-    [InlineData("4111111111111111", "[REDACTED:card]")]
-    // Taken by the high-entropy rule for a generated secret (36% of 10,000 "drain-<guid>" ids tried): kept, as an id.
-    [InlineData("drain-51fa266c1a744f3388cf07efb292a19a", "drain-51fa266c1a744f3388cf07efb292a19a")]
-    public async Task Request_WithItsOwnCorrelationId_IsEchoed_AndTheLineScansItAsAnIdentifier(string id, string logged)
+    [Fact]
+    public async Task Request_WithItsOwnCorrelationId_IsEchoedAndKept_WhereTheHighEntropyRuleWouldTakeItForASecret()
     {
+        // Taken by the high-entropy rule for a generated secret (36% of 10,000 "drain-<guid>" ids tried): an id is scanned
+        // as an identifier, without that rule.
+        const string id = "drain-51fa266c1a744f3388cf07efb292a19a";
         Assert.NotEqual(id, _app.Services.GetRequiredService<PiiRedactor>().Redact(id));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/77");
         request.Headers.Add("X-Correlation-ID", id);
         using var response = await _client.SendAsync(request);
 
         Assert.Equal(id, Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
-        Assert.Equal("/orders/77", (await RequestEntryAsync(logged)).GetProperty("path").GetString());
+        Assert.Equal("/orders/77", (await RequestEntryAsync(id)).GetProperty("path").GetString());
+    }
+
+    [Theory]
+    // Within the header's alphabet, yet PII or a credential: the client's id is refused like a malformed one.
+    [InlineData("4111111111111111")]
+    [InlineData("sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")]
+    public async Task Request_WhoseCorrelationIdHoldsACardOrAKey_GetsAnIdOfItsOwn_AndTheValueIsOnNoLine(string given)
+    {
+        Assert.NotEqual(given, _app.Services.GetRequiredService<PiiRedactor>().Redact(given));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/ORD-76");
+        request.Headers.Add("X-Correlation-ID", given);
+        using var response = await _client.SendAsync(request);
+
+        string id = Assert.Single(response.Headers.GetValues("X-Correlation-ID"));
+        Assert.NotEqual(given, id);
+        Assert.Matches("^[0-9a-f]{32}$", id);
+        Assert.Equal("/orders/ORD-76", (await RequestEntryAsync(id)).GetProperty("path").GetString());
+
+        // The handler's own line carries the id through the scope: the chosen one, not the client's.
+        var handlerLine = await _logs.WaitForAsync(e => e.GetProperty("Category").GetString() == "OrdersEndpoint" && Correlation(e) == id);
+        Assert.Equal("loading order ORD-76", handlerLine.GetProperty("Message").GetString());
+        Assert.DoesNotContain(_logs.Entries, e => e.GetRawText().Contains(given, StringComparison.Ordinal));
     }
 
     [Theory]

@@ -49,6 +49,15 @@ public class CorrelationTests
         await AssertReplacedAsync(malicious);
     }
 
+    [Theory]
+    // Within the header's alphabet, yet a card number or an API key: not sent to the provider, not logged.
+    [InlineData("4111111111111111")]
+    [InlineData("sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")]
+    public async Task CorrelationIdHoldingACardOrAKey_IsReplaced(string sensitive)
+    {
+        await AssertReplacedAsync(sensitive);
+    }
+
     [Fact]
     public async Task OverlongCorrelationId_IsReplaced()
     {
