@@ -133,10 +133,30 @@ internal sealed class BulwarkJsonConsoleFormatter : ConsoleFormatter, IDisposabl
         WriteEntry(writer, cache, entry.LogLevel, entry.Category, entry.EventId, entry.Exception, state, message, scopes, options);
     }
 
+    private const int DefaultTimestampBufferLength = 32;
+
+    /// <summary>
+    /// Writes <paramref name="now"/> in the default format (<see cref="BulwarkJsonConsoleLoggingBuilderExtensions.TimestampFormat"/>,
+    /// UTC) as UTF-8 into <paramref name="buffer"/> (at least 32 bytes) and returns the 24 bytes written. On every line, so
+    /// through the round-trip format, the runtime's fast path (no custom pattern to interpret): its first 23 characters
+    /// are this format's, the milliseconds cut as <c>fff</c> cuts them.
+    /// </summary>
+    internal static ReadOnlySpan<byte> FormatDefaultTimestamp(DateTimeOffset now, Span<byte> buffer)
+    {
+        now.UtcDateTime.TryFormat(buffer, out _, "O", CultureInfo.InvariantCulture);
+        buffer[23] = (byte)'Z';
+        return buffer[..24];
+    }
+
     private void WriteEntry(Utf8JsonWriter writer, WriterCache cache, LogLevel level, string category, EventId eventId, Exception? exception, object? state, string? message, IExternalScopeProvider? scopes, JsonConsoleFormatterOptions options)
     {
         writer.WriteStartObject();
-        if (options.TimestampFormat is { } format)
+        if (options.UseUtcTimestamp && options.TimestampFormat == BulwarkJsonConsoleLoggingBuilderExtensions.TimestampFormat)
+        {
+            Span<byte> stamp = stackalloc byte[DefaultTimestampBufferLength];
+            writer.WriteString(TimestampName, FormatDefaultTimestamp(_time.GetUtcNow(), stamp));
+        }
+        else if (options.TimestampFormat is { } format)
         {
             var now = options.UseUtcTimestamp ? _time.GetUtcNow() : _time.GetLocalNow();
             Span<char> stamp = stackalloc char[64];

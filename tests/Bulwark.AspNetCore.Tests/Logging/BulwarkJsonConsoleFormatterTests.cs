@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Bulwark.AspNetCore.Logging;
+using CsCheck;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -12,6 +15,33 @@ public sealed class BulwarkJsonConsoleFormatterTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 21, 5, 7, 123, TimeSpan.Zero));
     private readonly LoggerExternalScopeProvider _scopes = new();
+
+    [Fact]
+    public void FormatDefaultTimestamp_IsTheDefaultFormatOfAnyInstant_MillisecondsCutNotRounded()
+    {
+        // Any instant from year 1 to 9999, with ticks below the millisecond, at any offset: the same text as the custom
+        // format the option names.
+        var ticks = Gen.Long[DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks];
+        var offsets = Gen.Int[-14 * 60, 14 * 60];
+        Gen.Select(ticks, offsets).Sample((t, offsetMinutes) =>
+        {
+            var utc = new DateTime(t, DateTimeKind.Utc);
+            var offset = TimeSpan.FromMinutes(offsetMinutes);
+            if (utc + offset < DateTime.MinValue || utc + offset > DateTime.MaxValue)
+            {
+                return;
+            }
+
+            var now = new DateTimeOffset(DateTime.SpecifyKind(utc + offset, DateTimeKind.Unspecified), offset);
+            string expected = utc.ToString(BulwarkJsonConsoleLoggingBuilderExtensions.TimestampFormat, CultureInfo.InvariantCulture);
+            Span<byte> buffer = stackalloc byte[32];
+            Assert.Equal(expected, Encoding.UTF8.GetString(BulwarkJsonConsoleFormatter.FormatDefaultTimestamp(now, buffer)));
+        });
+
+        Span<byte> last = stackalloc byte[32];
+        var justBeforeASecond = new DateTimeOffset(2026, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(TimeSpan.TicksPerSecond - 1);
+        Assert.Equal("2026-12-31T23:59:59.999Z", Encoding.UTF8.GetString(BulwarkJsonConsoleFormatter.FormatDefaultTimestamp(justBeforeASecond, last)));
+    }
 
     [Fact]
     public void Write_TemplatedEventWithScopes_WritesMessageFieldsAndScopesOnceAsTopLevelProperties()

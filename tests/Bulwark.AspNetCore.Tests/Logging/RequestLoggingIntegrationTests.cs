@@ -182,6 +182,24 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Request_AUserAgentSeenBefore_IsRedactedOnEveryLine()
+    {
+        // The second line's user agent comes from the middleware's memory of the first: redacted too.
+        const string agent = "ops-bot/2.0 (contact jane.doe@example.com)";
+        foreach (string id in new[] { "agent-first", "agent-again" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/74");
+            request.Headers.Add("X-Correlation-ID", id);
+            request.Headers.TryAddWithoutValidation("User-Agent", agent);
+            using var response = await _client.SendAsync(request);
+
+            string? logged = (await RequestEntryAsync(id)).GetProperty("user_agent").GetString();
+            Assert.Equal(_app.Services.GetRequiredService<PiiRedactor>().Redact(agent), logged);
+            Assert.DoesNotContain("jane.doe", logged, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Request_WithEmailInPathAndTokenInQuery_BothAreRedacted()
     {
         using var response = await _client.GetAsync("/users/jane.doe@example.com/profile?access_token=abc123secret&page=2");
