@@ -61,8 +61,8 @@ internal sealed class BulwarkCorrelationMiddleware
         // its trace context); else the context the request carries, which the logs then get from the scope below.
         var activity = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
         var trace = activity is not null ? BulwarkTraceContext.Of(activity) : BulwarkTraceContext.Of(context.Request);
-        var (id, madeHere) = Choose(context, trace);
-        context.Features.Set<IBulwarkCorrelationFeature>(new BulwarkCorrelationFeature(id, trace, madeHere));
+        var (id, knownClean) = Choose(context, trace);
+        context.Features.Set<IBulwarkCorrelationFeature>(new BulwarkCorrelationFeature(id, trace, knownClean));
         if (_options.WriteResponseHeader)
         {
             context.Response.Headers[_options.HeaderName] = id;
@@ -75,15 +75,16 @@ internal sealed class BulwarkCorrelationMiddleware
     }
 
     /// <summary>
-    /// The client's id when valid and free of what the redactor finds in an identifier; else the trace's id; else a new GUID. <c>MadeHere</c>: made by this process (a new GUID,
-    /// or the id of a trace started here), so it holds nothing of the client's.
+    /// The client's id when valid and free of what the redactor finds in an identifier; else the trace's id; else a new
+    /// GUID. <c>KnownClean</c>: scanned here (the client's id) or made by this process (a new GUID, or the id of a trace
+    /// started here); the id of a trace the client continues is not.
     /// </summary>
-    private (string Id, bool MadeHere) Choose(HttpContext context, BulwarkTraceContext trace)
+    private (string Id, bool KnownClean) Choose(HttpContext context, BulwarkTraceContext trace)
     {
         string? given = context.Request.Headers[_options.HeaderName];
         if (BulwarkCorrelation.IsValid(given) && ReferenceEquals(_redactor.RedactIdentifier(given!), given))
         {
-            return (given!, false);
+            return (given!, true);
         }
 
         return _options.UseTraceId ? (trace.TraceId.ToHexString(), !trace.HasParent) : (Guid.NewGuid().ToString("N"), true);

@@ -217,9 +217,10 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
             Status = status,
             DurationMs = Math.Round(duration.TotalMilliseconds, 3),
             Path = path,
-            // An id the correlation middleware made holds nothing of the client's: not scanned. A client's is scanned as
-            // an identifier (a random-looking token is what a correlation id is, not a leaked secret).
-            CorrelationId = correlationId is null || correlation is BulwarkCorrelationFeature { MadeHere: true }
+            // An id the correlation middleware made, or chose from the client's header after scanning it, is written as it
+            // is; any other is scanned as an identifier (a random-looking token is what a correlation id is, not a leaked
+            // secret).
+            CorrelationId = correlationId is null || correlation is BulwarkCorrelationFeature { KnownClean: true }
                 ? correlationId
                 : _redactor.RedactIdentifier(correlationId),
             RequestId = context.TraceIdentifier,

@@ -169,16 +169,16 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
     [Theory]
     [InlineData(true, "deadbeef1234")]
     [InlineData(false, "[REDACTED:internal-key]")]
-    public async Task Request_TheLineScansTheCorrelationIdUnlessItWasMadeHere(bool madeHere, string logged)
+    public async Task Request_TheLineScansTheCorrelationIdUnlessItIsKnownClean(bool knownClean, string logged)
     {
-        // An id the correlation middleware made is not scanned. (The endpoint puts an id a pattern matches in the feature,
-        // marked as made or not: the middleware itself only makes GUIDs and random trace ids.)
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/correlation/{madeHere}");
+        // An id the correlation middleware made or already scanned is not scanned again. (The endpoint puts an id a pattern
+        // matches in the feature, marked as known clean or not: the middleware itself never marks such an id clean.)
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/correlation/{knownClean}");
         using var response = await _client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var entry = await RequestEntryAsync(logged);
-        Assert.Equal($"/correlation/{madeHere}", entry.GetProperty("path").GetString());
+        Assert.Equal($"/correlation/{knownClean}", entry.GetProperty("path").GetString());
     }
 
     [Fact]
@@ -400,10 +400,10 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
             return "ok";
         });
         app.MapGet("/users/{email}/profile", static (string email) => "profile");
-        app.MapGet("/correlation/{madeHere}", static (bool madeHere, HttpContext context) =>
+        app.MapGet("/correlation/{knownClean}", static (bool knownClean, HttpContext context) =>
         {
             var chosen = context.Features.Get<IBulwarkCorrelationFeature>()!;
-            context.Features.Set<IBulwarkCorrelationFeature>(new BulwarkCorrelationFeature("deadbeef1234", chosen.TraceContext, madeHere));
+            context.Features.Set<IBulwarkCorrelationFeature>(new BulwarkCorrelationFeature("deadbeef1234", chosen.TraceContext, knownClean));
             return "ok";
         });
         app.MapGet("/me", static (HttpContext context) =>
