@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Bulwark.AspNetCore.Correlation;
 
-/// <summary>Reads and validates correlation ids; the one place the gateway and the middleware agree on them.</summary>
+/// <summary>
+/// Reads and checks the form of correlation ids. The correlation middleware takes a client's id only when it has this
+/// form and the PII redactor finds nothing in it (no card number, API key or configured pattern).
+/// </summary>
 public static class BulwarkCorrelation
 {
     /// <summary>The default header that carries the correlation id: <c>X-Correlation-ID</c>.</summary>
@@ -27,9 +30,12 @@ public static class BulwarkCorrelation
         return context.Features.Get<IBulwarkCorrelationFeature>()?.CorrelationId;
     }
 
-    /// <summary>Whether a client-supplied id is acceptable: 1 to 128 characters of <c>[A-Za-z0-9-_.:]</c>.</summary>
+    /// <summary>
+    /// Whether a client-supplied id has an acceptable form: 1 to 128 characters of <c>[A-Za-z0-9-_.:]</c>. (The
+    /// correlation middleware also refuses an id of this form in which the PII redactor finds something.)
+    /// </summary>
     /// <param name="value">The id.</param>
-    /// <returns><see langword="true"/> if the id may be used as given.</returns>
+    /// <returns><see langword="true"/> if the id's form is acceptable.</returns>
     public static bool IsValid(string? value)
     {
         if (string.IsNullOrEmpty(value) || value.Length > MaxLength)

@@ -8,8 +8,9 @@ public sealed class BulwarkCorrelationOptions
     public string HeaderName { get; set; } = BulwarkCorrelation.DefaultHeaderName;
 
     /// <summary>
-    /// Gets or sets a value indicating whether a request without a valid header takes its W3C trace id (from
-    /// <c>traceparent</c> or the hosting activity) as correlation id; otherwise it gets a new random id.
+    /// Gets or sets a value indicating whether a request without a valid header (missing, malformed, or holding what the
+    /// PII redactor finds) takes its W3C trace id (from <c>traceparent</c> or the hosting activity) as correlation id;
+    /// otherwise it gets a new random id.
     /// </summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool UseTraceId { get; set; } = true;

@@ -21,14 +21,17 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
 {
     private const int ClientClosedRequest = 499;
 
-    // Route templates, provider names, breaker states and error types come from configuration or a fixed set: each is
-    // scanned once, not on every request (a load profile showed redaction at ~4% of the gateway's CPU). The cap keeps a
-    // value of unexpected cardinality from growing the cache; past it, values are scanned every time as before.
+    // Route templates, provider names, breaker states, error types and model names mostly come from configuration or a
+    // fixed set: each is scanned once, not on every request (a load profile showed redaction at ~4% of the gateway's CPU).
+    // A model name can be the client's, so the caps keep values of unexpected number or length from growing the cache;
+    // past them, values are scanned every time as before.
     private const int MaxCachedConstants = 1024;
+    private const int MaxCachedConstantLength = 256;
 
     // A client's user agent repeats too (one per client library and version), and a browser's or an SDK's, with its
-    // spaces, dots and parentheses, passes the prefilters of several expressions: about 1.6 us per request
-    // (RequestLogRedactionBenchmarks). Bounded tighter, since clients choose it.
+    // spaces, dots and parentheses, passes the prefilters of several expressions: about 2.6 us per request in
+    // RequestLogRedactionBenchmarks, more under load (bench/README.md, "Ninth round"). Bounded tighter, since clients
+    // choose it.
     private const int MaxCachedUserAgents = 256;
     private const int MaxCachedUserAgentLength = 512;
 
@@ -52,7 +55,7 @@ internal sealed partial class BulwarkRequestLoggingMiddleware
         _next = next;
         _options = options.Value;
         _redactor = redactor;
-        _redactedConstants = new RedactedValueCache(redactor, MaxCachedConstants, int.MaxValue);
+        _redactedConstants = new RedactedValueCache(redactor, MaxCachedConstants, MaxCachedConstantLength);
         _redactedUserAgents = new RedactedValueCache(redactor, MaxCachedUserAgents, MaxCachedUserAgentLength);
         _time = _options.TimeProvider ?? timeProvider;
         _clientIp = new ClientIpResolver(_options.TrustedProxies);

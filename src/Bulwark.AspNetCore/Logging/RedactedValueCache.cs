@@ -7,10 +7,13 @@ namespace Bulwark.AspNetCore.Logging;
 /// The redacted forms of values that repeat from request to request (route templates, provider names, user agents),
 /// remembered so that each distinct value is scanned once. Bounded: past <see cref="Capacity"/> entries, or for a value
 /// longer than <see cref="MaxValueLength"/>, a value is scanned every time, as without the cache. The redactor is the
-/// middleware's, fixed for its life, so a remembered result never goes stale.
+/// middleware's, fixed for its life, so a remembered result never goes stale; a value a configured expression ran out of
+/// time on (<c>[REDACTED:unscannable]</c>, which can happen under load) is not remembered, so that it is scanned again.
 /// </summary>
 internal sealed class RedactedValueCache
 {
+    private const string Unscannable = "[REDACTED:" + PiiRedactionConstants.UnscannableKind + "]";
+
     private readonly ConcurrentDictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly PiiRedactor _redactor;
     private int _count;
@@ -48,7 +51,7 @@ internal sealed class RedactedValueCache
 
         // A place is reserved before the value is added, so that racing callers never take the cache past its capacity
         // (ConcurrentDictionary.Count would, and it takes every lock of the dictionary).
-        if (value.Length <= MaxValueLength && Volatile.Read(ref _count) < Capacity)
+        if (value.Length <= MaxValueLength && Volatile.Read(ref _count) < Capacity && redacted != Unscannable)
         {
             if (Interlocked.Increment(ref _count) > Capacity || !_values.TryAdd(value, redacted))
             {

@@ -5,7 +5,10 @@ namespace Bulwark.Gateway.Requests;
 /// <summary>The correlation id every answer of the gateway carries.</summary>
 internal static class RequestCorrelation
 {
-    /// <summary>The id the correlation middleware chose; a request that bypassed it gets one by the same rules.</summary>
+    /// <summary>
+    /// The id the correlation middleware chose. A request that bypassed it (none does in the gateway's pipeline, where it
+    /// comes first) gets a new one: the client's header is not taken unscanned.
+    /// </summary>
     public static string IdOf(HttpRequest request)
     {
         if (BulwarkCorrelation.Get(request.HttpContext) is { } chosen)
@@ -13,7 +16,6 @@ internal static class RequestCorrelation
             return chosen;
         }
 
-        string? given = request.Headers[BulwarkCorrelation.DefaultHeaderName];
-        return BulwarkCorrelation.IsValid(given) ? given! : Guid.NewGuid().ToString("N");
+        return Guid.NewGuid().ToString("N");
     }
 }

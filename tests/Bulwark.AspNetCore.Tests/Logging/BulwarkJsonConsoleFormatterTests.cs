@@ -25,22 +25,29 @@ public sealed class BulwarkJsonConsoleFormatterTests
         var offsets = Gen.Int[-14 * 60, 14 * 60];
         Gen.Select(ticks, offsets).Sample((t, offsetMinutes) =>
         {
-            var utc = new DateTime(t, DateTimeKind.Utc);
-            var offset = TimeSpan.FromMinutes(offsetMinutes);
-            if (utc + offset < DateTime.MinValue || utc + offset > DateTime.MaxValue)
+            long local = t + (offsetMinutes * TimeSpan.TicksPerMinute);
+            if (local < DateTime.MinValue.Ticks || local > DateTime.MaxValue.Ticks)
             {
                 return;
             }
 
-            var now = new DateTimeOffset(DateTime.SpecifyKind(utc + offset, DateTimeKind.Unspecified), offset);
-            string expected = utc.ToString(BulwarkJsonConsoleLoggingBuilderExtensions.TimestampFormat, CultureInfo.InvariantCulture);
-            Span<byte> buffer = stackalloc byte[32];
-            Assert.Equal(expected, Encoding.UTF8.GetString(BulwarkJsonConsoleFormatter.FormatDefaultTimestamp(now, buffer)));
+            AssertDefaultFormat(new DateTimeOffset(new DateTime(local, DateTimeKind.Unspecified), TimeSpan.FromMinutes(offsetMinutes)));
         });
+
+        // The ends of the range, which random ticks almost never reach.
+        AssertDefaultFormat(new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero));
+        AssertDefaultFormat(new DateTimeOffset(DateTime.MaxValue, TimeSpan.Zero));
 
         Span<byte> last = stackalloc byte[32];
         var justBeforeASecond = new DateTimeOffset(2026, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(TimeSpan.TicksPerSecond - 1);
         Assert.Equal("2026-12-31T23:59:59.999Z", Encoding.UTF8.GetString(BulwarkJsonConsoleFormatter.FormatDefaultTimestamp(justBeforeASecond, last)));
+    }
+
+    private static void AssertDefaultFormat(DateTimeOffset now)
+    {
+        string expected = now.UtcDateTime.ToString(BulwarkJsonConsoleLoggingBuilderExtensions.TimestampFormat, CultureInfo.InvariantCulture);
+        Span<byte> buffer = stackalloc byte[32];
+        Assert.Equal(expected, Encoding.UTF8.GetString(BulwarkJsonConsoleFormatter.FormatDefaultTimestamp(now, buffer)));
     }
 
     [Fact]

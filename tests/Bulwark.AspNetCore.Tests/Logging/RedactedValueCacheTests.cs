@@ -66,6 +66,20 @@ public class RedactedValueCacheTests
         Assert.Equal(10, cache.Count);
     }
 
+    [Fact]
+    public void Redact_AValueAConfiguredExpressionRanOutOfTimeOn_IsNotRemembered()
+    {
+        // A lookahead keeps the pattern off the non-backtracking engine; nested repetition makes its scan of a long run
+        // of a's without a b take far longer than the 100 ms it is given.
+        var options = new PiiRedactorOptions();
+        options.Patterns["slow"] = "(a+)+(?=b)";
+        var cache = new RedactedValueCache(new PiiRedactor(options), capacity: 4, maxValueLength: 512);
+        string value = new string('a', 40) + "c";
+
+        Assert.Equal("[REDACTED:unscannable]", cache.Redact(value));
+        Assert.Equal(0, cache.Count);
+    }
+
     [Theory]
     [InlineData(-1, 0)]
     [InlineData(0, -1)]

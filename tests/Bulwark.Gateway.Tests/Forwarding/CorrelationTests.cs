@@ -50,7 +50,8 @@ public class CorrelationTests
     }
 
     [Theory]
-    // Within the header's alphabet, yet a card number or an API key: not sent to the provider, not logged.
+    // Within the header's alphabet, yet a card number or an API key: replaced, so not sent to the provider (that no log
+    // line carries it is tested with the request log, in Bulwark.AspNetCore.Tests).
     [InlineData("4111111111111111")]
     [InlineData("sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")]
     public async Task CorrelationIdHoldingACardOrAKey_IsReplaced(string sensitive)
