@@ -13,6 +13,7 @@ internal static class EventIds
     public const int AttemptCompleted = 3102;
     public const int LogLinesDropped = 3103;
     public const int RedactionWarmUpFailed = 3104;
+    public const int CorrelationIdRefused = 3105;
 
     // Anomaly detection and provider health: 4001–4099.
     public const int ProviderDegraded = 4001;

@@ -13,7 +13,7 @@ namespace Bulwark.AspNetCore.Correlation;
 /// number, an API key of a known form, a configured pattern) is not valid: the id it chose goes on every log line of the
 /// request and to the providers, where such data must not go.
 /// </summary>
-internal sealed class BulwarkCorrelationMiddleware
+internal sealed partial class BulwarkCorrelationMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly BulwarkCorrelationOptions _options;
@@ -82,11 +82,30 @@ internal sealed class BulwarkCorrelationMiddleware
     private (string Id, bool KnownClean) Choose(HttpContext context, BulwarkTraceContext trace)
     {
         string? given = context.Request.Headers[_options.HeaderName];
-        if (BulwarkCorrelation.IsValid(given) && ReferenceEquals(_redactor.RedactIdentifier(given!), given))
+        bool refused = false;
+        if (BulwarkCorrelation.IsValid(given))
         {
-            return (given!, true);
+            if (ReferenceEquals(_redactor.RedactIdentifier(given!), given))
+            {
+                return (given!, true);
+            }
+
+            refused = true;
         }
 
-        return _options.UseTraceId ? (trace.TraceId.ToHexString(), !trace.HasParent) : (Guid.NewGuid().ToString("N"), true);
+        var chosen = _options.UseTraceId ? (trace.TraceId.ToHexString(), !trace.HasParent) : (Guid.NewGuid().ToString("N"), true);
+        if (refused)
+        {
+            // Never the refused value itself; a configured pattern that matches ordinary ids shows up here.
+            Log.Refused(_logger, _options.HeaderName, chosen.Item1);
+        }
+
+        return chosen;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.CorrelationIdRefused, Level = LogLevel.Debug, Message = "The client's {Header} was refused: a redaction rule found something in it; the request's correlation id is {CorrelationId}")]
+        public static partial void Refused(ILogger logger, string header, string correlationId);
     }
 }

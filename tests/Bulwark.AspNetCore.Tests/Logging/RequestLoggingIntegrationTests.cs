@@ -132,6 +132,11 @@ public class RequestLoggingIntegrationTests : IAsyncLifetime
         // The handler's own line carries the id through the scope: the chosen one, not the client's.
         var handlerLine = await _logs.WaitForAsync(e => e.GetProperty("Category").GetString() == "OrdersEndpoint" && Correlation(e) == id);
         Assert.Equal("loading order ORD-76", handlerLine.GetProperty("Message").GetString());
+
+        // The refusal is told at Debug, with the id chosen instead.
+        var refused = await _logs.WaitForAsync(e => e.GetProperty("EventId").GetInt32() == 3105 && e.GetProperty("CorrelationId").GetString() == id);
+        Assert.Equal("Debug", refused.GetProperty("LogLevel").GetString());
+        Assert.Equal("X-Correlation-ID", refused.GetProperty("Header").GetString());
         Assert.DoesNotContain(_logs.Entries, e => e.GetRawText().Contains(given, StringComparison.Ordinal));
     }
 
