@@ -82,26 +82,26 @@ internal sealed partial class BulwarkCorrelationMiddleware
     private (string Id, bool KnownClean) Choose(HttpContext context, BulwarkTraceContext trace)
     {
         string? given = context.Request.Headers[_options.HeaderName];
-        bool refused = false;
-        if (BulwarkCorrelation.IsValid(given))
+        if (!BulwarkCorrelation.IsValid(given))
         {
-            if (ReferenceEquals(_redactor.RedactIdentifier(given!), given))
-            {
-                return (given!, true);
-            }
-
-            refused = true;
+            return Fallback(trace);
         }
 
-        var chosen = _options.UseTraceId ? (trace.TraceId.ToHexString(), !trace.HasParent) : (Guid.NewGuid().ToString("N"), true);
-        if (refused)
+        // The redactor returns the same instance when it finds nothing.
+        if (ReferenceEquals(_redactor.RedactIdentifier(given!), given))
         {
-            // Never the refused value itself; a configured pattern that matches ordinary ids shows up here.
-            Log.Refused(_logger, _options.HeaderName, chosen.Item1);
+            return (given!, true);
         }
 
-        return chosen;
+        var fallback = Fallback(trace);
+
+        // Never the refused value itself; a configured pattern that matches ordinary ids shows up here.
+        Log.Refused(_logger, _options.HeaderName, fallback.Id);
+        return fallback;
     }
+
+    private (string Id, bool KnownClean) Fallback(BulwarkTraceContext trace) =>
+        _options.UseTraceId ? (trace.TraceId.ToHexString(), !trace.HasParent) : (Guid.NewGuid().ToString("N"), true);
 
     private static partial class Log
     {

@@ -12,8 +12,6 @@ namespace Bulwark.AspNetCore.Logging;
 /// </summary>
 internal sealed class RedactedValueCache
 {
-    private const string Unscannable = "[REDACTED:" + PiiRedactionConstants.UnscannableKind + "]";
-
     private readonly ConcurrentDictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly PiiRedactor _redactor;
     private int _count;
@@ -51,7 +49,7 @@ internal sealed class RedactedValueCache
 
         // A place is reserved before the value is added, so that racing callers never take the cache past its capacity
         // (ConcurrentDictionary.Count would, and it takes every lock of the dictionary).
-        if (value.Length <= MaxValueLength && Volatile.Read(ref _count) < Capacity && redacted != Unscannable)
+        if (value.Length <= MaxValueLength && Volatile.Read(ref _count) < Capacity && redacted != PiiRedactionConstants.UnscannableReplacement)
         {
             if (Interlocked.Increment(ref _count) > Capacity || !_values.TryAdd(value, redacted))
             {

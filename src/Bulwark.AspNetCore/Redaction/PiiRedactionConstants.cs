@@ -17,4 +17,7 @@ internal static class PiiRedactionConstants
 
     /// <summary>What replaces a string whose scan timed out: the whole string, since nothing in it can be vouched for.</summary>
     public const string UnscannableKind = "unscannable";
+
+    /// <summary>What a text becomes whole when a configured expression runs out of time on it.</summary>
+    public const string UnscannableReplacement = "[REDACTED:" + UnscannableKind + "]";
 }

@@ -104,7 +104,7 @@ public sealed class PiiRedactor
         }
         catch (RegexMatchTimeoutException)
         {
-            return "[REDACTED:" + PiiRedactionConstants.UnscannableKind + "]";
+            return PiiRedactionConstants.UnscannableReplacement;
         }
 
         return sink.Matches is null ? value : Replace(value, sink.Matches);
